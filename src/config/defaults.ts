@@ -1,0 +1,122 @@
+/**
+ * Default configuration per environment, taken from the customer's documents where they give a
+ * value (VM addresses and sizes, HPA bounds and targets, the Frankfurt deployment) and chosen
+ * here where they do not. A `CLUSTERKIT_CONFIG` file overrides any part of it.
+ */
+import { IMAGES } from "./images";
+import type { AckConfig, FaasConfig, LocalConfig, WebAppConfig } from "./schema";
+import { DEFAULT_KUBERNETES_MINOR } from "./versions";
+
+function webApp(cpuUtilization: number): WebAppConfig {
+  // Documents: min 2, max 5; 10 % CPU locally, 4 % on ACK.
+  return { enabled: true, namespace: "web", storageSize: "1Gi", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
+}
+
+function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean): FaasConfig {
+  return {
+    enabled: true,
+    namespace: "faas",
+    executorNamespace: "faas-executors",
+    oauth2Proxy: {
+      provider: "google",
+      emailDomains: ["*"],
+      redirectUrl,
+      cookieSecure,
+      secretName: "oauth2-proxy",
+      replicas: 2,
+    },
+    // The documents published only `:latest`; these tags must exist in your registry (see README).
+    frontend: { image: "docker.io/miguellomot/cc-fronted:1.0.0", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 } },
+    middleware: { image: "docker.io/miguellomot/cc-middleware:1.0.0", hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } },
+    nats: { replicas: 3, storageSize: "5Gi" },
+    executors: {
+      sandbox,
+      deadlineSeconds: 60,
+      cpuLimit: "500m",
+      memoryLimit: "256Mi",
+      maxPods: 20,
+      images: { go: IMAGES.executorGo, javascript: IMAGES.executorJavascript, c: IMAGES.executorC },
+    },
+  };
+}
+
+export function localDefaults(): LocalConfig {
+  return {
+    kubernetes: { version: DEFAULT_KUBERNETES_MINOR, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", clusterName: "clusterkit" },
+    network: {
+      cidr: "192.168.60.0/24",
+      hostIp: "192.168.60.1",
+      hostInterface: "vboxnet0",
+      guestInterface: "enp0s8",
+      natInterface: "enp0s3",
+      natCidr: "10.0.2.0/24",
+    },
+    image: { path: "boxes/ubuntu-24.04-vbox.box" },
+    provider: { delaySeconds: 150, minTimeoutSeconds: 5 },
+    controlPlane: { name: "master01", ip: "192.168.60.11", cpus: 3, memoryMiB: 4096 },
+    workers: [
+      { name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 },
+      { name: "worker02", ip: "192.168.60.22", cpus: 3, memoryMiB: 4096 },
+    ],
+    nfs: { name: "nfs01", ip: "192.168.60.30", cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
+    cni: "calico",
+    metallb: { addressStart: "192.168.60.200", addressEnd: "192.168.60.250" },
+    localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
+    kubeconfigPath: "state/local/kubeconfig",
+    webApp: webApp(10),
+    faas: faas("http://localhost:8087/oauth2/callback", false, true),
+  };
+}
+
+function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
+  const zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
+  return {
+    region: "eu-central-1",
+    kubernetes: { version: DEFAULT_KUBERNETES_MINOR, podCidr: "10.244.0.0/16", serviceCidr: "172.21.0.0/20", clusterDomain: "cluster.local" },
+    cluster: {
+      name: name === "ack-dedicated" ? "cluster-tfg" : "clusterkit-managed",
+      spec: "ack.pro.small",
+      cni: "terway",
+      proxyMode: "ipvs",
+      deletionProtection: true,
+      publicApiServer: true,
+      addons: [
+        { name: "csi-plugin" },
+        { name: "csi-provisioner" },
+        { name: "alb-ingress-controller" },
+        { name: "arms-prometheus" },
+        { name: "logtail-ds" },
+      ],
+    },
+    network: {
+      vpcCidr: "172.16.0.0/16",
+      vswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${i * 16}.0/20` })),
+      podVswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${64 + i * 32}.0/19` })),
+    },
+    nodePool: {
+      name: "k8s-nodepool",
+      instanceTypes: ["ecs.g5.xlarge"],
+      desiredSize: 2,
+      autoscaling: { enabled: true, minSize: 2, maxSize: 5 },
+      systemDisk: { category: "cloud_essd", sizeGiB: 50 },
+      imageType: "AliyunLinux3",
+      keyPair: { name: `${name}-nodes` },
+      labels: {},
+      taints: [],
+    },
+    masters: { count: 3, instanceType: "ecs.g7a.large", diskSizeGiB: 50, diskCategory: "cloud_essd" },
+    allowDedicatedDeploy: false,
+    nas: { storageType: "Capacity", path: "/" },
+    serviceRoles: "existing",
+    backend: { type: "local", path: `state/${name}/terraform.tfstate` },
+    kubeconfigPath: `state/${name}/kubeconfig`,
+    tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
+    webApp: { ...webApp(4), host: "web.example.com" },
+    faas: faas("https://faas.example.com/oauth2/callback", true, false),
+  };
+}
+
+/** Fresh default configs (callers may mutate the returned objects). */
+export function defaultConfigs(): { local: LocalConfig; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
+  return { local: localDefaults(), "ack-managed": ackDefaults("ack-managed"), "ack-dedicated": ackDefaults("ack-dedicated") };
+}

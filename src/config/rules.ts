@@ -1,0 +1,175 @@
+/**
+ * Cross-field rules that a per-field schema cannot express: addresses inside their networks,
+ * unique and disjoint ranges, supported versions, sizes in the right order.
+ * Each rule reports `path: message`, with the path relative to the environment.
+ */
+import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
+import type { AckConfig, EnvironmentName, HpaConfig, LocalConfig } from "./schema";
+
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+type Report = (path: string, message: string) => void;
+
+interface NamedCidr {
+  readonly path: string;
+  readonly cidr: Cidr;
+}
+
+/** Reports every pair of blocks that overlap (each pair once, named by both paths). */
+function checkDisjoint(blocks: readonly (NamedCidr | undefined)[], report: Report): void {
+  const present = blocks.filter((b): b is NamedCidr => b !== undefined);
+  for (let i = 0; i < present.length; i++) {
+    for (let j = i + 1; j < present.length; j++) {
+      const a = present[i]!;
+      const b = present[j]!;
+      if (cidrsOverlap(a.cidr, b.cidr)) {
+        report(b.path, `${b.cidr.text} overlaps ${a.path} (${a.cidr.text}); these ranges must be disjoint`);
+      }
+    }
+  }
+}
+
+function named(path: string, text: string): NamedCidr | undefined {
+  const c = parseCidr(text);
+  return c ? { path, cidr: c } : undefined;
+}
+
+function checkHpa(path: string, hpa: HpaConfig, report: Report): void {
+  if (hpa.minReplicas > hpa.maxReplicas) {
+    report(`${path}.maxReplicas`, `must be >= minReplicas (${hpa.minReplicas}), got ${hpa.maxReplicas}`);
+  }
+}
+
+export function localProblems(c: LocalConfig, report: Report): void {
+  const network = parseCidr(c.network.cidr);
+  checkDisjoint(
+    [
+      named("network.cidr", c.network.cidr),
+      named("kubernetes.podCidr", c.kubernetes.podCidr),
+      named("kubernetes.serviceCidr", c.kubernetes.serviceCidr),
+      named("network.natCidr", c.network.natCidr),
+    ],
+    report,
+  );
+
+  // Every fixed address: inside the host-only network, not its network/broadcast address, unique.
+  const addresses: { path: string; ip: string }[] = [
+    { path: "network.hostIp", ip: c.network.hostIp },
+    { path: "controlPlane.ip", ip: c.controlPlane.ip },
+    ...c.workers.map((w, i) => ({ path: `workers.${i}.ip`, ip: w.ip })),
+    { path: "nfs.ip", ip: c.nfs.ip },
+  ];
+  const seen = new Map<number, string>();
+  for (const { path, ip } of addresses) {
+    const value = parseIp(ip);
+    if (value === undefined) continue; // already reported by the schema
+    if (network) {
+      if (!cidrContainsIp(network, value)) report(path, `${ip} is outside network.cidr (${network.text})`);
+      else if (value === network.first || value === network.last) report(path, `${ip} is the network or broadcast address of ${network.text}`);
+    }
+    const previous = seen.get(value);
+    if (previous) report(path, `${ip} is already used by ${previous}; addresses must be unique`);
+    else seen.set(value, path);
+  }
+
+  const names = new Map<string, string>();
+  const vms = [{ path: "controlPlane.name", name: c.controlPlane.name }, ...c.workers.map((w, i) => ({ path: `workers.${i}.name`, name: w.name })), { path: "nfs.name", name: c.nfs.name }];
+  for (const { path, name } of vms) {
+    const previous = names.get(name);
+    if (previous) report(path, `'${name}' is already used by ${previous}; VM names must be unique`);
+    else names.set(name, path);
+  }
+
+  // MetalLB pool: inside the network, ordered, and clear of every fixed address.
+  const start = parseIp(c.metallb.addressStart);
+  const end = parseIp(c.metallb.addressEnd);
+  if (network && start !== undefined && end !== undefined) {
+    if (!cidrContainsIp(network, start) || start === network.first) report("metallb.addressStart", `${c.metallb.addressStart} is not a host address of network.cidr (${network.text})`);
+    if (!cidrContainsIp(network, end) || end === network.last) report("metallb.addressEnd", `${c.metallb.addressEnd} is not a host address of network.cidr (${network.text})`);
+    if (start > end) report("metallb.addressEnd", `must not come before metallb.addressStart (${c.metallb.addressStart})`);
+    for (const [ip, path] of seen) {
+      if (ip >= start && ip <= end) report("metallb", `pool ${c.metallb.addressStart}-${c.metallb.addressEnd} contains ${path}; the pool must be clear of node and host addresses`);
+    }
+  }
+
+  checkHpa("webApp.hpa", c.webApp.hpa, report);
+  checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
+  checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
+}
+
+/** The three private ranges ACK accepts for a VPC. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t)!);
+
+export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, report: Report): void {
+  const vpc = parseCidr(c.network.vpcCidr);
+  if (vpc && !PRIVATE_RANGES.some((r) => cidrContainsCidr(r, vpc))) {
+    report("network.vpcCidr", `${vpc.text} must lie within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+  }
+  const service = parseCidr(c.kubernetes.serviceCidr);
+  if (service && (service.prefix < 16 || service.prefix > 24)) {
+    report("kubernetes.serviceCidr", `prefix /${service.prefix} is outside ACK's allowed /16 to /24`);
+  }
+
+  // vSwitches: inside the VPC, one per distinct zone, all blocks disjoint.
+  const checkVswitches = (key: "vswitches" | "podVswitches") => {
+    const zones = new Map<string, number>();
+    c.network[key].forEach((v, i) => {
+      const block = parseCidr(v.cidr);
+      if (vpc && block && !cidrContainsCidr(vpc, block)) report(`network.${key}.${i}.cidr`, `${v.cidr} is outside network.vpcCidr (${vpc.text})`);
+      const previous = zones.get(v.zone);
+      if (previous !== undefined) report(`network.${key}.${i}.zone`, `${v.zone} already has ${key}.${previous}; use one vSwitch per zone`);
+      else zones.set(v.zone, i);
+    });
+    return zones;
+  };
+  const nodeZones = checkVswitches("vswitches");
+  const podZones = checkVswitches("podVswitches");
+
+  const terway = c.cluster.cni === "terway";
+  checkDisjoint(
+    [
+      ...c.network.vswitches.map((v, i) => named(`network.vswitches.${i}.cidr`, v.cidr)),
+      ...(terway ? c.network.podVswitches.map((v, i) => named(`network.podVswitches.${i}.cidr`, v.cidr)) : []),
+    ],
+    report,
+  );
+  // Pod (Flannel) and service ranges must be clear of the VPC and of each other.
+  checkDisjoint([named("network.vpcCidr", c.network.vpcCidr), named("kubernetes.podCidr", c.kubernetes.podCidr), named("kubernetes.serviceCidr", c.kubernetes.serviceCidr)], report);
+
+  if (nodeZones.size < 3) report("network.vswitches", `spans ${nodeZones.size} zone(s); a multi-zone cluster needs vSwitches in at least 3 distinct zones`);
+  if (terway) {
+    if (c.network.podVswitches.length === 0) report("network.podVswitches", "must list one pod vSwitch per zone when cluster.cni is terway");
+    for (const zone of nodeZones.keys()) {
+      if (c.network.podVswitches.length > 0 && !podZones.has(zone)) report("network.podVswitches", `has no vSwitch in zone ${zone}; Terway needs one in every node zone`);
+    }
+  }
+
+  const pool = c.nodePool;
+  if (pool.autoscaling.minSize > pool.autoscaling.maxSize) {
+    report("nodePool.autoscaling.minSize", `${pool.autoscaling.minSize} is greater than nodePool.autoscaling.maxSize (${pool.autoscaling.maxSize})`);
+  } else if (pool.autoscaling.enabled && (pool.desiredSize < pool.autoscaling.minSize || pool.desiredSize > pool.autoscaling.maxSize)) {
+    report("nodePool.desiredSize", `${pool.desiredSize} is outside the autoscaling bounds ${pool.autoscaling.minSize}..${pool.autoscaling.maxSize}`);
+  }
+
+  if (env === "ack-dedicated") {
+    const count = c.masters.count;
+    if (count !== 3 && count !== 5) report("masters.count", `${count} is not allowed; ACK Dedicated runs 3 or 5 masters`);
+    else if (nodeZones.size < count) report("masters.count", `${count} masters need ${count} distinct zones (one per zone), but network.vswitches spans ${nodeZones.size}`);
+  }
+
+  checkHpa("webApp.hpa", c.webApp.hpa, report);
+  checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
+  checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
+}
+
+/** All cross-field problems of one environment, paths prefixed with its name. */
+export function environmentProblems(name: EnvironmentName, config: LocalConfig | AckConfig): Problem[] {
+  const problems: Problem[] = [];
+  const report: Report = (path, message) => problems.push({ path: `${name}.${path}`, message });
+  if (name === "local") localProblems(config as LocalConfig, report);
+  else ackProblems(name, config as AckConfig, report);
+  return problems;
+}

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { validateConfigs } from "../../src/config/load";
+
+/** Validates one override and returns the problems as `path: message` lines. */
+function problems(overrides: Record<string, unknown>): string[] {
+  return validateConfigs(overrides).problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+function expectProblem(overrides: Record<string, unknown>, path: string, pattern: RegExp): void {
+  const found = problems(overrides);
+  assert.ok(
+    found.some((p) => p.startsWith(`${path}: `) && pattern.test(p)),
+    `expected a problem at ${path} matching ${pattern}, got:\n${found.join("\n")}`,
+  );
+}
+
+describe("configuration validation", () => {
+  it("accepts the defaults of every environment", () => {
+    const { configs, problems: found } = validateConfigs({});
+    assert.deepEqual(found, []);
+    assert.equal(configs?.local.controlPlane.ip, "192.168.60.11");
+    assert.deepEqual(configs?.local.workers.map((w) => w.ip), ["192.168.60.21", "192.168.60.22"]);
+    assert.equal(configs?.local.kubernetes.version, "1.35");
+  });
+
+  it("accepts Kubernetes 1.30 locally, the documents' version", () => {
+    assert.deepEqual(problems({ local: { kubernetes: { version: "1.30" } } }), []);
+  });
+
+  it("rejects an unsupported minor and lists the supported ones", () => {
+    expectProblem({ local: { kubernetes: { version: "1.33" } } }, "local.kubernetes.version", /supported minors: 1\.30, 1\.35/);
+    expectProblem({ "ack-managed": { kubernetes: { version: "1.30" } } }, "ack-managed.kubernetes.version", /supported minors: 1\.35, 1\.36/);
+  });
+
+  it("rejects overlapping pod, service and host networks", () => {
+    expectProblem({ local: { kubernetes: { podCidr: "192.168.0.0/16" } } }, "local.kubernetes.podCidr", /overlaps local\.network\.cidr|overlaps network\.cidr/);
+    expectProblem({ local: { kubernetes: { serviceCidr: "10.244.128.0/20" } } }, "local.kubernetes.serviceCidr", /overlaps kubernetes\.podCidr/);
+  });
+
+  it("rejects a node IP outside its subnet", () => {
+    expectProblem({ local: { controlPlane: { ip: "192.168.61.11" } } }, "local.controlPlane.ip", /outside network\.cidr \(192\.168\.60\.0\/24\)/);
+  });
+
+  it("rejects duplicate IPs", () => {
+    expectProblem({ local: { nfs: { ip: "192.168.60.21" } } }, "local.nfs.ip", /already used by workers\.0\.ip/);
+  });
+
+  it("rejects zero workers", () => {
+    expectProblem({ local: { workers: [] } }, "local.workers", /at least 1 worker/);
+  });
+
+  it("rejects an unknown environment key and an unknown field", () => {
+    expectProblem({ staging: {} }, "staging", /unknown environment; expected one of local, ack-managed, ack-dedicated/);
+    expectProblem({ local: { colour: "blue" } }, "local", /colour/);
+  });
+
+  it("rejects names that are not DNS-1123 labels", () => {
+    expectProblem({ local: { controlPlane: { name: "Master_01" } } }, "local.controlPlane.name", /DNS-1123/);
+  });
+
+  it("rejects a MetalLB pool that contains a node address", () => {
+    expectProblem({ local: { metallb: { addressStart: "192.168.60.20", addressEnd: "192.168.60.40" } } }, "local.metallb", /contains workers\.0\.ip/);
+  });
+
+  it("rejects an unpinned image", () => {
+    expectProblem({ local: { faas: { frontend: { image: "docker.io/miguellomot/cc-fronted:latest" } } } }, "local.faas.frontend.image", /pinned/);
+  });
+
+  it("reports every problem, not just the first", () => {
+    const found = problems({ local: { workers: [], kubernetes: { version: "1.20" } }, bogus: 1 });
+    assert.ok(found.length >= 3, found.join("\n"));
+  });
+});
+
+describe("ACK configuration validation", () => {
+  it("rejects 4 masters, and 5 masters in too few zones", () => {
+    expectProblem({ "ack-dedicated": { masters: { count: 4 } } }, "ack-dedicated.masters.count", /3 or 5/);
+    expectProblem({ "ack-dedicated": { masters: { count: 5 } } }, "ack-dedicated.masters.count", /5 distinct zones/);
+  });
+
+  it("rejects a vSwitch outside the VPC", () => {
+    expectProblem({ "ack-managed": { network: { vswitches: [{ zone: "eu-central-1a", cidr: "10.1.0.0/20" }, { zone: "eu-central-1b", cidr: "172.16.16.0/20" }, { zone: "eu-central-1c", cidr: "172.16.32.0/20" }] } } }, "ack-managed.network.vswitches.0.cidr", /outside network\.vpcCidr/);
+  });
+
+  it("rejects overlapping pod, service and VPC ranges", () => {
+    expectProblem({ "ack-managed": { kubernetes: { serviceCidr: "172.16.0.0/20" } } }, "ack-managed.kubernetes.serviceCidr", /overlaps network\.vpcCidr/);
+    expectProblem({ "ack-managed": { kubernetes: { podCidr: "172.21.0.0/16" } } }, "ack-managed.kubernetes.serviceCidr", /overlaps kubernetes\.podCidr/);
+  });
+
+  it("rejects min > max in the node pool", () => {
+    expectProblem({ "ack-managed": { nodePool: { autoscaling: { minSize: 6, maxSize: 3 } } } }, "ack-managed.nodePool.autoscaling.minSize", /greater than/);
+  });
+
+  it("rejects an unknown cluster spec", () => {
+    expectProblem({ "ack-managed": { cluster: { spec: "ack.pro.huge" } } }, "ack-managed.cluster.spec", /ack\.pro\.small, ack\.standard/);
+  });
+});
