@@ -12,7 +12,7 @@ function webApp(cpuUtilization: number): WebAppConfig {
   return { enabled: true, namespace: "web", storageSize: "1Gi", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
 }
 
-function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean): FaasConfig {
+function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean, natsStorage: string): FaasConfig {
   return {
     enabled: true,
     namespace: "faas",
@@ -28,7 +28,7 @@ function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean): Faa
     // The documents published only `:latest`; these tags must exist in your registry (see README).
     frontend: { image: "docker.io/miguellomot/cc-fronted:1.0.0", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 } },
     middleware: { image: "docker.io/miguellomot/cc-middleware:1.0.0", hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } },
-    nats: { replicas: 3, storageSize: "5Gi" },
+    nats: { replicas: 3, storageSize: natsStorage },
     executors: {
       sandbox,
       deadlineSeconds: 60,
@@ -64,7 +64,7 @@ export function localDefaults(): LocalConfig {
     localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
-    faas: faas("http://localhost:8087/oauth2/callback", false, true),
+    faas: faas("http://localhost:8087/oauth2/callback", false, true, "5Gi"),
   };
 }
 
@@ -112,7 +112,8 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     kubeconfigPath: `state/${name}/kubeconfig`,
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
-    faas: faas("https://faas.example.com/oauth2/callback", true, false),
+    // ACK cloud disks start at 20 GiB.
+    faas: faas("https://faas.example.com/oauth2/callback", true, false, "20Gi"),
   };
 }
 
