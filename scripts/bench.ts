@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --runs N]`: times a full `npm run synth` (every stack and chart, in a fresh
- * process, as a user runs it) N times into a scratch folder and prints the median.
+ * `npm run bench [-- --runs N]`: times a full synth (`node scripts/synth.mjs`: bundle, then every
+ * stack and chart, in a fresh process) N times into a scratch folder and prints the median.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +16,7 @@ const times: number[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/main.ts")], {
+    const r = spawnSync(process.execPath, [join(root, "scripts/synth.mjs")], {
       cwd: root,
       env: { ...process.env, CLUSTERKIT_ROOT: scratch },
       encoding: "utf8",
