@@ -263,8 +263,11 @@ export const ackSchema = z.strictObject({
     /** Export path mounted by the NAS PersistentVolume. */
     path: z.string().regex(/^\//, { error: "must be an absolute path" }),
   }),
-  /** Create the ACK service roles (first use of ACK in an account) or expect them to exist. */
-  serviceRoles: z.enum(["create", "existing"]),
+  /**
+   * ACK service roles are a one-time account prerequisite (docs/ack.md); the stack expects them to
+   * exist and never creates them (account-wide roles must not be destroyed with one cluster).
+   */
+  serviceRoles: z.enum(["existing"], { error: "must be existing: authorise the ACK service roles once per account (console or Alibaba's quickstart, see docs/ack.md); the stack does not create them" }),
   backend: backendSchema,
   /** Where Terraform writes the kubeconfig, relative to the project root. */
   kubeconfigPath: z.string().min(1),

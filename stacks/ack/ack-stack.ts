@@ -1,7 +1,20 @@
+/**
+ * One ACK environment: network with NAT egress, the cluster (managed, or the discontinued
+ * dedicated type), a node pool, NAS storage and the kubeconfig, with state local or on OSS.
+ */
 import type { Construct } from "constructs";
 import type { AckConfig } from "../../src/config/schema";
-import { TerraformStack } from "../../src/lib/tf";
+import { TerraformOutput, TerraformStack } from "../../src/lib/tf";
 import type { SynthContext } from "../../src/synth/context";
+import { addBackend } from "./backend";
+import { DedicatedCluster } from "./dedicated-cluster";
+import { NodeKeyPair } from "./key-pair";
+import { KubeconfigFile } from "./kubeconfig";
+import { ManagedCluster } from "./managed-cluster";
+import { AckNas } from "./nas";
+import { AckNetwork } from "./network";
+import { AckNodePool } from "./node-pool";
+import { addAckProviders } from "./provider";
 
 export interface AckStackProps {
   readonly environment: "ack-managed" | "ack-dedicated";
@@ -9,9 +22,46 @@ export interface AckStackProps {
   readonly ctx: SynthContext;
 }
 
-/** Alibaba Cloud ACK cluster (placeholder until implemented). */
+/** Alibaba Cloud ACK cluster. */
 export class AckStack extends TerraformStack {
-  constructor(scope: Construct, id: string, _props: AckStackProps) {
+  constructor(scope: Construct, id: string, props: AckStackProps) {
     super(scope, id);
+    const { config, environment, ctx } = props;
+    const tags = config.tags;
+    addAckProviders(this, config.region);
+    addBackend(this, config.backend);
+
+    const network = new AckNetwork(this, "network", {
+      name: config.cluster.name,
+      network: config.network,
+      cni: config.cluster.cni,
+      podCidr: config.kubernetes.podCidr,
+      tags,
+    });
+    const login = new NodeKeyPair(this, "node-login", { environment, keyPair: config.nodePool.keyPair, tags });
+
+    const cluster =
+      environment === "ack-dedicated"
+        ? new DedicatedCluster(this, "dedicated", { config, network, keyName: login.keyPair.keyPairName, warnings: ctx.warnings })
+        : new ManagedCluster(this, "managed", { config, network, warnings: ctx.warnings });
+
+    new AckNodePool(this, "node-pool", {
+      clusterId: cluster.id,
+      pool: config.nodePool,
+      vswitchIds: network.nodeVswitches.map((v) => v.vswitch.id),
+      securityGroupId: network.securityGroup.id,
+      keyName: login.keyPair.keyPairName,
+      tags,
+    });
+    const nas = new AckNas(this, "nas", { name: config.cluster.name, nas: config.nas, vpcCidr: config.network.vpcCidr, network, tags });
+    new KubeconfigFile(this, "kubeconfig", { clusterId: cluster.id, path: config.kubeconfigPath });
+
+    // Names are a contract: the deploy step saves them to state/<env>/outputs.json for the manifests.
+    new TerraformOutput(this, "cluster_id", { value: cluster.id });
+    new TerraformOutput(this, "api_server", { value: cluster.apiServer(config.cluster.publicApiServer) });
+    new TerraformOutput(this, "kubeconfig_path", { value: config.kubeconfigPath });
+    new TerraformOutput(this, "vpc_id", { value: network.vpc.id });
+    new TerraformOutput(this, "nas_server", { value: nas.mountTarget.mountTargetDomain });
+    new TerraformOutput(this, "nas_path", { value: config.nas.path });
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * ACK dedicated: we run the masters, one per distinct zone. Alibaba stopped creating these clusters
+ * on 2024-08-21 and the provider deprecates `alicloud_cs_kubernetes` since 1.276.0; the environment
+ * reproduces the documents' deployment and is kept for accounts Alibaba still allows.
+ */
+import { Construct } from "constructs";
+import { CsKubernetes } from "../../.gen/providers/alicloud/cs-kubernetes";
+import type { AckConfig } from "../../src/config/schema";
+import { kubernetesRelease } from "../../src/config/versions";
+import { clusterNetworkArgs } from "./cluster-network";
+import type { AckNetwork } from "./network";
+
+export const DEDICATED_WARNING =
+  "ack-dedicated: Alibaba Cloud discontinued the creation of ACK dedicated clusters on 2024-08-21 and provider aliyun/alicloud deprecates alicloud_cs_kubernetes since 1.276.0. " +
+  "The stack is synthesized for reference; deploying it requires `allowDedicatedDeploy: true` in its config (and an account Alibaba still allows). Use ack-managed for new clusters.";
+
+export interface DedicatedClusterProps {
+  readonly config: AckConfig;
+  readonly network: AckNetwork;
+  /** Key pair for master login (the same as the nodes'). */
+  readonly keyName: string;
+  readonly warnings: string[];
+}
+
+export class DedicatedCluster extends Construct {
+  readonly cluster: CsKubernetes;
+
+  constructor(scope: Construct, id: string, props: DedicatedClusterProps) {
+    super(scope, id);
+    const { config, network } = props;
+    props.warnings.push(DEDICATED_WARNING);
+    const count = config.masters.count;
+    // Validation guarantees at least `count` node vSwitches in distinct zones: one master per zone.
+    const masterVswitches = network.nodeVswitches.slice(0, count);
+    this.cluster = new CsKubernetes(this, "cluster", {
+      name: config.cluster.name,
+      version: kubernetesRelease(config.kubernetes.version).ack,
+      masterVswitchIds: masterVswitches.map((v) => v.vswitch.id),
+      masterInstanceTypes: masterVswitches.map(() => config.masters.instanceType),
+      masterDiskSize: config.masters.diskSizeGiB,
+      masterDiskCategory: config.masters.diskCategory,
+      masterInstanceChargeType: "PostPaid",
+      keyName: props.keyName,
+      // The Go default runtime is docker 19.03.5, which current Kubernetes cannot run.
+      runtime: { name: "containerd" },
+      ...clusterNetworkArgs(config, network, props.warnings),
+      tags: config.tags,
+    });
+  }
+
+  get id(): string {
+    return this.cluster.id;
+  }
+
+  apiServer(publicEndpoint: boolean): string {
+    return this.cluster.connections.lookup(publicEndpoint ? "api_server_internet" : "api_server_intranet");
+  }
+}

@@ -1,0 +1,14 @@
+/** The deploy-time gate for ACK dedicated, a discontinued cluster type. */
+import type { AckConfig } from "../../src/config/schema";
+
+/**
+ * The problem that blocks deploying `env`, or undefined when it may be deployed. Only ack-dedicated
+ * needs the explicit `allowDedicatedDeploy: true`; synthesis never needs it.
+ */
+export function dedicatedDeployProblem(env: string, config: Pick<AckConfig, "allowDedicatedDeploy">): string | undefined {
+  if (env !== "ack-dedicated" || config.allowDedicatedDeploy) return undefined;
+  return (
+    "ack-dedicated.allowDedicatedDeploy: must be true to deploy; Alibaba Cloud stopped creating ACK dedicated clusters on 2024-08-21 " +
+    "and the provider deprecates alicloud_cs_kubernetes since 1.276.0. Deploy ack-managed instead, or set it to true if Alibaba enabled dedicated clusters for your account."
+  );
+}
