@@ -26,8 +26,8 @@ function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean, nats
       replicas: 2,
     },
     // The documents published only `:latest`; these tags must exist in your registry (see README).
-    frontend: { image: "docker.io/miguellomot/cc-fronted:1.0.0", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 } },
-    middleware: { image: "docker.io/miguellomot/cc-middleware:1.0.0", hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } },
+    frontend: { image: "docker.io/miguellomot/cc-fronted:1.0.0", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 }, port: 3000 },
+    middleware: { image: "docker.io/miguellomot/cc-middleware:1.0.0", hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }, port: 8080 },
     nats: { replicas: 3, storageSize: natsStorage },
     executors: {
       sandbox,

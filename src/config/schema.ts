@@ -89,8 +89,9 @@ export const faasSchema = z.strictObject({
     secretName: dnsLabel,
     replicas: z.number().int().min(1),
   }),
-  frontend: z.strictObject({ image, hpa: hpaSchema }),
-  middleware: z.strictObject({ image, hpa: hpaSchema }),
+  /** `port`: the container's listening port (frontend: HTTP behind oauth2-proxy; middleware: health only). */
+  frontend: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
+  middleware: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
   nats: z.strictObject({
     /** JetStream cluster size: 1, or 3/5 for a RAFT quorum. */
     replicas: z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (a JetStream quorum)" }),
