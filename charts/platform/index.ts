@@ -1,6 +1,60 @@
-import type { Environment } from "../../src/config/schema";
+/**
+ * Platform charts, one manifest file each (ids and apply order in `charts/order.ts`):
+ * local: 10-cni, 20-metrics-server, 30-metallb-config, 40-storage, 50-web;
+ * ACK:   40-storage, 50-web (ACK ships its CNI, load balancers and metrics-server).
+ */
+import type { AckConfig, Environment, LocalConfig } from "../../src/config/schema";
 import type { App } from "../../src/lib/k8s";
 import type { SynthContext } from "../../src/synth/context";
+import { readStackOutputs, stackOutputsPath } from "../../src/synth/stack-outputs";
+import { CHART_IDS } from "../order";
+import { AckStorageChart, NAS_SERVER_PLACEHOLDER } from "./ack-storage";
+import { CalicoChart } from "./calico";
+import { FlannelChart } from "./flannel";
+import { LocalStorageChart } from "./local-storage";
+import { MetalLbConfigChart } from "./metallb-config";
+import { MetricsServerChart } from "./metrics-server";
+import { WebChart } from "./web";
 
-/** CNI, metrics-server, MetalLB config, storage and the demo web app (placeholder). */
-export function addPlatformCharts(_app: App, _env: Environment, _ctx: SynthContext): void {}
+/** CNI, metrics-server, MetalLB config, storage and the demo web app. */
+export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext): void {
+  if (env.kind === "local") addLocal(app, env.config, ctx);
+  else addAck(app, env.name, env.config, ctx);
+}
+
+function addLocal(app: App, config: LocalConfig, ctx: SynthContext): void {
+  if (config.cni === "flannel") {
+    new FlannelChart(app, CHART_IDS.cni, { config });
+    ctx.warnings.push("local: cni is flannel, which does not enforce NetworkPolicy; the web and FaaS isolation policies will have no effect (use calico)");
+  } else {
+    new CalicoChart(app, CHART_IDS.cni, { config });
+  }
+  new MetricsServerChart(app, CHART_IDS.metrics, { config });
+  new MetalLbConfigChart(app, CHART_IDS.metallb, { config });
+  new LocalStorageChart(app, CHART_IDS.storage, { config });
+  if (config.webApp.enabled) {
+    new WebChart(app, CHART_IDS.web, { webApp: config.webApp, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" } });
+  }
+}
+
+function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: SynthContext): void {
+  const outputs = readStackOutputs(ctx.root, name);
+  const nasServer = outputs?.nas_server;
+  if (config.webApp.enabled && !nasServer) {
+    ctx.warnings.push(
+      `${name}: no stack output nas_server in ${stackOutputsPath(name)} (not deployed yet); the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — re-run synth after terraform apply`,
+    );
+  }
+  new AckStorageChart(app, CHART_IDS.storage, { config, nasServer, nasPath: outputs?.nas_path });
+  if (config.cluster.cni === "flannel") {
+    ctx.warnings.push(`${name}: cluster.cni is flannel; ACK enforces NetworkPolicy only with Terway, so the web and FaaS isolation policies will have no effect`);
+  }
+  if (config.webApp.enabled) {
+    new WebChart(app, CHART_IDS.web, {
+      webApp: config.webApp,
+      kubernetesMinor: config.kubernetes.version,
+      // With Flannel, ALB cannot reach pod IPs and needs NodePort backends.
+      exposure: { kind: "albIngress", host: config.webApp.host, serviceType: config.cluster.cni === "flannel" ? "NodePort" : "ClusterIP" },
+    });
+  }
+}

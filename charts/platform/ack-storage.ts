@@ -1,0 +1,50 @@
+/**
+ * ACK storage: the web content on Apsara NAS through Alibaba's CSI driver (pre-installed by ACK),
+ * as a static ReadWriteMany PV. The NAS mount target is created by the ACK stack; its address
+ * comes from that stack's outputs, never from the user.
+ */
+import { Construct } from "constructs";
+import type { AckConfig } from "../../src/config/schema";
+import { Chart, k8s } from "../../src/lib/k8s";
+import { WEB_CONTENT_VOLUME, webClaimRef } from "./web-volume";
+
+/**
+ * Server written while the ACK stack has no outputs yet (not deployed). `.invalid` never resolves
+ * (RFC 2606); the deploy step must refuse to apply a manifest that contains it.
+ */
+export const NAS_SERVER_PLACEHOLDER = "nas-mount-target.not-deployed.invalid";
+
+export const NAS_CSI_DRIVER = "nasplugin.csi.alibabacloud.com";
+
+export interface AckStorageChartProps {
+  readonly config: AckConfig;
+  /** NAS mount target domain from the stack output `nas_server`; @default NAS_SERVER_PLACEHOLDER */
+  readonly nasServer?: string;
+  /** Export path from the stack output `nas_path`; @default config.nas.path */
+  readonly nasPath?: string;
+}
+
+export class AckStorageChart extends Chart {
+  constructor(scope: Construct, id: string, props: AckStorageChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { config } = props;
+    if (!config.webApp.enabled) return;
+    new k8s.KubePersistentVolume(this, "web-content", {
+      metadata: { name: WEB_CONTENT_VOLUME, labels: { "app.kubernetes.io/part-of": "web" } },
+      spec: {
+        capacity: { storage: k8s.Quantity.fromString(config.webApp.storageSize) },
+        accessModes: ["ReadWriteMany"],
+        persistentVolumeReclaimPolicy: "Retain",
+        storageClassName: "",
+        claimRef: webClaimRef(config.webApp),
+        // NFSv3 as Alibaba recommends (Extreme NAS supports only v3, which needs nolock).
+        mountOptions: ["nolock,tcp,noresvport", "vers=3"],
+        csi: {
+          driver: NAS_CSI_DRIVER,
+          volumeHandle: WEB_CONTENT_VOLUME,
+          volumeAttributes: { server: props.nasServer ?? NAS_SERVER_PLACEHOLDER, path: props.nasPath ?? config.nas.path, vers: "3" },
+        },
+      },
+    });
+  }
+}

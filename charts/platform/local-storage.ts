@@ -1,0 +1,75 @@
+/**
+ * Local storage: the NFS export as a static ReadWriteMany PV for the web content, and static local
+ * PVs on every worker for NATS JetStream (which must not run on NFS: stale handles corrupt it).
+ * The node bootstrap creates the `volNN` directories these PVs point at.
+ */
+import { Construct } from "constructs";
+import type { LocalConfig } from "../../src/config/schema";
+import { Chart, k8s } from "../../src/lib/k8s";
+import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
+import { WEB_CONTENT_VOLUME, webClaimRef } from "./web-volume";
+
+export interface LocalStorageChartProps {
+  readonly config: LocalConfig;
+}
+
+/** Directory of the `n`th (1-based) local volume on a worker, e.g. `/var/lib/clusterkit/volumes/vol01`. */
+export function localVolumeDir(basePath: string, n: number): string {
+  return `${basePath.replace(/\/+$/, "")}/vol${String(n).padStart(2, "0")}`;
+}
+
+/** Name of the PV backing the `n`th local volume of a worker. */
+export function localVolumeName(worker: string, n: number): string {
+  return `local-${worker}-vol${String(n).padStart(2, "0")}`;
+}
+
+export class LocalStorageChart extends Chart {
+  constructor(scope: Construct, id: string, props: LocalStorageChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { config } = props;
+
+    if (config.webApp.enabled) {
+      new k8s.KubePersistentVolume(this, "web-content", {
+        metadata: { name: WEB_CONTENT_VOLUME, labels: { "app.kubernetes.io/part-of": "web" } },
+        spec: {
+          capacity: { storage: k8s.Quantity.fromString(config.webApp.storageSize) },
+          accessModes: ["ReadWriteMany"],
+          persistentVolumeReclaimPolicy: "Retain",
+          // Static binding only: "" keeps the default StorageClass (if any) out of it.
+          storageClassName: "",
+          claimRef: webClaimRef(config.webApp),
+          mountOptions: ["nfsvers=4.1", "hard"],
+          nfs: { server: config.nfs.ip, path: config.nfs.exportPath },
+        },
+      });
+    }
+
+    new k8s.KubeStorageClass(this, "local-class", {
+      metadata: { name: LOCAL_VOLUME_STORAGE_CLASS },
+      provisioner: "kubernetes.io/no-provisioner",
+      // Bind only once the pod is scheduled, so the claim follows the pod's node and not the reverse.
+      volumeBindingMode: "WaitForFirstConsumer",
+      reclaimPolicy: "Retain",
+    });
+    for (const worker of config.workers) {
+      for (let n = 1; n <= config.localVolumes.perNode; n++) {
+        new k8s.KubePersistentVolume(this, localVolumeName(worker.name, n), {
+          metadata: { name: localVolumeName(worker.name, n), labels: { "clusterkit.io/node": worker.name } },
+          spec: {
+            capacity: { storage: k8s.Quantity.fromString(config.faas.nats.storageSize) },
+            accessModes: ["ReadWriteOnce"],
+            persistentVolumeReclaimPolicy: "Retain",
+            storageClassName: LOCAL_VOLUME_STORAGE_CLASS,
+            volumeMode: "Filesystem",
+            local: { path: localVolumeDir(config.localVolumes.path, n) },
+            nodeAffinity: {
+              required: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [worker.name] }] }],
+              },
+            },
+          },
+        });
+      }
+    }
+  }
+}

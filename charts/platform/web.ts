@@ -1,0 +1,187 @@
+/**
+ * The demo web app: nginx + php-fpm in one pod serving a PHP page from the shared claim, spread
+ * across nodes, scaled by an autoscaling/v2 HPA on CPU, exposed by a LoadBalancer Service (MetalLB)
+ * locally or an ALB Ingress on ACK, and fenced by NetworkPolicies. Low-level objects on purpose:
+ * cdk8s-plus-28 would add default resources, startup probes and `imagePullPolicy: Always`.
+ *
+ * The Deployment has no `replicas`: the HPA owns that field. A value here would be re-applied on
+ * every deploy and fight the autoscaler; without it the Deployment starts at 1 and the HPA raises it
+ * to `minReplicas` within one sync period (15 s).
+ */
+import { Construct } from "constructs";
+import { IMAGES } from "../../src/config/images";
+import type { WebAppConfig } from "../../src/config/schema";
+import { Chart, k8s } from "../../src/lib/k8s";
+import { podSecurityLabels, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-security";
+import { resources } from "./resources";
+import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
+import { addWebNetworkPolicies } from "./web-network-policy";
+import { WEB_CONTENT_VOLUME } from "./web-volume";
+
+export const WEB_APP_NAME = "web";
+/** nginx-unprivileged's uid; php-fpm runs as the same uid so both can read what the seed step wrote. */
+const WEB_UID = 101;
+
+export type WebExposure =
+  /** MetalLB hands out an address from the host-only pool. */
+  | { readonly kind: "loadBalancer" }
+  /**
+   * ALB Ingress. `serviceType` NodePort is needed on ACK clusters with Flannel (ALB cannot reach pod IPs).
+   */
+  | { readonly kind: "albIngress"; readonly host?: string; readonly serviceType: "ClusterIP" | "NodePort" };
+
+export interface WebChartProps {
+  readonly webApp: WebAppConfig;
+  /** Cluster minor, pinned in the namespace's Pod Security labels. */
+  readonly kubernetesMinor: string;
+  readonly exposure: WebExposure;
+}
+
+export class WebChart extends Chart {
+  constructor(scope: Construct, id: string, props: WebChartProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { webApp } = props;
+    const namespace = webApp.namespace;
+    const labels = { "app.kubernetes.io/name": WEB_APP_NAME, "app.kubernetes.io/part-of": "clusterkit-demo" };
+
+    new k8s.KubeNamespace(this, "namespace", {
+      metadata: { name: namespace, labels: podSecurityLabels("restricted", props.kubernetesMinor) },
+    });
+
+    new k8s.KubePersistentVolumeClaim(this, "content", {
+      metadata: { name: WEB_CONTENT_VOLUME, namespace },
+      spec: {
+        accessModes: ["ReadWriteMany"],
+        storageClassName: "",
+        volumeName: WEB_CONTENT_VOLUME,
+        resources: { requests: { storage: k8s.Quantity.fromString(webApp.storageSize) } },
+      },
+    });
+
+    const config = new k8s.KubeConfigMap(this, "config", {
+      metadata: { name: `${WEB_APP_NAME}-files`, namespace, labels },
+      data: { "index.php": INDEX_PHP, "default.conf": NGINX_CONF, "zzz-clusterkit.conf": PHP_FPM_POOL_CONF },
+    });
+
+    const http = k8s.IntOrString.fromString("http");
+    const fieldEnv = (name: string, fieldPath: string): k8s.EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+    const contentMount = (readOnly: boolean): k8s.VolumeMount => ({ name: "content", mountPath: WEB_ROOT, readOnly });
+
+    new k8s.KubeDeployment(this, "deployment", {
+      metadata: { name: WEB_APP_NAME, namespace, labels },
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: { ...restrictedPodSecurity(WEB_UID), fsGroup: WEB_UID },
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+            ],
+            initContainers: [
+              {
+                name: "seed-content",
+                image: IMAGES.phpFpm,
+                imagePullPolicy: "IfNotPresent",
+                command: ["sh", "-c", SEED_SCRIPT],
+                resources: resources({ cpu: "10m", memory: "16Mi", cpuLimit: "100m", memoryLimit: "32Mi" }),
+                securityContext: restrictedContainerSecurity(),
+                volumeMounts: [contentMount(false), { name: "files", mountPath: "/seed/index.php", subPath: "index.php", readOnly: true }],
+              },
+            ],
+            containers: [
+              {
+                name: "nginx",
+                image: IMAGES.nginx,
+                imagePullPolicy: "IfNotPresent",
+                ports: [{ name: "http", containerPort: WEB_HTTP_PORT, protocol: "TCP" }],
+                livenessProbe: { httpGet: { path: "/healthz", port: http }, periodSeconds: 10, failureThreshold: 3 },
+                readinessProbe: { httpGet: { path: "/fpm-ping", port: http }, periodSeconds: 5, failureThreshold: 3 },
+                resources: resources({ cpu: "50m", memory: "32Mi", cpuLimit: "200m", memoryLimit: "64Mi" }),
+                securityContext: restrictedContainerSecurity(),
+                volumeMounts: [
+                  contentMount(true),
+                  { name: "files", mountPath: "/etc/nginx/conf.d/default.conf", subPath: "default.conf", readOnly: true },
+                  // nginx-unprivileged keeps its pid and temp files under /tmp.
+                  { name: "nginx-tmp", mountPath: "/tmp" },
+                  { name: "nginx-cache", mountPath: "/var/cache/nginx" },
+                ],
+              },
+              {
+                name: "php-fpm",
+                image: IMAGES.phpFpm,
+                imagePullPolicy: "IfNotPresent",
+                env: [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_IP", "status.podIP"), fieldEnv("NODE_NAME", "spec.nodeName")],
+                ports: [{ name: "fastcgi", containerPort: PHP_FPM_PORT, protocol: "TCP" }],
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 10, failureThreshold: 3 },
+                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 5, failureThreshold: 3 },
+                resources: resources({ cpu: "100m", memory: "64Mi", cpuLimit: "500m", memoryLimit: "128Mi" }),
+                securityContext: restrictedContainerSecurity(),
+                volumeMounts: [
+                  contentMount(true),
+                  { name: "files", mountPath: "/usr/local/etc/php-fpm.d/zzz-clusterkit.conf", subPath: "zzz-clusterkit.conf", readOnly: true },
+                  { name: "php-tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "content", persistentVolumeClaim: { claimName: WEB_CONTENT_VOLUME } },
+              { name: "files", configMap: { name: config.name } },
+              { name: "nginx-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+              { name: "nginx-cache", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+              { name: "php-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+            ],
+          },
+        },
+      },
+    });
+
+    const exposure = props.exposure;
+    new k8s.KubeService(this, "service", {
+      metadata: { name: WEB_APP_NAME, namespace, labels },
+      spec: {
+        type: exposure.kind === "loadBalancer" ? "LoadBalancer" : exposure.serviceType,
+        selector: labels,
+        ports: [{ name: "http", port: 80, targetPort: http, protocol: "TCP" }],
+      },
+    });
+    if (exposure.kind === "albIngress") {
+      new k8s.KubeIngress(this, "ingress", {
+        metadata: {
+          name: WEB_APP_NAME,
+          namespace,
+          labels,
+          annotations: {
+            "alb.ingress.kubernetes.io/healthcheck-enabled": "true",
+            "alb.ingress.kubernetes.io/healthcheck-path": "/healthz",
+          },
+        },
+        spec: {
+          ingressClassName: "alb",
+          rules: [
+            {
+              ...(exposure.host ? { host: exposure.host } : {}),
+              http: {
+                paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: WEB_APP_NAME, port: { number: 80 } } } }],
+              },
+            },
+          ],
+        },
+      });
+    }
+
+    new k8s.KubeHorizontalPodAutoscalerV2(this, "hpa", {
+      metadata: { name: WEB_APP_NAME, namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: WEB_APP_NAME },
+        minReplicas: webApp.hpa.minReplicas,
+        maxReplicas: webApp.hpa.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: webApp.hpa.cpuUtilization } } }],
+      },
+    });
+
+    addWebNetworkPolicies(this, { namespace, podLabels: labels, port: WEB_HTTP_PORT });
+  }
+}
