@@ -1,0 +1,79 @@
+/** user-data of the Kubernetes nodes: common node preparation plus the control-plane or worker part. */
+import type { LocalConfig, VmConfig } from "../../../src/config/schema";
+import { GVISOR_RELEASE, kubernetesRelease } from "../../../src/config/versions";
+import { kubeconfigYaml } from "../kubeconfig";
+import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
+import { type WriteFile, cloudConfig, scriptFile } from "./cloud-config";
+import { etcHosts } from "./hosts";
+import { DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
+import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
+import { KUBEADM_INIT_SCRIPT, kubeadmInitScript } from "./scripts/kubeadm-init";
+import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
+import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
+import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
+import type { NodeSecrets } from "./secrets";
+
+/** The CA on workers: not under /etc/kubernetes/pki, whose ca.crt makes `kubeadm join` preflight fail. */
+export const WORKER_CA_FILE = "/etc/clusterkit/ca.crt";
+
+const MODULES = "overlay\nbr_netfilter\n";
+const SYSCTLS = ["net.bridge.bridge-nf-call-iptables = 1", "net.bridge.bridge-nf-call-ip6tables = 1", "net.ipv4.ip_forward = 1"].join("\n") + "\n";
+const CRICTL = "runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\n";
+
+function commonFiles(config: LocalConfig): WriteFile[] {
+  const release = kubernetesRelease(config.kubernetes.version);
+  return [
+    { path: "/etc/hosts", content: etcHosts(clusterNodes(config)), permissions: "0644" },
+    { path: "/etc/modules-load.d/clusterkit-k8s.conf", content: MODULES, permissions: "0644" },
+    { path: "/etc/sysctl.d/99-clusterkit-k8s.conf", content: SYSCTLS, permissions: "0644" },
+    { path: "/etc/crictl.yaml", content: CRICTL, permissions: "0644" },
+    scriptFile(NODE_PREP_SCRIPT, nodePrepScript(config.kubernetes.version, release)),
+  ];
+}
+
+function controlPlaneFiles(config: LocalConfig, secrets: NodeSecrets): WriteFile[] {
+  return [
+    { path: "/etc/kubernetes/pki/ca.crt", content: secrets.caCertPemBase64, encoding: "b64", permissions: "0644", owner: "root:root" },
+    { path: "/etc/kubernetes/pki/ca.key", content: secrets.caKeyPemBase64, encoding: "b64", permissions: "0600", owner: "root:root" },
+    { path: KUBEADM_INIT_CONFIG, content: kubeadmInitConfig(config, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
+    scriptFile(KUBEADM_INIT_SCRIPT, kubeadmInitScript(KUBEADM_INIT_CONFIG)),
+  ];
+}
+
+function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): WriteFile[] {
+  const discovery = kubeconfigYaml({
+    clusterName: config.kubernetes.clusterName,
+    server: apiServerUrl(config),
+    caCertPemBase64: secrets.caCertPemBase64,
+    userName: "kubeadm-discovery",
+  });
+  const files: WriteFile[] = [
+    { path: WORKER_CA_FILE, content: secrets.caCertPemBase64, encoding: "b64", permissions: "0644", owner: "root:root" },
+    { path: DISCOVERY_KUBECONFIG, content: discovery, permissions: "0600", owner: "root:root" },
+    { path: KUBEADM_JOIN_CONFIG, content: kubeadmJoinConfig(config, vm.name, vm.ip, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
+    scriptFile(KUBEADM_JOIN_SCRIPT, kubeadmJoinScript({ apiServer: apiServerUrl(config), caFile: WORKER_CA_FILE, configPath: KUBEADM_JOIN_CONFIG })),
+    scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(config.localVolumes.path, config.localVolumes.perNode)),
+  ];
+  if (config.faas.executors.sandbox) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
+  return files;
+}
+
+/** Commands in order: prepare, then (worker) volumes and gVisor before joining, so Pods find them. */
+function commands(config: LocalConfig, role: "control-plane" | "worker"): string[][] {
+  if (role === "control-plane") return [[NODE_PREP_SCRIPT], [KUBEADM_INIT_SCRIPT]];
+  return [[NODE_PREP_SCRIPT], [LOCAL_VOLUMES_SCRIPT], ...(config.faas.executors.sandbox ? [[GVISOR_SCRIPT]] : []), [KUBEADM_JOIN_SCRIPT]];
+}
+
+export function kubernetesNodeUserData(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): string {
+  const roleFiles = node.role === "control-plane" ? controlPlaneFiles(config, secrets) : workerFiles(config, node.vm, secrets);
+  return cloudConfig({
+    hostname: node.vm.name,
+    preserve_hostname: false,
+    // We write the whole /etc/hosts ourselves (every node by host-only address).
+    manage_etc_hosts: false,
+    package_update: true,
+    packages: ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"],
+    write_files: [...commonFiles(config), ...roleFiles],
+    runcmd: commands(config, node.role),
+  });
+}

@@ -1,0 +1,52 @@
+/** Script: turns a fresh Ubuntu VM into a kubeadm-ready node (control plane and workers). */
+import type { KubernetesRelease } from "../../../../src/config/versions";
+import { bashScript } from "./shell";
+
+export const NODE_PREP_SCRIPT = "/usr/local/sbin/clusterkit-node-prep.sh";
+
+/** `minor` is the Kubernetes minor (pkgs.k8s.io has one repository per minor). */
+export function nodePrepScript(minor: string, release: KubernetesRelease): string {
+  return bashScript(
+    "Prepares a Kubernetes node: swap off, kernel modules, sysctls, containerd, kubeadm/kubelet/kubectl.",
+    { K8S_MINOR: minor, K8S_DEB_VERSION: release.debVersion, PAUSE_IMAGE: `registry.k8s.io/pause:${release.pauseTag}` },
+    BODY,
+  );
+}
+
+const BODY = String.raw`
+KEYRING=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
+CONTAINERD_CONFIG=/etc/containerd/config.toml
+
+# kubelet refuses to start with swap on; comment swap out of fstab too so a reboot keeps it off.
+swapoff -a
+sed -i -E '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
+
+# overlay/br_netfilter (/etc/modules-load.d) and the bridge/forward sysctls (/etc/sysctl.d) are
+# persisted by cloud-init's write_files; load and apply them now.
+modprobe overlay
+modprobe br_netfilter
+sysctl --system >/dev/null
+
+# containerd from Ubuntu: kubelet uses the systemd cgroup driver, so containerd must too, and the
+# sandbox (pause) image must be the one this kubeadm version expects.
+install -d -m 0755 /etc/containerd
+containerd config default >"$CONTAINERD_CONFIG"
+sed -i -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=).*/\1 true/' "$CONTAINERD_CONFIG"
+sed -i -E 's#^([[:space:]]*sandbox_image[[:space:]]*=).*#\1 "'"$PAUSE_IMAGE"'"#' "$CONTAINERD_CONFIG"
+grep -q 'SystemdCgroup = true' "$CONTAINERD_CONFIG" || { echo "clusterkit: could not set SystemdCgroup in $CONTAINERD_CONFIG" >&2; exit 1; }
+grep -qF "sandbox_image = \"$PAUSE_IMAGE\"" "$CONTAINERD_CONFIG" || { echo "clusterkit: could not set sandbox_image in $CONTAINERD_CONFIG" >&2; exit 1; }
+systemctl enable containerd
+systemctl restart containerd
+
+# kubeadm, kubelet and kubectl from pkgs.k8s.io (one repository per minor), pinned and held so an
+# apt upgrade never moves the node to another version behind kubeadm's back.
+install -d -m 0755 /etc/apt/keyrings
+retry 5 curl -fsSL "https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/Release.key" -o /tmp/kubernetes-release.key
+gpg --batch --yes --dearmor -o "$KEYRING" /tmp/kubernetes-release.key
+chmod 0644 "$KEYRING"
+echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/ /" >/etc/apt/sources.list.d/kubernetes.list
+retry 5 apt-get update -q
+retry 5 apt-get install -y -q "kubelet=$K8S_DEB_VERSION" "kubeadm=$K8S_DEB_VERSION" "kubectl=$K8S_DEB_VERSION"
+apt-mark hold kubelet kubeadm kubectl
+systemctl enable kubelet
+`;
