@@ -1,0 +1,32 @@
+/**
+ * `npm run deploy -- <environment> [--secrets-file <path>] [--plan]`: from nothing to a running
+ * cluster with the workload (see docs/deploy.md). Safe to run again; an interrupted run resumes.
+ */
+import { resolve } from "node:path";
+import { loadConfig } from "../src/config/load";
+import { parseArgs } from "../src/deploy/args";
+import { deploy } from "../src/deploy/deploy";
+import { streamReporter } from "../src/deploy/reporter";
+import { realClock } from "../src/deploy/retry";
+import { processRunner } from "../src/deploy/runner";
+import { httpFetch } from "../src/deploy/upstream-cache";
+import { runCli } from "../src/errors";
+
+void runCli(async () => {
+  const args = parseArgs(process.argv.slice(2), ["--secrets-file", "--plan"]);
+  // CLUSTERKIT_ROOT lets tests run against a scratch folder instead of the checkout.
+  const root = process.env.CLUSTERKIT_ROOT ? resolve(process.env.CLUSTERKIT_ROOT) : resolve(__dirname, "..");
+  const lines = await deploy({
+    root,
+    environment: args.environment,
+    configs: loadConfig(),
+    runner: processRunner,
+    fetcher: httpFetch,
+    reporter: streamReporter(),
+    clock: realClock,
+    env: process.env,
+    secretsFile: args.secretsFile,
+    planOnly: args.planOnly,
+  });
+  process.stdout.write(`${lines.join("\n")}\n`);
+});

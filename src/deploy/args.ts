@@ -1,0 +1,35 @@
+/** Command-line arguments of `npm run deploy|destroy -- <environment> [options]`. */
+import { parseEnvironmentName } from "../config/load";
+import type { EnvironmentName } from "../config/schema";
+import { UserError } from "../errors";
+
+export interface DeployArgs {
+  readonly environment: EnvironmentName;
+  /** `--secrets-file <path>`: KEY=VALUE lines with the workload's Secret values. */
+  readonly secretsFile?: string;
+  /** `--yes`: skip the confirmation prompt (destroy). */
+  readonly yes: boolean;
+  /** `--plan`: print the apply order and exit without touching anything (deploy). */
+  readonly planOnly: boolean;
+}
+
+export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan")[]): DeployArgs {
+  let environment: string | undefined;
+  let secretsFile: string | undefined;
+  let yes = false;
+  let planOnly = false;
+  const usage = `usage: <environment> ${allowed.map((a) => (a === "--secrets-file" ? "[--secrets-file <path>]" : `[${a}]`)).join(" ")}`;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const flag = a.split("=")[0] as (typeof allowed)[number];
+    if (a.startsWith("--") && !allowed.includes(flag)) throw new UserError(`unknown option ${a}; ${usage}`);
+    if (flag === "--secrets-file") {
+      secretsFile = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (!secretsFile) throw new UserError(`--secrets-file needs a path; ${usage}`);
+    } else if (a === "--yes") yes = true;
+    else if (a === "--plan") planOnly = true;
+    else if (environment === undefined) environment = a;
+    else throw new UserError(`unexpected argument ${a}; ${usage}`);
+  }
+  return { environment: parseEnvironmentName(environment), secretsFile, yes, planOnly };
+}

@@ -1,0 +1,71 @@
+/**
+ * `npm run destroy -- <env>`: terraform destroy for the stack, after a confirmation (`--yes` when
+ * not on a terminal). ACK clusters with deletion protection are refused with the way out.
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { environments } from "../config/load";
+import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
+import { UserError } from "../errors";
+import { stackOutputsPath } from "../synth/stack-outputs";
+import { synthesize } from "../synth/synth";
+import { stackDir } from "./deploy";
+import { assertNoProblems, preflightDestroy } from "./preflight";
+import type { Reporter } from "./reporter";
+import type { Runner } from "./runner";
+import { Terraform } from "./terraform";
+
+export interface DestroyOptions {
+  readonly root: string;
+  readonly environment: EnvironmentName;
+  readonly configs: EnvironmentConfigs;
+  readonly runner: Runner;
+  readonly reporter: Reporter;
+  readonly env: NodeJS.ProcessEnv;
+  /** Confirmed on the command line with `--yes`. */
+  readonly yes: boolean;
+  /** Asks the user to type the environment name; undefined when there is no terminal. @default no prompt */
+  readonly confirm?: (question: string) => Promise<string>;
+}
+
+/** Prompts on the terminal, or undefined when stdin is not one. */
+export function terminalConfirm(): ((q: string) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async (q) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(q);
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+export async function destroy(opts: DestroyOptions): Promise<void> {
+  const { root, reporter } = opts;
+  const environment = environments(opts.configs).find((e) => e.name === opts.environment)!;
+  const problems = await preflightDestroy(environment, { root, env: opts.env, runner: opts.runner });
+  if (environment.kind === "ack" && environment.config.cluster.deletionProtection) {
+    problems.push(
+      `${environment.name}.cluster.deletionProtection is true, so ACK refuses to delete the cluster (that is its purpose); to really delete it, set ${environment.name}.cluster.deletionProtection: false in your CLUSTERKIT_CONFIG file, run \`npm run deploy -- ${environment.name}\` so the cluster records the change, then run destroy again`,
+    );
+  }
+  assertNoProblems("destroy", environment.name, problems);
+
+  if (!opts.yes) {
+    if (!opts.confirm) throw new UserError(`destroy deletes every resource of ${environment.name}; not on a terminal, so confirm with --yes: npm run destroy -- ${environment.name} --yes`);
+    const answer = await opts.confirm(`This deletes every resource of ${environment.name} (VMs or cloud resources and their data). Type the environment name to confirm: `);
+    if (answer.trim() !== environment.name) throw new UserError("not confirmed; nothing was destroyed");
+  }
+
+  reporter.step("Synthesizing Terraform");
+  synthesize(opts.configs, { root, manifests: false });
+  reporter.step(`Terraform destroy (stack ${environment.name})`);
+  const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
+  await terraform.init();
+  await terraform.destroy();
+  // Outputs of a destroyed stack would feed stale values (e.g. a deleted NAS server) into synth.
+  rmSync(join(root, stackOutputsPath(environment.name)), { force: true });
+  reporter.step(`${environment.name} destroyed`);
+}

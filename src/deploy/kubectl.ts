@@ -1,0 +1,68 @@
+/** kubectl against the environment's kubeconfig; every call goes through the injectable runner. */
+import type { RunResult, Runner } from "./runner";
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly ready: boolean;
+}
+
+export class Kubectl {
+  constructor(
+    private readonly runner: Runner,
+    /** Absolute path of the kubeconfig Terraform wrote. */
+    readonly kubeconfig: string,
+  ) {}
+
+  run(args: readonly string[], input?: string): Promise<RunResult> {
+    return this.runner.run("kubectl", ["--kubeconfig", this.kubeconfig, ...args], input === undefined ? {} : { input });
+  }
+
+  /** The API server's aggregated readiness (`/readyz` answers `ok`). */
+  readyz(): Promise<RunResult> {
+    return this.run(["get", "--raw", "/readyz", "--request-timeout=10s"]);
+  }
+
+  async nodes(): Promise<{ nodes: NodeStatus[]; error?: string }> {
+    const r = await this.run(["get", "nodes", "-o", "json", "--request-timeout=20s"]);
+    if (r.code !== 0) return { nodes: [], error: r.stderr.trim() || `exit ${r.code}` };
+    const list = JSON.parse(r.stdout) as { items?: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+    return {
+      nodes: (list.items ?? []).map((n) => ({
+        name: n.metadata.name,
+        ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+      })),
+    };
+  }
+
+  /**
+   * Server-side apply for objects too large for the last-applied annotation (Calico CRDs);
+   * `--force-conflicts` keeps a re-run working when a field was last set by another apply.
+   */
+  applyFile(file: string, serverSide: boolean): Promise<RunResult> {
+    return this.run(serverSide ? ["apply", "--server-side", "--force-conflicts", "-f", file] : ["apply", "-f", file]);
+  }
+
+  /** Applies objects given on stdin (server-side, so no last-applied annotation copies Secret data). */
+  applyStdin(manifest: string): Promise<RunResult> {
+    return this.run(["apply", "--server-side", "--force-conflicts", "--field-manager=clusterkit-deploy", "-f", "-"], manifest);
+  }
+
+  waitCrdEstablished(name: string, timeoutSeconds: number): Promise<RunResult> {
+    return this.run(["wait", "--for=condition=Established", `crd/${name}`, `--timeout=${timeoutSeconds}s`]);
+  }
+
+  waitDeploymentAvailable(namespace: string, name: string, timeoutSeconds: number): Promise<RunResult> {
+    return this.run(["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`]);
+  }
+
+  /** `kubectl get <args> -o json`, parsed; undefined when the call fails. */
+  async getJson<T>(args: readonly string[]): Promise<T | undefined> {
+    const r = await this.run(["get", ...args, "-o", "json", "--request-timeout=20s"]);
+    if (r.code !== 0) return undefined;
+    try {
+      return JSON.parse(r.stdout) as T;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * After `terraform apply`: record the stack's outputs where synth reads them
+ * (state/<env>/outputs.json, see src/synth/stack-outputs.ts), and refuse manifests that still
+ * carry a value only a deployed stack can provide.
+ */
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
+import { UserError } from "../errors";
+import { stackOutputsPath } from "../synth/stack-outputs";
+
+/** Placeholders charts write while a stack output is unknown, and the output that replaces each. */
+export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: "nas_server" }];
+
+/**
+ * Writes the outputs synth needs. Sensitive outputs are left out: manifests never carry secrets,
+ * and this file is plain JSON on disk.
+ */
+export function writeStackOutputs(root: string, environment: string, outputs: Record<string, { value: unknown; sensitive?: boolean }>): string[] {
+  const kept: Record<string, { value: unknown }> = {};
+  for (const [name, o] of Object.entries(outputs)) if (!o.sensitive) kept[name] = { value: o.value };
+  const file = join(root, stackOutputsPath(environment));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return Object.keys(kept);
+}
+
+/** Manifest files of an environment, sorted by name (= apply order). */
+export function manifestFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".k8s.yaml"))
+    .sort();
+}
+
+/** Throws when a manifest still holds a placeholder for a stack output. */
+export function assertNoPlaceholders(dir: string, environment: string): void {
+  const problems: string[] = [];
+  for (const file of manifestFiles(dir)) {
+    const text = readFileSync(join(dir, file), "utf8");
+    for (const p of OUTPUT_PLACEHOLDERS) {
+      if (text.includes(p.text)) problems.push(`${file} still contains ${p.text}: the stack output '${p.output}' is missing from ${stackOutputsPath(environment)}`);
+    }
+  }
+  if (problems.length) throw new UserError(`refusing to apply manifests for ${environment} that depend on Terraform outputs it did not provide:`, [...problems, "check `terraform output` in cdktf.out/stacks/" + environment + " and run the same command again"]);
+}

@@ -1,0 +1,110 @@
+/**
+ * Checks everything deploy/destroy needs BEFORE anything is created, and reports every problem at
+ * once, each with its fix. Nothing here writes a file or changes the machine.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { faasSecrets } from "../../charts/faas/secrets";
+import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
+import type { AckConfig, Environment, LocalConfig } from "../config/schema";
+import { UserError } from "../errors";
+import { alicloudCredentialsProblem } from "./credentials";
+import { hostOnlyProblems, parseHostOnlyIfs } from "./hostonly";
+import { findOnPath, type Runner, tail } from "./runner";
+import { type ResolvedSecret, resolveSecrets } from "./secret-values";
+import { readSecretsFile } from "./secrets-file";
+
+export interface PreflightContext {
+  /** Project root; relative config paths (base box) resolve against it. */
+  readonly root: string;
+  /** The user's environment: PATH, credentials, Secret values. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly runner: Runner;
+  /** Path given with `--secrets-file`. @default none (environment only) */
+  readonly secretsFile?: string;
+}
+
+export interface PreflightResult {
+  readonly problems: string[];
+  /** Secret values, complete when `problems` is empty. */
+  readonly secrets: ResolvedSecret[];
+}
+
+const INSTALL_HINT: Record<string, string> = {
+  terraform: "install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) and put it on PATH",
+  kubectl: "install kubectl matching the cluster's minor version (https://kubernetes.io/docs/tasks/tools/) and put it on PATH",
+  VBoxManage: "install VirtualBox 7 (it ships VBoxManage) and make sure VBoxManage is on PATH",
+};
+
+const ISO_TOOLS = ["xorriso", "genisoimage", "mkisofs", "hdiutil"] as const;
+
+function toolProblems(tools: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return tools.filter((t) => !findOnPath(t, env)).map((t) => `${t} not found on PATH; ${INSTALL_HINT[t] ?? `install ${t}`}`);
+}
+
+async function localProblems(config: LocalConfig, ctx: PreflightContext, forDestroy: boolean): Promise<string[]> {
+  const problems = toolProblems(["VBoxManage"], ctx.env);
+  if (!problems.length && !forDestroy) {
+    const r = await ctx.runner.run("VBoxManage", ["list", "hostonlyifs"], { env: { LANG: "C", LC_ALL: "C" } });
+    if (r.code !== 0) problems.push(`\`VBoxManage list hostonlyifs\` failed (exit ${r.code}): ${tail(r.stderr, 3)}; check that VirtualBox works (its kernel modules are loaded)`);
+    else problems.push(...hostOnlyProblems(config, parseHostOnlyIfs(r.stdout)));
+  }
+  if (forDestroy) return problems;
+  const box = resolve(ctx.root, config.image.path);
+  if (!existsSync(box)) {
+    problems.push(
+      `base box ${config.image.path} not found (resolved to ${box}); place an Ubuntu 24.04 box with cloud-init and VirtualBox Guest Additions there, or point local.image.path at yours (see docs/deploy.md)`,
+    );
+  }
+  if (!ISO_TOOLS.some((t) => findOnPath(t, ctx.env))) {
+    problems.push(`no ISO tool found on PATH (one of ${ISO_TOOLS.join(", ")}) to build the cloud-init seed ISOs; install one, e.g. \`sudo apt-get install xorriso\``);
+  }
+  return problems;
+}
+
+function ackProblems(name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: PreflightContext, forDestroy: boolean): string[] {
+  const problems: string[] = [];
+  const creds = alicloudCredentialsProblem(ctx.env, ctx.env.HOME ?? ctx.env.USERPROFILE);
+  if (creds) problems.push(creds);
+  if (!forDestroy) {
+    const optIn = dedicatedDeployProblem(name, config);
+    if (optIn) problems.push(optIn);
+  }
+  return problems;
+}
+
+function secretsFileValues(ctx: PreflightContext, problems: string[]): Record<string, string> {
+  if (!ctx.secretsFile) return {};
+  try {
+    return readSecretsFile(resolve(ctx.secretsFile));
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problems.push(err.problems.length ? `${err.message.split("\n")[0]} ${err.problems.join("; ")}` : err.message);
+    return {};
+  }
+}
+
+/** Every problem that would stop `deploy`, plus the Secret values when there are none. */
+export async function preflightDeploy(environment: Environment, ctx: PreflightContext): Promise<PreflightResult> {
+  const problems = toolProblems(["terraform", "kubectl"], ctx.env);
+  if (environment.kind === "local") problems.push(...(await localProblems(environment.config, ctx, false)));
+  else problems.push(...ackProblems(environment.name, environment.config, ctx, false));
+  const file = secretsFileValues(ctx, problems);
+  const resolved = resolveSecrets(faasSecrets(environment.config.faas), ctx.env, file, ctx.secretsFile);
+  problems.push(...resolved.problems);
+  return { problems, secrets: resolved.secrets };
+}
+
+/** Every problem that would stop `destroy` (no Secrets, no base box needed). */
+export async function preflightDestroy(environment: Environment, ctx: PreflightContext): Promise<string[]> {
+  const problems = toolProblems(["terraform"], ctx.env);
+  if (environment.kind === "local") problems.push(...(await localProblems(environment.config, ctx, true)));
+  else problems.push(...ackProblems(environment.name, environment.config, ctx, true));
+  return problems;
+}
+
+/** Throws one UserError listing every problem, saying that nothing was created. */
+export function assertNoProblems(action: string, environment: string, problems: readonly string[]): void {
+  if (!problems.length) return;
+  throw new UserError(`cannot ${action} ${environment}: ${problems.length} problem${problems.length === 1 ? "" : "s"} found before anything was created:`, problems);
+}

@@ -1,0 +1,75 @@
+/**
+ * Terraform for one stack, run in its synthesized folder (cdktf.out/stacks/<env>): the same as
+ * `cdktf deploy <stack>` without the cdktf CLI. Every command is re-entrant: Terraform compares
+ * state with reality and only does what is missing.
+ */
+import { UserError } from "../errors";
+import type { Reporter } from "./reporter";
+import { type Runner, tail } from "./runner";
+
+/**
+ * The VirtualBox provider parses VBoxManage output that is translated in other locales, and
+ * automation mode keeps Terraform from suggesting interactive next steps.
+ */
+export const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_ALL: "C", TF_IN_AUTOMATION: "1" };
+
+/** Known failure texts and what to do about them. */
+const HINTS: readonly (readonly [RegExp, string])[] = [
+  [
+    /No match with get guestproperty output/i,
+    "the VirtualBox provider polled a VM's IP before Guest Additions reported it: use a base box with Guest Additions and raise local.provider.delaySeconds (below 300), then run the same command again",
+  ],
+  [/timeout while waiting for state to become 'yes'/i, "a VM never reported an IPv4 address: check that the box boots and has Guest Additions, then run the same command again (the VM is replaced)"],
+  [/machine .* already exists/i, "a VM from an interrupted run is registered but not in Terraform state: remove it with `VBoxManage unregistervm <name> --delete` and run again"],
+  [/InvalidAccessKeyId|SignatureDoesNotMatch|InvalidAccessKeySecret/i, "Alibaba Cloud rejected the credentials: check the access key pair or profile"],
+  [/ErrManagedAddonRoleNotAttach/i, "the ACK service roles are missing: set serviceRoles: create for the first ACK deployment in this account"],
+];
+
+export class Terraform {
+  constructor(
+    private readonly runner: Runner,
+    /** The stack's folder, cdktf.out/stacks/<env>. */
+    private readonly dir: string,
+    private readonly reporter: Reporter,
+  ) {}
+
+  private async run(what: string, args: readonly string[], stream: boolean): Promise<string> {
+    const r = await this.runner.run("terraform", args, {
+      cwd: this.dir,
+      env: TERRAFORM_ENV,
+      onOutput: stream ? (c) => this.reporter.output(c) : undefined,
+    });
+    if (r.code !== 0) {
+      const text = `${r.stdout}\n${r.stderr}`;
+      const hints = HINTS.filter(([re]) => re.test(text)).map(([, h]) => h);
+      throw new UserError(`\`terraform ${what}\` failed in ${this.dir} (exit ${r.code})`, [
+        ...(stream ? [] : [tail(r.stderr || r.stdout)]),
+        ...hints,
+        "fix the cause and run the same command again: it resumes from Terraform's state",
+      ]);
+    }
+    return r.stdout;
+  }
+
+  init(): Promise<string> {
+    return this.run("init", ["init", "-input=false", "-no-color"], true);
+  }
+
+  apply(): Promise<string> {
+    return this.run("apply", ["apply", "-input=false", "-auto-approve", "-no-color"], true);
+  }
+
+  destroy(): Promise<string> {
+    return this.run("destroy", ["destroy", "-input=false", "-auto-approve", "-no-color"], true);
+  }
+
+  /** `terraform output -json`: `{ name: { value, type, sensitive } }`. */
+  async outputs(): Promise<Record<string, { value: unknown; sensitive?: boolean }>> {
+    const text = await this.run("output -json", ["output", "-json", "-no-color"], false);
+    try {
+      return JSON.parse(text || "{}") as Record<string, { value: unknown; sensitive?: boolean }>;
+    } catch {
+      throw new UserError(`\`terraform output -json\` in ${this.dir} did not print JSON`, [tail(text, 3)]);
+    }
+  }
+}
