@@ -1,6 +1,66 @@
+/**
+ * The code-execution workload: `59-faas-runtime` (the cluster-scoped gVisor RuntimeClass, only
+ * when executors are sandboxed) and `60-faas` (everything else). Nothing when faas is disabled.
+ */
+import { UserError } from "../../src/errors";
 import type { Environment } from "../../src/config/schema";
-import type { App } from "../../src/lib/k8s";
+import { type App, Chart } from "../../src/lib/k8s";
 import type { SynthContext } from "../../src/synth/context";
+import { CHART_IDS } from "../order";
+import { addExecutors, addRuntimeClass } from "./executors";
+import { addFrontend } from "./frontend";
+import { addMiddleware } from "./middleware";
+import { addNamespaces } from "./namespaces";
+import { addNats } from "./nats";
+import { addNetworkPolicies, cniEnforcesPolicy } from "./network-policies";
+import { addOauth2Proxy } from "./oauth2-proxy";
+import { addMiddlewareRbac } from "./rbac";
+import { quantityBytes, quantityMillicores } from "./resources";
 
-/** The code-execution workload (placeholder). */
-export function addFaasCharts(_app: App, _env: Environment, _ctx: SynthContext): void {}
+/** Quantities the chart does arithmetic on must be of the right kind (the schema only checks the form). */
+function checkQuantities(env: Environment): void {
+  const faas = env.config.faas;
+  const problems: string[] = [];
+  const check = (path: string, value: string, parse: (q: string) => number, kind: string) => {
+    try {
+      parse(value);
+    } catch {
+      problems.push(`${env.name}.faas.${path}: ${value} is not a ${kind} quantity (e.g. ${kind === "CPU" ? "500m or 1" : "256Mi or 10Gi"})`);
+    }
+  };
+  check("nats.storageSize", faas.nats.storageSize, quantityBytes, "byte");
+  check("executors.memoryLimit", faas.executors.memoryLimit, quantityBytes, "byte");
+  check("executors.cpuLimit", faas.executors.cpuLimit, quantityMillicores, "CPU");
+  if (problems.length) throw new UserError("invalid faas configuration", problems);
+}
+
+/** Says loudly when the NetworkPolicies below will be ignored by the cluster. */
+function warnUnenforcedPolicies(env: Environment, ctx: SynthContext): void {
+  const { cni, enforces, field } = cniEnforcesPolicy(env);
+  if (enforces) return;
+  ctx.warnings.push(
+    `!!! ${env.name}: ${field} is "${cni}", which does NOT enforce NetworkPolicy. The faas isolation ` +
+      `(default deny, executors limited to NATS and DNS, only oauth2-proxy reachable from outside, API ` +
+      `access only for the middleware) is NOT in effect: untrusted executor code can reach every pod ` +
+      `and the API server. Use ${env.kind === "local" ? 'cni: "calico"' : 'cluster.cni: "terway" (chosen at cluster creation)'} for real isolation.`,
+  );
+}
+
+export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): void {
+  const faas = env.config.faas;
+  if (!faas.enabled) return;
+  checkQuantities(env);
+  warnUnenforcedPolicies(env, ctx);
+
+  if (faas.executors.sandbox) addRuntimeClass(new Chart(app, CHART_IDS.faasRuntime));
+
+  const chart = new Chart(app, CHART_IDS.faas);
+  addNamespaces(chart, { faas, kubernetesMinor: env.config.kubernetes.version });
+  addNetworkPolicies(chart, env, faas);
+  addNats(chart, env);
+  addMiddlewareRbac(chart, faas);
+  addMiddleware(chart, env);
+  addFrontend(chart, env);
+  addOauth2Proxy(chart, env);
+  addExecutors(chart, env);
+}

@@ -1,0 +1,49 @@
+/** The Next.js frontend: publishes jobs on NATS, reachable only through oauth2-proxy. */
+import type { Construct } from "constructs";
+import type { Environment } from "../../src/config/schema";
+import { k8s } from "../../src/lib/k8s";
+import { addFaasDeployment } from "./deployment";
+import { componentLabels, COMPONENTS, LANGUAGES, natsUrl, subjects } from "./names";
+import { resources, RESOURCES } from "./resources";
+import { restrictedContainer } from "./security";
+
+/** An unprivileged UID; the documents' images do not say which user they expect. */
+export const APP_UID = 1000;
+
+export function addFrontend(scope: Construct, env: Environment): void {
+  const faas = env.config.faas;
+  const port = faas.frontend.port;
+  const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: "/", port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
+  addFaasDeployment(scope, {
+    component: COMPONENTS.frontend,
+    namespace: faas.namespace,
+    uid: APP_UID,
+    hpa: faas.frontend.hpa,
+    // Next.js writes its cache under .next/cache; the root filesystem stays read-only.
+    scratch: { tmp: "/tmp", "next-cache": "/app/.next/cache" },
+    container: {
+      name: COMPONENTS.frontend,
+      image: faas.frontend.image,
+      imagePullPolicy: "IfNotPresent",
+      env: [
+        { name: "NATS_URL", value: natsUrl(env, faas) },
+        { name: "NATS_SUBJECTS", value: subjects().join(",") },
+        { name: "FAAS_LANGUAGES", value: LANGUAGES.join(",") },
+        { name: "PORT", value: String(port) },
+        // Next.js standalone binds $HOSTNAME, which Kubernetes sets to the pod name; listen everywhere.
+        { name: "HOSTNAME", value: "0.0.0.0" },
+      ],
+      ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
+      startupProbe: { ...probe(0), failureThreshold: 30 },
+      livenessProbe: probe(0),
+      readinessProbe: probe(0),
+      resources: resources(RESOURCES.frontend),
+      securityContext: restrictedContainer(APP_UID),
+    },
+  });
+  const labels = componentLabels(COMPONENTS.frontend);
+  new k8s.KubeService(scope, "frontend-service", {
+    metadata: { name: COMPONENTS.frontend, namespace: faas.namespace, labels },
+    spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port, targetPort: k8s.IntOrString.fromString("http"), protocol: "TCP" }] },
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Names, labels and ports of the FaaS workload: the contract between the chart's objects
+ * (Services, selectors, NetworkPolicies, env) and with the images. Written once, used everywhere.
+ */
+import type { Environment, FaasConfig } from "../../src/config/schema";
+
+export const LANGUAGES = ["go", "javascript", "c"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** NATS subject prefix from the documents: jobs go to `cola.<language>`. */
+export const SUBJECT_PREFIX = "cola";
+
+export const COMPONENTS = {
+  oauth2Proxy: "oauth2-proxy",
+  frontend: "frontend",
+  middleware: "middleware",
+  nats: "nats",
+  executor: "executor",
+} as const;
+export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
+
+export const PORTS = {
+  /** oauth2-proxy `--http-address` port. */
+  oauth2Proxy: 4180,
+  /** oauth2-proxy Service port (the documents' `oauth-service` exposed 80). */
+  oauth2ProxyService: 80,
+  natsClient: 4222,
+  natsCluster: 6222,
+  natsMonitor: 8222,
+  dns: 53,
+} as const;
+
+export const NATS_HEADLESS_SERVICE = "nats-headless";
+export const NATS_CONFIG_MAP = "nats-config";
+export const MIDDLEWARE_SERVICE_ACCOUNT = "middleware";
+export const MIDDLEWARE_ROLE = "executor-launcher";
+
+/** Pod labels of a component; the NetworkPolicies and Services select on these. */
+export function componentLabels(component: Component): Record<string, string> {
+  return { "app.kubernetes.io/name": component, "app.kubernetes.io/part-of": "faas" };
+}
+
+/** Label carrying an executor's language. */
+export const LANGUAGE_LABEL = "faas.clusterkit.io/language";
+
+export function executorTemplateName(lang: Language): string {
+  return `executor-${lang}`;
+}
+
+export function subjects(): string[] {
+  return LANGUAGES.map((l) => `${SUBJECT_PREFIX}.${l}`);
+}
+
+/** Cluster DNS domain: ACK's is configurable, kubeadm's default is cluster.local. */
+export function clusterDomain(env: Environment): string {
+  return env.kind === "ack" ? env.config.kubernetes.clusterDomain : "cluster.local";
+}
+
+export function serviceHost(env: Environment, name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain(env)}`;
+}
+
+export function natsUrl(env: Environment, faas: FaasConfig): string {
+  return `nats://${serviceHost(env, COMPONENTS.nats, faas.namespace)}:${PORTS.natsClient}`;
+}

@@ -1,0 +1,158 @@
+/**
+ * NATS with JetStream as a StatefulSet: one block volume per server (never NFS: JetStream
+ * corrupts under stale NFS handles), cluster routes to every ordinal through the headless
+ * Service, config in a ConfigMap reloaded in place. Modelled on nats-io/k8s chart 2.14.2.
+ */
+import type { Construct } from "constructs";
+import type { Environment } from "../../src/config/schema";
+import { IMAGES } from "../../src/config/images";
+import { k8s } from "../../src/lib/k8s";
+import { blockStorageClass } from "../shared/storage";
+import { spreadAcrossNodes } from "./deployment";
+import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_HEADLESS_SERVICE, PORTS } from "./names";
+import { quantityBytes, resources, RESOURCES } from "./resources";
+import { restrictedContainer, restrictedPod } from "./security";
+
+/** The alpine image runs as root unless told otherwise. */
+export const NATS_UID = 1000;
+const CONFIG_DIR = "/etc/nats-config";
+const PID_DIR = "/var/run/nats";
+const DATA_DIR = "/data";
+const PID_FILE = `${PID_DIR}/nats.pid`;
+
+/** JetStream may use 90 % of the volume, leaving room for filesystem overhead. */
+export function maxFileStoreBytes(storageSize: string): number {
+  return Math.floor(quantityBytes(storageSize) * 0.9);
+}
+
+/** nats.conf: routes to every ordinal when clustered; server_name from the pod name (RAFT needs it unique). */
+export function natsConfig(replicas: number, storageSize: string): string {
+  const lines = [
+    "server_name: $SERVER_NAME",
+    "lame_duck_grace_period: 10s",
+    "lame_duck_duration: 30s",
+    `pid_file: ${PID_FILE}`,
+    `port: ${PORTS.natsClient}`,
+    `http_port: ${PORTS.natsMonitor}`,
+  ];
+  if (replicas > 1) {
+    const routes = Array.from({ length: replicas }, (_, i) => `nats://${COMPONENTS.nats}-${i}.${NATS_HEADLESS_SERVICE}:${PORTS.natsCluster}`);
+    lines.push("cluster {", `  name: ${COMPONENTS.nats}`, `  port: ${PORTS.natsCluster}`, "  no_advertise: true", "  routes: [", ...routes.map((r) => `    ${r}`), "  ]", "}");
+  }
+  lines.push("jetstream {", "  max_memory_store: 0", `  store_dir: ${DATA_DIR}`, `  max_file_store: ${maxFileStoreBytes(storageSize)}`, "}");
+  return lines.join("\n") + "\n";
+}
+
+export function addNats(scope: Construct, env: Environment): void {
+  const faas = env.config.faas;
+  const ns = faas.namespace;
+  const labels = componentLabels(COMPONENTS.nats);
+  const port = (name: string, containerPort: number): k8s.ContainerPort => ({ name, containerPort, protocol: "TCP" });
+  const svcPort = (name: string, p: number): k8s.ServicePort => ({ name, port: p, targetPort: k8s.IntOrString.fromString(name), protocol: "TCP", appProtocol: "tcp" });
+  const health = (path: string): k8s.HttpGetAction => ({ path, port: k8s.IntOrString.fromString("monitor") });
+
+  new k8s.KubeConfigMap(scope, "nats-config", {
+    metadata: { name: NATS_CONFIG_MAP, namespace: ns, labels },
+    data: { "nats.conf": natsConfig(faas.nats.replicas, faas.nats.storageSize) },
+  });
+
+  new k8s.KubeService(scope, "nats-client", {
+    metadata: { name: COMPONENTS.nats, namespace: ns, labels },
+    spec: { selector: labels, ports: [svcPort("nats", PORTS.natsClient)] },
+  });
+  new k8s.KubeService(scope, "nats-monitor", {
+    metadata: { name: `${COMPONENTS.nats}-monitor`, namespace: ns, labels },
+    spec: { selector: labels, ports: [{ ...svcPort("monitor", PORTS.natsMonitor), appProtocol: "http" }] },
+  });
+  new k8s.KubeService(scope, "nats-headless", {
+    metadata: { name: NATS_HEADLESS_SERVICE, namespace: ns, labels },
+    spec: {
+      clusterIp: "None",
+      // Routes must resolve before a server is ready, or the cluster never forms.
+      publishNotReadyAddresses: true,
+      selector: labels,
+      ports: [svcPort("nats", PORTS.natsClient), svcPort("cluster", PORTS.natsCluster), { ...svcPort("monitor", PORTS.natsMonitor), appProtocol: "http" }],
+    },
+  });
+
+  new k8s.KubeStatefulSet(scope, "nats", {
+    metadata: { name: COMPONENTS.nats, namespace: ns, labels },
+    spec: {
+      serviceName: NATS_HEADLESS_SERVICE,
+      replicas: faas.nats.replicas,
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          // The reloader signals the server through its pid file.
+          shareProcessNamespace: true,
+          terminationGracePeriodSeconds: 60,
+          securityContext: restrictedPod(NATS_UID),
+          topologySpreadConstraints: spreadAcrossNodes(labels),
+          containers: [
+            {
+              name: COMPONENTS.nats,
+              image: IMAGES.nats,
+              imagePullPolicy: "IfNotPresent",
+              args: ["--config", `${CONFIG_DIR}/nats.conf`],
+              env: [
+                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                { name: "SERVER_NAME", value: "$(POD_NAME)" },
+                // Keep the Go heap under the container limit.
+                { name: "GOMEMLIMIT", value: `${Math.floor(quantityBytes(RESOURCES.nats.memoryLimit) * 0.9)}` },
+              ],
+              ports: [port("nats", PORTS.natsClient), port("cluster", PORTS.natsCluster), port("monitor", PORTS.natsMonitor)],
+              startupProbe: { httpGet: health("/healthz"), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
+              livenessProbe: { httpGet: health("/healthz?js-enabled-only=true"), periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+              readinessProbe: { httpGet: health("/healthz?js-server-only=true"), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+              lifecycle: { preStop: { exec: { command: ["nats-server", `-sl=ldm=${PID_FILE}`] } } },
+              volumeMounts: [
+                { name: "config", mountPath: CONFIG_DIR },
+                { name: "pid", mountPath: PID_DIR },
+                { name: "nats-js", mountPath: DATA_DIR },
+              ],
+              resources: resources(RESOURCES.nats),
+              securityContext: restrictedContainer(NATS_UID),
+            },
+            {
+              name: "reloader",
+              image: IMAGES.natsConfigReloader,
+              imagePullPolicy: "IfNotPresent",
+              args: ["-pid", PID_FILE, "-config", `${CONFIG_DIR}/nats.conf`],
+              volumeMounts: [
+                { name: "config", mountPath: CONFIG_DIR },
+                { name: "pid", mountPath: PID_DIR },
+              ],
+              resources: resources(RESOURCES.natsReloader),
+              securityContext: restrictedContainer(NATS_UID),
+            },
+          ],
+          volumes: [
+            { name: "config", configMap: { name: NATS_CONFIG_MAP } },
+            { name: "pid", emptyDir: {} },
+          ],
+        },
+      },
+      // JetStream state (KV buckets, object stores, streams) lives here and outlives the pod.
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "nats-js", labels },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: blockStorageClass(env),
+            resources: { requests: { storage: k8s.Quantity.fromString(faas.nats.storageSize) } },
+          },
+        },
+      ],
+    },
+  });
+
+  new k8s.KubePodDisruptionBudget(scope, "nats-pdb", {
+    // One server at a time keeps a 3- or 5-server quorum through node drains.
+    metadata: { name: COMPONENTS.nats, namespace: ns, labels },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: labels } },
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * NetworkPolicies reproducing the documents' three docker-compose networks, tighter:
+ * default deny in both namespaces, then only the arrows of the design.
+ *
+ *   outside -> oauth2-proxy:4180 -> frontend:<port> -> nats:4222 <- middleware -> API server
+ *                                                       ^  (6222 between NATS servers)
+ *                                                       executors (nothing else)
+ * Everyone may resolve names through kube-dns. NetworkPolicy cannot block the node's own traffic
+ * to its pods, so kubelet probes keep working without a rule.
+ */
+import type { Construct } from "constructs";
+import type { Environment, FaasConfig } from "../../src/config/schema";
+import { hostAddress, parseCidr } from "../../src/config/ipv4";
+import { k8s } from "../../src/lib/k8s";
+import { type Component, componentLabels, COMPONENTS, PORTS } from "./names";
+
+const NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Ranges that are never the identity provider: private, carrier-grade NAT (Alibaba's metadata service 100.100.100.200), link-local (169.254.169.254), loopback. */
+export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"] as const;
+
+export interface ApiServerTarget {
+  readonly cidr: string;
+  readonly ports: readonly number[];
+}
+
+/**
+ * Where the Kubernetes API answers, as seen by a NetworkPolicy. Most CNIs evaluate egress after
+ * kube-proxy's DNAT, so the endpoint itself (control plane :6443) must be allowed; the Service
+ * address (first IP of the service CIDR, :443) covers CNIs that evaluate before DNAT.
+ * On ACK the API server's internal load balancer gets its VPC address only at creation, after
+ * the manifests are written, so the whole VPC CIDR is allowed on 6443 and 443.
+ */
+export function apiServerTargets(env: Environment): ApiServerTarget[] {
+  const serviceCidr = parseCidr(env.config.kubernetes.serviceCidr);
+  if (!serviceCidr) throw new Error(`kubernetes.serviceCidr ${env.config.kubernetes.serviceCidr} did not parse after validation`);
+  const serviceIp = { cidr: `${hostAddress(serviceCidr, 1)}/32`, ports: [443] };
+  if (env.kind === "local") return [{ cidr: `${env.config.controlPlane.ip}/32`, ports: [6443] }, serviceIp];
+  return [{ cidr: env.config.network.vpcCidr, ports: [6443, 443] }, serviceIp];
+}
+
+/** Whether the configured CNI enforces NetworkPolicy, and its name. */
+export function cniEnforcesPolicy(env: Environment): { cni: string; enforces: boolean; field: string } {
+  if (env.kind === "local") return { cni: env.config.cni, enforces: env.config.cni !== "flannel", field: "cni" };
+  return { cni: env.config.cluster.cni, enforces: env.config.cluster.cni !== "flannel", field: "cluster.cni" };
+}
+
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: k8s.IntOrString.fromNumber(port) });
+const pods = (component: Component): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: componentLabels(component) } });
+const podsIn = (namespace: string, component: Component): k8s.NetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { [NAME_LABEL]: namespace } },
+  podSelector: { matchLabels: componentLabels(component) },
+});
+
+function policy(scope: Construct, name: string, namespace: string, spec: k8s.NetworkPolicySpec): void {
+  new k8s.KubeNetworkPolicy(scope, `netpol-${name}`, { metadata: { name, namespace, labels: { "app.kubernetes.io/part-of": "faas" } }, spec });
+}
+
+/** Default deny both ways plus DNS, for one namespace. */
+function baseline(scope: Construct, prefix: string, namespace: string): void {
+  policy(scope, `${prefix}default-deny`, namespace, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  policy(scope, `${prefix}allow-dns`, namespace, {
+    podSelector: {},
+    policyTypes: ["Egress"],
+    egress: [
+      {
+        to: [{ namespaceSelector: { matchLabels: { [NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [
+          { protocol: "UDP", port: k8s.IntOrString.fromNumber(PORTS.dns) },
+          { protocol: "TCP", port: k8s.IntOrString.fromNumber(PORTS.dns) },
+        ],
+      },
+    ],
+  });
+}
+
+export function addNetworkPolicies(scope: Construct, env: Environment, faas: FaasConfig): void {
+  const ns = faas.namespace;
+  const exNs = faas.executorNamespace;
+  const select = (c: Component) => ({ matchLabels: componentLabels(c) });
+
+  baseline(scope, "", ns);
+  baseline(scope, "executors-", exNs);
+
+  // oauth2-proxy: the only door from outside, and it talks to the frontend and the IdP.
+  policy(scope, "oauth2-proxy", ns, {
+    podSelector: select(COMPONENTS.oauth2Proxy),
+    policyTypes: ["Ingress", "Egress"],
+    // Any source: LoadBalancer/ALB traffic arrives from node or load-balancer addresses.
+    ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(PORTS.oauth2Proxy)] }],
+    egress: [
+      { to: [pods(COMPONENTS.frontend)], ports: [tcp(faas.frontend.port)] },
+      // The identity provider over HTTPS; its addresses are not fixed, but they are public.
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_RANGES] } }], ports: [tcp(443)] },
+    ],
+  });
+
+  policy(scope, "frontend", ns, {
+    podSelector: select(COMPONENTS.frontend),
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [pods(COMPONENTS.oauth2Proxy)], ports: [tcp(faas.frontend.port)] }],
+    egress: [{ to: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsClient)] }],
+  });
+
+  policy(scope, "middleware", ns, {
+    podSelector: select(COMPONENTS.middleware),
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: [
+      { to: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsClient)] },
+      ...apiServerTargets(env).map((t) => ({ to: [{ ipBlock: { cidr: t.cidr } }], ports: t.ports.map(tcp) })),
+    ],
+  });
+
+  policy(scope, "nats", ns, {
+    podSelector: select(COMPONENTS.nats),
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [
+      { from: [pods(COMPONENTS.frontend), pods(COMPONENTS.middleware), podsIn(exNs, COMPONENTS.executor)], ports: [tcp(PORTS.natsClient)] },
+      { from: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsCluster)] },
+    ],
+    egress: [{ to: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsCluster)] }],
+  });
+
+  // Executors run untrusted code: NATS and DNS only, nothing may connect to them.
+  policy(scope, "executors", exNs, {
+    podSelector: select(COMPONENTS.executor),
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: [{ to: [podsIn(ns, COMPONENTS.nats)], ports: [tcp(PORTS.natsClient)] }],
+  });
+}

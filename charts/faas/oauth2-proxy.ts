@@ -1,0 +1,91 @@
+/**
+ * oauth2-proxy: the only entry point. Credentials come from a Secret created at deploy time
+ * (`secrets.ts`); the chart references it by name and never contains it.
+ */
+import type { Construct } from "constructs";
+import type { Environment } from "../../src/config/schema";
+import { IMAGES } from "../../src/config/images";
+import { k8s } from "../../src/lib/k8s";
+import { addFaasDeployment } from "./deployment";
+import { componentLabels, COMPONENTS, PORTS, serviceHost } from "./names";
+import { resources, RESOURCES } from "./resources";
+import { faasSecrets } from "./secrets";
+import { restrictedContainer } from "./security";
+
+/** The distroless image's `nonroot` user. */
+const OAUTH2_PROXY_UID = 65532;
+
+export function oauth2ProxyArgs(env: Environment): string[] {
+  const faas = env.config.faas;
+  const o = faas.oauth2Proxy;
+  return [
+    `--provider=${o.provider}`,
+    ...(o.oidcIssuerUrl ? [`--oidc-issuer-url=${o.oidcIssuerUrl}`] : []),
+    ...o.emailDomains.map((d) => `--email-domain=${d}`),
+    // The default 127.0.0.1 is unreachable from outside the pod.
+    `--http-address=0.0.0.0:${PORTS.oauth2Proxy}`,
+    `--upstream=http://${serviceHost(env, COMPONENTS.frontend, faas.namespace)}:${faas.frontend.port}/`,
+    `--redirect-url=${o.redirectUrl}`,
+    `--cookie-secure=${o.cookieSecure}`,
+    "--reverse-proxy=true",
+  ];
+}
+
+export function addOauth2Proxy(scope: Construct, env: Environment): void {
+  const faas = env.config.faas;
+  const labels = componentLabels(COMPONENTS.oauth2Proxy);
+  const secret = faasSecrets(faas).find((s) => s.name === faas.oauth2Proxy.secretName && s.namespace === faas.namespace);
+  if (!secret) throw new Error("faasSecrets() no longer describes the oauth2-proxy Secret");
+  const probe = (path: string): k8s.Probe => ({ httpGet: { path, port: k8s.IntOrString.fromString("http") }, periodSeconds: 10, timeoutSeconds: 2 });
+
+  addFaasDeployment(scope, {
+    component: COMPONENTS.oauth2Proxy,
+    namespace: faas.namespace,
+    uid: OAUTH2_PROXY_UID,
+    replicas: faas.oauth2Proxy.replicas,
+    scratch: {},
+    container: {
+      name: COMPONENTS.oauth2Proxy,
+      image: IMAGES.oauth2Proxy,
+      imagePullPolicy: "IfNotPresent",
+      args: oauth2ProxyArgs(env),
+      // oauth2-proxy reads OAUTH2_PROXY_<FLAG>; the deploy step's env var names are exactly these.
+      env: secret.keys.map((k) => ({ name: k.envVar, valueFrom: { secretKeyRef: { name: secret.name, key: k.key } } })),
+      ports: [{ name: "http", containerPort: PORTS.oauth2Proxy, protocol: "TCP" }],
+      livenessProbe: probe("/ping"),
+      readinessProbe: probe("/ready"),
+      resources: resources(RESOURCES.oauth2Proxy),
+      securityContext: restrictedContainer(OAUTH2_PROXY_UID),
+    },
+  });
+
+  // Locally MetalLB answers LoadBalancer Services; on ACK the ALB Ingress is the door. With
+  // Flannel on ACK, ALB can only reach NodePort backends.
+  const ackFlannel = env.kind === "ack" && env.config.cluster.cni === "flannel";
+  const type = env.kind === "local" ? "LoadBalancer" : ackFlannel ? "NodePort" : "ClusterIP";
+  new k8s.KubeService(scope, "oauth2-proxy-service", {
+    metadata: { name: COMPONENTS.oauth2Proxy, namespace: faas.namespace, labels },
+    spec: {
+      type,
+      selector: labels,
+      ports: [{ name: "http", port: PORTS.oauth2ProxyService, targetPort: k8s.IntOrString.fromString("http"), protocol: "TCP" }],
+    },
+  });
+
+  if (env.kind === "ack") {
+    // One source of truth: the public host is the redirect URL's.
+    const host = new URL(faas.oauth2Proxy.redirectUrl).hostname;
+    new k8s.KubeIngress(scope, "oauth2-proxy-ingress", {
+      metadata: { name: COMPONENTS.oauth2Proxy, namespace: faas.namespace, labels },
+      spec: {
+        ingressClassName: "alb",
+        rules: [
+          {
+            host,
+            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: COMPONENTS.oauth2Proxy, port: { name: "http" } } } }] },
+          },
+        ],
+      },
+    });
+  }
+}
