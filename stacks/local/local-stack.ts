@@ -1,16 +1,66 @@
+/**
+ * The `local` environment: VirtualBox VMs (control plane, workers, NFS server) that bootstrap
+ * themselves into a kubeadm cluster from NoCloud seed ISOs, plus the user's admin kubeconfig.
+ */
+import { LocalProvider } from "@cdktf/provider-local/lib/provider";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import type { Construct } from "constructs";
+import { VirtualboxProvider } from "../../.gen/providers/virtualbox/provider";
 import type { LocalConfig } from "../../src/config/schema";
-import { TerraformStack } from "../../src/lib/tf";
+import { LocalBackend, TerraformStack } from "../../src/lib/tf";
 import type { SynthContext } from "../../src/synth/context";
+import { AdminKubeconfig } from "./admin-kubeconfig";
+import { ClusterIdentity } from "./identity";
+import { vboxMemory, vboxMemoryEffectiveMiB } from "./memory";
+import { NodeVm } from "./node-vm";
+import { apiServerUrl, clusterNodes } from "./nodes";
+import { LocalOutputs } from "./outputs";
+import { LOCAL_STATE_FILE } from "./paths";
+import { NodeSeed } from "./seed";
 
 export interface LocalStackProps {
   readonly config: LocalConfig;
   readonly ctx: SynthContext;
 }
 
-/** VirtualBox VMs bootstrapped into a kubeadm cluster (placeholder until implemented). */
+/** VirtualBox VMs bootstrapped into a kubeadm cluster. */
 export class LocalStack extends TerraformStack {
-  constructor(scope: Construct, id: string, _props: LocalStackProps) {
+  constructor(scope: Construct, id: string, props: LocalStackProps) {
     super(scope, id);
+    const { config, ctx } = props;
+
+    // Relative to Terraform's working directory (cdktf.out/stacks/local): <root>/state/local/.
+    new LocalBackend(this, { path: LOCAL_STATE_FILE });
+    new VirtualboxProvider(this, "virtualbox", { delay: config.provider.delaySeconds, mintimeout: config.provider.minTimeoutSeconds });
+    new TlsProvider(this, "tls");
+    new RandomProvider(this, "random");
+    new LocalProvider(this, "local");
+    new NullProvider(this, "null");
+
+    const identity = new ClusterIdentity(this, "identity", { clusterName: config.kubernetes.clusterName });
+    new AdminKubeconfig(this, "admin-kubeconfig", {
+      identity,
+      clusterName: config.kubernetes.clusterName,
+      server: apiServerUrl(config),
+      path: config.kubeconfigPath,
+    });
+
+    const vms = new Map<string, NodeVm>();
+    for (const node of clusterNodes(config)) {
+      warnIfMemoryRounds(ctx, node.vm.name, node.vm.memoryMiB);
+      const seed = new NodeSeed(this, `seed-${node.vm.name}`, { config, node, secrets: identity.nodeSecrets });
+      vms.set(node.vm.name, new NodeVm(this, `node-${node.vm.name}`, { config, node, seed }));
+    }
+    new LocalOutputs(this, "outputs", { config, vms });
+  }
+}
+
+/** The provider only keeps one decimal of GiB; say so when that changes the VM's memory. */
+function warnIfMemoryRounds(ctx: SynthContext, name: string, mib: number): void {
+  const effective = vboxMemoryEffectiveMiB(mib);
+  if (effective !== mib) {
+    ctx.warnings.push(`local: ${name} memoryMiB ${mib} is written as "${vboxMemory(mib)}" (the provider's only stable form), so the VM gets ${effective} MiB`);
   }
 }

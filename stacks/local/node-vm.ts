@@ -1,0 +1,47 @@
+/** One VirtualBox VM, seeded by its NoCloud ISO. */
+import { Construct } from "constructs";
+import { Vm } from "../../.gen/providers/virtualbox/vm";
+import type { LocalConfig } from "../../src/config/schema";
+import { vboxMemory } from "./memory";
+import type { ClusterNode } from "./nodes";
+import { fromRoot } from "./paths";
+import type { NodeSeed } from "./seed";
+
+export interface NodeVmProps {
+  readonly config: LocalConfig;
+  readonly node: ClusterNode;
+  readonly seed: NodeSeed;
+}
+
+/** nic1/nic2 model; Intel PRO/1000 MT Desktop is what VirtualBox itself picks for Ubuntu guests. */
+const NIC_DEVICE = "IntelPro1000MTDesktop";
+
+export class NodeVm extends Construct {
+  readonly vm: Vm;
+
+  constructor(scope: Construct, id: string, props: NodeVmProps) {
+    super(scope, id);
+    const { config, node, seed } = props;
+    // Deliberately unset (virtualbox-facts.md): user_data never reaches the guest, status is never
+    // acted on, boot_order is never read back; each would only cause perpetual diffs or reboots.
+    this.vm = new Vm(this, "vm", {
+      name: node.vm.name,
+      image: fromRoot(config.image.path),
+      cpus: node.vm.cpus,
+      memory: vboxMemory(node.vm.memoryMiB),
+      networkAdapter: [
+        // nic1 (enp0s3): NAT, the default route for egress.
+        { type: "nat", device: NIC_DEVICE },
+        // nic2 (enp0s8): host-only, the cluster network; the provider waits for its IPv4 address.
+        { type: "hostonly", hostInterface: config.network.hostInterface, device: NIC_DEVICE },
+      ],
+      opticalDisks: [seed.isoPath],
+      dependsOn: [seed.builder],
+      // optical_disks is only read at create: a new seed must mean a new VM. A plain address string:
+      // cdktf 0.21 wraps resource objects in "${...}", which Terraform rejects here (terraform-cdk#3196).
+      lifecycle: { replaceTriggeredBy: [`${seed.builder.terraformResourceType}.${seed.builder.friendlyUniqueId}`] },
+    });
+    // A readable address for `terraform apply -replace=virtualbox_vm.<name>`.
+    this.vm.overrideLogicalId(node.vm.name.replace(/-/g, "_"));
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * A node's NoCloud seed, built at apply time: the three documents are written under
+ * `state/local/seed/<node>/` and `scripts/build-seed-iso.sh` packs them into `<node>.iso`.
+ * The provider reads `optical_disks` only when it creates a VM, so the VM is replaced whenever the
+ * ISO builder is (see `NodeVm`).
+ */
+import { File } from "@cdktf/provider-local/lib/file";
+import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
+import { Resource } from "@cdktf/provider-null/lib/resource";
+import { Construct } from "constructs";
+import { Fn } from "../../src/lib/tf";
+import type { LocalConfig } from "../../src/config/schema";
+import { renderSeed } from "./cloud-init/render";
+import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
+import { toTerraformString } from "./cloud-init/terraform-text";
+import type { ClusterNode } from "./nodes";
+import { SEED_DIR, SEED_ISO_SCRIPT, fromRoot } from "./paths";
+
+export interface NodeSeedProps {
+  readonly config: LocalConfig;
+  readonly node: ClusterNode;
+  /** Terraform expressions for the cluster identity. */
+  readonly secrets: NodeSecrets;
+}
+
+const HASH = "CLUSTERKIT_PLACEHOLDER_USER_DATA_HASH";
+
+export class NodeSeed extends Construct {
+  /** The ISO path as Terraform sees it (for `optical_disks`). */
+  readonly isoPath: string;
+  /** Runs the ISO build; replaced whenever a seed document changes. */
+  readonly builder: Resource;
+
+  constructor(scope: Construct, id: string, props: NodeSeedProps) {
+    super(scope, id);
+    const name = props.node.vm.name;
+    const dir = fromRoot(`${SEED_DIR}/${name}`);
+    this.isoPath = fromRoot(`${SEED_DIR}/${name}.iso`);
+
+    const docs = renderSeed(props.config, props.node, SECRET_PLACEHOLDERS, HASH);
+    const secrets = {
+      [SECRET_PLACEHOLDERS.caCertPemBase64]: props.secrets.caCertPemBase64,
+      [SECRET_PLACEHOLDERS.caKeyPemBase64]: props.secrets.caKeyPemBase64,
+      [SECRET_PLACEHOLDERS.bootstrapToken]: props.secrets.bootstrapToken,
+    };
+    // user-data holds the CA key (control plane) and the bootstrap token: sensitive, owner-only.
+    const userData = new SensitiveFile(this, "user-data", {
+      filename: `${dir}/user-data`,
+      content: toTerraformString(docs["user-data"], secrets),
+      filePermission: "0600",
+      directoryPermission: "0700",
+    });
+    const metaData = new File(this, "meta-data", {
+      filename: `${dir}/meta-data`,
+      content: toTerraformString(docs["meta-data"], { [HASH]: Fn.substr(userData.contentSha256, 0, 16) }),
+      filePermission: "0644",
+      directoryPermission: "0700",
+    });
+    const networkConfig = new File(this, "network-config", {
+      filename: `${dir}/network-config`,
+      content: toTerraformString(docs["network-config"]),
+      filePermission: "0644",
+      directoryPermission: "0700",
+    });
+
+    this.builder = new Resource(this, "iso", {
+      triggers: {
+        user_data: userData.contentSha256,
+        meta_data: metaData.contentSha256,
+        network_config: networkConfig.contentSha256,
+      },
+      dependsOn: [userData, metaData, networkConfig],
+      provisioners: [{ type: "local-exec", command: `sh "${fromRoot(SEED_ISO_SCRIPT)}" "${dir}" "${this.isoPath}"` }],
+    });
+    this.builder.overrideLogicalId(`seed_iso_${name.replace(/-/g, "_")}`);
+  }
+}
