@@ -18,9 +18,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Objects merge key by key; arrays and scalars in the override replace the default. */
+/**
+ * Objects merge key by key; arrays and scalars in the override replace the default. An object whose
+ * `type` differs from the default's (a variant of a discriminated union, e.g. `backend`) replaces it.
+ */
 export function deepMerge<T>(base: T, override: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
+  if ("type" in base && "type" in override && base.type !== override.type) return override as T;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) out[key] = key in out ? deepMerge(out[key], value) : value;
   return out as T;
