@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, it } from "node:test";
+import { NAS_CSI_DRIVER, NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
+import { stackOutputsPath } from "../../src/synth/stack-outputs";
+import { allStrings, field, one, synthPlatform } from "./helpers";
+
+function rootWithOutputs(env: string, outputs: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), "clusterkit-ack-"));
+  const file = join(root, stackOutputsPath(env));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v, type: "string", sensitive: false }]))));
+  return root;
+}
+
+for (const name of ["ack-managed", "ack-dedicated"] as const) {
+  describe(`${name} platform`, () => {
+    it("has no CNI, MetalLB or metrics-server objects (ACK ships them)", () => {
+      const { charts, all } = synthPlatform(name);
+      assert.deepEqual([...charts.keys()], ["40-storage", "50-web"]);
+      const forbiddenKinds = new Set(["Installation", "APIServer", "IPAddressPool", "L2Advertisement", "APIService", "DaemonSet"]);
+      assert.deepEqual(all.filter((o) => forbiddenKinds.has(o.kind)).map((o) => o.kind), []);
+      const names = all.flatMap((o) => [o.metadata?.name ?? "", o.metadata?.namespace ?? ""]);
+      for (const n of names) assert.doesNotMatch(n, /flannel|calico|tigera|metallb|metrics-server/);
+      assert.ok(!allStrings(all).some((s) => /flannel-io|metrics-server:|quay\.io\/metallb|calico\//.test(s)), "no CNI/LB/metrics images");
+    });
+
+    it("the NAS PV's server and path come from the stack outputs", () => {
+      const root = rootWithOutputs(name, { nas_server: "0a1b2c3d4e-xyz12.eu-central-1.nas.aliyuncs.com", nas_path: "/share/web" });
+      const { charts, ctx } = synthPlatform(name, {}, root);
+      const pv = one(charts.get("40-storage")!, "PersistentVolume", "web-content");
+      assert.equal(field(pv, "spec.csi.driver"), NAS_CSI_DRIVER);
+      assert.equal(field(pv, "spec.csi.volumeAttributes.server"), "0a1b2c3d4e-xyz12.eu-central-1.nas.aliyuncs.com");
+      assert.equal(field(pv, "spec.csi.volumeAttributes.path"), "/share/web");
+      assert.equal(field(pv, "spec.csi.volumeHandle"), pv.metadata?.name);
+      assert.deepEqual(field(pv, "spec.mountOptions"), ["nolock,tcp,noresvport", "vers=3"]);
+      assert.deepEqual(field(pv, "spec.accessModes"), ["ReadWriteMany"]);
+      assert.ok(!ctx.warnings.some((w) => w.includes("nas_server")), ctx.warnings.join("\n"));
+    });
+
+    it("before deployment the server is the marked placeholder, with a warning", () => {
+      const { charts, ctx } = synthPlatform(name);
+      const pv = one(charts.get("40-storage")!, "PersistentVolume", "web-content");
+      assert.equal(field(pv, "spec.csi.volumeAttributes.server"), NAS_SERVER_PLACEHOLDER);
+      assert.match(NAS_SERVER_PLACEHOLDER, /\.invalid$/, "a name that can never resolve");
+      assert.equal(field(pv, "spec.csi.volumeAttributes.path"), "/", "path falls back to config.nas.path");
+      assert.ok(ctx.warnings.some((w) => w.startsWith(`${name}:`) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)));
+    });
+
+    it("the web app sits behind an ALB Ingress for the configured host, on a ClusterIP Service (Terway)", () => {
+      const { charts } = synthPlatform(name, { webApp: { host: "demo.example.org" } });
+      const web = charts.get("50-web")!;
+      const ing = one(web, "Ingress", "web");
+      assert.equal(field(ing, "spec.ingressClassName"), "alb");
+      const rules = field<{ host?: string; http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[]>(ing, "spec.rules");
+      assert.equal(rules.length, 1);
+      assert.equal(rules[0]!.host, "demo.example.org");
+      const backend = rules[0]!.http.paths[0]!.backend.service;
+      const svc = one(web, "Service", backend.name);
+      assert.equal(field(svc, "spec.type"), "ClusterIP");
+      assert.ok(field<{ port: number }[]>(svc, "spec.ports").some((p) => p.port === backend.port.number));
+    });
+
+    it("with Flannel the ALB backend is a NodePort Service, and a warning says policies are not enforced", () => {
+      const { charts, ctx } = synthPlatform(name, { cluster: { cni: "flannel" } });
+      assert.equal(field(one(charts.get("50-web")!, "Service", "web"), "spec.type"), "NodePort");
+      assert.ok(ctx.warnings.some((w) => w.startsWith(`${name}:`) && /NetworkPolicy/.test(w)));
+    });
+  });
+}
