@@ -1,0 +1,80 @@
+/**
+ * Every synthesized platform object validates: built-in kinds against the Kubernetes API schema
+ * (kubernetes-models), custom resources against the openAPIV3Schema of the pinned upstream CRD of
+ * the release the cluster gets (committed fixtures, see test/fixtures/crd-schemas/README.md).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ALL_UPSTREAM_INSTALLS } from "../../src/config/upstream";
+import { kubernetesRelease } from "../../src/config/versions";
+import { CRD_SCHEMA_DIR, ManifestValidator, crdSchemaFixtureFiles, readCrdSchemaFixture } from "../support/k8s-validate";
+import { one, synthPlatform } from "./helpers";
+
+/** A validator with MetalLB's CRDs and the Installation CRD of the given Calico release. */
+function validatorFor(calico: string): ManifestValidator {
+  const v = new ManifestValidator();
+  for (const f of crdSchemaFixtureFiles()) {
+    if (f.startsWith("metallb.io_") || f.endsWith(`_calico-${calico}.json`)) v.addCrdSchemaFile(join(CRD_SCHEMA_DIR, f));
+  }
+  return v;
+}
+
+describe("CRD schema fixtures", () => {
+  it("come from the exact upstream files the install table pins (same SHA-256)", () => {
+    const files = crdSchemaFixtureFiles();
+    assert.ok(files.length >= 4);
+    for (const f of files) {
+      const fixture = readCrdSchemaFixture(join(CRD_SCHEMA_DIR, f));
+      const install = ALL_UPSTREAM_INSTALLS.find((i) => `${i.id}.yaml` === fixture.source.file);
+      assert.ok(install, `${f}: ${fixture.source.file} is not an install in src/config/upstream.ts`);
+      assert.equal(fixture.source.sha256, install.sha256, f);
+      assert.equal(typeof fixture.openAPIV3Schema.properties, "object", `${f} has a schema`);
+    }
+  });
+});
+
+const VARIANTS = [
+  { label: "local, Kubernetes 1.35, Calico", env: "local", overrides: {} },
+  { label: "local, Kubernetes 1.30, Calico", env: "local", overrides: { kubernetes: { version: "1.30" } } },
+  { label: "local, Flannel", env: "local", overrides: { cni: "flannel" } },
+  { label: "ack-managed", env: "ack-managed", overrides: {} },
+  { label: "ack-dedicated", env: "ack-dedicated", overrides: {} },
+] as const;
+
+for (const { label, env, overrides } of VARIANTS) {
+  it(`every object validates (${label})`, () => {
+    const { all } = synthPlatform(env, overrides);
+    const minor = (overrides as { kubernetes?: { version?: string } }).kubernetes?.version ?? "1.35";
+    const problems = validatorFor(kubernetesRelease(minor).calico).validateAll(all);
+    assert.deepEqual(problems, []);
+    assert.ok(all.length > 5);
+  });
+}
+
+describe("the validator is not vacuous", () => {
+  const { charts } = synthPlatform("local");
+  const v = validatorFor("v3.32.1");
+
+  it("rejects an Installation with an unknown encapsulation or a misspelt field", () => {
+    const inst = JSON.parse(JSON.stringify(one(charts.get("10-cni")!, "Installation"))) as { spec: { calicoNetwork: { ipPools: Record<string, unknown>[] } } };
+    inst.spec.calicoNetwork.ipPools[0]!.encapsulation = "GRE";
+    inst.spec.calicoNetwork.ipPools[0]!.natOutgong = "Enabled";
+    const problems = v.validate(inst as never);
+    assert.ok(problems.some((p) => p.includes("encapsulation") && p.includes("allowed values")), problems.join("\n"));
+    assert.ok(problems.some((p) => p.includes("natOutgong")), problems.join("\n"));
+  });
+
+  it("rejects an L2Advertisement whose interfaces is not a list", () => {
+    const l2 = JSON.parse(JSON.stringify(one(charts.get("30-metallb-config")!, "L2Advertisement"))) as { spec: Record<string, unknown> };
+    l2.spec.interfaces = "enp0s8";
+    assert.ok(v.validate(l2 as never).some((p) => p.includes("/spec/interfaces")));
+  });
+
+  it("rejects a Deployment with a wrongly typed field and an unknown kind", () => {
+    const d = JSON.parse(JSON.stringify(one(charts.get("50-web")!, "Deployment"))) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    d.spec.template.spec.containers[0]!.ports = "8080";
+    assert.equal(v.validate(d as never).length > 0, true);
+    assert.match(v.validate({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })[0]!, /no Kubernetes API model/);
+  });
+});
