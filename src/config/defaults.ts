@@ -72,7 +72,13 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
   const zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
   return {
     region: "eu-central-1",
-    kubernetes: { version: DEFAULT_KUBERNETES_MINOR, podCidr: "10.244.0.0/16", serviceCidr: "172.21.0.0/20", clusterDomain: "cluster.local" },
+    kubernetes: {
+      version: DEFAULT_KUBERNETES_MINOR,
+      podCidr: "10.244.0.0/16",
+      serviceCidr: "172.21.0.0/20",
+      // The documents' dedicated cluster used k8s-majasi.cluster (Table 7).
+      clusterDomain: name === "ack-dedicated" ? "k8s-majasi.cluster" : "cluster.local",
+    },
     cluster: {
       name: name === "ack-dedicated" ? "cluster-tfg" : "clusterkit-managed",
       spec: "ack.pro.small",

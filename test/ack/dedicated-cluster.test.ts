@@ -13,6 +13,7 @@ describe("ack-dedicated cluster", () => {
 
   it("reproduces the documents' deployment: cluster-tfg, 3 x ecs.g7a.large masters with 50 GiB disks", () => {
     assert.equal(cluster.name, "cluster-tfg");
+    assert.equal(cluster.cluster_domain, "k8s-majasi.cluster");
     assert.deepEqual(cluster.master_instance_types, ["ecs.g7a.large", "ecs.g7a.large", "ecs.g7a.large"]);
     assert.equal(cluster.master_disk_size, 50);
     assert.equal(cluster.master_disk_category, config.masters.diskCategory);
