@@ -16,6 +16,17 @@ export function environment(name: EnvironmentName, overrides: Record<string, unk
   return name === "local" ? { name, kind: "local", config: configs.local as LocalConfig } : { name, kind: "ack", config: configs[name] as AckConfig };
 }
 
+export type LocalEnvironment = Extract<Environment, { kind: "local" }>;
+export type AckEnvironment = Extract<Environment, { kind: "ack" }>;
+
+export function localEnvironment(overrides: Record<string, unknown> = {}): LocalEnvironment {
+  return environment("local", overrides) as LocalEnvironment;
+}
+
+export function ackEnvironment(name: "ack-managed" | "ack-dedicated", overrides: Record<string, unknown> = {}): AckEnvironment {
+  return environment(name, overrides) as AckEnvironment;
+}
+
 export interface FaasSynth {
   readonly charts: Map<string, K8sObject[]>;
   readonly all: K8sObject[];

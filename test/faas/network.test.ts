@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { allowedEdges, canReach, dnsEndpoint, type Endpoint, ipEndpoint, networkModel, workloadEndpoints } from "../../src/analysis/reachability";
 import { hostAddress, parseCidr } from "../../src/config/ipv4";
-import { environment, synthFaas } from "./fixtures";
+import { ackEnvironment, environment, localEnvironment, synthFaas } from "./fixtures";
 
 const OUTSIDE_IP = "203.0.113.10";
 
@@ -24,7 +24,7 @@ function analyse(env: ReturnType<typeof environment>, apiServer: string[]) {
 }
 
 describe("faas NetworkPolicies (local, Calico)", () => {
-  const env = environment("local");
+  const env = localEnvironment();
   const serviceIp = hostAddress(parseCidr(env.config.kubernetes.serviceCidr)!, 1);
   const a = analyse(env, [`${env.config.controlPlane.ip}:6443`, `${serviceIp}:443`]);
   const executors = ["executor-go", "executor-javascript", "executor-c"].map(a.byName);
@@ -87,7 +87,7 @@ describe("faas NetworkPolicies (local, Calico)", () => {
 });
 
 describe("faas NetworkPolicies (ACK, Terway)", () => {
-  const env = environment("ack-managed");
+  const env = ackEnvironment("ack-managed");
   const vpc = parseCidr(env.config.network.vpcCidr)!;
   // The API server's internal load balancer: some address in the VPC, known only after creation.
   const a = analyse(env, [`${hostAddress(vpc, 200)}:6443`, `${hostAddress(parseCidr(env.config.kubernetes.serviceCidr)!, 1)}:443`]);

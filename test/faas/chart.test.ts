@@ -1,0 +1,298 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { stringify } from "yaml";
+import { CHART_IDS } from "../../charts/order";
+import { blockStorageClass } from "../../charts/shared/storage";
+import { isPinnedImage } from "../../src/config/images";
+import { ManifestValidator } from "../support/k8s-validate";
+import { podSpecsOf, restrictedViolations } from "../support/pod-security";
+import { environment, find, type K8sObject, synthFaas } from "./fixtures";
+
+const local = environment("local");
+const ack = environment("ack-managed");
+const localOut = synthFaas(local);
+const ackOut = synthFaas(ack);
+const NS = local.config.faas.namespace;
+const EXEC_NS = local.config.faas.executorNamespace;
+
+function containers(o: K8sObject): any[] {
+  const spec = o.kind === "PodTemplate" ? o.template.spec : o.spec.template.spec;
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+}
+
+describe("faas chart files", () => {
+  it("writes 59-faas-runtime and 60-faas locally, only 60-faas on ACK (no sandbox)", () => {
+    assert.deepEqual([...localOut.charts.keys()], [CHART_IDS.faasRuntime, CHART_IDS.faas]);
+    assert.deepEqual([...ackOut.charts.keys()], [CHART_IDS.faas]);
+  });
+
+  it("writes nothing when faas is disabled", () => {
+    assert.equal(synthFaas(environment("local", { faas: { enabled: false } })).all.length, 0);
+  });
+
+  it("validates every object against the Kubernetes API schema", () => {
+    const v = new ManifestValidator();
+    for (const out of [localOut, ackOut]) assert.deepEqual(v.validateAll(out.all), []);
+  });
+
+  it("pins every image", () => {
+    for (const o of [...localOut.all, ...ackOut.all].filter((x) => ["Deployment", "StatefulSet", "PodTemplate"].includes(x.kind))) {
+      for (const c of containers(o)) assert.ok(isPinnedImage(c.image), `${o.kind} ${o.metadata.name}: ${c.image}`);
+    }
+  });
+});
+
+describe("faas security", () => {
+  it("labels both namespaces Pod Security restricted (enforce, warn, audit) at the cluster minor", () => {
+    for (const ns of [NS, EXEC_NS]) {
+      const labels = find(localOut.all, "Namespace", ns).metadata.labels!;
+      for (const mode of ["enforce", "warn", "audit"]) assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted", `${ns} ${mode}`);
+      assert.equal(labels["pod-security.kubernetes.io/enforce-version"], `v${local.config.kubernetes.version}`);
+    }
+  });
+
+  it("makes every pod spec and PodTemplate meet each restricted rule", () => {
+    for (const out of [localOut, ackOut]) {
+      const specs = podSpecsOf(out.all);
+      assert.deepEqual(specs.map((s) => s.where).sort(), [
+        `Deployment ${NS}/frontend`,
+        `Deployment ${NS}/middleware`,
+        `Deployment ${NS}/oauth2-proxy`,
+        `PodTemplate ${EXEC_NS}/executor-c`,
+        `PodTemplate ${EXEC_NS}/executor-go`,
+        `PodTemplate ${EXEC_NS}/executor-javascript`,
+        `StatefulSet ${NS}/nats`,
+      ]);
+      for (const s of specs) assert.deepEqual(restrictedViolations(s.spec, s.metadata), [], s.where);
+    }
+  });
+
+  it("mounts a ServiceAccount token in the middleware only", () => {
+    for (const s of podSpecsOf(localOut.all)) {
+      const isMiddleware = s.where === `Deployment ${NS}/middleware`;
+      assert.equal(s.spec.automountServiceAccountToken, isMiddleware, s.where);
+      if (isMiddleware) assert.equal(s.spec.serviceAccountName, "middleware");
+      else assert.equal(s.spec.serviceAccountName, undefined, s.where);
+    }
+    for (const ns of [NS, EXEC_NS]) assert.equal(find(localOut.all, "ServiceAccount", "default", ns).automountServiceAccountToken, false);
+  });
+
+  it("gives the middleware exactly one Role, in the executor namespace, with exactly these rules", () => {
+    const roles = localOut.all.filter((o) => o.kind === "Role");
+    assert.equal(roles.length, 1);
+    const role = roles[0]!;
+    assert.equal(role.metadata.namespace, EXEC_NS);
+    assert.deepEqual(role.rules, [
+      { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete"] },
+      { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+      { apiGroups: [""], resources: ["podtemplates"], resourceNames: ["executor-go", "executor-javascript", "executor-c"], verbs: ["get"] },
+    ]);
+    const bindings = localOut.all.filter((o) => o.kind === "RoleBinding");
+    assert.equal(bindings.length, 1);
+    assert.equal(bindings[0]!.metadata.namespace, EXEC_NS);
+    assert.deepEqual(bindings[0]!.subjects, [{ kind: "ServiceAccount", name: "middleware", namespace: NS }]);
+    assert.deepEqual(bindings[0]!.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name });
+  });
+
+  it("creates no ClusterRole or ClusterRoleBinding", () => {
+    for (const out of [localOut, ackOut]) assert.deepEqual(out.all.filter((o) => o.kind.startsWith("Cluster")), []);
+  });
+
+  it("contains no Secret and no secret value; oauth2-proxy reads them by reference", () => {
+    for (const out of [localOut, ackOut]) {
+      assert.deepEqual(out.all.filter((o) => o.kind === "Secret"), []);
+      for (const o of out.all) assert.ok(!("stringData" in o) && (o.kind === "ConfigMap" || !("data" in o)), `${o.kind} ${o.metadata.name} carries data`);
+      const text = stringify(out.all);
+      assert.doesNotMatch(text, /client-secret=|cookie-secret=|client-id=/);
+    }
+    const oauth = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0];
+    assert.deepEqual(oauth.env, [
+      { name: "OAUTH2_PROXY_CLIENT_ID", valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "client-id" } } },
+      { name: "OAUTH2_PROXY_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "client-secret" } } },
+      { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: { secretKeyRef: { name: "oauth2-proxy", key: "cookie-secret" } } },
+    ]);
+  });
+
+  it("warns loudly when the CNI ignores NetworkPolicy, and only then", () => {
+    assert.deepEqual(localOut.warnings, []);
+    assert.deepEqual(ackOut.warnings, []);
+    const flannel = synthFaas(environment("local", { cni: "flannel" }));
+    assert.equal(flannel.warnings.length, 1);
+    assert.match(flannel.warnings[0]!, /local: cni is "flannel", which does NOT enforce NetworkPolicy.*isolation.*is NOT in effect/);
+    const ackFlannel = synthFaas(environment("ack-managed", { cluster: { cni: "flannel" }, network: { podVswitches: [] } }));
+    assert.match(ackFlannel.warnings.join("\n"), /ack-managed: cluster\.cni is "flannel".*NOT in effect/);
+    // The policies are still written: they take effect if the CNI is changed.
+    assert.ok(flannel.all.some((o) => o.kind === "NetworkPolicy" && o.metadata.name === "default-deny"));
+  });
+});
+
+describe("executors", () => {
+  it("builds one locked-down PodTemplate per language, sandboxed locally", () => {
+    const f = local.config.faas;
+    for (const lang of ["go", "javascript", "c"] as const) {
+      const t = find(localOut.all, "PodTemplate", `executor-${lang}`, EXEC_NS);
+      const spec = t.template.spec;
+      assert.equal(spec.runtimeClassName, "gvisor");
+      assert.equal(spec.restartPolicy, "Never");
+      assert.equal(spec.activeDeadlineSeconds, f.executors.deadlineSeconds);
+      assert.equal(spec.automountServiceAccountToken, false);
+      assert.equal(spec.enableServiceLinks, false);
+      const c = spec.containers[0];
+      assert.equal(c.image, f.executors.images[lang]);
+      assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+      assert.deepEqual(c.resources.limits, { cpu: f.executors.cpuLimit, memory: f.executors.memoryLimit });
+      assert.deepEqual(c.resources.requests, { cpu: f.executors.cpuLimit, memory: f.executors.memoryLimit });
+      assert.ok(spec.volumes.every((v: any) => v.emptyDir?.sizeLimit), "scratch volumes are bounded emptyDirs");
+      assert.equal(t.template.metadata.labels["faas.clusterkit.io/language"], lang);
+    }
+  });
+
+  it("creates the gVisor RuntimeClass only when sandboxing is on", () => {
+    const rc = find(localOut.charts.get(CHART_IDS.faasRuntime)!, "RuntimeClass", "gvisor");
+    assert.equal(rc.handler, "runsc");
+    const off = synthFaas(environment("local", { faas: { executors: { sandbox: false } } }));
+    assert.equal(off.all.some((o) => o.kind === "RuntimeClass"), false);
+    assert.ok(podSpecsOf(off.all).every((s) => s.spec.runtimeClassName === undefined));
+    const on = synthFaas(environment("ack-managed", { faas: { executors: { sandbox: true } } }));
+    assert.equal(find(on.all, "RuntimeClass", "gvisor").handler, "runsc");
+    assert.ok(podSpecsOf(on.all).filter((s) => s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === "gvisor"));
+    assert.ok(podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined), "ACK default: no sandbox");
+  });
+
+  it("bounds the executor namespace with a quota and a LimitRange from config", () => {
+    const out = synthFaas(environment("local", { faas: { executors: { maxPods: 7, cpuLimit: "250m", memoryLimit: "128Mi" } } }));
+    const q = find(out.all, "ResourceQuota", "executor-quota", EXEC_NS);
+    assert.equal(q.spec.hard.pods, 7);
+    assert.equal(q.spec.hard["limits.cpu"], "1750m");
+    assert.equal(q.spec.hard["limits.memory"], "896Mi");
+    const lr = find(out.all, "LimitRange", "executor-limits", EXEC_NS);
+    assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "128Mi" });
+  });
+
+  it("rejects a byte quantity in millis with the field path", () => {
+    assert.throws(() => synthFaas(environment("local", { faas: { executors: { memoryLimit: "500m" } } })), /local\.faas\.executors\.memoryLimit: 500m is not a byte quantity/);
+  });
+});
+
+describe("NATS", () => {
+  it("runs a 3-server JetStream cluster on block storage by default", () => {
+    const sts = find(localOut.all, "StatefulSet", "nats", NS);
+    assert.equal(sts.spec.replicas, 3);
+    assert.equal(sts.spec.serviceName, "nats-headless");
+    const vct = sts.spec.volumeClaimTemplates[0];
+    assert.equal(vct.spec.storageClassName, blockStorageClass(local));
+    assert.equal(vct.spec.storageClassName, "local-volume");
+    assert.equal(vct.spec.resources.requests.storage, local.config.faas.nats.storageSize);
+    assert.ok(containers(sts)[0].volumeMounts.some((m: any) => m.name === vct.metadata.name && m.mountPath === "/data"));
+    const ackSts = find(ackOut.all, "StatefulSet", "nats", NS);
+    assert.equal(ackSts.spec.volumeClaimTemplates[0].spec.storageClassName, blockStorageClass(ack));
+    assert.equal(ackSts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "20Gi");
+    const headless = find(localOut.all, "Service", "nats-headless", NS);
+    assert.equal(headless.spec.clusterIP, "None");
+    assert.equal(headless.spec.publishNotReadyAddresses, true);
+    const conf: string = find(localOut.all, "ConfigMap", "nats-config", NS).data["nats.conf"];
+    assert.match(conf, /server_name: \$SERVER_NAME/);
+    for (const i of [0, 1, 2]) assert.match(conf, new RegExp(`nats://nats-${i}\\.nats-headless:6222`));
+    assert.doesNotMatch(conf, /nats-3\./);
+    assert.match(conf, /store_dir: \/data/);
+    const env = containers(sts)[0].env;
+    assert.deepEqual(env.slice(0, 2), [
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "SERVER_NAME", value: "$(POD_NAME)" },
+    ]);
+    assert.equal(find(localOut.all, "PodDisruptionBudget", "nats", NS).spec.maxUnavailable, 1);
+  });
+
+  it("scales to 1 (no cluster block) and 5 (routes to every ordinal) from config", () => {
+    const one = synthFaas(environment("local", { faas: { nats: { replicas: 1 } } }));
+    assert.equal(find(one.all, "StatefulSet", "nats").spec.replicas, 1);
+    assert.doesNotMatch(find(one.all, "ConfigMap", "nats-config").data["nats.conf"], /cluster \{/);
+    const five = synthFaas(environment("local", { faas: { nats: { replicas: 5 } } }));
+    assert.equal(find(five.all, "StatefulSet", "nats").spec.replicas, 5);
+    const routes = find(five.all, "ConfigMap", "nats-config").data["nats.conf"].match(/nats:\/\/nats-\d\.nats-headless:6222/g);
+    assert.deepEqual(routes, [0, 1, 2, 3, 4].map((i) => `nats://nats-${i}.nats-headless:6222`));
+  });
+
+  it("runs NATS as a fixed non-root user (the alpine image defaults to root)", () => {
+    const spec = find(localOut.all, "StatefulSet", "nats").spec.template.spec;
+    assert.equal(spec.securityContext.runAsUser, 1000);
+    assert.equal(spec.securityContext.fsGroup, 1000);
+  });
+});
+
+describe("oauth2-proxy, frontend and middleware", () => {
+  it("configures oauth2-proxy from config with the frontend Service as upstream", () => {
+    const f = local.config.faas;
+    const args: string[] = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0].args;
+    assert.deepEqual(args, [
+      "--provider=google",
+      "--email-domain=*",
+      "--http-address=0.0.0.0:4180",
+      `--upstream=http://frontend.${NS}.svc.cluster.local:${f.frontend.port}/`,
+      `--redirect-url=${f.oauth2Proxy.redirectUrl}`,
+      "--cookie-secure=false",
+      "--reverse-proxy=true",
+    ]);
+    const frontendSvc = find(localOut.all, "Service", "frontend", NS);
+    assert.equal(frontendSvc.spec.ports[0].port, f.frontend.port);
+    const custom = synthFaas(environment("local", { faas: { oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "https://id.example.org", emailDomains: ["a.org", "b.org"] } } }));
+    const customArgs: string[] = containers(find(custom.all, "Deployment", "oauth2-proxy"))[0].args;
+    assert.ok(customArgs.includes("--provider=oidc") && customArgs.includes("--oidc-issuer-url=https://id.example.org"));
+    assert.deepEqual(customArgs.filter((a) => a.startsWith("--email-domain")), ["--email-domain=a.org", "--email-domain=b.org"]);
+  });
+
+  it("probes oauth2-proxy on /ping and /ready as the distroless nonroot user", () => {
+    const c = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0];
+    assert.equal(c.livenessProbe.httpGet.path, "/ping");
+    assert.equal(c.readinessProbe.httpGet.path, "/ready");
+    assert.equal(c.securityContext.runAsUser, 65532);
+  });
+
+  it("exposes oauth2-proxy by LoadBalancer locally and by ALB Ingress on ACK", () => {
+    assert.equal(find(localOut.all, "Service", "oauth2-proxy", NS).spec.type, "LoadBalancer");
+    assert.equal(localOut.all.some((o) => o.kind === "Ingress"), false);
+    assert.equal(find(ackOut.all, "Service", "oauth2-proxy", NS).spec.type, "ClusterIP");
+    const ing = find(ackOut.all, "Ingress", "oauth2-proxy", NS);
+    assert.equal(ing.spec.ingressClassName, "alb");
+    assert.equal(ing.spec.rules[0].host, new URL(ack.config.faas.oauth2Proxy.redirectUrl).hostname);
+    assert.equal(ing.spec.rules[0].http.paths[0].backend.service.name, "oauth2-proxy");
+  });
+
+  it("passes the NATS URL, subjects and executor templates through env", () => {
+    const mw = containers(find(localOut.all, "Deployment", "middleware"))[0];
+    const env = Object.fromEntries(mw.env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.NATS_URL, `nats://nats.${NS}.svc.cluster.local:4222`);
+    assert.equal(env.NATS_SUBJECTS, "cola.go,cola.javascript,cola.c");
+    assert.equal(env.EXECUTOR_NAMESPACE, EXEC_NS);
+    assert.equal(env.EXECUTOR_POD_TEMPLATES, "go=executor-go,javascript=executor-javascript,c=executor-c");
+    const fe = containers(find(localOut.all, "Deployment", "frontend"))[0];
+    assert.equal(fe.env.find((e: any) => e.name === "NATS_URL").value, env.NATS_URL);
+    const exEnv = find(localOut.all, "PodTemplate", "executor-go").template.spec.containers[0].env;
+    assert.equal(exEnv.find((e: any) => e.name === "NATS_URL").value, env.NATS_URL);
+  });
+
+  it("autoscales frontend and middleware within the configured bounds, spreading across nodes", () => {
+    const f = local.config.faas;
+    for (const [name, hpa] of [["frontend", f.frontend.hpa], ["middleware", f.middleware.hpa]] as const) {
+      const h = find(localOut.all, "HorizontalPodAutoscaler", name, NS);
+      assert.equal(h.spec.minReplicas, hpa.minReplicas);
+      assert.equal(h.spec.maxReplicas, hpa.maxReplicas);
+      assert.equal(h.spec.metrics[0].resource.target.averageUtilization, hpa.cpuUtilization);
+      assert.deepEqual(h.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name });
+      const d = find(localOut.all, "Deployment", name, NS);
+      assert.equal(d.spec.replicas, undefined, "the HPA owns replicas");
+      assert.deepEqual(d.spec.template.spec.topologySpreadConstraints, [
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: d.spec.selector.matchLabels } },
+      ]);
+      const c = containers(d)[0];
+      assert.ok(c.resources.requests.cpu && c.resources.limits.memory && c.livenessProbe && c.readinessProbe, name);
+      assert.ok(localOut.all.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name), `${name} PDB`);
+    }
+  });
+
+  it("adds a PodDisruptionBudget only when more than one replica runs", () => {
+    const single = synthFaas(environment("local", { faas: { oauth2Proxy: { replicas: 1 }, frontend: { hpa: { minReplicas: 1 } } } }));
+    const pdbs = single.all.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name).sort();
+    assert.deepEqual(pdbs, ["middleware", "nats"]);
+  });
+});
