@@ -6,7 +6,8 @@
  * are the placeholders replaced by the Terraform expressions (cdktf tokens) they stand for.
  */
 export function toTerraformString(text: string, substitutions: Readonly<Record<string, string>> = {}): string {
-  let out = text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Replacer functions: in a replacement string "$$" would itself collapse to "$".
+  let out = text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
   for (const [placeholder, expression] of Object.entries(substitutions)) out = out.split(placeholder).join(expression);
   return out;
 }

@@ -1,0 +1,125 @@
+/** Helpers for the local-environment tests: config variants, synthesized stack JSON, rendered seeds. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { validateConfigs } from "../../src/config/load";
+import type { LocalConfig } from "../../src/config/schema";
+import { Testing } from "../../src/lib/tf";
+import { newContext, type SynthContext } from "../../src/synth/context";
+import { type SeedDocuments, renderSeed } from "../../stacks/local/cloud-init/render";
+import type { NodeSecrets } from "../../stacks/local/cloud-init/secrets";
+import { LocalStack } from "../../stacks/local/local-stack";
+import { clusterNodes } from "../../stacks/local/nodes";
+import { PROJECT_ROOT } from "../support/cli";
+
+/** The local config after applying `overrides` (same path as a CLUSTERKIT_CONFIG file), or throws. */
+export function localConfig(overrides: Record<string, unknown> = {}): LocalConfig {
+  const { configs, problems } = validateConfigs({ local: overrides });
+  if (!configs) throw new Error(`invalid test config:\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+  return configs.local;
+}
+
+// Minimal Terraform JSON shape the assertions read.
+export type Block = Record<string, unknown>;
+export interface TfJson {
+  terraform: { backend: Record<string, Block>; required_providers: Record<string, { source: string; version: string }> };
+  provider: Record<string, Block[]>;
+  resource: Record<string, Record<string, Block>>;
+  output: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+}
+
+export interface Synthesized {
+  readonly json: TfJson;
+  readonly text: string;
+  readonly ctx: SynthContext;
+}
+
+export function synthLocal(overrides: Record<string, unknown> = {}): Synthesized {
+  const ctx = newContext(PROJECT_ROOT);
+  const app = Testing.app();
+  const stack = new LocalStack(app, "local", { config: localConfig(overrides), ctx });
+  const text = Testing.synth(stack);
+  return { json: JSON.parse(text) as TfJson, text, ctx };
+}
+
+/** Resources of one type, keyed by logical id. */
+export function resources(json: TfJson, type: string): Record<string, Block> {
+  return json.resource[type] ?? {};
+}
+
+/** The resource of `type` whose `filename` ends with `suffix`. */
+export function fileResource(json: TfJson, type: "local_file" | "local_sensitive_file", suffix: string): Block {
+  const found = Object.values(resources(json, type)).filter((r) => String(r.filename).endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} ending ${suffix}, found ${found.length}`);
+  return found[0] as Block;
+}
+
+/**
+ * Sample identity: shaped like the real thing (PEM headers, token format) but fixed and fake, so tests
+ * can also check that such shapes never appear in synthesized Terraform.
+ */
+const SAMPLE_CERT = "-----BEGIN CERTIFICATE-----\nMIIBsampleCERTIFICATEbodyNotARealCert\n-----END CERTIFICATE-----\n";
+const SAMPLE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsampleKEYbodyNotARealKey\n-----END RSA PRIVATE KEY-----\n";
+export const SAMPLE_SECRETS: NodeSecrets = {
+  caCertPemBase64: Buffer.from(SAMPLE_CERT).toString("base64"),
+  caKeyPemBase64: Buffer.from(SAMPLE_KEY).toString("base64"),
+  bootstrapToken: "abcdef.0123456789abcdef",
+};
+
+/** Rendered seed documents per node name. */
+export function renderAll(config: LocalConfig): Map<string, SeedDocuments> {
+  return new Map(clusterNodes(config).map((n) => [n.vm.name, renderSeed(config, n, SAMPLE_SECRETS)]));
+}
+
+export interface WriteFileEntry {
+  path: string;
+  content: string;
+  permissions: string;
+  owner?: string;
+  encoding?: string;
+}
+
+export interface CloudConfigDoc {
+  hostname: string;
+  packages: string[];
+  write_files: WriteFileEntry[];
+  runcmd: string[][];
+  [key: string]: unknown;
+}
+
+export function parseUserData(userData: string): CloudConfigDoc {
+  if (!userData.startsWith("#cloud-config\n")) throw new Error("user-data lacks the #cloud-config header");
+  return parse(userData) as CloudConfigDoc;
+}
+
+export function writeFile(doc: CloudConfigDoc, path: string): WriteFileEntry {
+  const f = doc.write_files.find((w) => w.path === path);
+  if (!f) throw new Error(`no write_files entry ${path}; have ${doc.write_files.map((w) => w.path).join(", ")}`);
+  return f;
+}
+
+/** All YAML documents of a multi-document string, as plain objects. */
+export function yamlDocuments(text: string): Block[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as Block);
+}
+
+/** Whether a command-line tool is on PATH. */
+export function hasTool(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
+}
+
+/**
+ * Compares `actual` with test/local/__snapshots__/<name>; writes it when missing or when
+ * UPDATE_SNAPSHOTS=1 (node:test's own snapshots need Node 22).
+ */
+export function matchSnapshot(name: string, actual: string): { ok: true } | { ok: false; expected: string } {
+  const file = join(__dirname, "__snapshots__", name);
+  if (!existsSync(file) || process.env.UPDATE_SNAPSHOTS === "1") {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+    return { ok: true };
+  }
+  const expected = readFileSync(file, "utf8");
+  return expected === actual ? { ok: true } : { ok: false, expected };
+}

@@ -1,0 +1,124 @@
+/**
+ * Checks with external tools: cloud-init's schema validator, shellcheck, and the ISO tools. Each test
+ * skips, saying which tool is missing, when that tool is not installed (.ci/run installs them).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { SEED_FILES } from "../../stacks/local/cloud-init/render";
+import { PROJECT_ROOT, scratchDir } from "../support/cli";
+import { hasTool, localConfig, parseUserData, renderAll } from "./support";
+
+const BUILD_SEED_ISO = join(PROJECT_ROOT, "scripts", "build-seed-iso.sh");
+
+/** Every seed under the default config (1.35, sandboxed executors) and under 1.30. */
+const VARIANTS = [
+  ["1.35", renderAll(localConfig())],
+  ["1.30", renderAll(localConfig({ kubernetes: { version: "1.30" } }))],
+] as const;
+
+function run(cmd: string, args: readonly string[], env: Record<string, string> = {}) {
+  return spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+}
+
+describe("cloud-init schema", () => {
+  for (const [version, seeds] of VARIANTS) {
+    for (const [name, seed] of seeds) {
+      it(`user-data of ${name} (${version}) is valid cloud-config`, (t) => {
+        if (!hasTool("cloud-init")) return t.skip("cloud-init is not installed (apt-get install cloud-init)");
+        const file = join(scratchDir(), "user-data");
+        writeFileSync(file, seed["user-data"]);
+        const r = run("cloud-init", ["schema", "--config-file", file]);
+        assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+        assert.match(r.stdout, /Valid cloud-config/);
+      });
+    }
+  }
+});
+
+describe("shellcheck", () => {
+  const scripts = new Map<string, string>();
+  for (const [version, seeds] of VARIANTS) {
+    for (const [name, seed] of seeds) {
+      for (const f of parseUserData(seed["user-data"]).write_files) {
+        if (f.path.startsWith("/usr/local/sbin/")) scripts.set(`${name} ${f.path} (${version})`, f.content);
+      }
+    }
+  }
+
+  it("finds the embedded scripts it is meant to check", () => {
+    const paths = new Set([...scripts.keys()].map((k) => k.split(" ")[1]));
+    for (const s of ["node-prep", "kubeadm-init", "kubeadm-join", "local-volumes", "gvisor", "nfs-server"]) {
+      assert.ok(paths.has(`/usr/local/sbin/clusterkit-${s}.sh`), `missing clusterkit-${s}.sh`);
+    }
+  });
+
+  for (const [label, content] of scripts) {
+    it(`embedded script ${label} passes shellcheck`, (t) => {
+      if (!hasTool("shellcheck")) return t.skip("shellcheck is not installed (apt-get install shellcheck)");
+      const file = join(scratchDir(), "script.sh");
+      writeFileSync(file, content);
+      const r = run("shellcheck", ["--severity=style", file]);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+    });
+  }
+
+  it("scripts/build-seed-iso.sh passes shellcheck as POSIX sh", (t) => {
+    if (!hasTool("shellcheck")) return t.skip("shellcheck is not installed (apt-get install shellcheck)");
+    const r = run("shellcheck", ["--shell=sh", "--severity=style", BUILD_SEED_ISO]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+});
+
+describe("seed ISO", () => {
+  const seed = VARIANTS[0][1].get("worker01");
+  assert.ok(seed);
+  const dir = join(scratchDir(), "worker01");
+  mkdirSync(dir);
+  for (const f of SEED_FILES) writeFileSync(join(dir, f), seed[f]);
+
+  for (const tool of ["xorriso", "genisoimage", "mkisofs"]) {
+    it(`built with ${tool}, reads back with label cidata and the three seed files`, (t) => {
+      if (!hasTool(tool)) return t.skip(`${tool} is not installed`);
+      if (!hasTool("xorriso")) return t.skip("xorriso is needed to read the ISO back (apt-get install xorriso)");
+      const iso = join(scratchDir(), "seed.iso");
+      const built = run("sh", [BUILD_SEED_ISO, dir, iso], { SEED_ISO_TOOL: tool });
+      assert.equal(built.status, 0, built.stderr);
+      const read = run("xorriso", ["-indev", iso, "-pvd_info", "-find", "/", "-type", "f"]);
+      assert.equal(read.status, 0, read.stderr);
+      assert.match(read.stdout, /^Volume Id\s*:\s*cidata\s*$/m);
+      const files = [...read.stdout.matchAll(/^'\/([^']+)'$/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(files, ["meta-data", "network-config", "user-data"]);
+      const extracted = join(scratchDir(), "user-data");
+      const x = run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/user-data", extracted]);
+      assert.equal(x.status, 0, x.stderr);
+      assert.equal(run("cat", [extracted]).stdout, seed["user-data"]);
+    });
+  }
+
+  it("keeps the names under Joliet too (isoinfo -J)", (t) => {
+    if (!hasTool("isoinfo")) return t.skip("isoinfo is not installed (apt-get install genisoimage)");
+    if (!hasTool("xorriso") && !hasTool("genisoimage")) return t.skip("no ISO tool (xorriso or genisoimage) is installed");
+    const iso = join(scratchDir(), "seed.iso");
+    assert.equal(run("sh", [BUILD_SEED_ISO, dir, iso]).status, 0);
+    const joliet = run("isoinfo", ["-J", "-f", "-i", iso]).stdout.trim().split("\n").sort();
+    assert.deepEqual(joliet, ["/meta-data", "/network-config", "/user-data"]);
+    assert.match(run("isoinfo", ["-d", "-i", iso]).stdout, /^Volume id: cidata$/m);
+  });
+
+  it("fails clearly, naming packages to install, when no ISO tool is found", () => {
+    const r = run("sh", [BUILD_SEED_ISO, dir, join(scratchDir(), "seed.iso")], { SEED_ISO_TOOL: "none-such" });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no ISO tool found/);
+    assert.match(r.stderr, /apt-get install xorriso/);
+  });
+
+  it("refuses a seed directory without user-data", () => {
+    const empty = scratchDir();
+    const r = run("sh", [BUILD_SEED_ISO, empty, join(empty, "seed.iso")]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /user-data is missing/);
+  });
+});
