@@ -11,15 +11,20 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import type { TerraformStack } from "../../src/lib/tf";
 import { AlicloudProvider } from "../../.gen/providers/alicloud/provider";
 
-function prebuiltVersion(pkg: "@cdktf/provider-local" | "@cdktf/provider-tls"): string {
-  // The package records the provider version its bindings were generated from; pin exactly that.
-  return (require(`${pkg}/package.json`) as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
+interface PrebuiltPackage {
+  readonly cdktf: { readonly provider: { readonly version: string } };
+}
+
+/** The provider version a prebuilt binding package was generated from (its package.json records it). */
+function prebuiltVersion(pkg: PrebuiltPackage): string {
+  return pkg.cdktf.provider.version;
 }
 
 export function addAckProviders(stack: TerraformStack, region: string): void {
   new AlicloudProvider(stack, "alicloud", { region });
   new TlsProvider(stack, "tls");
   new LocalProvider(stack, "local");
-  stack.addOverride("terraform.required_providers.tls.version", prebuiltVersion("@cdktf/provider-tls"));
-  stack.addOverride("terraform.required_providers.local.version", prebuiltVersion("@cdktf/provider-local"));
+  // Static requires so the synth bundle resolves them; pin exactly the generated-from versions.
+  stack.addOverride("terraform.required_providers.tls.version", prebuiltVersion(require("@cdktf/provider-tls/package.json") as PrebuiltPackage));
+  stack.addOverride("terraform.required_providers.local.version", prebuiltVersion(require("@cdktf/provider-local/package.json") as PrebuiltPackage));
 }

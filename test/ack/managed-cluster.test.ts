@@ -22,6 +22,9 @@ describe("ack-managed cluster", () => {
     assert.equal(json.provider.alicloud![0]!.region, "eu-central-1");
     assert.equal(json.terraform.required_providers.alicloud?.version, "1.289.0");
     assert.equal(json.terraform.required_providers.alicloud?.source, "aliyun/alicloud");
+    for (const [name, p] of Object.entries(json.terraform.required_providers)) {
+      assert.match(p.version, /^\d+\.\d+\.\d+$/, `${name} pinned to an exact version`);
+    }
   });
 
   it("runs the control plane on the node vSwitches with the configured service range, domain and proxy mode", () => {
