@@ -17,7 +17,7 @@ const VARIANTS: { label: string; env: EnvironmentName; overrides: Record<string,
 ];
 
 const KNOWN_IMAGES = new Set<string>([
-  ...Object.values(IMAGES).filter((v): v is string => typeof v === "string"),
+  ...Object.values(IMAGES).flatMap((v): string[] => (typeof v === "string" ? [v] : [])),
   ...Object.values(KUBERNETES_RELEASES).map((r) => IMAGES.metricsServer(r.metricsServer)),
 ]);
 

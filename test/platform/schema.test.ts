@@ -11,9 +11,14 @@ import { kubernetesRelease } from "../../src/config/versions";
 import { CRD_SCHEMA_DIR, ManifestValidator, crdSchemaFixtureFiles, readCrdSchemaFixture } from "../support/k8s-validate";
 import { one, synthPlatform } from "./helpers";
 
-/** A validator with MetalLB's CRDs and the Installation CRD of the given Calico release. */
+const validators = new Map<string, ManifestValidator>();
+
+/** A validator with MetalLB's CRDs and the Installation CRD of the given Calico release (compiled once: ajv is slow on the 140 KB schema). */
 function validatorFor(calico: string): ManifestValidator {
+  const cached = validators.get(calico);
+  if (cached) return cached;
   const v = new ManifestValidator();
+  validators.set(calico, v);
   for (const f of crdSchemaFixtureFiles()) {
     if (f.startsWith("metallb.io_") || f.endsWith(`_calico-${calico}.json`)) v.addCrdSchemaFile(join(CRD_SCHEMA_DIR, f));
   }
