@@ -16,6 +16,8 @@ export function middlewareEnv(env: Environment): k8s.EnvVar[] {
   return [
     { name: "NATS_URL", value: natsUrl(env, faas) },
     { name: "NATS_SUBJECTS", value: subjects().join(",") },
+    // With several replicas each job must reach one of them, not all: subscribe as a queue group.
+    { name: "NATS_QUEUE_GROUP", value: COMPONENTS.middleware },
     { name: "EXECUTOR_NAMESPACE", value: faas.executorNamespace },
     // language=PodTemplate pairs, plus one variable per language for simple consumers.
     { name: "EXECUTOR_POD_TEMPLATES", value: LANGUAGES.map((l) => `${l}=${executorTemplateName(l)}`).join(",") },

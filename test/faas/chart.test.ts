@@ -256,6 +256,9 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.equal(ing.spec.ingressClassName, "alb");
     assert.equal(ing.spec.rules[0].host, new URL(ack.config.faas.oauth2Proxy.redirectUrl).hostname);
     assert.equal(ing.spec.rules[0].http.paths[0].backend.service.name, "oauth2-proxy");
+    // ALB reaches only NodePort backends when the cluster runs Flannel.
+    const flannel = synthFaas(environment("ack-managed", { cluster: { cni: "flannel" }, network: { podVswitches: [] } }));
+    assert.equal(find(flannel.all, "Service", "oauth2-proxy", NS).spec.type, "NodePort");
   });
 
   it("passes the NATS URL, subjects and executor templates through env", () => {
@@ -263,6 +266,7 @@ describe("oauth2-proxy, frontend and middleware", () => {
     const env = Object.fromEntries(mw.env.map((e: any) => [e.name, e.value]));
     assert.equal(env.NATS_URL, `nats://nats.${NS}.svc.cluster.local:4222`);
     assert.equal(env.NATS_SUBJECTS, "cola.go,cola.javascript,cola.c");
+    assert.equal(env.NATS_QUEUE_GROUP, "middleware");
     assert.equal(env.EXECUTOR_NAMESPACE, EXEC_NS);
     assert.equal(env.EXECUTOR_POD_TEMPLATES, "go=executor-go,javascript=executor-javascript,c=executor-c");
     const fe = containers(find(localOut.all, "Deployment", "frontend"))[0];
