@@ -28,6 +28,8 @@ export class ClusterIdentity extends Construct {
   readonly bootstrapToken: string;
   /** What the seeds need, as Terraform expressions (PEMs base64-encoded, see `NodeSecrets`). */
   readonly nodeSecrets: NodeSecrets;
+  /** Changes whenever the CA or the token does (a hash, so the token itself stays out of triggers). */
+  readonly fingerprint: string;
 
   constructor(scope: Construct, id: string, props: ClusterIdentityProps) {
     super(scope, id);
@@ -45,6 +47,7 @@ export class ClusterIdentity extends Construct {
     const tokenPart = (name: string, length: number) =>
       new Password(this, name, { length, lower: true, numeric: true, upper: false, special: false });
     this.bootstrapToken = `${tokenPart("token-id", 6).result}.${tokenPart("token-secret", 16).result}`;
+    this.fingerprint = Fn.sha256(`${this.caCert.certPem}${this.bootstrapToken}`);
     this.nodeSecrets = {
       caCertPemBase64: Fn.base64encode(this.caCert.certPem),
       caKeyPemBase64: Fn.base64encode(this.caKey.privateKeyPem),

@@ -50,7 +50,7 @@ export class LocalStack extends TerraformStack {
     const vms = new Map<string, NodeVm>();
     for (const node of clusterNodes(config)) {
       warnIfMemoryRounds(ctx, node.vm.name, node.vm.memoryMiB);
-      const seed = new NodeSeed(this, `seed-${node.vm.name}`, { config, node, secrets: identity.nodeSecrets });
+      const seed = new NodeSeed(this, `seed-${node.vm.name}`, { config, node, secrets: identity.nodeSecrets, identityFingerprint: identity.fingerprint });
       vms.set(node.vm.name, new NodeVm(this, `node-${node.vm.name}`, { config, node, seed }));
     }
     new LocalOutputs(this, "outputs", { config, vms });

@@ -37,9 +37,9 @@ export class NodeVm extends Construct {
       ],
       opticalDisks: [seed.isoPath],
       dependsOn: [seed.builder],
-      // optical_disks is only read at create: a new seed must mean a new VM. A plain address string:
+      // optical_disks is only read at create: a new seed revision must mean a new VM. A plain address:
       // cdktf 0.21 wraps resource objects in "${...}", which Terraform rejects here (terraform-cdk#3196).
-      lifecycle: { replaceTriggeredBy: [`${seed.builder.terraformResourceType}.${seed.builder.friendlyUniqueId}`] },
+      lifecycle: { replaceTriggeredBy: [`${seed.revision.terraformResourceType}.${seed.revision.friendlyUniqueId}`] },
     });
     // A readable address for `terraform apply -replace=virtualbox_vm.<name>`.
     this.vm.overrideLogicalId(node.vm.name.replace(/-/g, "_"));

@@ -2,7 +2,7 @@
  * A node's NoCloud seed, built at apply time: the three documents are written under
  * `state/local/seed/<node>/` and `scripts/build-seed-iso.sh` packs them into `<node>.iso`.
  * The provider reads `optical_disks` only when it creates a VM, so the VM is replaced whenever the
- * ISO builder is (see `NodeVm`).
+ * seed's revision changes (see `NodeVm` and `cloud-init/revision.ts`).
  */
 import { File } from "@cdktf/provider-local/lib/file";
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { Fn } from "../../src/lib/tf";
 import type { LocalConfig } from "../../src/config/schema";
 import { renderSeed } from "./cloud-init/render";
+import { seedRevision } from "./cloud-init/revision";
 import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterNode } from "./nodes";
@@ -21,6 +22,11 @@ export interface NodeSeedProps {
   readonly node: ClusterNode;
   /** Terraform expressions for the cluster identity. */
   readonly secrets: NodeSecrets;
+  /**
+   * Terraform expression that changes when the cluster identity does; Kubernetes nodes are replaced
+   * with it (a node trusting an old CA is useless). Not used for the NFS node.
+   */
+  readonly identityFingerprint: string;
 }
 
 const HASH = "CLUSTERKIT_PLACEHOLDER_USER_DATA_HASH";
@@ -30,6 +36,8 @@ export class NodeSeed extends Construct {
   readonly isoPath: string;
   /** Runs the ISO build; replaced whenever a seed document changes. */
   readonly builder: Resource;
+  /** Replaced when the VM must be: its seed changed beyond the /etc/hosts list, or the identity did. */
+  readonly revision: Resource;
 
   constructor(scope: Construct, id: string, props: NodeSeedProps) {
     super(scope, id);
@@ -73,5 +81,13 @@ export class NodeSeed extends Construct {
       provisioners: [{ type: "local-exec", command: `sh "${fromRoot(SEED_ISO_SCRIPT)}" "${dir}" "${this.isoPath}"` }],
     });
     this.builder.overrideLogicalId(`seed_iso_${name.replace(/-/g, "_")}`);
+
+    this.revision = new Resource(this, "revision", {
+      triggers: {
+        seed: seedRevision(docs),
+        ...(props.node.role === "nfs" ? {} : { identity: props.identityFingerprint }),
+      },
+    });
+    this.revision.overrideLogicalId(`seed_revision_${name.replace(/-/g, "_")}`);
   }
 }

@@ -119,6 +119,17 @@ describe("seed user-data: control plane", () => {
     assert.equal(writeFile(doc, KUBEADM_INIT_CONFIG).permissions, "0600");
   });
 
+  it("ships a helper that renews the bootstrap token read from the kubeadm config", () => {
+    const helper = writeFile(doc, "/usr/local/sbin/clusterkit-bootstrap-token.sh").content;
+    assert.match(helper, /^KUBEADM_CONFIG='\/etc\/clusterkit\/kubeadm-init\.yaml'$/m);
+    assert.match(helper, /kubeadm token create "\$token" --ttl "\$TTL"/);
+    // The awk in the helper must find the token in the config as rendered.
+    const line = writeFile(doc, KUBEADM_INIT_CONFIG).content.split("\n").find((l) => /(^|\s)token:/.test(l)) ?? "";
+    assert.equal(line.trim().split(/\s+/).at(-1), SAMPLE_SECRETS.bootstrapToken);
+    assert.match(line, /^\s*- token: /);
+    assert.ok(!doc.runcmd.some((c) => c[0] === "/usr/local/sbin/clusterkit-bootstrap-token.sh"), "must not run at boot");
+  });
+
   for (const [label, from, api, version, extraArgs] of [
     ["1.35 (v1beta4)", seeds, "kubeadm.k8s.io/v1beta4", "v1.35.7", [{ name: "node-ip", value: "192.168.60.11" }]],
     ["1.30 (v1beta3)", seeds130, "kubeadm.k8s.io/v1beta3", "v1.30.14", { "node-ip": "192.168.60.11" }],

@@ -50,23 +50,43 @@ describe("local stack: VMs", () => {
     }
   });
 
-  it("boots each VM with its own seed ISO, built before it and replacing it when the seed changes", () => {
-    const builders = resources(defaults.json, "null_resource");
+  it("boots each VM with its own seed ISO, built before it, and replaces it when its seed revision changes", () => {
+    const nulls = resources(defaults.json, "null_resource");
     for (const vm of Object.values(vms)) {
       const name = String(vm.name);
       assert.deepEqual(vm.optical_disks, [`\${path.module}/../../../state/local/seed/${name}.iso`]);
-      const triggers = (vm.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by;
-      assert.equal(triggers.length, 1);
-      const [type, id] = String(triggers[0]).split(".");
-      // A bare address: Terraform rejects "${...}" in replace_triggered_by.
-      assert.equal(type, "null_resource");
-      const builder = builders[id ?? ""];
-      assert.ok(builder, `replace_triggered_by points at a missing resource: ${triggers[0]}`);
-      assert.deepEqual(vm.depends_on, [`null_resource.${id}`]);
+      // Bare addresses: Terraform rejects "${...}" in replace_triggered_by.
+      assert.deepEqual((vm.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by, [`null_resource.seed_revision_${name}`]);
+      assert.ok(nulls[`seed_revision_${name}`], `missing seed_revision_${name}`);
+      assert.deepEqual(vm.depends_on, [`null_resource.seed_iso_${name}`]);
+      const builder = nulls[`seed_iso_${name}`];
+      assert.ok(builder, `missing seed_iso_${name}`);
       const command = (builder.provisioner as { "local-exec": { command: string } }[])[0]?.["local-exec"].command ?? "";
-      assert.match(command, /scripts\/build-seed-iso\.sh" ".*\/state\/local\/seed\/[a-z0-9-]+" ".*\/state\/local\/seed\/[a-z0-9-]+\.iso"$/);
-      assert.ok(command.endsWith(`seed/${name}" "\${path.module}/../../../state/local/seed/${name}.iso"`), command);
+      assert.equal(
+        command,
+        `sh "\${path.module}/../../../scripts/build-seed-iso.sh" "\${path.module}/../../../state/local/seed/${name}" "\${path.module}/../../../state/local/seed/${name}.iso"`,
+      );
+      // The ISO is rebuilt whenever any seed document changes.
+      assert.deepEqual(Object.keys(builder.triggers as Block).sort(), ["meta_data", "network_config", "user_data"]);
     }
+  });
+
+  it("replaces only the nodes whose seed changed: adding a worker leaves the others alone", () => {
+    const revisions = (s: ReturnType<typeof synthLocal>) =>
+      Object.fromEntries(Object.entries(resources(s.json, "null_resource")).filter(([id]) => id.startsWith("seed_revision_")).map(([id, r]) => [id, r.triggers]));
+    const before = revisions(defaults);
+    const grown = revisions(
+      synthLocal({ workers: [...localConfig().workers, { name: "worker03", ip: "192.168.60.23", cpus: 3, memoryMiB: 4096 }] }),
+    );
+    for (const id of Object.keys(before)) assert.deepEqual(grown[id], before[id], `${id} would be replaced by adding a worker`);
+    assert.ok(grown.seed_revision_worker03);
+    // A real change to a node's bootstrap (here the Kubernetes version) replaces the Kubernetes nodes.
+    const upgraded = revisions(synthLocal({ kubernetes: { version: "1.30" } }));
+    for (const name of ["master01", "worker01", "worker02"]) assert.notDeepEqual(upgraded[`seed_revision_${name}`], before[`seed_revision_${name}`]);
+    assert.deepEqual(upgraded.seed_revision_nfs01, before.seed_revision_nfs01);
+    // Kubernetes nodes also follow the cluster identity; the NFS node does not need to.
+    assert.match(String((before.seed_revision_master01 as Block).identity), /^\$\{sha256\(.*tls_self_signed_cert\./);
+    assert.equal((before.seed_revision_nfs01 as Block).identity, undefined);
   });
 
   it("takes the image from config, relative to the project root unless absolute", () => {
@@ -85,7 +105,7 @@ describe("local stack: VMs", () => {
     });
     const names = Object.values(resources(three.json, "virtualbox_vm")).map((v) => v.name).sort();
     assert.deepEqual(names, ["master01", "nfs01", "worker01", "worker02", "worker03"]);
-    assert.equal(Object.keys(resources(three.json, "null_resource")).length, 5);
+    assert.equal(Object.keys(resources(three.json, "null_resource")).length, 10);
     assert.deepEqual(three.json.output.worker_ips?.value, ["192.168.60.21", "192.168.60.22", "192.168.60.23"]);
     const one = synthLocal({ workers: [{ name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 }] });
     assert.equal(Object.keys(resources(one.json, "virtualbox_vm")).length, 3);

@@ -5,7 +5,8 @@ import { kubeconfigYaml } from "../kubeconfig";
 import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
 import { type WriteFile, cloudConfig, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
-import { DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
+import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
+import { BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript } from "./scripts/bootstrap-token";
 import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
 import { KUBEADM_INIT_SCRIPT, kubeadmInitScript } from "./scripts/kubeadm-init";
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
@@ -37,6 +38,8 @@ function controlPlaneFiles(config: LocalConfig, secrets: NodeSecrets): WriteFile
     { path: "/etc/kubernetes/pki/ca.key", content: secrets.caKeyPemBase64, encoding: "b64", permissions: "0600", owner: "root:root" },
     { path: KUBEADM_INIT_CONFIG, content: kubeadmInitConfig(config, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
     scriptFile(KUBEADM_INIT_SCRIPT, kubeadmInitScript(KUBEADM_INIT_CONFIG)),
+    // Not run at boot: for adding workers once the first token's TTL is over (docs/local.md).
+    scriptFile(BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript(KUBEADM_INIT_CONFIG, BOOTSTRAP_TOKEN_TTL)),
   ];
 }
 
