@@ -46,7 +46,7 @@ mkdir -p "$(dirname "$iso")"
 tmp="$iso.tmp.$$.iso"
 trap 'rm -f "$tmp"' EXIT INT TERM
 
-# $files is split on purpose (paths come from Terraform and contain no spaces; see docs/local.md).
+# $files is split on purpose: Terraform passes relative paths (../../../state/local/seed/<node>), which hold no spaces.
 if have xorriso; then
   # shellcheck disable=SC2086
   xorriso -as mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock $files
