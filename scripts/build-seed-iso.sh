@@ -29,9 +29,10 @@ for f in user-data meta-data; do
     exit 1
   fi
 done
-files="$dir/user-data $dir/meta-data"
+# The positional parameters become the file list (POSIX sh has no arrays; this keeps paths with spaces intact).
+set -- "$dir/user-data" "$dir/meta-data"
 if [ -f "$dir/network-config" ]; then
-  files="$files $dir/network-config"
+  set -- "$@" "$dir/network-config"
 fi
 
 have() {
@@ -46,20 +47,15 @@ mkdir -p "$(dirname "$iso")"
 tmp="$iso.tmp.$$.iso"
 trap 'rm -f "$tmp"' EXIT INT TERM
 
-# $files is split on purpose: Terraform passes relative paths (../../../state/local/seed/<node>), which hold no spaces.
 if have xorriso; then
-  # shellcheck disable=SC2086
-  xorriso -as mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock $files
+  xorriso -as mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
 elif have genisoimage; then
-  # shellcheck disable=SC2086
-  genisoimage -quiet -output "$tmp" -volid cidata -joliet -rock $files
+  genisoimage -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
 elif have mkisofs; then
-  # shellcheck disable=SC2086
-  mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock $files
+  mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
 elif have hdiutil; then
   stage=$(mktemp -d)
-  # shellcheck disable=SC2086
-  cp $files "$stage/"
+  cp "$@" "$stage/"
   hdiutil makehybrid -quiet -o "$tmp" -iso -joliet -default-volume-name cidata "$stage"
   rm -rf "$stage"
 else

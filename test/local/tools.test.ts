@@ -75,7 +75,8 @@ describe("shellcheck", () => {
 describe("seed ISO", () => {
   const seed = VARIANTS[0][1].get("worker01");
   assert.ok(seed);
-  const dir = join(scratchDir(), "worker01");
+  // A space in the path: the builder must not word-split it.
+  const dir = join(scratchDir(), "worker01 seed");
   mkdirSync(dir);
   for (const f of SEED_FILES) writeFileSync(join(dir, f), seed[f]);
 
