@@ -1,0 +1,69 @@
+/**
+ * `npm run diagram -- <env>`: dist/<env>/architecture.svg and .png (plus the .dot source) from the
+ * environment's configuration and its synthesized manifests. Not part of `npm run synth`, which
+ * stays fast; synth keeps these files when it rewrites dist/.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { environments } from "../config/load";
+import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
+import { manifestFiles } from "../deploy/outputs";
+import { readStackOutputs } from "../synth/stack-outputs";
+import { synthesize } from "../synth/synth";
+import { toDot } from "./dot";
+import { infrastructure } from "./infrastructure";
+import type { Diagram } from "./model";
+import { dotToSvg, svgToPng } from "./render";
+import { workloadGraph } from "./workload";
+
+/** Every object in dist/<env>/*.k8s.yaml, in apply order. */
+export function readManifests(dir: string): unknown[] {
+  return manifestFiles(dir).flatMap((f) =>
+    parseAllDocuments(readFileSync(join(dir, f), "utf8"))
+      .map((d) => d.toJSON() as unknown)
+      .filter((o) => o !== null && o !== undefined),
+  );
+}
+
+export function buildDiagram(env: Environment, objects: readonly unknown[], outputs: Readonly<Record<string, string>> = {}): Diagram {
+  const infra = infrastructure(env, outputs);
+  const workload = workloadGraph(env, objects, infra);
+  const c = env.config;
+  const cni = env.kind === "local" ? env.config.cni : env.config.cluster.cni;
+  const clusterLabel =
+    env.kind === "local"
+      ? `kubeadm cluster ${env.config.kubernetes.clusterName} · Kubernetes ${c.kubernetes.version} · ${cni} · pods ${c.kubernetes.podCidr} · services ${c.kubernetes.serviceCidr}`
+      : `ACK ${env.config.cluster.name} · Kubernetes ${c.kubernetes.version} · ${cni}`;
+  return {
+    title: `clusterkit · ${env.name}`,
+    notes: [
+      "solid teal arrows: connections the NetworkPolicies allow (port labels); dashed pink: exposed to clients",
+      ...(workload.enforced ? [] : [`WARNING: ${cni} does not enforce NetworkPolicy; the arrows show what the policies would allow, not what is blocked`]),
+    ],
+    nodes: infra.nodes,
+    groups: [...infra.groups, { id: "k8s", kind: "cluster", label: clusterLabel, nodes: [], groups: workload.groups }],
+    edges: [...infra.edges, ...workload.edges],
+  };
+}
+
+export interface DiagramFiles {
+  readonly dot: string;
+  readonly svg: string;
+  readonly png: string;
+}
+
+/** Writes architecture.{dot,svg,png} into dist/<env>, synthesizing the manifests first when missing. */
+export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
+  const env = environments(configs).find((e) => e.name === name)!;
+  const dir = join(root, "dist", name);
+  if (!existsSync(dir) || manifestFiles(dir).length === 0) synthesize(configs, { root, terraform: false });
+  const diagram = buildDiagram(env, readManifests(dir), readStackOutputs(root, name) ?? {});
+  const dot = toDot(diagram);
+  const svg = await dotToSvg(dot);
+  const files = { dot: join(dir, "architecture.dot"), svg: join(dir, "architecture.svg"), png: join(dir, "architecture.png") };
+  writeFileSync(files.dot, dot);
+  writeFileSync(files.svg, svg);
+  writeFileSync(files.png, await svgToPng(svg));
+  return files;
+}
