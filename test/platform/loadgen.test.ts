@@ -88,7 +88,8 @@ describe("loadgen", () => {
     const elapsed = (Date.now() - t0) / 1000;
     assert.equal(s.stoppedBy, "duration");
     assert.ok(s.requests < 20, `${s.requests} requests in 1 s at 300 ms each and concurrency 2`);
-    assert.ok(elapsed < 2.5, `stopped after ${elapsed} s`);
+    // Generous for a loaded CI machine; without the bound this run would take about 25 minutes.
+    assert.ok(elapsed < 6, `stopped after ${elapsed} s`);
   });
 
   it("counts connection errors instead of crashing, and the CLI exits 1 when nothing answered", async () => {
