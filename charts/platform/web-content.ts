@@ -87,7 +87,7 @@ pm.max_spare_servers = 3
  */
 export const SEED_SCRIPT = `set -eu
 if [ -e ${WEB_ROOT}/index.php ]; then echo "index.php already on the shared volume"; exit 0; fi
-tmp="${WEB_ROOT}/.index.php.$HOSTNAME"
+tmp="${WEB_ROOT}/.index.php.$(hostname)"
 if ! cp /seed/index.php "$tmp"; then
   echo "cannot write to the shared volume as uid $(id -u): make the export writable by that uid, or put index.php there (docs/platform.md)" >&2
   exit 1
