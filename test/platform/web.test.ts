@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { SERVED_BY_HEADER, WEB_ROOT } from "../../charts/platform/web-content";
 import type { EnvironmentName } from "../../src/config/schema";
 import type { ManifestObject } from "../support/k8s-validate";
+import { testEnvironment } from "../support/synth-charts";
 import { type Container, type PodSpec, allContainers, field, ofKind, one, podSpecs, synthPlatform } from "./helpers";
 
 const RESTRICTED_VOLUME_TYPES = new Set(["configMap", "downwardAPI", "emptyDir", "projected", "secret", "csi", "persistentVolumeClaim", "ephemeral"]);
@@ -72,7 +73,7 @@ for (const { env, target } of CASES) {
       const labels = ns.metadata?.labels ?? {};
       for (const mode of ["enforce", "warn", "audit"]) {
         assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted");
-        assert.equal(labels[`pod-security.kubernetes.io/${mode}-version`], "v1.35");
+        assert.equal(labels[`pod-security.kubernetes.io/${mode}-version`], `v${testEnvironment(env).config.kubernetes.version}`);
       }
       assert.deepEqual(restrictedViolations(pod), []);
       assert.equal(field(pod, "automountServiceAccountToken"), false);
