@@ -123,3 +123,17 @@ describe("seed ISO", () => {
     assert.match(r.stderr, /user-data is missing/);
   });
 });
+
+describe("bootstrap-token helper", () => {
+  it("its awk finds the token in the kubeadm config as rendered", (t) => {
+    if (!hasTool("awk")) return t.skip("awk is not installed");
+    const doc = parseUserData(VARIANTS[0][1].get("master01")?.["user-data"] ?? "");
+    const config = doc.write_files.find((f) => f.path === "/etc/clusterkit/kubeadm-init.yaml")?.content ?? "";
+    const helper = doc.write_files.find((f) => f.path === "/usr/local/sbin/clusterkit-bootstrap-token.sh")?.content ?? "";
+    const program = /awk '([^']+)'/.exec(helper)?.[1];
+    assert.ok(program, "no awk program in the helper");
+    const file = join(scratchDir(), "kubeadm-init.yaml");
+    writeFileSync(file, config);
+    assert.equal(run("awk", [program, file]).stdout.trim(), "abcdef.0123456789abcdef");
+  });
+});
