@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CHART_IDS } from "../../charts/order";
 import { environments } from "../config/load";
-import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
-import { upstreamInstallsFor } from "../config/upstream";
+import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } from "../config/schema";
+import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
 import { UserError } from "../errors";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
@@ -55,6 +55,8 @@ export interface DeployOptions {
   readonly policies?: DeployPolicies;
   /** Print the plan only. @default false */
   readonly planOnly?: boolean;
+  /** The pinned upstream installs (tests substitute hashes of fake bytes). @default upstreamInstallsFor */
+  readonly upstreamInstalls?: (config: LocalConfig) => readonly UpstreamInstall[];
 }
 
 /** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
@@ -68,10 +70,10 @@ export function stackDir(root: string, environment: string): string {
 }
 
 /** The apply plan for the environment's synthesized manifests. */
-export function applyPlanFor(environment: Environment, manifestsDir: string, secrets: readonly ResolvedSecret[]) {
+export function applyPlanFor(environment: Environment, manifestsDir: string, secrets: readonly ResolvedSecret[], installsFor: (config: LocalConfig) => readonly UpstreamInstall[] = upstreamInstallsFor) {
   return planApply({
     files: manifestFiles(manifestsDir),
-    installs: environment.kind === "local" ? upstreamInstallsFor(environment.config) : [],
+    installs: environment.kind === "local" ? installsFor(environment.config) : [],
     secrets: { values: secrets, before: CHART_IDS.faas },
     // Locally we install the CNI, so nodes become Ready only after it; ACK's are Ready before.
     nodesReadyAfter: environment.kind === "local" ? CHART_IDS.cni : undefined,
@@ -95,7 +97,7 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   const manifestsDir = join(root, "dist", environment.name);
 
   if (opts.planOnly) {
-    const lines = ["terraform init + apply in " + stackDir(root, environment.name), ...applyPlanFor(environment, manifestsDir, pre.secrets).map(describeStep)];
+    const lines = ["terraform init + apply in " + stackDir(root, environment.name), ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls).map(describeStep)];
     for (const l of lines) reporter.info(l);
     return lines;
   }
@@ -121,7 +123,7 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   await waitForApi(kubectl, policies.api, clock, reporter);
   await waitForNodes(kubectl, expected, environment.kind !== "local", policies.cluster, clock, reporter);
 
-  const steps = applyPlanFor(environment, manifestsDir, pre.secrets);
+  const steps = applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls);
   await executePlan(steps, { kubectl, reporter, clock, root, manifestsDir, fetcher: opts.fetcher, expectedNodes: expected, policies });
 
   reporter.step(`${environment.name} is deployed`);

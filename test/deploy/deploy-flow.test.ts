@@ -1,0 +1,160 @@
+/**
+ * The whole deploy against fakes (terraform, kubectl, VBoxManage and downloads): terraform in
+ * the stack folder with LANG=C, outputs -> state/<env>/outputs.json -> re-synth, waits with
+ * progress, the NAS placeholder refusal on ACK, the closing summary, and a safe re-run.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { defaultConfigs } from "../../src/config/defaults";
+import type { LocalConfig } from "../../src/config/schema";
+import { upstreamInstallsFor } from "../../src/config/upstream";
+import { DEFAULT_DEPLOY_POLICIES, deploy, type DeployOptions } from "../../src/deploy/deploy";
+import { memoryReporter } from "../../src/deploy/reporter";
+import { sha256 } from "../../src/deploy/upstream-cache";
+import { UserError } from "../../src/errors";
+import { scratchDir } from "../support/cli";
+import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin } from "./fakes";
+
+const COOKIE = "0123456789abcdef0123456789abcdef";
+const fakeBytes = (url: string) => new TextEncoder().encode(`# served for ${url}\n`);
+const installs = (c: LocalConfig) => upstreamInstallsFor(c).map((i) => ({ ...i, sha256: sha256(fakeBytes(i.url)) }));
+
+interface ClusterScript {
+  /** readyz failures before the API answers. */
+  readyzFailures?: number;
+  /** Polls during which nodes are NotReady (registered only). */
+  notReadyPolls?: number;
+  outputs?: Record<string, { value: unknown; sensitive?: boolean }>;
+  failWaitFor?: string;
+}
+
+function setup(environment: DeployOptions["environment"], script: ClusterScript = {}) {
+  const root = scratchDir();
+  mkdirSync(join(root, "boxes"));
+  writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
+  const configs = defaultConfigs();
+  const kubeconfigPath = configs[environment].kubeconfigPath;
+  let readyz = 0;
+  let nodePolls = 0;
+  const names = environment === "local" ? ["master01", "worker01", "worker02"] : ["n1", "n2"];
+  const runner = fakeRunner((call: Call) => {
+    if (call.cmd === "VBoxManage") return { stdout: hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }]) };
+    if (call.cmd === "terraform") {
+      if (call.args[0] === "apply") {
+        mkdirSync(join(root, "state", environment), { recursive: true });
+        writeFileSync(join(root, kubeconfigPath), "apiVersion: v1\nkind: Config\n");
+      }
+      if (call.args[0] === "output") return { stdout: JSON.stringify(script.outputs ?? {}) };
+      return undefined;
+    }
+    const a = kubectlArgs(call);
+    if (a[0] === "get" && a[1] === "--raw") return readyz++ < (script.readyzFailures ?? 0) ? { code: 1, stderr: "The connection to the server 192.168.60.11:6443 was refused" } : { stdout: "ok" };
+    if (a[0] === "get" && a[1] === "nodes") {
+      const ready = nodePolls++ >= (script.notReadyPolls ?? 0);
+      return { stdout: nodesJson(names.map((name) => ({ name, ready }))) };
+    }
+    if (a[0] === "get" && a[1] === "svc") {
+      return {
+        stdout: JSON.stringify({
+          items: [
+            { metadata: { name: "web", namespace: "web" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.200" }] } } },
+            { metadata: { name: "oauth2-proxy", namespace: "faas" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.201" }] } } },
+          ],
+        }),
+      };
+    }
+    if (a[0] === "get" && a[1] === "ingress") return { stdout: JSON.stringify({ items: [] }) };
+    if (script.failWaitFor && a.includes(script.failWaitFor)) return { code: 1, stderr: "error: timed out waiting for the condition" };
+    return undefined;
+  });
+  const reporter = memoryReporter();
+  const fetched: string[] = [];
+  const opts: DeployOptions = {
+    root,
+    environment,
+    configs,
+    runner,
+    fetcher: async (url) => {
+      fetched.push(url);
+      return fakeBytes(url);
+    },
+    reporter,
+    clock: fakeClock(),
+    env: {
+      PATH: stubBin({ terraform: "", kubectl: "", VBoxManage: "", xorriso: "" }),
+      OAUTH2_PROXY_CLIENT_ID: "id",
+      OAUTH2_PROXY_CLIENT_SECRET: "client-secret-never-in-argv",
+      OAUTH2_PROXY_COOKIE_SECRET: COOKIE,
+      ALICLOUD_ACCESS_KEY: "LTAIexample",
+      ALICLOUD_SECRET_KEY: "secret-key-never-printed",
+    },
+    upstreamInstalls: installs,
+    policies: { ...DEFAULT_DEPLOY_POLICIES, deployment: { attempts: 3, intervalMs: 5000, timeoutMs: 60_000 } },
+  };
+  return { root, runner, reporter, opts, fetched, kubeconfigPath };
+}
+
+describe("deploy flow (fakes)", () => {
+  it("runs terraform in the stack folder with LANG=C, records outputs without sensitive ones, and re-synthesizes", async () => {
+    const outputs = { control_plane_ip: { value: "192.168.60.11" }, node_ips: { value: { master01: "192.168.60.11" } }, client_key: { value: "PRIVATE", sensitive: true } };
+    const { root, runner, opts } = setup("local", { outputs });
+    await deploy(opts);
+    const tf = runner.calls.filter((c) => c.cmd === "terraform");
+    assert.deepEqual(
+      tf.map((c) => c.args[0]),
+      ["init", "apply", "output"],
+    );
+    assert.ok(tf[1]!.args.includes("-auto-approve") && tf[1]!.args.includes("-input=false"));
+    for (const c of tf) {
+      assert.equal(c.cwd, join(root, "cdktf.out", "stacks", "local"));
+      assert.equal(c.env?.LANG, "C");
+      assert.equal(c.env?.LC_ALL, "C");
+    }
+    assert.ok(existsSync(join(root, "cdktf.out", "stacks", "local", "cdk.tf.json")), "synthesized before terraform ran");
+    const file = join(root, "state", "local", "outputs.json");
+    assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), { control_plane_ip: { value: "192.168.60.11" }, node_ips: { value: { master01: "192.168.60.11" } } });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it("waits for the API and the nodes with visible progress, and finishes with how to reach the app", async () => {
+    const { runner, reporter, opts, kubeconfigPath } = setup("local", { readyzFailures: 2, notReadyPolls: 2 });
+    const lines = await deploy(opts);
+    const k = runner.calls.filter((c) => c.cmd === "kubectl");
+    assert.ok(k.every((c) => c.args[0] === "--kubeconfig" && c.args[1] === join(opts.root, kubeconfigPath)));
+    assert.equal(k.filter((c) => kubectlArgs(c).includes("/readyz")).length, 3);
+    assert.ok(reporter.lines.some((l) => /progress: API server not ready yet .*connection to the server 192\.168\.60\.11:6443 was refused/.test(l)));
+    assert.ok(reporter.lines.some((l) => l.includes("nodes registered 3/3")), "locally the first wait counts registrations (no CNI yet)");
+    assert.ok(reporter.lines.some((l) => /progress: nodes Ready 0\/3/.test(l)), "Ready n/N shown while waiting after the CNI");
+    assert.ok(lines.some((l) => l.startsWith(`kubeconfig: ${kubeconfigPath}`)));
+    assert.ok(lines.includes("web/web: http://192.168.60.200/"));
+    assert.ok(lines.some((l) => l.includes("port-forward svc/oauth2-proxy 8087:80") && l.includes("http://localhost:8087/")));
+    for (const c of runner.calls) assert.ok(!c.args.join(" ").includes("client-secret-never-in-argv"));
+  });
+
+  it("is safe to run again after an interruption: the second run completes and reuses the download cache", async () => {
+    const first = setup("local", { failWaitFor: "deploy/controller" });
+    await assert.rejects(deploy(first.opts), (e: unknown) => e instanceof UserError && /metallb-system\/controller Available/.test(e.message));
+    const fetchedFirst = first.fetched.length;
+    const second = setup("local");
+    const opts = { ...second.opts, root: first.root, fetcher: first.opts.fetcher };
+    await deploy(opts);
+    assert.equal(first.fetched.length, fetchedFirst, "verified cache reused, nothing downloaded again");
+  });
+
+  it("on ACK refuses manifests that still carry the NAS placeholder, before touching the cluster", async () => {
+    const { runner, opts } = setup("ack-managed", { outputs: { cluster_id: { value: "c123" } } });
+    await assert.rejects(deploy(opts), (e: unknown) => e instanceof UserError && /40-storage\.k8s\.yaml still contains nas-mount-target\.not-deployed\.invalid: the stack output 'nas_server' is missing/.test(e.message));
+    assert.equal(runner.calls.filter((c) => c.cmd === "kubectl").length, 0);
+  });
+
+  it("on ACK applies once the NAS output is there, without upstream installs, and waits for Ready nodes first", async () => {
+    const { runner, opts, root, fetched } = setup("ack-managed", { outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" }, nas_path: { value: "/" } } });
+    await deploy(opts);
+    assert.equal(fetched.length, 0);
+    assert.match(readFileSync(join(root, "dist", "ack-managed", "40-storage.k8s.yaml"), "utf8"), /0a1b\.eu-central-1\.nas\.aliyuncs\.com/);
+    const labels = runner.calls.filter((c) => c.cmd === "kubectl").map((c) => kubectlArgs(c).slice(0, 2).join(" "));
+    assert.ok(labels.indexOf("get nodes") < labels.findIndex((l) => l.startsWith("apply")));
+  });
+});
