@@ -93,13 +93,13 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   reporter.step("Synthesizing Terraform and manifests");
   const synth = synthesize(opts.configs, { root });
-  for (const w of synth.warnings) reporter.warn(w);
+  // Synth covers every environment; only this one's warnings (and general ones) matter here.
+  const others = environments(opts.configs).filter((e) => e.name !== environment.name).map((e) => `${e.name}:`);
+  for (const w of synth.warnings) if (!others.some((o) => w.startsWith(o))) reporter.warn(w);
   const manifestsDir = join(root, "dist", environment.name);
 
   if (opts.planOnly) {
-    const lines = ["terraform init + apply in " + stackDir(root, environment.name), ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls).map(describeStep)];
-    for (const l of lines) reporter.info(l);
-    return lines;
+    return [`terraform init + apply in ${stackDir(root, environment.name)}`, ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls).map(describeStep)];
   }
 
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
