@@ -1,6 +1,9 @@
 /** kubectl against the environment's kubeconfig; every call goes through the injectable runner. */
 import type { RunResult, Runner } from "./runner";
 
+/** Longest any single kubectl call may take (a `kubectl wait` call sets its own, longer limit). */
+export const KUBECTL_CALL_LIMIT_MS = 120_000;
+
 export interface NodeStatus {
   readonly name: string;
   readonly ready: boolean;
@@ -13,8 +16,12 @@ export class Kubectl {
     readonly kubeconfig: string,
   ) {}
 
-  run(args: readonly string[], input?: string): Promise<RunResult> {
-    return this.runner.run("kubectl", ["--kubeconfig", this.kubeconfig, ...args], input === undefined ? {} : { input });
+  /**
+   * Every call has a hard limit, so an unreachable API server cannot hang a wait forever; the
+   * bounded retries around the calls decide when to give up.
+   */
+  run(args: readonly string[], input?: string, timeoutMs = KUBECTL_CALL_LIMIT_MS): Promise<RunResult> {
+    return this.runner.run("kubectl", ["--kubeconfig", this.kubeconfig, ...args], { timeoutMs, ...(input === undefined ? {} : { input }) });
   }
 
   /** The API server's aggregated readiness (`/readyz` answers `ok`). */
@@ -48,11 +55,11 @@ export class Kubectl {
   }
 
   waitCrdEstablished(name: string, timeoutSeconds: number): Promise<RunResult> {
-    return this.run(["wait", "--for=condition=Established", `crd/${name}`, `--timeout=${timeoutSeconds}s`]);
+    return this.run(["wait", "--for=condition=Established", `crd/${name}`, `--timeout=${timeoutSeconds}s`], undefined, (timeoutSeconds + 30) * 1000);
   }
 
   waitDeploymentAvailable(namespace: string, name: string, timeoutSeconds: number): Promise<RunResult> {
-    return this.run(["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`]);
+    return this.run(["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`], undefined, (timeoutSeconds + 30) * 1000);
   }
 
   /** `kubectl get <args> -o json`, parsed; undefined when the call fails. */

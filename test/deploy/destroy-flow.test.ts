@@ -1,0 +1,61 @@
+/** destroy against a fake terraform: confirmation, LANG=C in the stack folder, stale outputs removed. */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { defaultConfigs } from "../../src/config/defaults";
+import { destroy, type DestroyOptions } from "../../src/deploy/destroy";
+import { memoryReporter } from "../../src/deploy/reporter";
+import { UserError } from "../../src/errors";
+import { scratchDir } from "../support/cli";
+import { fakeRunner, stubBin } from "./fakes";
+
+function setup(over: Partial<DestroyOptions> = {}) {
+  const root = scratchDir();
+  mkdirSync(join(root, "state", "local"), { recursive: true });
+  writeFileSync(join(root, "state", "local", "outputs.json"), "{}");
+  const runner = fakeRunner();
+  const opts: DestroyOptions = {
+    root,
+    environment: "local",
+    configs: defaultConfigs(),
+    runner,
+    reporter: memoryReporter(),
+    env: { PATH: stubBin({ terraform: "", VBoxManage: "" }) },
+    yes: false,
+    ...over,
+  };
+  return { root, runner, opts };
+}
+
+describe("destroy flow (fakes)", () => {
+  it("destroys after the environment name is typed, in the stack folder with LANG=C, and drops stale outputs", async () => {
+    const questions: string[] = [];
+    const { root, runner, opts } = setup({ confirm: async (q) => (questions.push(q), "local\n") });
+    await destroy(opts);
+    assert.match(questions[0]!, /deletes every resource of local/);
+    const tf = runner.calls.filter((c) => c.cmd === "terraform");
+    assert.deepEqual(tf.map((c) => c.args[0]), ["init", "destroy"]);
+    assert.ok(tf[1]!.args.includes("-auto-approve"));
+    for (const c of tf) {
+      assert.equal(c.cwd, join(root, "cdktf.out", "stacks", "local"));
+      assert.equal(c.env?.LC_ALL, "C");
+    }
+    assert.ok(!existsSync(join(root, "state", "local", "outputs.json")));
+  });
+
+  it("does nothing when the confirmation does not match", async () => {
+    const { root, runner, opts } = setup({ confirm: async () => "loca" });
+    await assert.rejects(destroy(opts), (e: unknown) => e instanceof UserError && /not confirmed; nothing was destroyed/.test(e.message));
+    assert.equal(runner.calls.filter((c) => c.cmd === "terraform").length, 0);
+    assert.ok(existsSync(join(root, "state", "local", "outputs.json")));
+  });
+
+  it("destroys an ACK cluster once deletion protection is off in config", async () => {
+    const configs = defaultConfigs();
+    configs["ack-managed"].cluster.deletionProtection = false;
+    const { runner, opts } = setup({ environment: "ack-managed", configs, yes: true, env: { PATH: stubBin({ terraform: "" }), ALICLOUD_ACCESS_KEY: "a", ALICLOUD_SECRET_KEY: "b" } });
+    await destroy(opts);
+    assert.deepEqual(runner.calls.filter((c) => c.cmd === "terraform").map((c) => c.args[0]), ["init", "destroy"]);
+  });
+});
