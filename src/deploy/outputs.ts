@@ -3,11 +3,12 @@
  * (state/<env>/outputs.json, see src/synth/stack-outputs.ts), and refuse manifests that still
  * carry a value only a deployed stack can provide.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
 import { UserError } from "../errors";
 import { stackOutputsPath } from "../synth/stack-outputs";
+import { manifestFiles } from "./manifest-files";
 
 /** Placeholders charts write while a stack output is unknown, and the output that replaces each. */
 export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: "nas_server" }];
@@ -24,13 +25,6 @@ export function writeStackOutputs(root: string, environment: string, outputs: Re
   writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return Object.keys(kept);
-}
-
-/** Manifest files of an environment, sorted by name (= apply order). */
-export function manifestFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".k8s.yaml"))
-    .sort();
 }
 
 /** Throws when a manifest still holds a placeholder for a stack output. */

@@ -31,7 +31,7 @@ export interface PreflightResult {
 }
 
 const INSTALL_HINT: Record<string, string> = {
-  terraform: "install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) and put it on PATH",
+  terraform: "install Terraform (https://developer.hashicorp.com/terraform/install) and put it on PATH",
   kubectl: "install kubectl matching the cluster's minor version (https://kubernetes.io/docs/tasks/tools/) and put it on PATH",
   VBoxManage: "install VirtualBox 7 (it ships VBoxManage) and make sure VBoxManage is on PATH",
 };

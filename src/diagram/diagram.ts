@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { environments } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
-import { manifestFiles } from "../deploy/outputs";
+import { manifestFiles } from "../deploy/manifest-files";
 import { readStackOutputs } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
 import { toDot } from "./dot";
