@@ -12,7 +12,7 @@ import { addFrontend } from "./frontend";
 import { addMiddleware } from "./middleware";
 import { addNamespaces } from "./namespaces";
 import { addNats } from "./nats";
-import { addNetworkPolicies, cniEnforcesPolicy } from "./network-policies";
+import { addNetworkPolicies } from "./network-policies";
 import { addOauth2Proxy } from "./oauth2-proxy";
 import { addMiddlewareRbac } from "./rbac";
 import { quantityBytes, quantityMillicores } from "./resources";
@@ -34,23 +34,10 @@ function checkQuantities(env: Environment): void {
   if (problems.length) throw new UserError("invalid faas configuration", problems);
 }
 
-/** Says loudly when the NetworkPolicies below will be ignored by the cluster. */
-function warnUnenforcedPolicies(env: Environment, ctx: SynthContext): void {
-  const { cni, enforces, field } = cniEnforcesPolicy(env);
-  if (enforces) return;
-  ctx.warnings.push(
-    `!!! ${env.name}: ${field} is "${cni}", which does NOT enforce NetworkPolicy. The faas isolation ` +
-      `(default deny, executors limited to NATS and DNS, only oauth2-proxy reachable from outside, API ` +
-      `access only for the middleware) is NOT in effect: untrusted executor code can reach every pod ` +
-      `and the API server. Use ${env.kind === "local" ? 'cni: "calico"' : 'cluster.cni: "terway" (chosen at cluster creation)'} for real isolation.`,
-  );
-}
-
-export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): void {
+export function addFaasCharts(app: App, env: Environment, _ctx: SynthContext): void {
   const faas = env.config.faas;
   if (!faas.enabled) return;
   checkQuantities(env);
-  warnUnenforcedPolicies(env, ctx);
 
   if (faas.executors.sandbox) addRuntimeClass(new Chart(app, CHART_IDS.faasRuntime));
 

@@ -39,12 +39,6 @@ export function apiServerTargets(env: Environment): ApiServerTarget[] {
   return [{ cidr: env.config.network.vpcCidr, ports: [6443, 443] }, serviceIp];
 }
 
-/** Whether the configured CNI enforces NetworkPolicy, and its name. */
-export function cniEnforcesPolicy(env: Environment): { cni: string; enforces: boolean; field: string } {
-  if (env.kind === "local") return { cni: env.config.cni, enforces: env.config.cni !== "flannel", field: "cni" };
-  return { cni: env.config.cluster.cni, enforces: env.config.cluster.cni !== "flannel", field: "cluster.cni" };
-}
-
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: k8s.IntOrString.fromNumber(port) });
 const pods = (component: Component): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: componentLabels(component) } });
 const podsIn = (namespace: string, component: Component): k8s.NetworkPolicyPeer => ({

@@ -18,14 +18,14 @@ import { WebChart } from "./web";
 
 /** CNI, metrics-server, MetalLB config, storage and the demo web app. */
 export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext): void {
-  if (env.kind === "local") addLocal(app, env.config, ctx);
+  if (env.kind === "local") addLocal(app, env.config);
   else addAck(app, env.name, env.config, ctx);
 }
 
-function addLocal(app: App, config: LocalConfig, ctx: SynthContext): void {
+function addLocal(app: App, config: LocalConfig): void {
   if (config.cni === "flannel") {
+    // Flannel ignores NetworkPolicy: charts/index.ts warns (charts/shared/network-policy.ts).
     new FlannelChart(app, CHART_IDS.cni, { config });
-    ctx.warnings.push("local: cni is flannel, which does not enforce NetworkPolicy; the web and FaaS isolation policies will have no effect (use calico)");
   } else {
     new CalicoChart(app, CHART_IDS.cni, { config });
   }
@@ -46,9 +46,6 @@ function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConf
     );
   }
   new AckStorageChart(app, CHART_IDS.storage, { config, nasServer, nasPath: outputs?.nas_path });
-  if (config.cluster.cni === "flannel") {
-    ctx.warnings.push(`${name}: cluster.cni is flannel; ACK enforces NetworkPolicy only with Terway, so the web and FaaS isolation policies will have no effect`);
-  }
   if (config.webApp.enabled) {
     new WebChart(app, CHART_IDS.web, {
       webApp: config.webApp,

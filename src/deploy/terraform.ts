@@ -22,7 +22,10 @@ const HINTS: readonly (readonly [RegExp, string])[] = [
   [/timeout while waiting for state to become 'yes'/i, "a VM never reported an IPv4 address: check that the box boots and has Guest Additions, then run the same command again (the VM is replaced)"],
   [/machine .* already exists/i, "a VM from an interrupted run is registered but not in Terraform state: remove it with `VBoxManage unregistervm <name> --delete` and run again"],
   [/InvalidAccessKeyId|SignatureDoesNotMatch|InvalidAccessKeySecret/i, "Alibaba Cloud rejected the credentials: check the access key pair or profile"],
-  [/ErrManagedAddonRoleNotAttach/i, "the ACK service roles are missing: set serviceRoles: create for the first ACK deployment in this account"],
+  [
+    /ErrManagedAddonRoleNotAttach/i,
+    "the ACK service roles are missing in this account: authorise them once (ACK console > Cloud Resource Access Authorization, see docs/ack.md), then run the same command again",
+  ],
 ];
 
 export class Terraform {

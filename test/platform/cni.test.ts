@@ -52,7 +52,6 @@ describe("pod network (local)", () => {
       [IMAGES.flannelCniPlugin, IMAGES.flannel, IMAGES.flannel].sort(),
     );
     assert.equal(field(ds, "spec.template.spec.serviceAccountName"), "flannel");
-    assert.ok(ctx.warnings.some((w) => /flannel/.test(w) && /NetworkPolicy/.test(w)), "warns that Flannel does not enforce NetworkPolicy");
   });
 
   it("Flannel RBAC is exactly upstream's (pods get; nodes get/list/watch; nodes/status patch)", () => {
