@@ -32,7 +32,7 @@ describe("pod network (local)", () => {
   });
 
   it("Flannel (cni: flannel): net-conf Network is the pod CIDR, flanneld bound to the host-only NIC, pinned images", () => {
-    const { charts, ctx } = synthPlatform("local", { cni: "flannel", kubernetes: { podCidr: "10.42.0.0/16" } });
+    const { charts } = synthPlatform("local", { cni: "flannel", kubernetes: { podCidr: "10.42.0.0/16" } });
     const cni = charts.get("10-cni")!;
     assert.equal(ofKind(cni, "Installation").length, 0);
     const cm = one(cni, "ConfigMap", "kube-flannel-cfg");
