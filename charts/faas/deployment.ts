@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import type { HpaConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { type Component, componentLabels } from "./names";
-import { restrictedPod } from "./security";
+import { restrictedPod } from "../shared/pod-security";
 
 export interface FaasDeploymentProps {
   readonly component: Component;

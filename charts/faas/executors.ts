@@ -8,7 +8,7 @@ import type { Environment, FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language, natsUrl } from "./names";
 import { quantityBytes, quantityMillicores } from "./resources";
-import { restrictedContainer, restrictedPod } from "./security";
+import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 
 /** RuntimeClass name and the containerd runtime (handler) the node bootstrap registers. */
 export const GVISOR_RUNTIME_CLASS = "gvisor";

@@ -5,7 +5,7 @@ import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, LANGUAGES, natsUrl, subjects } from "./names";
 import { resources, RESOURCES } from "./resources";
-import { restrictedContainer } from "./security";
+import { restrictedContainer } from "../shared/pod-security";
 
 /** An unprivileged UID; the documents' images do not say which user they expect. */
 export const APP_UID = 1000;

@@ -9,7 +9,7 @@ import { addFaasDeployment } from "./deployment";
 import { APP_UID } from "./frontend";
 import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT, natsUrl, subjects } from "./names";
 import { resources, RESOURCES } from "./resources";
-import { restrictedContainer } from "./security";
+import { restrictedContainer } from "../shared/pod-security";
 
 export function middlewareEnv(env: Environment): k8s.EnvVar[] {
   const faas = env.config.faas;

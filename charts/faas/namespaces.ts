@@ -2,7 +2,7 @@
 import type { Construct } from "constructs";
 import type { FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
-import { podSecurityLabels } from "./security";
+import { podSecurityLabels } from "../shared/pod-security";
 
 export interface FaasNamespacesProps {
   readonly faas: FaasConfig;
@@ -14,7 +14,7 @@ export function addNamespaces(scope: Construct, props: FaasNamespacesProps): voi
   const { faas } = props;
   for (const [id, name] of [["ns-service", faas.namespace], ["ns-executors", faas.executorNamespace]] as const) {
     new k8s.KubeNamespace(scope, id, {
-      metadata: { name, labels: { ...podSecurityLabels(props.kubernetesMinor), "app.kubernetes.io/part-of": "faas" } },
+      metadata: { name, labels: { ...podSecurityLabels("restricted", props.kubernetesMinor), "app.kubernetes.io/part-of": "faas" } },
     });
     // The `default` ServiceAccount exists in every namespace; stop it handing tokens to pods that
     // do not ask for one (applying this patches the existing object).

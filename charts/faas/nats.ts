@@ -11,7 +11,7 @@ import { blockStorageClass } from "../shared/storage";
 import { spreadAcrossNodes } from "./deployment";
 import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_HEADLESS_SERVICE, PORTS } from "./names";
 import { quantityBytes, resources, RESOURCES } from "./resources";
-import { restrictedContainer, restrictedPod } from "./security";
+import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 
 /** The alpine image runs as root unless told otherwise. */
 export const NATS_UID = 1000;

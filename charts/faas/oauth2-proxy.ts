@@ -10,7 +10,7 @@ import { addFaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, PORTS, serviceHost } from "./names";
 import { resources, RESOURCES } from "./resources";
 import { faasSecrets } from "./secrets";
-import { restrictedContainer } from "./security";
+import { restrictedContainer } from "../shared/pod-security";
 
 /** The distroless image's `nonroot` user. */
 const OAUTH2_PROXY_UID = 65532;

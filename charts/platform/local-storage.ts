@@ -4,6 +4,7 @@
  * The node bootstrap creates the `volNN` directories these PVs point at.
  */
 import { Construct } from "constructs";
+import { localVolumeDirs } from "../../src/config/local-volumes";
 import type { LocalConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
@@ -11,11 +12,6 @@ import { WEB_CONTENT_VOLUME, webClaimRef } from "./web-volume";
 
 export interface LocalStorageChartProps {
   readonly config: LocalConfig;
-}
-
-/** Directory of the `n`th (1-based) local volume on a worker, e.g. `/var/lib/clusterkit/volumes/vol01`. */
-export function localVolumeDir(basePath: string, n: number): string {
-  return `${basePath.replace(/\/+$/, "")}/vol${String(n).padStart(2, "0")}`;
 }
 
 /** Name of the PV backing the `n`th local volume of a worker. */
@@ -51,8 +47,9 @@ export class LocalStorageChart extends Chart {
       volumeBindingMode: "WaitForFirstConsumer",
       reclaimPolicy: "Retain",
     });
+    const dirs = localVolumeDirs(config);
     for (const worker of config.workers) {
-      for (let n = 1; n <= config.localVolumes.perNode; n++) {
+      for (let n = 1; n <= dirs.length; n++) {
         new k8s.KubePersistentVolume(this, localVolumeName(worker.name, n), {
           metadata: { name: localVolumeName(worker.name, n), labels: { "clusterkit.io/node": worker.name } },
           spec: {
@@ -61,7 +58,7 @@ export class LocalStorageChart extends Chart {
             persistentVolumeReclaimPolicy: "Retain",
             storageClassName: LOCAL_VOLUME_STORAGE_CLASS,
             volumeMode: "Filesystem",
-            local: { path: localVolumeDir(config.localVolumes.path, n) },
+            local: { path: dirs[n - 1]! },
             nodeAffinity: {
               required: {
                 nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [worker.name] }] }],

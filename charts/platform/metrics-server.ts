@@ -9,7 +9,7 @@ import { IMAGES } from "../../src/config/images";
 import type { LocalConfig } from "../../src/config/schema";
 import { kubernetesRelease } from "../../src/config/versions";
 import { Chart, k8s } from "../../src/lib/k8s";
-import { restrictedContainerSecurity } from "./pod-security";
+import { restrictedContainer } from "../shared/pod-security";
 import { resources } from "./resources";
 
 const NAMESPACE = "kube-system";
@@ -104,7 +104,7 @@ export class MetricsServerChart extends Chart {
                 livenessProbe: { httpGet: httpsProbe("/livez"), periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { httpGet: httpsProbe("/readyz"), initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 3 },
                 resources: resources({ cpu: "100m", memory: "200Mi", memoryLimit: "400Mi" }),
-                securityContext: { ...restrictedContainerSecurity(), runAsUser: 1000 },
+                securityContext: { ...restrictedContainer(), runAsUser: 1000 },
                 volumeMounts: [{ name: "tmp-dir", mountPath: "/tmp" }],
               },
             ],

@@ -12,7 +12,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import type { WebAppConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
-import { podSecurityLabels, restrictedContainerSecurity, restrictedPodSecurity } from "./pod-security";
+import { podSecurityLabels, restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { resources } from "./resources";
 import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
 import { addWebNetworkPolicies } from "./web-network-policy";
@@ -76,7 +76,7 @@ export class WebChart extends Chart {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: { ...restrictedPodSecurity(WEB_UID), fsGroup: WEB_UID },
+            securityContext: restrictedPod(WEB_UID),
             topologySpreadConstraints: [
               { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
             ],
@@ -87,7 +87,7 @@ export class WebChart extends Chart {
                 imagePullPolicy: "IfNotPresent",
                 command: ["sh", "-c", SEED_SCRIPT],
                 resources: resources({ cpu: "10m", memory: "16Mi", cpuLimit: "100m", memoryLimit: "32Mi" }),
-                securityContext: restrictedContainerSecurity(),
+                securityContext: restrictedContainer(),
                 volumeMounts: [contentMount(false), { name: "files", mountPath: "/seed/index.php", subPath: "index.php", readOnly: true }],
               },
             ],
@@ -100,7 +100,7 @@ export class WebChart extends Chart {
                 livenessProbe: { httpGet: { path: "/healthz", port: http }, periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: "/fpm-ping", port: http }, periodSeconds: 5, failureThreshold: 3 },
                 resources: resources({ cpu: "50m", memory: "32Mi", cpuLimit: "200m", memoryLimit: "64Mi" }),
-                securityContext: restrictedContainerSecurity(),
+                securityContext: restrictedContainer(),
                 volumeMounts: [
                   contentMount(true),
                   { name: "files", mountPath: "/etc/nginx/conf.d/default.conf", subPath: "default.conf", readOnly: true },
@@ -118,7 +118,7 @@ export class WebChart extends Chart {
                 livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 5, failureThreshold: 3 },
                 resources: resources({ cpu: "100m", memory: "64Mi", cpuLimit: "500m", memoryLimit: "128Mi" }),
-                securityContext: restrictedContainerSecurity(),
+                securityContext: restrictedContainer(),
                 volumeMounts: [
                   contentMount(true),
                   { name: "files", mountPath: "/usr/local/etc/php-fpm.d/zzz-clusterkit.conf", subPath: "zzz-clusterkit.conf", readOnly: true },

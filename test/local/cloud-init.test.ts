@@ -197,9 +197,8 @@ describe("seed user-data: workers", () => {
   it("creates the local volume directories from config", () => {
     const doc = parseUserData(renderAll(localConfig({ localVolumes: { path: "/data/pv", perNode: 5 } })).get("worker01")?.["user-data"] ?? "");
     const script = writeFile(doc, "/usr/local/sbin/clusterkit-local-volumes.sh").content;
-    assert.match(script, /^BASE_PATH='\/data\/pv'$/m);
-    assert.match(script, /^COUNT=5$/m);
-    assert.match(script, /printf 'vol%02d'/);
+    // The same directories the storage chart's local PersistentVolumes point at (charts/platform/local-storage.ts).
+    assert.match(script, /^DIRS='\/data\/pv\/vol01 \/data\/pv\/vol02 \/data\/pv\/vol03 \/data\/pv\/vol04 \/data\/pv\/vol05'$/m);
     assert.ok(doc.runcmd.some((c) => c[0] === "/usr/local/sbin/clusterkit-local-volumes.sh"));
   });
 

@@ -11,6 +11,7 @@ import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
 import { KUBEADM_INIT_SCRIPT, kubeadmInitScript } from "./scripts/kubeadm-init";
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
+import { localVolumeDirs } from "../../../src/config/local-volumes";
 import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
 import type { NodeSecrets } from "./secrets";
 
@@ -55,7 +56,7 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
     { path: DISCOVERY_KUBECONFIG, content: discovery, permissions: "0600", owner: "root:root" },
     { path: KUBEADM_JOIN_CONFIG, content: kubeadmJoinConfig(config, vm.name, vm.ip, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
     scriptFile(KUBEADM_JOIN_SCRIPT, kubeadmJoinScript({ apiServer: apiServerUrl(config), caFile: WORKER_CA_FILE, configPath: KUBEADM_JOIN_CONFIG })),
-    scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(config.localVolumes.path, config.localVolumes.perNode)),
+    scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(localVolumeDirs(config))),
   ];
   if (config.faas.executors.sandbox) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
   return files;

@@ -3,16 +3,15 @@ import { bashScript } from "./shell";
 
 export const LOCAL_VOLUMES_SCRIPT = "/usr/local/sbin/clusterkit-local-volumes.sh";
 
-export function localVolumesScript(basePath: string, perNode: number): string {
-  return bashScript("Creates vol01..volNN under the local volume path.", { BASE_PATH: basePath, COUNT: perNode }, BODY);
+/** `dirs` come from `localVolumeDirs` (src/config/local-volumes.ts), as the storage chart's PVs do. */
+export function localVolumesScript(dirs: readonly string[]): string {
+  return bashScript("Creates the local volume directories.", { DIRS: dirs.join(" ") }, BODY);
 }
 
 const BODY = String.raw`
 # Root-owned and closed to others: kubelet applies the Pod's fsGroup when it mounts a local volume.
-install -d -m 0755 "$BASE_PATH"
-i=1
-while [ "$i" -le "$COUNT" ]; do
-  install -d -m 0770 "$BASE_PATH/$(printf 'vol%02d' "$i")"
-  i=$((i + 1))
+for dir in $DIRS; do
+  install -d -m 0755 "$(dirname "$dir")"
+  install -d -m 0770 "$dir"
 done
 `;
