@@ -5,8 +5,8 @@
  */
 import { Construct } from "constructs";
 import type { AckConfig } from "../../src/config/schema";
-import { Chart, k8s } from "../../src/lib/k8s";
-import { WEB_CONTENT_VOLUME, webClaimRef } from "./web-volume";
+import { Chart } from "../../src/lib/k8s";
+import { WEB_CONTENT_VOLUME, webContentVolume } from "./web-volume";
 
 /**
  * Server written while the ACK stack has no outputs yet (not deployed). `.invalid` never resolves
@@ -29,21 +29,13 @@ export class AckStorageChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { config } = props;
     if (!config.webApp.enabled) return;
-    new k8s.KubePersistentVolume(this, "web-content", {
-      metadata: { name: WEB_CONTENT_VOLUME, labels: { "app.kubernetes.io/part-of": "web" } },
-      spec: {
-        capacity: { storage: k8s.Quantity.fromString(config.webApp.storageSize) },
-        accessModes: ["ReadWriteMany"],
-        persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: "",
-        claimRef: webClaimRef(config.webApp),
-        // NFSv3 as Alibaba recommends (Extreme NAS supports only v3, which needs nolock).
-        mountOptions: ["nolock,tcp,noresvport", "vers=3"],
-        csi: {
-          driver: NAS_CSI_DRIVER,
-          volumeHandle: WEB_CONTENT_VOLUME,
-          volumeAttributes: { server: props.nasServer ?? NAS_SERVER_PLACEHOLDER, path: props.nasPath ?? config.nas.path, vers: "3" },
-        },
+    webContentVolume(this, config.webApp, {
+      // NFSv3 as Alibaba recommends (Extreme NAS supports only v3, which needs nolock).
+      mountOptions: ["nolock,tcp,noresvport", "vers=3"],
+      csi: {
+        driver: NAS_CSI_DRIVER,
+        volumeHandle: WEB_CONTENT_VOLUME,
+        volumeAttributes: { server: props.nasServer ?? NAS_SERVER_PLACEHOLDER, path: props.nasPath ?? config.nas.path, vers: "3" },
       },
     });
   }

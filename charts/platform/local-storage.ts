@@ -8,7 +8,7 @@ import { localVolumeDirs } from "../../src/config/local-volumes";
 import type { LocalConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
-import { WEB_CONTENT_VOLUME, webClaimRef } from "./web-volume";
+import { webContentVolume } from "./web-volume";
 
 export interface LocalStorageChartProps {
   readonly config: LocalConfig;
@@ -25,19 +25,7 @@ export class LocalStorageChart extends Chart {
     const { config } = props;
 
     if (config.webApp.enabled) {
-      new k8s.KubePersistentVolume(this, "web-content", {
-        metadata: { name: WEB_CONTENT_VOLUME, labels: { "app.kubernetes.io/part-of": "web" } },
-        spec: {
-          capacity: { storage: k8s.Quantity.fromString(config.webApp.storageSize) },
-          accessModes: ["ReadWriteMany"],
-          persistentVolumeReclaimPolicy: "Retain",
-          // Static binding only: "" keeps the default StorageClass (if any) out of it.
-          storageClassName: "",
-          claimRef: webClaimRef(config.webApp),
-          mountOptions: ["nfsvers=4.1", "hard"],
-          nfs: { server: config.nfs.ip, path: config.nfs.exportPath },
-        },
-      });
+      webContentVolume(this, config.webApp, { mountOptions: ["nfsvers=4.1", "hard"], nfs: { server: config.nfs.ip, path: config.nfs.exportPath } });
     }
 
     new k8s.KubeStorageClass(this, "local-class", {

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { CsKubernetes } from "../../.gen/providers/alicloud/cs-kubernetes";
 import type { AckConfig } from "../../src/config/schema";
 import { kubernetesRelease } from "../../src/config/versions";
+import { type AckCluster, apiServerEndpoint } from "./cluster";
 import { clusterNetworkArgs } from "./cluster-network";
 import type { AckNetwork } from "./network";
 
@@ -22,7 +23,7 @@ export interface DedicatedClusterProps {
   readonly warnings: string[];
 }
 
-export class DedicatedCluster extends Construct {
+export class DedicatedCluster extends Construct implements AckCluster {
   readonly cluster: CsKubernetes;
 
   constructor(scope: Construct, id: string, props: DedicatedClusterProps) {
@@ -53,6 +54,6 @@ export class DedicatedCluster extends Construct {
   }
 
   apiServer(publicEndpoint: boolean): string {
-    return this.cluster.connections.lookup(publicEndpoint ? "api_server_internet" : "api_server_intranet");
+    return apiServerEndpoint(this.cluster.connections, publicEndpoint);
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { CsManagedKubernetes } from "../../.gen/providers/alicloud/cs-managed-kubernetes";
 import type { AckConfig } from "../../src/config/schema";
 import { kubernetesRelease } from "../../src/config/versions";
+import { type AckCluster, apiServerEndpoint } from "./cluster";
 import { clusterNetworkArgs } from "./cluster-network";
 import type { AckNetwork } from "./network";
 
@@ -12,7 +13,7 @@ export interface ManagedClusterProps {
   readonly warnings: string[];
 }
 
-export class ManagedCluster extends Construct {
+export class ManagedCluster extends Construct implements AckCluster {
   readonly cluster: CsManagedKubernetes;
 
   constructor(scope: Construct, id: string, props: ManagedClusterProps) {
@@ -32,8 +33,7 @@ export class ManagedCluster extends Construct {
     return this.cluster.id;
   }
 
-  /** Public API server endpoint when enabled, else the VPC-internal one. */
   apiServer(publicEndpoint: boolean): string {
-    return this.cluster.connections.lookup(publicEndpoint ? "api_server_internet" : "api_server_intranet");
+    return apiServerEndpoint(this.cluster.connections, publicEndpoint);
   }
 }
