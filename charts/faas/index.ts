@@ -2,7 +2,6 @@
  * The code-execution workload: `59-faas-runtime` (the cluster-scoped gVisor RuntimeClass, only
  * when executors are sandboxed) and `60-faas` (everything else). Nothing when faas is disabled.
  */
-import { UserError } from "../../src/errors";
 import type { Environment } from "../../src/config/schema";
 import { type App, Chart } from "../../src/lib/k8s";
 import type { SynthContext } from "../../src/synth/context";
@@ -15,29 +14,10 @@ import { addNats } from "./nats";
 import { addNetworkPolicies } from "./network-policies";
 import { addOauth2Proxy } from "./oauth2-proxy";
 import { addMiddlewareRbac } from "./rbac";
-import { quantityBytes, quantityMillicores } from "./resources";
-
-/** Quantities the chart does arithmetic on must be of the right kind (the schema only checks the form). */
-function checkQuantities(env: Environment): void {
-  const faas = env.config.faas;
-  const problems: string[] = [];
-  const check = (path: string, value: string, parse: (q: string) => number, kind: string) => {
-    try {
-      parse(value);
-    } catch {
-      problems.push(`${env.name}.faas.${path}: ${value} is not a ${kind} quantity (e.g. ${kind === "CPU" ? "500m or 1" : "256Mi or 10Gi"})`);
-    }
-  };
-  check("nats.storageSize", faas.nats.storageSize, quantityBytes, "byte");
-  check("executors.memoryLimit", faas.executors.memoryLimit, quantityBytes, "byte");
-  check("executors.cpuLimit", faas.executors.cpuLimit, quantityMillicores, "CPU");
-  if (problems.length) throw new UserError("invalid faas configuration", problems);
-}
 
 export function addFaasCharts(app: App, env: Environment, _ctx: SynthContext): void {
   const faas = env.config.faas;
   if (!faas.enabled) return;
-  checkQuantities(env);
 
   if (faas.executors.sandbox) addRuntimeClass(new Chart(app, CHART_IDS.faasRuntime));
 

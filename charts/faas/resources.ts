@@ -2,6 +2,7 @@
  * Requests and limits of the long-running components (the documents give none). Requests are
  * required on every container for the HPAs' CPU-utilization targets to work.
  */
+import { parseBytes, parseMillicores } from "../../src/config/quantity";
 import { k8s } from "../../src/lib/k8s";
 
 export interface ResourceSpec {
@@ -26,18 +27,16 @@ export function resources(r: ResourceSpec): k8s.ResourceRequirements {
   };
 }
 
-const BINARY: Record<string, number> = { "": 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** Bytes in a memory/storage quantity such as 256Mi or 10Gi (the config schema's forms). */
+/** Bytes in a quantity the config schema validated as a byte quantity. */
 export function quantityBytes(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(q);
-  if (!m) throw new Error(`${q} is not a byte quantity`);
-  return Math.floor(Number(m[1]) * BINARY[m[2] ?? ""]!);
+  const bytes = parseBytes(q);
+  if (bytes === undefined) throw new Error(`${q} is not a byte quantity (config validation should have caught it)`);
+  return bytes;
 }
 
-/** Millicores in a CPU quantity such as 500m or 2. */
+/** Millicores in a quantity the config schema validated as a CPU quantity. */
 export function quantityMillicores(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(q);
-  if (!m) throw new Error(`${q} is not a CPU quantity`);
-  return Math.round(m[2] ? Number(m[1]) : Number(m[1]) * 1000);
+  const millicores = parseMillicores(q);
+  if (millicores === undefined) throw new Error(`${q} is not a CPU quantity (config validation should have caught it)`);
+  return millicores;
 }

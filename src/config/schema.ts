@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isPinnedImage } from "./images";
 import { parseCidr, parseIp } from "./ipv4";
+import { parseBytes, parseMillicores } from "./quantity";
 import { type EnvironmentKind, supportedMinors } from "./versions";
 
 export const ENVIRONMENT_NAMES = ["local", "ack-managed", "ack-dedicated"] as const;
@@ -30,7 +31,10 @@ export const cidr = z
 
 export const image = z.string().refine(isPinnedImage, { error: "must be a pinned image: an explicit tag other than 'latest', or a @sha256 digest" });
 
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "must be a Kubernetes quantity like 500m, 256Mi or 10Gi" });
+/** Memory or storage size, e.g. 256Mi or 10Gi. */
+const byteQuantity = z.string().refine((q) => (parseBytes(q) ?? 0) > 0, { error: "must be a positive byte quantity like 256Mi or 10Gi" });
+/** CPU amount, e.g. 500m or 2. */
+const cpuQuantity = z.string().refine((q) => (parseMillicores(q) ?? 0) > 0, { error: "must be a positive CPU quantity like 500m or 2" });
 
 /** A Kubernetes minor listed for this kind of environment in the compatibility table. */
 function minorVersion(kind: EnvironmentKind) {
@@ -61,7 +65,7 @@ export const webAppSchema = z.strictObject({
   enabled: z.boolean(),
   namespace: dnsLabel,
   /** Size of the shared content volume (NFS locally, NAS on ACK). */
-  storageSize: quantity,
+  storageSize: byteQuantity,
   hpa: hpaSchema,
   /** Ingress host on ACK (ALB); ignored locally, where a LoadBalancer Service is used. */
   host: z.string().optional(),
@@ -96,15 +100,15 @@ export const faasSchema = z.strictObject({
     /** JetStream cluster size: 1, or 3/5 for a RAFT quorum. */
     replicas: z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (a JetStream quorum)" }),
     /** Size of each server's JetStream volume (never NFS). */
-    storageSize: quantity,
+    storageSize: byteQuantity,
   }),
   executors: z.strictObject({
     /** Run executor Pods under the gVisor RuntimeClass. */
     sandbox: z.boolean(),
     /** Pod `activeDeadlineSeconds`: the hard stop for one job. */
     deadlineSeconds: z.number().int().min(5).max(3600),
-    cpuLimit: quantity,
-    memoryLimit: quantity,
+    cpuLimit: cpuQuantity,
+    memoryLimit: byteQuantity,
     /** ResourceQuota for the whole executor namespace. */
     maxPods: z.number().int().min(1),
     images: z.strictObject({ go: image, javascript: image, c: image }),

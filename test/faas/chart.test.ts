@@ -162,8 +162,9 @@ describe("executors", () => {
     assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "128Mi" });
   });
 
-  it("rejects a byte quantity in millis with the field path", () => {
-    assert.throws(() => synthFaas(environment("local", { faas: { executors: { memoryLimit: "500m" } } })), /local\.faas\.executors\.memoryLimit: 500m is not a byte quantity/);
+  it("rejects quantities of the wrong kind in config, with the field path", () => {
+    assert.throws(() => environment("local", { faas: { executors: { memoryLimit: "500m" } } }), /local\.faas\.executors\.memoryLimit: must be a positive byte quantity/);
+    assert.throws(() => environment("local", { faas: { executors: { cpuLimit: "1Gi" } } }), /local\.faas\.executors\.cpuLimit: must be a positive CPU quantity/);
   });
 });
 

@@ -3,18 +3,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addFaasCharts } from "../../charts/faas";
-import { validateConfigs } from "../../src/config/load";
-import type { AckConfig, Environment, EnvironmentName, LocalConfig } from "../../src/config/schema";
+import type { Environment, EnvironmentName } from "../../src/config/schema";
+import { testEnvironment } from "../support/synth-charts";
 import { App, Chart } from "../../src/lib/k8s";
 import { newContext } from "../../src/synth/context";
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
 
-export function environment(name: EnvironmentName, overrides: Record<string, unknown> = {}): Environment {
-  const { configs, problems } = validateConfigs({ [name]: overrides });
-  if (!configs) throw new Error(`invalid test config:\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
-  return name === "local" ? { name, kind: "local", config: configs.local as LocalConfig } : { name, kind: "ack", config: configs[name] as AckConfig };
-}
+/** The validated environment with overrides (shared with the platform tests). */
+export const environment: (name: EnvironmentName, overrides?: Record<string, unknown>) => Environment = testEnvironment;
 
 export type LocalEnvironment = Extract<Environment, { kind: "local" }>;
 export type AckEnvironment = Extract<Environment, { kind: "ack" }>;
