@@ -219,7 +219,14 @@ export const nodePoolSchema = z.strictObject({
    * Key pair for node login. With `publicKey` (not a secret) it is imported; without it Terraform
    * generates one and writes the private key to a local file beside the state.
    */
-  keyPair: z.strictObject({ name: z.string().min(2).max(128), publicKey: z.string().regex(/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH public key" }).optional() }),
+  keyPair: z.strictObject({
+    name: z.string().min(2).max(128),
+    // ECS ImportKeyPair accepts RSA, DSA and ECDSA keys only; DSA is obsolete in OpenSSH.
+    publicKey: z
+      .string()
+      .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)" })
+      .optional(),
+  }),
   labels: z.record(z.string(), z.string()),
   taints: z.array(z.strictObject({ key: z.string().min(1), value: z.string(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })),
 });

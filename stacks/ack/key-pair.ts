@@ -1,7 +1,8 @@
 /**
  * The ECS key pair for node (and dedicated master) login. A public key from config is imported;
- * without one Terraform generates an ED25519 key and writes the private half to
- * state/<env>/<key name>.pem (mode 0600), beside the state and outside cdktf.out.
+ * without one Terraform generates an RSA 4096 key (ECS ImportKeyPair accepts RSA, DSA and ECDSA
+ * keys, not ED25519) and writes the private half to state/<env>/<key name>.pem (mode 0600),
+ * beside the state and outside cdktf.out.
  */
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
@@ -28,7 +29,7 @@ export class NodeKeyPair extends Construct {
     super(scope, id);
     let publicKey = props.keyPair.publicKey;
     if (publicKey === undefined) {
-      const key = new PrivateKey(this, "generated", { algorithm: "ED25519" });
+      const key = new PrivateKey(this, "generated", { algorithm: "RSA", rsaBits: 4096 });
       new SensitiveFile(this, "private-key-file", {
         filename: `\${path.module}/${FROM_STACK_DIR_TO_ROOT}/${privateKeyPath(props.environment, props.keyPair.name)}`,
         content: key.privateKeyOpenssh,

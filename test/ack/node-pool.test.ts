@@ -53,9 +53,10 @@ describe("ACK node pool", () => {
     assert.equal(p.desired_size, "4");
   });
 
-  it("logs in with a generated ED25519 key whose private half goes to state/<env>/ when no public key is given", () => {
+  it("logs in with a generated RSA 4096 key (ECS imports no ED25519) whose private half goes to state/<env>/ when no public key is given", () => {
     const key = only(json, "tls_private_key");
-    assert.equal(key.algorithm, "ED25519");
+    assert.equal(key.algorithm, "RSA");
+    assert.equal(key.rsa_bits, 4096);
     const [keyName] = instances(json, "tls_private_key")[0]!;
     const [pairName, pair] = instances(json, "alicloud_ecs_key_pair")[0]!;
     assert.equal(pair.key_pair_name, config.nodePool.keyPair.name);
@@ -70,7 +71,7 @@ describe("ACK node pool", () => {
   });
 
   it("imports the configured public key instead, generating nothing", () => {
-    const publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHc9yC0uQ4cqD5m5n7qQ5Y0nq1z0Qm0b7G8n3XgqJ2fE ops@example";
+    const publicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops@example";
     const { json: imported } = synthAck("ack-managed", { nodePool: { keyPair: { name: "ops", publicKey } } });
     assert.equal(instances(imported, "tls_private_key").length, 0);
     assert.equal(only(imported, "alicloud_ecs_key_pair").public_key, publicKey);

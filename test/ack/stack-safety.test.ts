@@ -20,7 +20,7 @@ const VARIANTS: [string, AckEnv, Record<string, unknown>][] = [
   ["ack-managed flannel, OSS state, fixed pool, imported key", "ack-managed", {
     cluster: { cni: "flannel", spec: "ack.standard", publicApiServer: false },
     backend: OSS_BACKEND,
-    nodePool: { autoscaling: { enabled: false, minSize: 0, maxSize: 1 }, keyPair: { name: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHc9yC0uQ4cqD5m5n7qQ5Y0nq1z0Qm0b7G8n3XgqJ2fE ops" } },
+    nodePool: { autoscaling: { enabled: false, minSize: 0, maxSize: 1 }, keyPair: { name: "ops", publicKey: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops" } },
   }],
   ["ack-dedicated defaults", "ack-dedicated", {}],
   ["ack-dedicated with labels and taints", "ack-dedicated", { nodePool: { labels: { a: "b" }, taints: [{ key: "k", value: "v", effect: "NoExecute" }] } }],

@@ -92,6 +92,17 @@ describe("ACK configuration validation", () => {
     expectProblem({ "ack-managed": { nodePool: { autoscaling: { minSize: 6, maxSize: 3 } } } }, "ack-managed.nodePool.autoscaling.minSize", /greater than/);
   });
 
+  it("accepts RSA and ECDSA node public keys and rejects ED25519, which ECS ImportKeyPair does not take", () => {
+    for (const publicKey of ["ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops", "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBOJ4O7tKLNhgYVL2oZ0DmasVu4Tfw+cxhGFhXYEk+sU/fggn9YqZtwhmW3vfKKKn+lavoZYc4tZNSHIWONX3zRc= ops"]) {
+      assert.deepEqual(problems({ "ack-managed": { nodePool: { keyPair: { name: "ops", publicKey } } } }), []);
+    }
+    expectProblem(
+      { "ack-managed": { nodePool: { keyPair: { name: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHc9yC0uQ4cqD5m5n7qQ5Y0nq1z0Qm0b7G8n3XgqJ2fE ops" } } } },
+      "ack-managed.nodePool.keyPair.publicKey",
+      /ssh-rsa or ecdsa-sha2-nistp256\/384\/521.*does not import ssh-ed25519/,
+    );
+  });
+
   it("rejects an unknown cluster spec", () => {
     expectProblem({ "ack-managed": { cluster: { spec: "ack.pro.huge" } } }, "ack-managed.cluster.spec", /ack\.pro\.small, ack\.standard/);
   });
