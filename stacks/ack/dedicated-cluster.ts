@@ -7,8 +7,10 @@ import { Construct } from "constructs";
 import { CsKubernetes } from "../../.gen/providers/alicloud/cs-kubernetes";
 import type { AckConfig } from "../../src/config/schema";
 import { kubernetesRelease } from "../../src/config/versions";
+import { TerraformLocal, type TerraformResourceLifecycle } from "../../src/lib/tf";
 import { type AckCluster, apiServerEndpoint } from "./cluster";
 import { clusterNetworkArgs } from "./cluster-network";
+import { dedicatedDeployProblem } from "./dedicated-opt-in";
 import type { AckNetwork } from "./network";
 
 export const DEDICATED_WARNING =
@@ -46,7 +48,21 @@ export class DedicatedCluster extends Construct implements AckCluster {
       runtime: { name: "containerd" },
       ...clusterNetworkArgs(config, network, props.warnings),
       tags: config.tags,
+      // Without the opt-in, plan/apply refuse by any route (npm run deploy, cdktf CLI, plain
+      // terraform): a precondition fails at plan time, before anything is created.
+      ...this.optInLifecycle(config),
     });
+  }
+
+  /**
+   * A failing precondition carrying the opt-in problem, or nothing once `allowDedicatedDeploy` is
+   * true. Terraform rejects a constant condition, so it reads a local holding the opt-in.
+   */
+  private optInLifecycle(config: AckConfig): { lifecycle?: TerraformResourceLifecycle } {
+    const problem = dedicatedDeployProblem("ack-dedicated", config);
+    if (problem === undefined) return {};
+    const allowed = new TerraformLocal(this, "allow-dedicated-deploy", false);
+    return { lifecycle: { precondition: [{ condition: allowed.asBoolean, errorMessage: problem }] } };
   }
 
   get id(): string {

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { validateConfigs } from "../../src/config/load";
 import { DEDICATED_WARNING } from "../../stacks/ack/dedicated-cluster";
 import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
+import { scratchDir } from "../support/cli";
 import { instances, only, ref, synthAck, target } from "./synth-ack";
 
 const FIVE_ZONES = ["eu-central-1a", "eu-central-1b", "eu-central-1c", "eu-central-1d", "eu-central-1e"];
@@ -70,6 +74,35 @@ describe("dedicated deploy opt-in", () => {
   it("lets ack-dedicated through with the opt-in, and never blocks ack-managed", () => {
     assert.equal(dedicatedDeployProblem("ack-dedicated", { allowDedicatedDeploy: true }), undefined);
     assert.equal(dedicatedDeployProblem("ack-managed", { allowDedicatedDeploy: false }), undefined);
+  });
+
+  it("without the opt-in, the synthesized cluster carries a failing precondition with the same message, so any terraform plan refuses", () => {
+    const { json: blocked } = synthAck("ack-dedicated");
+    const cluster = only(blocked, "alicloud_cs_kubernetes");
+    const [local, value] = Object.entries(blocked.locals ?? {}).find(([name]) => name.includes("allow-dedicated-deploy")) ?? [];
+    assert.equal(value, false);
+    assert.deepEqual(cluster.lifecycle, {
+      precondition: [{ condition: `\${local.${local}}`, error_message: dedicatedDeployProblem("ack-dedicated", { allowDedicatedDeploy: false }) }],
+    });
+  });
+
+  it("that precondition makes a real terraform plan fail with the opt-in message (built-in terraform_data copy)", (t) => {
+    if (spawnSync("sh", ["-c", "command -v terraform"]).status !== 0) return t.skip("terraform is not installed");
+    const { json: blocked } = synthAck("ack-dedicated");
+    const dir = scratchDir();
+    // Same lifecycle and locals on a resource of the built-in provider: no download, no cloud.
+    const copy = { locals: blocked.locals, resource: { terraform_data: { cluster: { input: "x", lifecycle: only(blocked, "alicloud_cs_kubernetes").lifecycle } } } };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(copy));
+    const tf = (args: string[]) => spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
+    assert.equal(tf(["init", "-input=false", "-no-color"]).status, 0);
+    const plan = tf(["plan", "-input=false", "-no-color"]);
+    assert.notEqual(plan.status, 0);
+    assert.match(plan.stderr.replace(/\s+/g, " "), /Resource precondition failed.*allowDedicatedDeploy: must be true to deploy/);
+  });
+
+  it("with the opt-in, the cluster has no precondition", () => {
+    const cluster = only(synthAck("ack-dedicated", { allowDedicatedDeploy: true }).json, "alicloud_cs_kubernetes");
+    assert.equal(cluster.lifecycle, undefined);
   });
 
   it("defaults to blocked: the default ack-dedicated config has no opt-in", () => {

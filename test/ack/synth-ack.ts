@@ -17,6 +17,7 @@ export interface TfJson {
   provider: Record<string, Body[]>;
   resource: Record<string, Record<string, Body>>;
   data?: Record<string, Record<string, Body>>;
+  locals?: Record<string, unknown>;
   output: Record<string, { value: unknown }>;
 }
 
