@@ -1,0 +1,59 @@
+/**
+ * Properties of the complete synthesized output (every chart, every environment), read back from
+ * the files `addCharts` writes, exactly as the deploy step applies them.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { addCharts } from "../../charts";
+import type { EnvironmentName } from "../../src/config/schema";
+import { newContext } from "../../src/synth/context";
+import type { ManifestObject } from "../support/k8s-validate";
+import { testEnvironment } from "../support/synth-charts";
+
+export const OUTPUT_VARIANTS: { label: string; env: EnvironmentName; overrides: Record<string, unknown> }[] = [
+  { label: "local (calico)", env: "local", overrides: {} },
+  { label: "local (flannel)", env: "local", overrides: { cni: "flannel" } },
+  { label: "ack-managed", env: "ack-managed", overrides: {} },
+  { label: "ack-dedicated", env: "ack-dedicated", overrides: {} },
+];
+
+export interface WrittenOutput {
+  /** File name -> its text. */
+  readonly files: Map<string, string>;
+  readonly objects: ManifestObject[];
+}
+
+export function writeOutput(env: EnvironmentName, overrides: Record<string, unknown> = {}): WrittenOutput {
+  const root = mkdtempSync(join(tmpdir(), "clusterkit-out-"));
+  const dir = join(root, "dist");
+  addCharts(testEnvironment(env, overrides), dir, newContext(root));
+  const files = new Map<string, string>();
+  for (const f of readdirSync(dir).sort()) files.set(f, readFileSync(join(dir, f), "utf8"));
+  const objects = [...files.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJSON() as ManifestObject).filter(Boolean));
+  return { files, objects };
+}
+
+const OUTPUTS = OUTPUT_VARIANTS.map((v) => ({ ...v, out: writeOutput(v.env, v.overrides) }));
+
+describe("every synthesized object of every chart", () => {
+  for (const { label, out } of OUTPUTS) {
+    it(`${label}: contains no Secret and no inline secret data`, () => {
+      assert.ok(out.objects.length > 20, "the whole output was read");
+      assert.deepEqual(out.objects.filter((o) => o.kind === "Secret").map((o) => o.metadata?.name), []);
+      for (const o of out.objects) {
+        const where = `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
+        assert.ok(!("stringData" in o), `${where} carries stringData`);
+        if (o.kind !== "ConfigMap") assert.ok(!("data" in o), `${where} carries data`);
+        assert.ok(!("binaryData" in o), `${where} carries binaryData`);
+      }
+      for (const [file, text] of out.files) {
+        assert.doesNotMatch(text, /(client-secret|cookie-secret|client-id|password|token)\s*[=:]\s*["']?[A-Za-z0-9+/_-]{8,}/i, file);
+        assert.doesNotMatch(text, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, file);
+      }
+    });
+  }
+});
