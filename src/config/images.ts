@@ -9,7 +9,6 @@ export const IMAGES = {
   metricsServer: (version: string) => `registry.k8s.io/metrics-server/metrics-server:${version}`,
   nats: "docker.io/library/nats:2.14.2-alpine",
   natsConfigReloader: "docker.io/natsio/nats-server-config-reloader:0.23.0",
-  natsBox: "docker.io/natsio/nats-box:0.19.7",
   oauth2Proxy: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",
   nginx: "docker.io/nginxinc/nginx-unprivileged:1.29.1-alpine3.22",
   phpFpm: "docker.io/library/php:8.4.11-fpm-alpine3.22",

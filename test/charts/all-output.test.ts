@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { addCharts } from "../../charts";
+import { IMAGES } from "../../src/config/images";
 import type { EnvironmentName } from "../../src/config/schema";
 import { newContext } from "../../src/synth/context";
 import type { ManifestObject } from "../support/k8s-validate";
@@ -56,4 +57,18 @@ describe("every synthesized object of every chart", () => {
       }
     });
   }
+});
+
+describe("images.ts", () => {
+  it("lists no image that no chart uses (every pinned image is one something runs)", () => {
+    const used = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") used.add(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === "object") Object.values(v).forEach(collect);
+    };
+    for (const { out } of OUTPUTS) out.objects.forEach(collect);
+    const unused = Object.entries(IMAGES).filter(([, ref]) => typeof ref === "string" && !used.has(ref)).map(([name]) => name);
+    assert.deepEqual(unused, []);
+  });
 });
