@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, DISCOVERY_KUBECONFIG } from "../../stacks/local/cloud-init/kubeadm";
 import { WORKER_CA_FILE } from "../../stacks/local/cloud-init/k8s-node";
+import { BOOT_STEPS_SCRIPT } from "../../stacks/local/cloud-init/scripts/boot-steps";
 import { metaData } from "../../stacks/local/cloud-init/meta-data";
 import { toTerraformString } from "../../stacks/local/cloud-init/terraform-text";
+import { scratchDir } from "../support/cli";
 import { type Block, SAMPLE_SECRETS, localConfig, matchSnapshot, parseUserData, renderAll, writeFile, yamlDocuments } from "./support";
 
 const config135 = localConfig();
@@ -16,6 +21,13 @@ function seed(name: string, from = seeds) {
   const s = from.get(name);
   assert.ok(s, `no seed for ${name}`);
   return s;
+}
+
+/** The steps the boot runner calls, in order; runcmd holds only the runner. */
+function bootSteps(doc: ReturnType<typeof parseUserData>): string[] {
+  assert.deepEqual(doc.runcmd, [[BOOT_STEPS_SCRIPT]], "runcmd is the single fail-fast runner");
+  const runner = writeFile(doc, BOOT_STEPS_SCRIPT).content;
+  return [...runner.matchAll(/^run_step '([^']+)'$/gm)].map((m) => m[1]!);
 }
 
 function kubeadmDocs(name: string, path: string, from = seeds): Record<string, Block> {
@@ -92,7 +104,7 @@ describe("seed user-data: Kubernetes nodes", () => {
       assert.match(prep, /^swapoff -a$/m);
       assert.match(prep, /\/etc\/fstab/);
       assert.match(prep, /SystemdCgroup/);
-      assert.deepEqual(doc.runcmd[0], ["/usr/local/sbin/clusterkit-node-prep.sh"]);
+      assert.equal(bootSteps(doc)[0], "/usr/local/sbin/clusterkit-node-prep.sh");
     });
   }
 
@@ -112,7 +124,7 @@ describe("seed user-data: control plane", () => {
     const key = writeFile(doc, "/etc/kubernetes/pki/ca.key");
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
-    assert.deepEqual(doc.runcmd, [["/usr/local/sbin/clusterkit-node-prep.sh"], ["/usr/local/sbin/clusterkit-kubeadm-init.sh"]]);
+    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh"]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);
@@ -127,7 +139,7 @@ describe("seed user-data: control plane", () => {
     const line = writeFile(doc, KUBEADM_INIT_CONFIG).content.split("\n").find((l) => /(^|\s)token:/.test(l)) ?? "";
     assert.equal(line.trim().split(/\s+/).at(-1), SAMPLE_SECRETS.bootstrapToken);
     assert.match(line, /^\s*- token: /);
-    assert.ok(!doc.runcmd.some((c) => c[0] === "/usr/local/sbin/clusterkit-bootstrap-token.sh"), "must not run at boot");
+    assert.ok(!bootSteps(doc).includes("/usr/local/sbin/clusterkit-bootstrap-token.sh"), "must not run at boot");
   });
 
   for (const [label, from, api, version, extraArgs] of [
@@ -191,7 +203,7 @@ describe("seed user-data: workers", () => {
     assert.match(join, /curl [^\n]*--cacert "\$CA_FILE" "\$API_SERVER\/readyz"/);
     assert.match(join, /until kubeadm join --config "\$KUBEADM_CONFIG"; do/);
     assert.match(join, /if \[ -f \/etc\/kubernetes\/kubelet\.conf \]; then[\s\S]*exit 0/);
-    assert.deepEqual(doc.runcmd.at(-1), ["/usr/local/sbin/clusterkit-kubeadm-join.sh"]);
+    assert.equal(bootSteps(doc).at(-1), "/usr/local/sbin/clusterkit-kubeadm-join.sh");
   });
 
   it("creates the local volume directories from config", () => {
@@ -199,7 +211,7 @@ describe("seed user-data: workers", () => {
     const script = writeFile(doc, "/usr/local/sbin/clusterkit-local-volumes.sh").content;
     // The same directories the storage chart's local PersistentVolumes point at (charts/platform/local-storage.ts).
     assert.match(script, /^DIRS='\/data\/pv\/vol01 \/data\/pv\/vol02 \/data\/pv\/vol03 \/data\/pv\/vol04 \/data\/pv\/vol05'$/m);
-    assert.ok(doc.runcmd.some((c) => c[0] === "/usr/local/sbin/clusterkit-local-volumes.sh"));
+    assert.ok(bootSteps(doc).includes("/usr/local/sbin/clusterkit-local-volumes.sh"));
   });
 
   it("installs gVisor, checked against its sha512, before joining, only when executors are sandboxed", () => {
@@ -210,19 +222,55 @@ describe("seed user-data: workers", () => {
     assert.match(gvisor, /sha512sum -c runsc\.sha512 containerd-shim-runsc-v1\.sha512/);
     assert.match(gvisor, /runtime_type = "io\.containerd\.runsc\.v1"/);
     assert.match(gvisor, /systemctl restart containerd/);
-    const order = doc.runcmd.map((c) => c[0]);
+    const order = bootSteps(doc);
     assert.ok(order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh") < order.indexOf("/usr/local/sbin/clusterkit-kubeadm-join.sh"));
     const master = parseUserData(seed("master01")["user-data"]);
     assert.ok(!master.write_files.some((f) => f.path.includes("gvisor")));
     const off = parseUserData(renderAll(localConfig({ faas: { executors: { sandbox: false } } })).get("worker01")?.["user-data"] ?? "");
     assert.ok(!off.write_files.some((f) => f.path.includes("gvisor")));
-    assert.ok(!off.runcmd.some((c) => String(c[0]).includes("gvisor")));
+    assert.ok(!bootSteps(off).some((step) => step.includes("gvisor")));
   });
 
   it("matches the join config snapshot", () => {
     const text = writeFile(parseUserData(seed("worker01")["user-data"]), KUBEADM_JOIN_CONFIG).content;
     const r = matchSnapshot("worker01-kubeadm-join.yaml", text);
     assert.ok(r.ok, r.ok ? "" : `snapshot differs (UPDATE_SNAPSHOTS=1 to accept):\n--- expected\n${r.expected}\n--- actual\n${text}`);
+  });
+});
+
+describe("boot runner", () => {
+  const WORKER_STEPS = ["node-prep", "local-volumes", "gvisor", "kubeadm-join"];
+
+  /** Runs worker01's rendered runner with each step replaced by a stub; `fails` exits 7. */
+  function runWorkerBoot(fails?: string) {
+    const runner = writeFile(parseUserData(seed("worker01")["user-data"]), BOOT_STEPS_SCRIPT).content;
+    const dir = scratchDir();
+    const log = join(dir, "ran.log");
+    for (const step of WORKER_STEPS) {
+      const file = join(dir, `clusterkit-${step}.sh`);
+      writeFileSync(file, `#!/bin/sh\necho ${step} >> '${log}'\n${step === fails ? "exit 7\n" : ""}`);
+      chmodSync(file, 0o755);
+    }
+    const script = join(dir, "boot.sh");
+    writeFileSync(script, runner.replaceAll("/usr/local/sbin/", `${dir}/`));
+    const r = spawnSync("bash", [script], { encoding: "utf8" });
+    return { status: r.status, stderr: r.stderr, ran: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [] };
+  }
+
+  it("runs prep, local volumes, gVisor, then join, in that order", () => {
+    const r = runWorkerBoot();
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.ran, WORKER_STEPS);
+  });
+
+  it("stops at the first failing step with its exit code, so a worker never joins after a failed preparation", () => {
+    const prep = runWorkerBoot("node-prep");
+    assert.equal(prep.status, 7);
+    assert.deepEqual(prep.ran, ["node-prep"]);
+    assert.match(prep.stderr, /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run/);
+    const gvisor = runWorkerBoot("gvisor");
+    assert.equal(gvisor.status, 7);
+    assert.deepEqual(gvisor.ran, ["node-prep", "local-volumes", "gvisor"], "no join without the sandbox runtime");
   });
 });
 

@@ -6,6 +6,7 @@ import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
 import { type WriteFile, cloudConfig, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
+import { BOOT_STEPS_SCRIPT, bootStepsScript } from "./scripts/boot-steps";
 import { BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript } from "./scripts/bootstrap-token";
 import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
 import { KUBEADM_INIT_SCRIPT, kubeadmInitScript } from "./scripts/kubeadm-init";
@@ -62,10 +63,10 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
   return files;
 }
 
-/** Commands in order: prepare, then (worker) volumes and gVisor before joining, so Pods find them. */
-function commands(config: LocalConfig, role: "control-plane" | "worker"): string[][] {
-  if (role === "control-plane") return [[NODE_PREP_SCRIPT], [KUBEADM_INIT_SCRIPT]];
-  return [[NODE_PREP_SCRIPT], [LOCAL_VOLUMES_SCRIPT], ...(config.faas.executors.sandbox ? [[GVISOR_SCRIPT]] : []), [KUBEADM_JOIN_SCRIPT]];
+/** Boot steps in order: prepare, then (worker) volumes and gVisor before joining, so Pods find them. */
+function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
+  if (role === "control-plane") return [NODE_PREP_SCRIPT, KUBEADM_INIT_SCRIPT];
+  return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
 export function kubernetesNodeUserData(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): string {
@@ -77,7 +78,8 @@ export function kubernetesNodeUserData(config: LocalConfig, node: ClusterNode & 
     manage_etc_hosts: false,
     package_update: true,
     packages: ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"],
-    write_files: [...commonFiles(config), ...roleFiles],
-    runcmd: commands(config, node.role),
+    write_files: [...commonFiles(config), ...roleFiles, scriptFile(BOOT_STEPS_SCRIPT, bootStepsScript(bootSteps(config, node.role)))],
+    // One entry: the runner stops at the first failing step (runcmd entries would not).
+    runcmd: [[BOOT_STEPS_SCRIPT]],
   });
 }
