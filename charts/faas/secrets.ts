@@ -24,7 +24,9 @@ export interface SecretSpec {
 /** oauth2-proxy decodes the cookie secret as URL-safe base64 when that yields 16/24/32 bytes, else uses the raw bytes. */
 export function cookieSecretProblem(value: string): string | undefined {
   const trimmed = value.replace(/=+$/, "");
-  if (/^[A-Za-z0-9_-]+$/.test(trimmed)) {
+  // Go's RawURLEncoding rejects a length of 1 mod 4 (Node's decoder silently drops the last char),
+  // and oauth2-proxy then falls back to the raw bytes.
+  if (/^[A-Za-z0-9_-]+$/.test(trimmed) && trimmed.length % 4 !== 1) {
     const decoded = Buffer.from(trimmed, "base64url");
     if ([16, 24, 32].includes(decoded.length)) return undefined;
   }
