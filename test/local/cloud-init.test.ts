@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
@@ -119,9 +119,10 @@ describe("seed user-data: Kubernetes nodes", () => {
 describe("seed user-data: control plane", () => {
   const doc = parseUserData(seed("master01")["user-data"]);
 
-  it("writes the Terraform CA into /etc/kubernetes/pki before kubeadm init runs", () => {
-    const crt = writeFile(doc, "/etc/kubernetes/pki/ca.crt");
-    const key = writeFile(doc, "/etc/kubernetes/pki/ca.key");
+  it("stages the Terraform CA for kubeadm init outside /etc/kubernetes/pki (kubeadm reset deletes that)", () => {
+    const crt = writeFile(doc, "/etc/clusterkit/ca.crt");
+    const key = writeFile(doc, "/etc/clusterkit/ca.key");
+    assert.ok(!doc.write_files.some((f) => f.path.startsWith("/etc/kubernetes/")));
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
     assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh"]);
@@ -235,6 +236,61 @@ describe("seed user-data: workers", () => {
     const text = writeFile(parseUserData(seed("worker01")["user-data"]), KUBEADM_JOIN_CONFIG).content;
     const r = matchSnapshot("worker01-kubeadm-join.yaml", text);
     assert.ok(r.ok, r.ok ? "" : `snapshot differs (UPDATE_SNAPSHOTS=1 to accept):\n--- expected\n${r.expected}\n--- actual\n${text}`);
+  });
+});
+
+describe("control plane init retries", () => {
+  /**
+   * Runs master01's rendered init script with its absolute paths moved under a scratch folder and
+   * a fake kubeadm whose first `failures` inits fail after leaving junk in pki/ (as a real one does).
+   */
+  function runInit(failures: number) {
+    const master = parseUserData(seed("master01")["user-data"]);
+    const dir = scratchDir();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const log = join(dir, "kubeadm.log");
+    const pki = `${dir}/etc/kubernetes/pki`;
+    for (const path of ["/etc/clusterkit/ca.crt", "/etc/clusterkit/ca.key", KUBEADM_INIT_CONFIG]) {
+      mkdirSync(join(dir, "etc", "clusterkit"), { recursive: true });
+      writeFileSync(join(dir, path), `content of ${path}\n`);
+    }
+    const tool = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/bash\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    tool("sleep", "exit 0");
+    tool(
+      "kubeadm",
+      `case "$1" in
+  config) exit 0 ;;
+  init)
+    if cmp -s '${pki}/ca.key' '${dir}/etc/clusterkit/ca.key' && cmp -s '${pki}/ca.crt' '${dir}/etc/clusterkit/ca.crt'; then echo init-with-ca >> '${log}'; else echo init-without-ca >> '${log}'; fi
+    n=$(grep -c '^init' '${log}')
+    if [ "$n" -le ${failures} ]; then echo half > '${pki}/apiserver.crt'; exit 1; fi
+    echo admin > '${dir}/etc/kubernetes/admin.conf' ;;
+  reset) rm -rf '${pki}'; echo reset >> '${log}' ;;
+esac`,
+    );
+    const script = join(dir, "init.sh");
+    const text = writeFile(master, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
+    writeFileSync(script, text.replaceAll("/etc/", `${dir}/etc/`).replaceAll("/root/", `${dir}/root/`));
+    const r = spawnSync("bash", [script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return { status: r.status, stderr: r.stderr, log: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [], dir };
+  }
+
+  it("re-stages the CA after each kubeadm reset, so every attempt signs with the Terraform CA", () => {
+    const r = runInit(2);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.log, ["init-with-ca", "reset", "init-with-ca", "reset", "init-with-ca"]);
+    assert.ok(existsSync(join(r.dir, "root", ".kube", "config")));
+  });
+
+  it("gives up after 3 attempts with a clear message", () => {
+    const r = runInit(5);
+    assert.notEqual(r.status, 0);
+    assert.equal(r.log.filter((l) => l.startsWith("init")).length, 3);
+    assert.match(r.stderr, /kubeadm init failed 3 times/);
   });
 });
 

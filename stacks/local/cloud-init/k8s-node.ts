@@ -9,7 +9,7 @@ import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM
 import { BOOT_STEPS_SCRIPT, bootStepsScript } from "./scripts/boot-steps";
 import { BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript } from "./scripts/bootstrap-token";
 import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
-import { KUBEADM_INIT_SCRIPT, kubeadmInitScript } from "./scripts/kubeadm-init";
+import { KUBEADM_INIT_SCRIPT, STAGED_CA_CERT, STAGED_CA_KEY, kubeadmInitScript } from "./scripts/kubeadm-init";
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
 import { localVolumeDirs } from "../../../src/config/local-volumes";
@@ -36,10 +36,11 @@ function commonFiles(config: LocalConfig): WriteFile[] {
 
 function controlPlaneFiles(config: LocalConfig, secrets: NodeSecrets): WriteFile[] {
   return [
-    { path: "/etc/kubernetes/pki/ca.crt", content: secrets.caCertPemBase64, encoding: "b64", permissions: "0644", owner: "root:root" },
-    { path: "/etc/kubernetes/pki/ca.key", content: secrets.caKeyPemBase64, encoding: "b64", permissions: "0600", owner: "root:root" },
+    // Staged outside /etc/kubernetes/pki: the init script copies them there before each attempt.
+    { path: STAGED_CA_CERT, content: secrets.caCertPemBase64, encoding: "b64", permissions: "0644", owner: "root:root" },
+    { path: STAGED_CA_KEY, content: secrets.caKeyPemBase64, encoding: "b64", permissions: "0600", owner: "root:root" },
     { path: KUBEADM_INIT_CONFIG, content: kubeadmInitConfig(config, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
-    scriptFile(KUBEADM_INIT_SCRIPT, kubeadmInitScript(KUBEADM_INIT_CONFIG)),
+    scriptFile(KUBEADM_INIT_SCRIPT, kubeadmInitScript({ configPath: KUBEADM_INIT_CONFIG })),
     // Not run at boot: for adding workers once the first token's TTL is over (docs/local.md).
     scriptFile(BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript(KUBEADM_INIT_CONFIG, BOOTSTRAP_TOKEN_TTL)),
   ];
