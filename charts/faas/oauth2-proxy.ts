@@ -27,7 +27,9 @@ export function oauth2ProxyArgs(env: Environment): string[] {
     `--upstream=http://${serviceHost(env, COMPONENTS.frontend, faas.namespace)}:${faas.frontend.port}/`,
     `--redirect-url=${o.redirectUrl}`,
     `--cookie-secure=${o.cookieSecure}`,
-    "--reverse-proxy=true",
+    // Trust X-Forwarded-* only behind ALB, and only from inside the VPC (ALB reaches the pods from
+    // its vSwitch addresses). Locally clients connect directly (MetalLB, port-forward): no proxy.
+    ...(env.kind === "ack" ? ["--reverse-proxy=true", `--trusted-proxy-ip=${env.config.network.vpcCidr}`] : ["--reverse-proxy=false"]),
   ];
 }
 

@@ -225,7 +225,8 @@ describe("oauth2-proxy, frontend and middleware", () => {
       `--upstream=http://frontend.${NS}.svc.cluster.local:${f.frontend.port}/`,
       `--redirect-url=${f.oauth2Proxy.redirectUrl}`,
       "--cookie-secure=false",
-      "--reverse-proxy=true",
+      // Clients connect directly (MetalLB, port-forward): forwarded headers are not trusted.
+      "--reverse-proxy=false",
     ]);
     const frontendSvc = find(localOut.all, "Service", "frontend", NS);
     assert.equal(frontendSvc.spec.ports[0].port, f.frontend.port);
@@ -233,6 +234,17 @@ describe("oauth2-proxy, frontend and middleware", () => {
     const customArgs: string[] = containers(find(custom.all, "Deployment", "oauth2-proxy"))[0].args;
     assert.ok(customArgs.includes("--provider=oidc") && customArgs.includes("--oidc-issuer-url=https://id.example.org"));
     assert.deepEqual(customArgs.filter((a) => a.startsWith("--email-domain")), ["--email-domain=a.org", "--email-domain=b.org"]);
+  });
+
+  it("trusts X-Forwarded-* only on ACK (behind ALB), and only from the VPC", () => {
+    for (const name of ["ack-managed", "ack-dedicated"] as const) {
+      const e = environment(name);
+      const args: string[] = containers(find(synthFaas(e).all, "Deployment", "oauth2-proxy"))[0].args;
+      assert.ok(e.kind === "ack");
+      assert.deepEqual(args.filter((a) => /^--(reverse-proxy|trusted-proxy-ip)=/.test(a)), ["--reverse-proxy=true", `--trusted-proxy-ip=${e.config.network.vpcCidr}`], name);
+    }
+    const localArgs: string[] = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0].args;
+    assert.ok(localArgs.includes("--reverse-proxy=false") && !localArgs.some((a) => a.startsWith("--trusted-proxy-ip")));
   });
 
   it("probes oauth2-proxy on /ping and /ready as the distroless nonroot user", () => {
