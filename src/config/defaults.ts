@@ -12,14 +12,26 @@ function webApp(cpuUtilization: number): WebAppConfig {
   return { enabled: true, namespace: "web", storageSize: "1Gi", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
 }
 
-function faas(redirectUrl: string, cookieSecure: boolean, sandbox: boolean, natsStorage: string): FaasConfig {
+interface FaasDefaults {
+  /** oauth2-proxy `--redirect-url`. */
+  readonly redirectUrl: string;
+  /** Email domains allowed to sign in. */
+  readonly emailDomains: string[];
+  readonly cookieSecure: boolean;
+  /** gVisor for executors (needs the node bootstrap's runsc; ACK would need bare-metal pools). */
+  readonly sandbox: boolean;
+  /** JetStream volume size per NATS server. */
+  readonly natsStorage: string;
+}
+
+function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage }: FaasDefaults): FaasConfig {
   return {
     enabled: true,
     namespace: "faas",
     executorNamespace: "faas-executors",
     oauth2Proxy: {
       provider: "google",
-      emailDomains: ["*"],
+      emailDomains,
       redirectUrl,
       cookieSecure,
       secretName: "oauth2-proxy",
@@ -64,7 +76,8 @@ export function localDefaults(): LocalConfig {
     localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
-    faas: faas("http://localhost:8087/oauth2/callback", false, true, "5Gi"),
+    // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
+    faas: faas({ redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi" }),
   };
 }
 
@@ -118,8 +131,8 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     kubeconfigPath: `state/${name}/kubeconfig`,
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
-    // ACK cloud disks start at 20 GiB.
-    faas: faas("https://faas.example.com/oauth2/callback", true, false, "20Gi"),
+    // Public: placeholders that deploy refuses until set (src/deploy/placeholders.ts). Cloud disks start at 20 GiB.
+    faas: faas({ redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi" }),
   };
 }
 

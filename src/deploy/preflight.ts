@@ -10,6 +10,7 @@ import type { AckConfig, Environment, LocalConfig } from "../config/schema";
 import { UserError } from "../errors";
 import { alicloudCredentialsProblem } from "./credentials";
 import { hostOnlyProblems, parseHostOnlyIfs } from "./hostonly";
+import { placeholderProblems } from "./placeholders";
 import { findOnPath, type Runner, tail } from "./runner";
 import { type ResolvedSecret, resolveSecrets } from "./secret-values";
 import { readSecretsFile } from "./secrets-file";
@@ -69,6 +70,7 @@ function ackProblems(name: "ack-managed" | "ack-dedicated", config: AckConfig, c
   if (!forDestroy) {
     const optIn = dedicatedDeployProblem(name, config);
     if (optIn) problems.push(optIn);
+    problems.push(...placeholderProblems(name, config));
   }
   return problems;
 }

@@ -35,6 +35,12 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
   mkdirSync(join(root, "boxes"));
   writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
   const configs = defaultConfigs();
+  // Real public names: deploy refuses the ACK placeholders (src/deploy/placeholders.ts).
+  for (const ack of [configs["ack-managed"], configs["ack-dedicated"]]) {
+    ack.webApp.host = "web.acme.io";
+    ack.faas.oauth2Proxy.redirectUrl = "https://faas.acme.io/oauth2/callback";
+    ack.faas.oauth2Proxy.emailDomains = ["acme.io"];
+  }
   const kubeconfigPath = configs[environment].kubeconfigPath;
   let readyz = 0;
   let nodePolls = 0;

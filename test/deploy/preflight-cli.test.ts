@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { type CliResult, runEntry, scratchDir } from "../support/cli";
+import { type CliResult, configFile, runEntry, scratchDir } from "../support/cli";
 import { hostOnlyList, stubBin } from "./fakes";
 
 const GOOD_COOKIE = "0123456789abcdef0123456789abcdef"; // 32 raw bytes
@@ -45,6 +45,9 @@ function assertCleanRefusal({ result, root }: Run): string {
 }
 
 const LOCAL_TOOLS = { terraform: "", kubectl: "", VBoxManage: GOOD_VBOX, xorriso: "" };
+
+/** Public names that are not placeholders (deploy refuses the example.com defaults on ACK). */
+const REAL_NAMES = { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } };
 
 describe("deploy preflight (real CLI, stubbed PATH)", { concurrency: 4 }, () => {
   it("refuses when terraform is not on PATH, naming it and how to install it", () => {
@@ -109,10 +112,19 @@ describe("deploy preflight (real CLI, stubbed PATH)", { concurrency: 4 }, () => 
     assert.ok(!stderr.includes(keyId), "the access key id is not printed");
   });
 
+  it("refuses ACK placeholder names (example.com defaults), naming each field", () => {
+    const stderr = assertCleanRefusal(deployIn(["ack-managed"], { tools: { terraform: "", kubectl: "" }, env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: "k" } }));
+    assert.match(stderr, /ack-managed\.faas\.oauth2Proxy\.redirectUrl: https:\/\/faas\.example\.com\/oauth2\/callback is a placeholder/);
+    assert.match(stderr, /ack-managed\.webApp\.host: web\.example\.com is a placeholder/);
+  });
+
   it("refuses ack-dedicated without the explicit opt-in, even with credentials", () => {
     const secret = "s3cr3t-AccessKeySecret-value";
     const stderr = assertCleanRefusal(
-      deployIn(["ack-dedicated"], { tools: { terraform: "", kubectl: "" }, env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: secret } }),
+      deployIn(["ack-dedicated"], {
+        tools: { terraform: "", kubectl: "" },
+        env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: secret, CLUSTERKIT_CONFIG: configFile({ "ack-dedicated": REAL_NAMES }) },
+      }),
     );
     assert.match(stderr, /1 problem found/);
     assert.match(stderr, /ack-dedicated\.allowDedicatedDeploy/);
