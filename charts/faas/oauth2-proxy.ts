@@ -75,12 +75,23 @@ export function addOauth2Proxy(scope: Construct, env: Environment): void {
   });
 
   if (env.kind === "ack") {
-    // One source of truth: the public host is the redirect URL's.
-    const host = new URL(faas.oauth2Proxy.redirectUrl).hostname;
+    // One source of truth: the public host and scheme are the redirect URL's.
+    const url = new URL(faas.oauth2Proxy.redirectUrl);
+    const host = url.hostname;
+    const https = url.protocol === "https:";
     new k8s.KubeIngress(scope, "oauth2-proxy-ingress", {
-      metadata: { name: COMPONENTS.oauth2Proxy, namespace: faas.namespace, labels },
+      metadata: {
+        name: COMPONENTS.oauth2Proxy,
+        namespace: faas.namespace,
+        labels,
+        // Without listen-ports the rule lands on the HTTP:80 listener only, and the https callback
+        // has no route. The certificate is auto-discovered by host (`tls` below): one for the host
+        // must exist in Alibaba Cloud Certificate Management Service.
+        ...(https ? { annotations: { "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80},{"HTTPS": 443}]', "alb.ingress.kubernetes.io/ssl-redirect": "true" } } : {}),
+      },
       spec: {
         ingressClassName: "alb",
+        ...(https ? { tls: [{ hosts: [host] }] } : {}),
         rules: [
           {
             host,

@@ -247,6 +247,22 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.ok(localArgs.includes("--reverse-proxy=false") && !localArgs.some((a) => a.startsWith("--trusted-proxy-ip")));
   });
 
+  it("serves the ACK Ingress on the redirect URL's scheme (HTTPS listener, redirect, TLS host)", () => {
+    const httpsIng = find(ackOut.all, "Ingress", "oauth2-proxy", NS);
+    const url = new URL(ack.config.faas.oauth2Proxy.redirectUrl);
+    assert.equal(url.protocol, "https:");
+    assert.deepEqual(JSON.parse(httpsIng.metadata.annotations["alb.ingress.kubernetes.io/listen-ports"]), [{ HTTP: 80 }, { HTTPS: 443 }]);
+    assert.equal(httpsIng.metadata.annotations["alb.ingress.kubernetes.io/ssl-redirect"], "true");
+    assert.deepEqual(httpsIng.spec.tls, [{ hosts: [url.hostname] }]);
+    assert.equal(httpsIng.spec.rules[0].host, url.hostname);
+    // A plain-http redirect URL gets a plain-http Ingress: no HTTPS listener, no redirect to it.
+    const plain = synthFaas(environment("ack-managed", { faas: { oauth2Proxy: { redirectUrl: "http://faas.example.net/oauth2/callback", cookieSecure: false } } }));
+    const httpIng = find(plain.all, "Ingress", "oauth2-proxy", NS);
+    assert.equal(httpIng.metadata.annotations, undefined);
+    assert.equal(httpIng.spec.tls, undefined);
+    assert.equal(httpIng.spec.rules[0].host, "faas.example.net");
+  });
+
   it("probes oauth2-proxy on /ping and /ready as the distroless nonroot user", () => {
     const c = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0];
     assert.equal(c.livenessProbe.httpGet.path, "/ping");
