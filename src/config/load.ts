@@ -4,6 +4,7 @@
  * Any problem throws one UserError listing every problem; nothing is written before this passes.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UserError } from "../errors";
 import { defaultConfigs } from "./defaults";
@@ -79,7 +80,8 @@ export function validateConfigs(overrides: Record<string, unknown>): { configs?:
 
 /** Loads and validates every environment, or throws a UserError naming each problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EnvironmentConfigs {
-  const file = env[CONFIG_ENV_VAR];
+  // `npm run` runs in the project root; a relative path means the user's directory (INIT_CWD).
+  const file = env[CONFIG_ENV_VAR] ? resolve(env.INIT_CWD ?? process.cwd(), env[CONFIG_ENV_VAR]) : undefined;
   const overrides = file ? readOverrides(file) : {};
   const { configs, problems } = validateConfigs(overrides);
   if (!configs) {

@@ -66,6 +66,14 @@ describe("npm run config", () => {
     assert.equal(config.controlPlane.ip, "192.168.60.11", "untouched defaults remain");
   });
 
+  it("resolves a relative CLUSTERKIT_CONFIG from the user's directory (npm's INIT_CWD), not the project root", () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "mine.yaml"), "local:\n  cni: flannel\n");
+    const r = runEntry("src/cli/config.ts", ["local"], { CLUSTERKIT_CONFIG: "mine.yaml", INIT_CWD: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).cni, "flannel");
+  });
+
   it("accepts its own output back as a complete override", () => {
     const printed = runEntry("src/cli/config.ts", ["ack-managed"]);
     assert.equal(printed.status, 0, printed.stderr);
