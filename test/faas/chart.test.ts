@@ -251,8 +251,8 @@ describe("oauth2-proxy, frontend and middleware", () => {
     const httpsIng = find(ackOut.all, "Ingress", "oauth2-proxy", NS);
     const url = new URL(ack.config.faas.oauth2Proxy.redirectUrl);
     assert.equal(url.protocol, "https:");
-    assert.deepEqual(JSON.parse(httpsIng.metadata.annotations["alb.ingress.kubernetes.io/listen-ports"]), [{ HTTP: 80 }, { HTTPS: 443 }]);
-    assert.equal(httpsIng.metadata.annotations["alb.ingress.kubernetes.io/ssl-redirect"], "true");
+    assert.deepEqual(JSON.parse(httpsIng.metadata.annotations?.["alb.ingress.kubernetes.io/listen-ports"] ?? "null"), [{ HTTP: 80 }, { HTTPS: 443 }]);
+    assert.equal(httpsIng.metadata.annotations?.["alb.ingress.kubernetes.io/ssl-redirect"], "true");
     assert.deepEqual(httpsIng.spec.tls, [{ hosts: [url.hostname] }]);
     assert.equal(httpsIng.spec.rules[0].host, url.hostname);
     // A plain-http redirect URL gets a plain-http Ingress: no HTTPS listener, no redirect to it.
