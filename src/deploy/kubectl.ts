@@ -32,11 +32,19 @@ export class Kubectl {
   async nodes(): Promise<{ nodes: NodeStatus[]; error?: string }> {
     const r = await this.run(["get", "nodes", "-o", "json", "--request-timeout=20s"]);
     if (r.code !== 0) return { nodes: [], error: r.stderr.trim() || `exit ${r.code}` };
-    const list = JSON.parse(r.stdout) as { items?: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+    // A proxy or a half-started API server can answer with something that is not a NodeList: that
+    // is one more "not yet" for the wait, not a crash.
+    let list: { items?: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+    try {
+      list = JSON.parse(r.stdout) as typeof list;
+    } catch {
+      return { nodes: [], error: `unexpected output from kubectl get nodes (not JSON): ${r.stdout.trim().split("\n")[0]?.slice(0, 120) || "(empty)"}` };
+    }
+    if (!list || typeof list !== "object" || !Array.isArray(list.items ?? [])) return { nodes: [], error: "unexpected output from kubectl get nodes (no item list)" };
     return {
       nodes: (list.items ?? []).map((n) => ({
-        name: n.metadata.name,
-        ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+        name: n?.metadata?.name ?? "(unnamed)",
+        ready: (n?.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
       })),
     };
   }

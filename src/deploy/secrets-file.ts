@@ -24,8 +24,16 @@ export function parseSecretsFile(text: string, source: string): Record<string, s
   return values;
 }
 
-/** Reads and parses the file, or reports that it is missing. */
+/** Reads and parses the file, or reports why it cannot be read (missing, a folder, no permission). */
 export function readSecretsFile(path: string): Record<string, string> {
   if (!existsSync(path)) throw new UserError(`--secrets-file ${path} does not exist; create it with KEY=VALUE lines (see docs/deploy.md)`);
-  return parseSecretsFile(readFileSync(path, "utf8"), path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" || code === "EPERM" ? "permission denied (make it readable by you: chmod u+r)" : (code ?? (err as Error).message);
+    throw new UserError(`cannot read --secrets-file ${path}: ${why}; give a file with KEY=VALUE lines (see docs/deploy.md)`);
+  }
+  return parseSecretsFile(text, path);
 }
