@@ -10,14 +10,16 @@ import { addExecutors, addRuntimeClass } from "./executors";
 import { addFrontend } from "./frontend";
 import { addMiddleware } from "./middleware";
 import { addNamespaces } from "./namespaces";
-import { addNats } from "./nats";
+import { addNats, natsPlacementWarning } from "./nats";
 import { addNetworkPolicies } from "./network-policies";
 import { addOauth2Proxy } from "./oauth2-proxy";
 import { addMiddlewareRbac } from "./rbac";
 
-export function addFaasCharts(app: App, env: Environment, _ctx: SynthContext): void {
+export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): void {
   const faas = env.config.faas;
   if (!faas.enabled) return;
+  const placement = natsPlacementWarning(env);
+  if (placement) ctx.warnings.push(placement);
 
   if (faas.executors.sandbox) addRuntimeClass(new Chart(app, CHART_IDS.faasRuntime));
 

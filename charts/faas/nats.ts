@@ -43,6 +43,18 @@ export function natsConfig(replicas: number, storageSize: string): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Locally each server needs its own worker to survive a node loss: the spread constraint is
+ * ScheduleAnyway, so with fewer workers than servers two of them share a node (and fall together).
+ */
+export function natsPlacementWarning(env: Environment): string | undefined {
+  if (env.kind !== "local" || !env.config.faas.enabled) return undefined;
+  const workers = env.config.workers.length;
+  const replicas = env.config.faas.nats.replicas;
+  if (workers >= replicas) return undefined;
+  return `${env.name}: faas.nats.replicas is ${replicas} but workers.length is ${workers}: several NATS servers share a node, and losing that node can cost the JetStream quorum; add workers or lower faas.nats.replicas`;
+}
+
 export function addNats(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
   const ns = faas.namespace;

@@ -98,6 +98,16 @@ export function localProblems(c: LocalConfig, report: Report): void {
   checkHpa("webApp.hpa", c.webApp.hpa, report);
   checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
+
+  // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
+  // and JetStream loses its quorum.
+  const localPvs = c.workers.length * c.localVolumes.perNode;
+  if (c.faas.enabled && localPvs < c.faas.nats.replicas) {
+    report(
+      "faas.nats.replicas",
+      `${c.faas.nats.replicas} NATS servers need as many local volumes, but workers.length (${c.workers.length}) × localVolumes.perNode (${c.localVolumes.perNode}) gives ${localPvs}; raise localVolumes.perNode or add workers, or lower faas.nats.replicas`,
+    );
+  }
 }
 
 /** The three private ranges ACK accepts for a VPC. */

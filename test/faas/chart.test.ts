@@ -322,3 +322,19 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.deepEqual(pdbs, ["middleware", "nats"]);
   });
 });
+
+describe("NATS placement warning", () => {
+  const placement = (w: readonly string[]) => w.filter((x) => /NATS servers share a node/.test(x));
+  it("warns when local NATS servers outnumber the workers (they would share nodes)", () => {
+    const three = synthFaas(environment("local", { faas: { nats: { replicas: 3 } } }));
+    const w = placement(three.warnings);
+    assert.equal(w.length, 1, three.warnings.join("\n"));
+    assert.match(w[0]!, /^local: faas\.nats\.replicas is 3 but workers\.length is 2/);
+  });
+  it("is silent with one server per worker, and on ACK", () => {
+    assert.deepEqual(placement(synthFaas(environment("local", { faas: { nats: { replicas: 1 } } })).warnings), []);
+    const threeWorkers = [21, 22, 23].map((n) => ({ name: `worker${n}`, ip: `192.168.60.${n}`, cpus: 3, memoryMiB: 4096 }));
+    assert.deepEqual(placement(synthFaas(environment("local", { workers: threeWorkers })).warnings), []);
+    assert.deepEqual(placement(ackOut.warnings), []);
+  });
+});
