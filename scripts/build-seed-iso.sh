@@ -22,6 +22,8 @@ if [ "$#" -ne 2 ]; then
 fi
 dir=$1
 iso=$2
+# The seed carries the CA key and token: the ISO (and any folder made for it) is owner-only.
+umask 077
 
 for f in user-data meta-data; do
   if [ ! -f "$dir/$f" ]; then

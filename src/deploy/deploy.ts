@@ -24,6 +24,7 @@ import type { Reporter } from "./reporter";
 import { type Clock, type RetryPolicy } from "./retry";
 import type { Runner } from "./runner";
 import type { ResolvedSecret } from "./secret-values";
+import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
 import type { Fetcher } from "./upstream-cache";
 
@@ -105,8 +106,10 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
   const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
+  prepareStateDir(root, environment.name);
   await terraform.init();
   await terraform.apply();
+  protectStateFiles(root, environment.name);
   const kept = writeStackOutputs(root, environment.name, await terraform.outputs());
   reporter.info(`outputs ${kept.join(", ") || "(none)"} written to state/${environment.name}/outputs.json`);
 

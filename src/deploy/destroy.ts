@@ -14,6 +14,7 @@ import { stackDir } from "./deploy";
 import { assertNoProblems, preflightDestroy } from "./preflight";
 import type { Reporter } from "./reporter";
 import type { Runner } from "./runner";
+import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
 
 export interface DestroyOptions {
@@ -63,8 +64,10 @@ export async function destroy(opts: DestroyOptions): Promise<void> {
   synthesize(opts.configs, { root, manifests: false });
   reporter.step(`Terraform destroy (stack ${environment.name})`);
   const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
+  prepareStateDir(root, environment.name);
   await terraform.init();
   await terraform.destroy();
+  protectStateFiles(root, environment.name);
   // Outputs of a destroyed stack would feed stale values (e.g. a deleted NAS server) into synth.
   rmSync(join(root, stackOutputsPath(environment.name)), { force: true });
   reporter.step(`${environment.name} destroyed`);

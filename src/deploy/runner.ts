@@ -2,7 +2,7 @@
  * Every external command the deploy step runs goes through a `Runner`, so tests can replace
  * terraform, kubectl and VBoxManage with a fake that records calls and answers from a script.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Kills the command after this many milliseconds. @default no limit */
   readonly timeoutMs?: number;
+  /** File mode creation mask of the command (0o077: what it creates is owner-only). @default this process's umask */
+  readonly umask?: number;
 }
 
 export interface RunResult {
@@ -34,12 +36,19 @@ export interface Runner {
 export const processRunner: Runner = {
   run(cmd, args, opts = {}) {
     return new Promise((resolvePromise) => {
-      const child = spawn(cmd, [...args], {
-        cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
-        stdio: ["pipe", "pipe", "pipe"],
-        timeout: opts.timeoutMs,
-      });
+      // The child inherits the umask at spawn time; restore ours right after (spawn is synchronous).
+      const previousUmask = opts.umask === undefined ? undefined : process.umask(opts.umask);
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        child = spawn(cmd, [...args], {
+          cwd: opts.cwd,
+          env: { ...process.env, ...opts.env },
+          stdio: ["pipe", "pipe", "pipe"],
+          timeout: opts.timeoutMs,
+        });
+      } finally {
+        if (previousUmask !== undefined) process.umask(previousUmask);
+      }
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -53,8 +62,14 @@ export const processRunner: Runner = {
       child.on("error", (err: NodeJS.ErrnoException) => {
         resolvePromise({ code: 127, stdout, stderr: `${stderr}${cmd}: ${err.code === "ENOENT" ? "command not found" : err.message}\n` });
       });
+      const started = Date.now();
       child.on("close", (code, signal) => {
-        resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal ? `${stderr}${cmd}: killed by ${signal}\n` : stderr });
+        // Node kills with SIGTERM when `timeout` expires; saying so lets callers retry a call that
+        // was merely slow (an overloaded API server) instead of treating it as a real failure.
+        const timedOut = signal === "SIGTERM" && opts.timeoutMs !== undefined && Date.now() - started >= opts.timeoutMs;
+        const limit = opts.timeoutMs! >= 1000 ? `${Math.round(opts.timeoutMs! / 1000)}s` : `${opts.timeoutMs}ms`;
+        const killed = `${cmd}: killed by ${signal}${timedOut ? ` at its time limit of ${limit}` : ""}\n`;
+        resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal ? `${stderr}${killed}` : stderr });
       });
       child.stdin.on("error", () => undefined);
       child.stdin.end(opts.input ?? "");

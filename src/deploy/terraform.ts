@@ -13,6 +13,9 @@ import { type Runner, tail } from "./runner";
  */
 export const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_ALL: "C", TF_IN_AUTOMATION: "1" };
 
+/** State (CA key, token, client and node keys) and everything else Terraform writes is owner-only. */
+export const TERRAFORM_UMASK = 0o077;
+
 /** Known failure texts and what to do about them. */
 const HINTS: readonly (readonly [RegExp, string])[] = [
   [
@@ -40,6 +43,7 @@ export class Terraform {
     const r = await this.runner.run("terraform", args, {
       cwd: this.dir,
       env: TERRAFORM_ENV,
+      umask: TERRAFORM_UMASK,
       onOutput: stream ? (c) => this.reporter.output(c) : undefined,
     });
     if (r.code !== 0) {

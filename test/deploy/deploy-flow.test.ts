@@ -4,7 +4,7 @@
  * progress, the NAS placeholder refusal on ACK, the closing summary, and a safe re-run.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { defaultConfigs } from "../../src/config/defaults";
@@ -12,6 +12,7 @@ import type { LocalConfig } from "../../src/config/schema";
 import { upstreamInstallsFor } from "../../src/config/upstream";
 import { DEFAULT_DEPLOY_POLICIES, deploy, type DeployOptions } from "../../src/deploy/deploy";
 import { memoryReporter } from "../../src/deploy/reporter";
+import type { Runner } from "../../src/deploy/runner";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
@@ -122,6 +123,28 @@ describe("deploy flow (fakes)", () => {
     const file = join(root, "state", "local", "outputs.json");
     assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), { control_plane_ip: { value: "192.168.60.11" }, node_ips: { value: { master01: "192.168.60.11" } } });
     assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it("creates state/<env>/ owner-only before terraform runs, runs terraform with umask 077, and tightens an older 0644 state file", async () => {
+    const { root, runner, opts } = setup("local");
+    const dir = join(root, "state", "local");
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, "terraform.tfstate"), "{}");
+    chmodSync(join(dir, "terraform.tfstate"), 0o644);
+    let modeAtInit = -1;
+    const watching: Runner = {
+      run: (cmd, args, o) => {
+        if (cmd === "terraform" && args[0] === "init") modeAtInit = statSync(dir).mode & 0o777;
+        return runner.run(cmd, args, o);
+      },
+    };
+    await deploy({ ...opts, runner: watching });
+    assert.equal(modeAtInit, 0o700);
+    assert.equal(statSync(join(root, "state")).mode & 0o777, 0o700);
+    const tf = runner.calls.filter((c) => c.cmd === "terraform");
+    assert.ok(tf.length > 0 && tf.every((c) => c.umask === 0o077), "every terraform run is owner-only");
+    assert.equal(statSync(join(dir, "terraform.tfstate")).mode & 0o777, 0o600);
   });
 
   it("waits for the API and the nodes with visible progress, and finishes with how to reach the app", async () => {

@@ -1,6 +1,6 @@
 /** destroy against a fake terraform: confirmation, LANG=C in the stack folder, stale outputs removed. */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { defaultConfigs } from "../../src/config/defaults";
@@ -40,7 +40,9 @@ describe("destroy flow (fakes)", () => {
     for (const c of tf) {
       assert.equal(c.cwd, join(root, "cdktf.out", "stacks", "local"));
       assert.equal(c.env?.LC_ALL, "C");
+      assert.equal(c.umask, 0o077, "state written by destroy stays owner-only");
     }
+    assert.equal(statSync(join(root, "state", "local")).mode & 0o777, 0o700);
     assert.ok(!existsSync(join(root, "state", "local", "outputs.json")));
   });
 

@@ -11,6 +11,7 @@ export interface Call {
   readonly input?: string;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  readonly umask?: number;
 }
 
 export type Handler = (call: Call) => Partial<RunResult> | undefined;
@@ -21,7 +22,7 @@ export function fakeRunner(handler: Handler = () => undefined): Runner & { reado
   return {
     calls,
     async run(cmd: string, args: readonly string[], opts: RunOptions = {}) {
-      const call: Call = { cmd, args: [...args], input: opts.input, cwd: opts.cwd, env: opts.env };
+      const call: Call = { cmd, args: [...args], input: opts.input, cwd: opts.cwd, env: opts.env, umask: opts.umask };
       calls.push(call);
       const r = handler(call) ?? {};
       return { code: r.code ?? 0, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { SEED_FILES } from "../../stacks/local/cloud-init/render";
 import { PROJECT_ROOT, scratchDir } from "../support/cli";
@@ -107,6 +107,15 @@ describe("seed ISO", () => {
     const joliet = run("isoinfo", ["-J", "-f", "-i", iso]).stdout.trim().split("\n").sort();
     assert.deepEqual(joliet, ["/meta-data", "/network-config", "/user-data"]);
     assert.match(run("isoinfo", ["-d", "-i", iso]).stdout, /^Volume id: cidata$/m);
+  });
+
+  it("writes the ISO owner-only (0600), whatever the caller's umask: it holds the CA key and token", (t) => {
+    if (!hasTool("xorriso") && !hasTool("genisoimage")) return t.skip("no ISO tool (xorriso or genisoimage) is installed");
+    const iso = join(scratchDir(), "new dir", "seed.iso");
+    const built = run("sh", ["-c", 'umask 022; exec sh "$0" "$@"', BUILD_SEED_ISO, dir, iso]);
+    assert.equal(built.status, 0, built.stderr);
+    assert.equal(statSync(iso).mode & 0o777, 0o600);
+    assert.equal(statSync(dirname(iso)).mode & 0o777, 0o700);
   });
 
   it("fails clearly, naming packages to install, when no ISO tool is found", () => {
