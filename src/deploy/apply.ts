@@ -30,6 +30,8 @@ const TRANSIENT: readonly RegExp[] = [
   /no matches for kind/i,
   /the server is currently unable to handle the request/i,
   /the server could not find the requested resource/i,
+  // our own per-call limit (runner.ts): a slow API server, not a verdict on the manifest
+  /killed by SIGTERM at its time limit/,
 ];
 
 export function isTransient(stderr: string): boolean {
