@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { SEED_DIR } from "../../stacks/local/paths";
 import { environments } from "../config/load";
 import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { UserError } from "../errors";
@@ -70,5 +71,8 @@ export async function destroy(opts: DestroyOptions): Promise<void> {
   protectStateFiles(root, environment.name);
   // Outputs of a destroyed stack would feed stale values (e.g. a deleted NAS server) into synth.
   rmSync(join(root, stackOutputsPath(environment.name)), { force: true });
+  // The seed ISOs come from a local-exec with no destroy step, and master01's carries the CA key
+  // and the bootstrap token: nothing of the destroyed cluster's identity stays on disk.
+  if (environment.kind === "local") rmSync(join(root, SEED_DIR), { recursive: true, force: true });
   reporter.step(`${environment.name} destroyed`);
 }

@@ -46,6 +46,25 @@ describe("destroy flow (fakes)", () => {
     assert.ok(!existsSync(join(root, "state", "local", "outputs.json")));
   });
 
+  it("removes the local seed ISOs and seed folders (CA key, token) after a successful destroy, and keeps them when it fails", async () => {
+    const seeded = (root: string) => {
+      mkdirSync(join(root, "state", "local", "seed", "master01"), { recursive: true });
+      writeFileSync(join(root, "state", "local", "seed", "master01.iso"), "iso");
+      writeFileSync(join(root, "state", "local", "seed", "master01", "user-data"), "ca key");
+    };
+    const ok = setup({ yes: true });
+    seeded(ok.root);
+    await destroy(ok.opts);
+    assert.ok(!existsSync(join(ok.root, "state", "local", "seed")));
+    assert.ok(existsSync(join(ok.root, "state", "local")), "only the seeds go, not the state folder");
+
+    const failing = setup({ yes: true });
+    seeded(failing.root);
+    const runner = fakeRunner((c) => (c.cmd === "terraform" && c.args[0] === "destroy" ? { code: 1, stderr: "Error: VBoxManage failed" } : undefined));
+    await assert.rejects(destroy({ ...failing.opts, runner }), UserError);
+    assert.ok(existsSync(join(failing.root, "state", "local", "seed", "master01.iso")), "a failed destroy leaves the running VMs their seeds");
+  });
+
   it("does nothing when the confirmation does not match", async () => {
     const { root, runner, opts } = setup({ confirm: async () => "loca" });
     await assert.rejects(destroy(opts), (e: unknown) => e instanceof UserError && /not confirmed; nothing was destroyed/.test(e.message));
