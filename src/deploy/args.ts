@@ -1,11 +1,12 @@
 /** Command-line arguments of `npm run deploy|destroy -- <environment> [options]`. */
+import { isAbsolute, resolve } from "node:path";
 import { parseEnvironmentName } from "../config/load";
 import type { EnvironmentName } from "../config/schema";
 import { UserError } from "../errors";
 
 export interface DeployArgs {
   readonly environment: EnvironmentName;
-  /** `--secrets-file <path>`: KEY=VALUE lines with the workload's Secret values. */
+  /** `--secrets-file <path>`: KEY=VALUE lines with the workload's Secret values; absolute (see `userPath`). */
   readonly secretsFile?: string;
   /** `--yes`: skip the confirmation prompt (destroy). */
   readonly yes: boolean;
@@ -13,7 +14,15 @@ export interface DeployArgs {
   readonly planOnly: boolean;
 }
 
-export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan")[]): DeployArgs {
+/**
+ * A path the user typed, made absolute against the folder they typed it in. `npm run` starts the
+ * script in the project root but keeps the caller's folder in INIT_CWD.
+ */
+export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
+}
+
+export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan")[], env: NodeJS.ProcessEnv = process.env): DeployArgs {
   let environment: string | undefined;
   let secretsFile: string | undefined;
   let yes = false;
@@ -31,5 +40,5 @@ export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets
     else if (environment === undefined) environment = a;
     else throw new UserError(`unexpected argument ${a}; ${usage}`);
   }
-  return { environment: parseEnvironmentName(environment), secretsFile, yes, planOnly };
+  return { environment: parseEnvironmentName(environment), secretsFile: secretsFile === undefined ? undefined : userPath(secretsFile, env), yes, planOnly };
 }

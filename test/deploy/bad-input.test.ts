@@ -19,7 +19,7 @@ const COOKIE = "0123456789abcdef0123456789abcdef";
 const TOOLS = { terraform: "", kubectl: "", VBoxManage: `printf '%s' '${hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }])}'`, xorriso: "" };
 const NO_FRAMES = /^\s+at /m;
 
-function deployWithSecretsFile(file: string) {
+function deployWithSecretsFile(file: string, extraEnv: Record<string, string> = {}) {
   const root = scratchDir();
   mkdirSync(join(root, "boxes"));
   writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
@@ -31,6 +31,7 @@ function deployWithSecretsFile(file: string) {
     OAUTH2_PROXY_CLIENT_ID: "id",
     OAUTH2_PROXY_CLIENT_SECRET: "secret",
     OAUTH2_PROXY_COOKIE_SECRET: COOKIE,
+    ...extraEnv,
   });
 }
 
@@ -100,5 +101,17 @@ describe("kubectl get nodes answering garbage", () => {
       (e: unknown) => e instanceof UserError && /gave up waiting for 3 nodes Ready after 3 attempts/.test(e.message) && /not JSON/.test(e.message),
     );
     assert.equal((await new Kubectl(fakeRunner(() => ({ stdout: '{"items": 5}' })), "/k").nodes()).error, "unexpected output from kubectl get nodes (no item list)");
+  });
+});
+
+describe("user-given relative paths (real CLI)", () => {
+  it("--secrets-file resolves from the folder npm was run in (INIT_CWD), not the project root", () => {
+    const userDir = scratchDir("clusterkit-user-");
+    // An invalid line makes the file's use visible: the refusal quotes its resolved path and line.
+    writeFileSync(join(userDir, "my-secrets.env"), "this is not KEY=VALUE\n");
+    const r = deployWithSecretsFile("my-secrets.env", { INIT_CWD: userDir });
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.stderr.includes(`${join(userDir, "my-secrets.env")}:1: expected KEY=VALUE`), r.stderr);
+    assert.doesNotMatch(r.stderr, /does not exist/);
   });
 });

@@ -101,8 +101,10 @@ describe("Alibaba Cloud credentials", () => {
 
 describe("command-line arguments", () => {
   it("parses the environment and options", () => {
-    assert.deepEqual(parseArgs(["local", "--secrets-file", "s.env"], ["--secrets-file", "--plan"]), { environment: "local", secretsFile: "s.env", yes: false, planOnly: false });
-    assert.equal(parseArgs(["--secrets-file=x", "ack-managed"], ["--secrets-file"]).secretsFile, "x");
+    const user = { INIT_CWD: "/home/u/work" };
+    assert.deepEqual(parseArgs(["local", "--secrets-file", "s.env"], ["--secrets-file", "--plan"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false });
+    assert.equal(parseArgs(["--secrets-file=../x", "ack-managed"], ["--secrets-file"], user).secretsFile, "/home/u/x", "relative to the folder npm was run from (INIT_CWD), not the project root");
+    assert.equal(parseArgs(["--secrets-file=/etc/s.env", "ack-managed"], ["--secrets-file"], user).secretsFile, "/etc/s.env");
     assert.equal(parseArgs(["local", "--yes"], ["--yes"]).yes, true);
   });
   it("rejects unknown options and missing values", () => {
