@@ -3,7 +3,7 @@
  * environment's configuration and its synthesized manifests. Not part of `npm run synth`, which
  * stays fast; synth keeps these files when it rewrites dist/.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { environments } from "../config/load";
@@ -53,11 +53,15 @@ export interface DiagramFiles {
   readonly png: string;
 }
 
-/** Writes architecture.{dot,svg,png} into dist/<env>, synthesizing the manifests first when missing. */
+/**
+ * Writes architecture.{dot,svg,png} into dist/<env>. The manifests are always synthesized again
+ * first (about a second): drawing machines from the current config next to a workload from an
+ * older synth would show something that never gets built.
+ */
 export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
   const env = environments(configs).find((e) => e.name === name)!;
   const dir = join(root, "dist", name);
-  if (!existsSync(dir) || manifestFiles(dir).length === 0) synthesize(configs, { root, terraform: false });
+  synthesize(configs, { root, terraform: false });
   const diagram = buildDiagram(env, readManifests(dir), readStackOutputs(root, name) ?? {});
   const dot = toDot(diagram);
   const svg = await dotToSvg(dot);
