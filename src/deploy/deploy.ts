@@ -14,6 +14,7 @@ import { UserError } from "../errors";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
 import { type ApplyPolicies, DEFAULT_APPLY_POLICIES, executePlan } from "./apply";
+import { refreshBootstrapTokens } from "./bootstrap-token";
 import { waitForApi, waitForNodes } from "./cluster-wait";
 import { Kubectl } from "./kubectl";
 import { manifestFiles } from "./manifest-files";
@@ -26,7 +27,7 @@ import type { Runner } from "./runner";
 import type { ResolvedSecret } from "./secret-values";
 import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
-import type { Fetcher } from "./upstream-cache";
+import { ensureUpstream, type Fetcher } from "./upstream-cache";
 
 export interface DeployPolicies extends ApplyPolicies {
   /** Waiting for the API server after terraform apply. */
@@ -82,6 +83,19 @@ export function applyPlanFor(environment: Environment, manifestsDir: string, sec
   });
 }
 
+/**
+ * Downloads and verifies every pinned upstream install into the cache BEFORE terraform creates
+ * anything: no network, a proxy problem or a changed upstream file then fails in seconds instead
+ * of after the VMs exist. The apply step later reads the verified cache.
+ */
+async function fetchUpstreamInstalls(environment: Environment, opts: DeployOptions): Promise<void> {
+  if (environment.kind !== "local") return;
+  const installs = (opts.upstreamInstalls ?? upstreamInstallsFor)(environment.config);
+  if (!installs.length) return;
+  opts.reporter.step(`Upstream installs: download and verify ${installs.length} pinned file${installs.length === 1 ? "" : "s"} before anything is created`);
+  for (const install of installs) await ensureUpstream(install, opts.root, opts.fetcher, opts.reporter);
+}
+
 export async function deploy(opts: DeployOptions): Promise<string[]> {
   const { root, reporter, clock } = opts;
   const policies = opts.policies ?? DEFAULT_DEPLOY_POLICIES;
@@ -102,6 +116,15 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   if (opts.planOnly) {
     return [`terraform init + apply in ${stackDir(root, environment.name)}`, ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls).map(describeStep)];
+  }
+
+  await fetchUpstreamInstalls(environment, opts);
+
+  if (environment.kind === "local") {
+    // Workers this apply adds or replaces join with the bootstrap token, valid 24 h after its last refresh.
+    reporter.step("Refreshing the bootstrap token of the running cluster");
+    if (existsSync(resolve(root, config.kubeconfigPath))) await refreshBootstrapTokens(new Kubectl(opts.runner, resolve(root, config.kubeconfigPath)), clock.now(), reporter);
+    else reporter.info("bootstrap token refresh skipped: no kubeconfig yet (first deploy)");
   }
 
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);

@@ -147,6 +147,68 @@ describe("deploy flow (fakes)", () => {
     assert.equal(statSync(join(dir, "terraform.tfstate")).mode & 0o777, 0o600);
   });
 
+  describe("bootstrap token refresh (local re-deploy)", () => {
+    /** Wraps the setup's runner: answers the token Secret list and patches, and can make the API unreachable before terraform ran. */
+    function existingCluster(apiUp: boolean) {
+      const s = setup("local");
+      mkdirSync(join(s.root, "state", "local"), { recursive: true });
+      writeFileSync(join(s.root, s.kubeconfigPath), "apiVersion: v1\nkind: Config\n");
+      let terraformRan = false;
+      const runner: Runner = {
+        run: async (cmd, args, o) => {
+          if (cmd === "terraform") terraformRan = true;
+          const a = cmd === "kubectl" ? kubectlArgs({ cmd, args }) : [];
+          if (!terraformRan && !apiUp && a.includes("/readyz")) {
+            s.runner.calls.push({ cmd, args });
+            return { code: 1, stdout: "", stderr: "dial tcp 192.168.60.11:6443: connect: no route to host" };
+          }
+          if (a.includes("secrets")) {
+            s.runner.calls.push({ cmd, args });
+            return { code: 0, stdout: "secret/bootstrap-token-abcdef\nsecret/bootstrap-token-ghijkl\n", stderr: "" };
+          }
+          return s.runner.run(cmd, args, o);
+        },
+      };
+      return { ...s, opts: { ...s.opts, runner } };
+    }
+
+    it("patches every bootstrap token Secret to expire 24 h from now, before terraform apply, reading only names", async () => {
+      const { runner, opts } = existingCluster(true);
+      await deploy(opts);
+      const calls = runner.calls.map((c) => (c.cmd === "kubectl" ? kubectlArgs(c) : [c.cmd, ...c.args]));
+      const list = calls.find((a) => a.includes("secrets"))!;
+      assert.deepEqual(list.slice(0, 6), ["-n", "kube-system", "get", "secrets", "--field-selector", "type=bootstrap.kubernetes.io/token"]);
+      assert.deepEqual(list.slice(6, 8), ["-o", "name"], "names only: token values are never read");
+      const patches = calls.filter((a) => a.includes("patch"));
+      assert.deepEqual(patches.map((a) => a[3]), ["secret/bootstrap-token-abcdef", "secret/bootstrap-token-ghijkl"]);
+      // The fake clock starts at 0 ms.
+      const expiration = "1970-01-02T00:00:00Z";
+      for (const p of patches) {
+        assert.deepEqual(p.slice(0, 2), ["-n", "kube-system"]);
+        assert.deepEqual(JSON.parse(p[p.indexOf("-p") + 1]!), { data: { expiration: Buffer.from(expiration).toString("base64") } });
+      }
+      const lastPatch = calls.lastIndexOf(patches.at(-1)!);
+      const apply = calls.findIndex((a) => a[0] === "terraform" && a[1] === "apply");
+      assert.ok(lastPatch < apply, "refreshed before terraform apply replaces or adds workers");
+    });
+
+    it("skips with a one-line note when the API does not answer, and still applies", async () => {
+      const { runner, reporter, opts } = existingCluster(false);
+      await deploy(opts);
+      assert.ok(reporter.lines.includes("info: bootstrap token refresh skipped: the cluster does not answer (expected on the first deploy)"));
+      assert.ok(!runner.calls.some((c) => c.args.includes("patch")));
+      assert.ok(runner.calls.some((c) => c.cmd === "terraform" && c.args[0] === "apply"));
+    });
+
+    it("makes no kubectl call before terraform on a first deploy (no kubeconfig yet)", async () => {
+      const { runner, reporter, opts } = setup("local");
+      await deploy(opts);
+      const firstTerraform = runner.calls.findIndex((c) => c.cmd === "terraform");
+      assert.ok(!runner.calls.slice(0, firstTerraform).some((c) => c.cmd === "kubectl"));
+      assert.ok(reporter.lines.includes("info: bootstrap token refresh skipped: no kubeconfig yet (first deploy)"));
+    });
+  });
+
   it("waits for the API and the nodes with visible progress, and finishes with how to reach the app", async () => {
     const { runner, reporter, opts, kubeconfigPath } = setup("local", { readyzFailures: 2, notReadyPolls: 2 });
     const lines = await deploy(opts);
@@ -170,6 +232,29 @@ describe("deploy flow (fakes)", () => {
     const opts = { ...second.opts, root: first.root, fetcher: first.opts.fetcher };
     await deploy(opts);
     assert.equal(first.fetched.length, fetchedFirst, "verified cache reused, nothing downloaded again");
+  });
+
+  it("downloads and verifies the upstream installs before terraform: an offline machine fails before anything is created", async () => {
+    const { root, runner, opts } = setup("local");
+    const offline = { ...opts, fetcher: async () => Promise.reject(new Error("fetch failed (ENOTFOUND: getaddrinfo ENOTFOUND raw.githubusercontent.com)")) };
+    await assert.rejects(deploy(offline), (e: unknown) => e instanceof UserError && /could not download .* fetch failed \(ENOTFOUND/.test(e.message));
+    assert.deepEqual(runner.calls.filter((c) => c.cmd === "terraform" || c.cmd === "kubectl"), [], "no terraform, no kubectl");
+    assert.ok(!existsSync(join(root, "state")), "no state folder");
+  });
+
+  it("refuses a changed upstream file before terraform, and the later apply step reuses the verified cache", async () => {
+    const bad = setup("local");
+    await assert.rejects(deploy({ ...bad.opts, fetcher: async () => new TextEncoder().encode("changed upstream\n") }), /refusing .* does not match its pinned SHA-256/);
+    assert.equal(bad.runner.calls.filter((c) => c.cmd === "terraform").length, 0);
+    const { runner, opts, fetched, reporter } = setup("local");
+    await deploy(opts);
+    const expected = installs(opts.configs.local).length;
+    assert.equal(fetched.length, expected, "each file downloaded once, not again at apply time");
+    const lines = reporter.lines;
+    const verified = lines.findLastIndex((l) => l.startsWith("info: verified SHA-256"));
+    assert.ok(verified !== -1 && verified < lines.findIndex((l) => l.startsWith("step: Terraform apply")), "every download verified before terraform apply");
+    assert.equal(lines.filter((l) => l.includes("using verified cache")).length, expected, "apply step read the cache");
+    assert.ok(runner.calls.some((c) => c.cmd === "terraform" && c.args[0] === "apply"));
   });
 
   it("on ACK refuses manifests that still carry the NAS placeholder, before touching the cluster", async () => {
