@@ -14,10 +14,31 @@ import type { Reporter } from "./reporter";
 export type Fetcher = (url: string) => Promise<Uint8Array>;
 
 export const httpFetch: Fetcher = async (url) => {
-  const res = await fetch(url, { signal: AbortSignal.timeout(120_000), redirect: "follow" });
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000), redirect: "follow" });
+  } catch (err) {
+    throw new Error(withCause(err));
+  }
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 };
+
+/**
+ * fetch() reports every network problem as "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED,
+ * a certificate error, a timeout) is in `cause`, possibly nested.
+ */
+export function withCause(err: unknown): string {
+  const parts = [(err as Error)?.message ?? String(err)];
+  let cause = (err as { cause?: unknown })?.cause;
+  for (let depth = 0; cause && depth < 3; depth++) {
+    const c = cause as { code?: string; message?: string; cause?: unknown };
+    const text = [c.code, c.message].filter((x): x is string => Boolean(x) && !parts.some((p) => p.includes(x!))).join(": ");
+    if (text) parts.push(text);
+    cause = c.cause;
+  }
+  return parts.length === 1 ? parts[0]! : `${parts[0]} (${parts.slice(1).join("; ")})`;
+}
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");

@@ -251,7 +251,7 @@ describe("deploy flow (fakes)", () => {
     const expected = installs(opts.configs.local).length;
     assert.equal(fetched.length, expected, "each file downloaded once, not again at apply time");
     const lines = reporter.lines;
-    const verified = lines.findLastIndex((l) => l.startsWith("info: verified SHA-256"));
+    const verified = lines.map((l) => l.startsWith("info: verified SHA-256")).lastIndexOf(true);
     assert.ok(verified !== -1 && verified < lines.findIndex((l) => l.startsWith("step: Terraform apply")), "every download verified before terraform apply");
     assert.equal(lines.filter((l) => l.includes("using verified cache")).length, expected, "apply step read the cache");
     assert.ok(runner.calls.some((c) => c.cmd === "terraform" && c.args[0] === "apply"));
