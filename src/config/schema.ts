@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isPinnedImage } from "./images";
 import { parseCidr, parseIp } from "./ipv4";
+import { projectPathProblem } from "./project-path";
 import { parseBytes, parseMillicores } from "./quantity";
 import { type EnvironmentKind, supportedMinors } from "./versions";
 
@@ -16,6 +17,12 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 // ---------------------------------------------------------------------------------------------
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A file path the stack writes: inside the project (relative, no escaping '..') or absolute; see project-path.ts. */
+export const projectPath = z.string().min(1).superRefine((p, ctx) => {
+  const problem = projectPathProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
 export const dnsLabel = z
@@ -177,7 +184,7 @@ export const localSchema = z.strictObject({
   /** Directory on every worker holding local PersistentVolumes (NATS JetStream must not use NFS). */
   localVolumes: z.strictObject({ path: z.string().regex(/^\/[A-Za-z0-9._/-]+$/, { error: "must be an absolute path" }), perNode: z.number().int().min(1).max(20) }),
   /** Where Terraform writes the admin kubeconfig, relative to the project root. */
-  kubeconfigPath: z.string().min(1),
+  kubeconfigPath: projectPath,
   webApp: webAppSchema,
   faas: faasSchema,
 });
@@ -191,7 +198,7 @@ export const backendSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
     /** State file, relative to the project root. */
-    path: z.string().min(1),
+    path: projectPath,
   }),
   z.strictObject({
     type: z.literal("oss"),
@@ -282,7 +289,7 @@ export const ackSchema = z.strictObject({
   serviceRoles: z.enum(["existing"], { error: "must be existing: authorise the ACK service roles once per account (console or Alibaba's quickstart, see docs/ack.md); the stack does not create them" }),
   backend: backendSchema,
   /** Where Terraform writes the kubeconfig, relative to the project root. */
-  kubeconfigPath: z.string().min(1),
+  kubeconfigPath: projectPath,
   tags: z.record(z.string(), z.string()),
   webApp: webAppSchema,
   faas: faasSchema,

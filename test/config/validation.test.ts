@@ -112,6 +112,18 @@ describe("ACK configuration validation", () => {
     );
   });
 
+  it("rejects kubeconfig and state paths that leave the project or sit in generated folders, and accepts absolute ones", () => {
+    expectProblem({ local: { kubeconfigPath: "../../outside/kc" } }, "local.kubeconfigPath", /without '\.\.' leading out of it.*'\.\.\/\.\.\/outside\/kc'/);
+    expectProblem({ "ack-managed": { kubeconfigPath: "state/../../kc" } }, "ack-managed.kubeconfigPath", /without '\.\.' leading out of it/);
+    expectProblem({ "ack-dedicated": { kubeconfigPath: "cdktf.out/stacks/kc" } }, "ack-dedicated.kubeconfigPath", /must not be under cdktf\.out\/, which synth deletes/);
+    expectProblem({ "ack-managed": { backend: { type: "local", path: "..\\state.tfstate" } } }, "ack-managed.backend.path", /without '\.\.' leading out of it/);
+    expectProblem({ "ack-managed": { backend: { type: "local", path: "dist/state.tfstate" } } }, "ack-managed.backend.path", /must not be under dist\//);
+    assert.deepEqual(
+      problems({ local: { kubeconfigPath: "/home/me/.kube/lab" }, "ack-managed": { kubeconfigPath: "state/a/../ack-managed/kc", backend: { type: "local", path: "C:\\state\\ack.tfstate" } } }),
+      [],
+    );
+  });
+
   it("rejects an unknown cluster spec", () => {
     expectProblem({ "ack-managed": { cluster: { spec: "ack.pro.huge" } } }, "ack-managed.cluster.spec", /ack\.pro\.small, ack\.standard/);
   });
