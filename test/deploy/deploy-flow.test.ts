@@ -224,14 +224,28 @@ describe("deploy flow (fakes)", () => {
     for (const c of runner.calls) assert.ok(!c.args.join(" ").includes("client-secret-never-in-argv"));
   });
 
-  it("is safe to run again after an interruption: the second run completes and reuses the download cache", async () => {
+  it("is safe to run again after an interruption: the second run converges (terraform apply again, every file applied, nothing created twice) from the cache", async () => {
     const first = setup("local", { failWaitFor: "deploy/controller" });
     await assert.rejects(deploy(first.opts), (e: unknown) => e instanceof UserError && /metallb-system\/controller Available/.test(e.message));
+    const appliedFiles = (calls: readonly Call[]) => calls.filter((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply").map((c) => kubectlArgs(c).at(-1)!.split("/").pop()!);
+    assert.ok(!appliedFiles(first.runner.calls).includes("30-metallb-config.k8s.yaml"), "the first run stopped before the pool");
     const fetchedFirst = first.fetched.length;
+    assert.ok(fetchedFirst > 0);
     const second = setup("local");
     const opts = { ...second.opts, root: first.root, fetcher: first.opts.fetcher };
     await deploy(opts);
     assert.equal(first.fetched.length, fetchedFirst, "verified cache reused, nothing downloaded again");
+    assert.deepEqual(
+      second.runner.calls.filter((c) => c.cmd === "terraform").map((c) => c.args[0]),
+      ["init", "apply", "output"],
+      "terraform runs again: it converges whatever the interruption left",
+    );
+    const again = appliedFiles(second.runner.calls);
+    for (const f of ["10-cni.k8s.yaml", "30-metallb-config.k8s.yaml", "60-faas.k8s.yaml"]) assert.ok(again.includes(f), `${f} applied on the second run`);
+    const mutating = second.runner.calls.filter((c) => c.cmd === "kubectl" && ["create", "replace", "delete"].includes(kubectlArgs(c)[0]!));
+    assert.deepEqual(mutating, [], "only apply/patch (idempotent), never create/replace/delete, so existing objects are no error");
+    const secret = second.runner.calls.find((c) => c.input?.includes('"kind":"Secret"') && c.input.includes("oauth2-proxy"));
+    assert.ok(secret && kubectlArgs(secret).includes("--server-side"), "the Secret goes through a server-side apply again");
   });
 
   it("downloads and verifies the upstream installs before terraform: an offline machine fails before anything is created", async () => {
@@ -264,11 +278,16 @@ describe("deploy flow (fakes)", () => {
   });
 
   it("on ACK applies once the NAS output is there, without upstream installs, and waits for Ready nodes first", async () => {
-    const { runner, opts, root, fetched } = setup("ack-managed", { outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" }, nas_path: { value: "/" } } });
+    const { runner, opts, root, fetched, reporter } = setup("ack-managed", { outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" }, nas_path: { value: "/" } } });
     await deploy(opts);
     assert.equal(fetched.length, 0);
     assert.match(readFileSync(join(root, "dist", "ack-managed", "40-storage.k8s.yaml"), "utf8"), /0a1b\.eu-central-1\.nas\.aliyuncs\.com/);
     const labels = runner.calls.filter((c) => c.cmd === "kubectl").map((c) => kubectlArgs(c).slice(0, 2).join(" "));
-    assert.ok(labels.indexOf("get nodes") < labels.findIndex((l) => l.startsWith("apply")));
+    const nodes = labels.indexOf("get nodes");
+    const firstApply = labels.findIndex((l) => l.startsWith("apply"));
+    assert.notEqual(nodes, -1, `nodes listed before applying:\n${labels.join("\n")}`);
+    assert.notEqual(firstApply, -1);
+    assert.ok(nodes < firstApply, "nodes Ready before the first manifest");
+    assert.ok(reporter.lines.includes("info: nodes Ready 2/2 (n1 Ready, n2 Ready)"), reporter.lines.join("\n"));
   });
 });
