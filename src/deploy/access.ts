@@ -23,7 +23,13 @@ export async function accessSummary(environment: Environment, kubectl: Kubectl, 
   const lines = [`kubeconfig: ${kubeconfigRelative}   (export KUBECONFIG=$PWD/${kubeconfigRelative})`];
   if (environment.kind === "local") {
     const svcs = (await kubectl.getJson<ServiceList>(["svc", "-A"]))?.items ?? [];
-    const lbs = svcs.filter((s) => s.spec.type === "LoadBalancer");
+    const faas = environment.config.faas;
+    const redirect = faas.enabled ? new URL(faas.oauth2Proxy.redirectUrl) : undefined;
+    const proxy = faas.enabled ? svcs.find((s) => s.metadata.namespace === faas.namespace && s.metadata.name.includes("oauth2-proxy")) : undefined;
+    // With a localhost redirect URL the OAuth provider sends the browser back to localhost, so a
+    // login through the MetalLB address cannot complete: offer only the port-forward for it.
+    const proxyViaPortForward = proxy !== undefined && redirect !== undefined && ["localhost", "127.0.0.1"].includes(redirect.hostname);
+    const lbs = svcs.filter((s) => s.spec.type === "LoadBalancer" && !(proxyViaPortForward && s === proxy));
     for (const s of lbs) {
       const addr = s.status?.loadBalancer?.ingress?.[0]?.ip;
       const port = s.spec.ports?.[0]?.port ?? 80;
@@ -33,14 +39,11 @@ export async function accessSummary(environment: Environment, kubectl: Kubectl, 
           : `${s.metadata.namespace}/${s.metadata.name}: no LoadBalancer IP yet; check \`${k} -n metallb-system get pods\`, or use \`${k} -n ${s.metadata.namespace} port-forward svc/${s.metadata.name} 8080:${port}\``,
       );
     }
-    const faas = environment.config.faas;
-    if (faas.enabled) {
-      const redirect = new URL(faas.oauth2Proxy.redirectUrl);
-      const proxy = svcs.find((s) => s.metadata.namespace === faas.namespace && s.metadata.name.includes("oauth2-proxy"));
-      if (proxy && ["localhost", "127.0.0.1"].includes(redirect.hostname)) {
-        const localPort = redirect.port || "80";
-        lines.push(`code execution: \`${k} -n ${faas.namespace} port-forward svc/${proxy.metadata.name} ${localPort}:${proxy.spec.ports?.[0]?.port ?? 80}\`, then open ${redirect.protocol}//${redirect.host}/`);
-      }
+    if (proxyViaPortForward) {
+      const localPort = redirect.port || "80";
+      lines.push(
+        `code execution: \`${k} -n ${faas.namespace} port-forward svc/${proxy.metadata.name} ${localPort}:${proxy.spec.ports?.[0]?.port ?? 80}\`, then open ${redirect.protocol}//${redirect.host}/ (login needs this address: the redirect URL is ${redirect.origin})`,
+      );
     }
     if (lines.length === 1) lines.push(`no LoadBalancer Service found; list Services with \`${k} get svc -A\``);
   } else {

@@ -221,6 +221,7 @@ describe("deploy flow (fakes)", () => {
     assert.ok(lines.some((l) => l.startsWith(`kubeconfig: ${kubeconfigPath}`)));
     assert.ok(lines.includes("web/web: http://192.168.60.200/"));
     assert.ok(lines.some((l) => l.includes("port-forward svc/oauth2-proxy 8087:80") && l.includes("http://localhost:8087/")));
+    assert.ok(!lines.some((l) => l.includes("192.168.60.201")), "the redirect URL is localhost: the proxy's MetalLB address cannot log in, so it is not offered");
     for (const c of runner.calls) assert.ok(!c.args.join(" ").includes("client-secret-never-in-argv"));
   });
 
