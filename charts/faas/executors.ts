@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import type { Environment, FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language, natsUrl } from "./names";
+import { natsClientEnv } from "./nats-auth";
 import { quantityBytes, quantityMillicores } from "./resources";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 
@@ -42,6 +43,7 @@ export function executorPodSpec(env: Environment, faas: FaasConfig, lang: Langua
         workingDir: EXECUTOR_WORK_DIR,
         env: [
           { name: "NATS_URL", value: natsUrl(env, faas) },
+          ...natsClientEnv("executor"),
           { name: "EXECUTOR_LANGUAGE", value: lang },
           // Compilers and package managers write caches under $HOME.
           { name: "HOME", value: "/tmp" },

@@ -4,6 +4,7 @@ import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, LANGUAGES, natsUrl, subjects } from "./names";
+import { natsClientEnv } from "./nats-auth";
 import { resources, RESOURCES } from "./resources";
 import { restrictedContainer } from "../shared/pod-security";
 
@@ -27,6 +28,7 @@ export function addFrontend(scope: Construct, env: Environment): void {
       imagePullPolicy: "IfNotPresent",
       env: [
         { name: "NATS_URL", value: natsUrl(env, faas) },
+        ...natsClientEnv("frontend"),
         { name: "NATS_SUBJECTS", value: subjects().join(",") },
         { name: "FAAS_LANGUAGES", value: LANGUAGES.join(",") },
         { name: "PORT", value: String(port) },

@@ -8,6 +8,7 @@ import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { APP_UID } from "./frontend";
 import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT, natsUrl, subjects } from "./names";
+import { natsClientEnv } from "./nats-auth";
 import { resources, RESOURCES } from "./resources";
 import { restrictedContainer } from "../shared/pod-security";
 
@@ -15,6 +16,7 @@ export function middlewareEnv(env: Environment): k8s.EnvVar[] {
   const faas = env.config.faas;
   return [
     { name: "NATS_URL", value: natsUrl(env, faas) },
+    ...natsClientEnv("middleware"),
     { name: "NATS_SUBJECTS", value: subjects().join(",") },
     // With several replicas each job must reach one of them, not all: subscribe as a queue group.
     { name: "NATS_QUEUE_GROUP", value: COMPONENTS.middleware },

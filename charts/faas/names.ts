@@ -34,6 +34,8 @@ export const NATS_HEADLESS_SERVICE = "nats-headless";
 export const NATS_CONFIG_MAP = "nats-config";
 export const MIDDLEWARE_SERVICE_ACCOUNT = "middleware";
 export const MIDDLEWARE_ROLE = "executor-launcher";
+/** Secret (created at deploy time, one per namespace) holding the NATS users' passwords. */
+export const NATS_CREDENTIALS_SECRET = "nats-credentials";
 
 /** Pod labels of a component; the NetworkPolicies and Services select on these. */
 export function componentLabels(component: Component): Record<string, string> {

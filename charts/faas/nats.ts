@@ -9,7 +9,8 @@ import { IMAGES } from "../../src/config/images";
 import { k8s } from "../../src/lib/k8s";
 import { blockStorageClass } from "../shared/storage";
 import { spreadAcrossNodes } from "./deployment";
-import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_HEADLESS_SERVICE, PORTS } from "./names";
+import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_CREDENTIALS_SECRET, NATS_HEADLESS_SERVICE, PORTS } from "./names";
+import { natsAuthorization, type NatsUser, workloadNatsUsers } from "./nats-auth";
 import { quantityBytes, resources, RESOURCES } from "./resources";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 
@@ -25,8 +26,11 @@ export function maxFileStoreBytes(storageSize: string): number {
   return Math.floor(quantityBytes(storageSize) * 0.9);
 }
 
-/** nats.conf: routes to every ordinal when clustered; server_name from the pod name (RAFT needs it unique). */
-export function natsConfig(replicas: number, storageSize: string): string {
+/**
+ * nats.conf: routes to every ordinal when clustered; server_name from the pod name (RAFT needs it
+ * unique); the users with their permissions, passwords taken from the environment.
+ */
+export function natsConfig(replicas: number, storageSize: string, users: readonly NatsUser[] = workloadNatsUsers()): string {
   const lines = [
     "server_name: $SERVER_NAME",
     "lame_duck_grace_period: 10s",
@@ -40,6 +44,7 @@ export function natsConfig(replicas: number, storageSize: string): string {
     lines.push("cluster {", `  name: ${COMPONENTS.nats}`, `  port: ${PORTS.natsCluster}`, "  no_advertise: true", "  routes: [", ...routes.map((r) => `    ${r}`), "  ]", "}");
   }
   lines.push("jetstream {", "  max_memory_store: 0", `  store_dir: ${DATA_DIR}`, `  max_file_store: ${maxFileStoreBytes(storageSize)}`, "}");
+  lines.push(...natsAuthorization(users));
   return lines.join("\n") + "\n";
 }
 
@@ -113,6 +118,8 @@ export function addNats(scope: Construct, env: Environment): void {
               env: [
                 { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                 { name: "SERVER_NAME", value: "$(POD_NAME)" },
+                // nats.conf reads each user's password from these (the Secret is created at deploy time).
+                ...workloadNatsUsers().map((u) => ({ name: u.passwordEnv, valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: u.secretKey } } })),
                 // Keep the Go heap under the container limit.
                 { name: "GOMEMLIMIT", value: `${Math.floor(quantityBytes(RESOURCES.nats.memoryLimit) * 0.9)}` },
               ],

@@ -9,7 +9,7 @@ import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, PORTS, serviceHost } from "./names";
 import { resources, RESOURCES } from "./resources";
-import { faasSecrets } from "./secrets";
+import { faasSecrets, isGeneratedKey } from "./secrets";
 import { restrictedContainer } from "../shared/pod-security";
 
 /** The distroless image's `nonroot` user. */
@@ -52,7 +52,7 @@ export function addOauth2Proxy(scope: Construct, env: Environment): void {
       imagePullPolicy: "IfNotPresent",
       args: oauth2ProxyArgs(env),
       // oauth2-proxy reads OAUTH2_PROXY_<FLAG>; the deploy step's env var names are exactly these.
-      env: secret.keys.map((k) => ({ name: k.envVar, valueFrom: { secretKeyRef: { name: secret.name, key: k.key } } })),
+      env: secret.keys.flatMap((k) => (isGeneratedKey(k) ? [] : [{ name: k.envVar, valueFrom: { secretKeyRef: { name: secret.name, key: k.key } } }])),
       ports: [{ name: "http", containerPort: PORTS.oauth2Proxy, protocol: "TCP" }],
       livenessProbe: probe("/ping"),
       readinessProbe: probe("/ready"),

@@ -1,10 +1,15 @@
 /**
  * The Secrets the workload references but never contains. The deploy step creates them at apply
- * time from the user's environment (or an env file), checking each rule before anything is created.
+ * time: INPUT keys from the user's environment (or an env file), checking each rule before anything
+ * is created; GENERATED keys (internal passwords) randomly, once, keeping the value the cluster
+ * already holds on every later run.
  */
 import type { FaasConfig } from "../../src/config/schema";
+import { NATS_CREDENTIALS_SECRET } from "./names";
+import { workloadNatsUsers } from "./nats-auth";
 
-export interface SecretKeySpec {
+/** A value the user supplies. */
+export interface InputKeySpec {
   /** Key inside the Secret. */
   readonly key: string;
   /** Environment variable the deploy step reads the value from. */
@@ -13,6 +18,25 @@ export interface SecretKeySpec {
   readonly rule: string;
   /** Returns an error message when the value breaks the rule. */
   readonly check?: (value: string) => string | undefined;
+}
+
+/** A value the deploy step generates (32 random bytes, base64url) when the cluster has none yet. */
+export interface GeneratedKeySpec {
+  /** Key inside the Secret. */
+  readonly key: string;
+  /**
+   * Identity of the value: keys (in any Secret, any namespace) with the same id hold ONE value,
+   * generated once. This is how a password reaches both the server's and the client's namespace.
+   */
+  readonly generated: string;
+  /** What the value is for (shown in logs, never the value). */
+  readonly rule: string;
+}
+
+export type SecretKeySpec = InputKeySpec | GeneratedKeySpec;
+
+export function isGeneratedKey(key: SecretKeySpec): key is GeneratedKeySpec {
+  return "generated" in key;
 }
 
 export interface SecretSpec {
@@ -35,6 +59,19 @@ export function cookieSecretProblem(value: string): string | undefined {
   return `must be 16, 24 or 32 bytes, or URL-safe base64 of that many (got ${raw} bytes); generate one with: openssl rand -base64 32 | tr -- '+/' '-_'`;
 }
 
+/**
+ * NATS passwords: the server (faas namespace) needs every user's; each client reads its own from
+ * its namespace's Secret, so the executor's password is written to both namespaces, one value.
+ */
+function natsCredentialSecrets(faas: FaasConfig): SecretSpec[] {
+  const users = workloadNatsUsers();
+  const key = (u: (typeof users)[number]): GeneratedKeySpec => ({ key: u.secretKey, generated: `nats-${u.name}-password`, rule: `NATS password of user ${u.name}` });
+  return [
+    { namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: users.map(key) },
+    { namespace: faas.executorNamespace, name: NATS_CREDENTIALS_SECRET, keys: users.filter((u) => u.name === "executor").map(key) },
+  ];
+}
+
 export function faasSecrets(faas: FaasConfig): SecretSpec[] {
   if (!faas.enabled) return [];
   return [
@@ -47,5 +84,6 @@ export function faasSecrets(faas: FaasConfig): SecretSpec[] {
         { key: "cookie-secret", envVar: "OAUTH2_PROXY_COOKIE_SECRET", rule: "16, 24 or 32 bytes (or URL-safe base64 of them)", check: cookieSecretProblem },
       ],
     },
+    ...natsCredentialSecrets(faas),
   ];
 }

@@ -15,7 +15,7 @@ import { type ApplyStep, describeWait } from "./plan";
 import type { Reporter } from "./reporter";
 import { type Clock, done, notYet, type RetryPolicy, waitUntil } from "./retry";
 import type { RunResult } from "./runner";
-import { type ResolvedSecret, secretManifest } from "./secret-values";
+import { kubectlSecretReader, type ResolvedSecret, secretManifest, withGeneratedKeys } from "./secret-values";
 import { ensureUpstream, type Fetcher } from "./upstream-cache";
 
 /** kubectl errors that go away once a webhook or CRD is being served. */
@@ -136,7 +136,8 @@ async function applySecrets(secrets: readonly ResolvedSecret[], files: readonly 
   for (const ns of [...new Set(secrets.map((s) => s.spec.namespace))]) {
     await applyWithRetry(`Namespace ${ns}`, ctx, () => ctx.kubectl.applyStdin(namespaceManifest(ns, ctx.manifestsDir, files)));
   }
-  for (const secret of secrets) {
+  // Generated keys (NATS passwords): kept from the cluster when present, else generated once.
+  for (const secret of await withGeneratedKeys(secrets, kubectlSecretReader(ctx.kubectl))) {
     const name = `${secret.spec.namespace}/${secret.spec.name}`;
     // Values go to kubectl on stdin only: never on a command line, never in a file.
     const r = await ctx.kubectl.applyStdin(secretManifest(secret));

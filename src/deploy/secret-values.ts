@@ -1,9 +1,14 @@
 /**
- * The workload Secrets (`faasSecrets`): values come from `--secrets-file` or the environment
+ * The workload Secrets (`faasSecrets`): input values come from `--secrets-file` or the environment
  * (the file wins), are checked against each key's rule before anything is created, and are turned
- * into Secret objects that travel to kubectl on stdin only.
+ * into Secret objects that travel to kubectl on stdin only. Generated values (internal passwords)
+ * are filled in at apply time: kept from the cluster when a Secret already holds them, else
+ * generated once per value id (one value may live in several namespaces' Secrets).
  */
-import type { SecretSpec } from "../../charts/faas/secrets";
+import { randomBytes } from "node:crypto";
+import { isGeneratedKey, type SecretSpec } from "../../charts/faas/secrets";
+import { UserError } from "../errors";
+import type { Kubectl } from "./kubectl";
 
 export interface ResolvedSecret {
   readonly spec: SecretSpec;
@@ -24,6 +29,7 @@ export function resolveSecrets(specs: readonly SecretSpec[], env: NodeJS.Process
   for (const spec of specs) {
     const data: Record<string, string> = {};
     for (const key of spec.keys) {
+      if (isGeneratedKey(key)) continue; // filled in at apply time (withGeneratedKeys)
       const value = file[key.envVar] ?? env[key.envVar];
       const target = `Secret ${spec.namespace}/${spec.name} key ${key.key}`;
       if (value === undefined || value === "") {
@@ -52,5 +58,59 @@ export function secretManifest(secret: ResolvedSecret): string {
     metadata: { name: secret.spec.name, namespace: secret.spec.namespace, labels: { "app.kubernetes.io/managed-by": "clusterkit-deploy" } },
     type: "Opaque",
     data,
+  });
+}
+
+/**
+ * A fresh generated value: 32 random bytes, base64url. NATS parses an environment variable's value
+ * as config, so the value must read as a plain string: it starts with a letter (a leading digit or
+ * `-` could be taken for a number).
+ */
+export function generateSecretValue(): string {
+  return `k${randomBytes(32).toString("base64url")}`;
+}
+
+/** Reads a Secret's decoded data from the cluster; undefined when it does not exist. */
+export type SecretReader = (namespace: string, name: string) => Promise<Readonly<Record<string, string>> | undefined>;
+
+/** `kubectl get secret -o json` through the runner (a NotFound is "no Secret yet"; any other failure stops). */
+export function kubectlSecretReader(kubectl: Kubectl): SecretReader {
+  return async (namespace, name) => {
+    const r = await kubectl.run(["-n", namespace, "get", "secret", name, "-o", "json", "--ignore-not-found", "--request-timeout=20s"]);
+    if (r.code !== 0) {
+      // Generating a new value here would silently replace a password that pods already use.
+      throw new UserError(`reading Secret ${namespace}/${name} failed (exit ${r.code})`, [r.stderr.trim() || r.stdout.trim(), "fix the cause and run the same command again"]);
+    }
+    if (!r.stdout.trim()) return undefined;
+    const data = (JSON.parse(r.stdout) as { data?: Record<string, string> }).data ?? {};
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+  };
+}
+
+/**
+ * Fills every generated key. A value id found in any Secret already (first in spec order) is kept
+ * and written to every Secret that holds that id, so re-runs never rotate a password and a
+ * Secret lost in one namespace is repaired from the other; an id found nowhere is generated once.
+ */
+export async function withGeneratedKeys(secrets: readonly ResolvedSecret[], read: SecretReader, generate: () => string = generateSecretValue): Promise<ResolvedSecret[]> {
+  const existing = new Map<string, Readonly<Record<string, string>>>();
+  const values = new Map<string, string>();
+  for (const { spec } of secrets) {
+    const generated = spec.keys.filter(isGeneratedKey);
+    if (!generated.length) continue;
+    const id = `${spec.namespace}/${spec.name}`;
+    if (!existing.has(id)) existing.set(id, (await read(spec.namespace, spec.name)) ?? {});
+    for (const key of generated) {
+      const current = existing.get(id)![key.key];
+      if (current && !values.has(key.generated)) values.set(key.generated, current);
+    }
+  }
+  return secrets.map((secret) => {
+    const data: Record<string, string> = { ...secret.data };
+    for (const key of secret.spec.keys.filter(isGeneratedKey)) {
+      if (!values.has(key.generated)) values.set(key.generated, generate());
+      data[key.key] = values.get(key.generated)!;
+    }
+    return { spec: secret.spec, data };
   });
 }
