@@ -88,15 +88,26 @@ export function addExecutors(scope: Construct, env: Environment): void {
   });
   const totalCpu = k8s.Quantity.fromString(`${quantityMillicores(faas.executors.cpuLimit) * faas.executors.maxPods}m`);
   const totalMemory = k8s.Quantity.fromString(mebibytes(quantityBytes(faas.executors.memoryLimit) * faas.executors.maxPods));
+  // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
+  // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
   new k8s.KubeResourceQuota(scope, "executor-quota", {
     metadata: { name: "executor-quota", namespace: ns, labels },
     spec: {
+      scopes: ["Terminating"],
       hard: {
         pods: k8s.Quantity.fromNumber(faas.executors.maxPods),
         "requests.cpu": totalCpu,
         "limits.cpu": totalCpu,
         "requests.memory": totalMemory,
         "limits.memory": totalMemory,
+      },
+    },
+  });
+  // Scoped quotas may only count pod resources; the object counts live in an unscoped one.
+  new k8s.KubeResourceQuota(scope, "executor-objects-quota", {
+    metadata: { name: "executor-objects", namespace: ns, labels },
+    spec: {
+      hard: {
         // Executors need none of these; a compromised middleware cannot create them either way.
         services: k8s.Quantity.fromNumber(0),
         "services.loadbalancers": k8s.Quantity.fromNumber(0),

@@ -13,6 +13,7 @@ import { addNamespaces } from "./namespaces";
 import { addNats, natsPlacementWarning } from "./nats";
 import { addNetworkPolicies } from "./network-policies";
 import { addOauth2Proxy } from "./oauth2-proxy";
+import { addExecutorPrepull } from "./prepull";
 import { addMiddlewareRbac } from "./rbac";
 
 export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): void {
@@ -32,4 +33,5 @@ export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): vo
   addFrontend(chart, env);
   addOauth2Proxy(chart, env);
   addExecutors(chart, env);
+  addExecutorPrepull(chart, env);
 }

@@ -7,6 +7,8 @@ export const IMAGES = {
   flannel: "ghcr.io/flannel-io/flannel:v0.28.9",
   flannelCniPlugin: "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3",
   metricsServer: (version: string) => `registry.k8s.io/metrics-server/metrics-server:${version}`,
+  /** The sandbox image kubeadm/containerd already pull (tag per minor in versions.ts `pauseTag`). */
+  pause: (tag: string) => `registry.k8s.io/pause:${tag}`,
   nats: "docker.io/library/nats:2.14.2-alpine",
   natsConfigReloader: "docker.io/natsio/nats-server-config-reloader:0.23.0",
   oauth2Proxy: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",

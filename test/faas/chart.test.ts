@@ -55,6 +55,7 @@ describe("faas security", () => {
     for (const out of [localOut, ackOut]) {
       const specs = podSpecsOf(out.all);
       assert.deepEqual(specs.map((s) => s.where).sort(), [
+        `DaemonSet ${EXEC_NS}/executor-image-prepull`,
         `Deployment ${NS}/frontend`,
         `Deployment ${NS}/middleware`,
         `Deployment ${NS}/oauth2-proxy`,
@@ -336,5 +337,60 @@ describe("NATS placement warning", () => {
     const threeWorkers = [21, 22, 23].map((n) => ({ name: `worker${n}`, ip: `192.168.60.${n}`, cpus: 3, memoryMiB: 4096 }));
     assert.deepEqual(placement(synthFaas(environment("local", { workers: threeWorkers })).warnings), []);
     assert.deepEqual(placement(ackOut.warnings), []);
+  });
+});
+
+describe("executor image pre-pull", () => {
+  const ds = find(localOut.all, "DaemonSet", "executor-image-prepull", EXEC_NS);
+  const spec = ds.spec.template.spec;
+
+  it("pulls every executor image on every worker with a no-op init container, then idles in pause", () => {
+    const images = local.config.faas.executors.images;
+    assert.deepEqual(
+      spec.initContainers.map((c: any) => [c.name, c.image, c.command]),
+      [["pull-go", images.go, ["true"]], ["pull-javascript", images.javascript, ["true"]], ["pull-c", images.c, ["true"]]],
+    );
+    assert.deepEqual(spec.containers.map((c: any) => c.image), ["registry.k8s.io/pause:3.10.1"]);
+    const old = synthFaas(environment("local", { kubernetes: { version: "1.30" } }));
+    assert.equal(find(old.all, "DaemonSet", "executor-image-prepull", EXEC_NS).spec.template.spec.containers[0].image, "registry.k8s.io/pause:3.9", "pause tag per minor");
+    for (const c of [...spec.initContainers, ...spec.containers]) {
+      assert.deepEqual(c.resources.requests, { cpu: "10m", memory: "16Mi" }, c.name);
+      assert.ok(isPinnedImage(c.image), c.image);
+    }
+    // Follows a changed executor image from config.
+    const custom = synthFaas(environment("local", { faas: { executors: { images: { c: "docker.io/library/gcc:13.4.0" } } } }));
+    assert.equal(find(custom.all, "DaemonSet", "executor-image-prepull", EXEC_NS).spec.template.spec.initContainers[2].image, "docker.io/library/gcc:13.4.0");
+  });
+
+  it("runs on worker nodes only, without a token, outside the executor selectors", () => {
+    assert.equal(spec.tolerations, undefined, "no toleration: the control-plane taint keeps it off masters");
+    assert.deepEqual(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+      { matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] },
+    ]);
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.equal(spec.runtimeClassName, undefined);
+    assert.notEqual(ds.spec.template.metadata.labels["app.kubernetes.io/name"], "executor", "not matched by executor selectors");
+  });
+
+  it("keeps job capacity exact: executors count in a Terminating-scoped quota, pre-pull pods in their own", () => {
+    const exq = find(localOut.all, "ResourceQuota", "executor-quota", EXEC_NS);
+    assert.deepEqual(exq.spec.scopes, ["Terminating"]);
+    assert.equal(exq.spec.hard.pods, local.config.faas.executors.maxPods);
+    const pq = find(localOut.all, "ResourceQuota", "executor-image-prepull-quota", EXEC_NS);
+    assert.deepEqual(pq.spec.scopes, ["NotTerminating"]);
+    assert.ok(local.kind === "local");
+    const workers = local.config.workers.length;
+    assert.deepEqual(pq.spec.hard, { pods: workers, "requests.cpu": `${10 * workers}m`, "limits.cpu": `${10 * workers}m`, "requests.memory": `${16 * workers}Mi`, "limits.memory": `${16 * workers}Mi` });
+    // Executors have a deadline (Terminating); the pre-pull pods have none (NotTerminating).
+    assert.ok(find(localOut.all, "PodTemplate", "executor-go", EXEC_NS).template.spec.activeDeadlineSeconds > 0);
+    assert.equal(spec.activeDeadlineSeconds, undefined);
+    const objects = find(localOut.all, "ResourceQuota", "executor-objects", EXEC_NS);
+    assert.equal(objects.spec.scopes, undefined);
+    assert.equal(objects.spec.hard.services, 0);
+    // On ACK, one pod per node the pool can grow to.
+    const a = environment("ack-managed");
+    assert.ok(a.kind === "ack");
+    const ackPods = find(ackOut.all, "ResourceQuota", "executor-image-prepull-quota", EXEC_NS).spec.hard.pods;
+    assert.equal(ackPods, a.config.nodePool.autoscaling.enabled ? Math.max(a.config.nodePool.autoscaling.maxSize, a.config.nodePool.desiredSize) : a.config.nodePool.desiredSize);
   });
 });

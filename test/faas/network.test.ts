@@ -49,6 +49,8 @@ describe("faas NetworkPolicies (local, Calico)", () => {
       ...dns("oauth2-proxy"),
       "oauth2-proxy -> outside:443/TCP",
       ...["executor-go", "executor-javascript", "executor-c"].flatMap((x) => [`${x} -> nats:4222/TCP`, ...dns(x)]),
+      // The image pre-pull DaemonSet: DNS only, like every pod of the executor namespace.
+      ...dns("executor-image-prepull"),
     ].sort());
   });
 

@@ -1,0 +1,103 @@
+/**
+ * Executor image pre-pull: a DaemonSet in the executor namespace whose init containers (one per
+ * executor image) run `true`, then a pause container idles. Every worker thus holds the images
+ * before the first job, so a job's `activeDeadlineSeconds` never includes a gcc/golang pull.
+ * It runs on worker nodes only (no toleration for the control-plane taint, and an explicit
+ * affinity), restricted-compliant, no token, and the executor NetworkPolicies leave it only DNS.
+ */
+import type { Construct } from "constructs";
+import type { Environment } from "../../src/config/schema";
+import { IMAGES } from "../../src/config/images";
+import { KUBERNETES_RELEASES } from "../../src/config/versions";
+import { k8s } from "../../src/lib/k8s";
+import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { LANGUAGES } from "./names";
+
+export const PREPULL_NAME = "executor-image-prepull";
+/** The pause image's own user; init containers only run `true`. */
+const PREPULL_UID = 65535;
+/** Requests = limits of every pre-pull container: the pod does nothing. */
+export const PREPULL_RESOURCES = { cpu: "10m", memory: "16Mi" } as const;
+
+export function prepullLabels(): Record<string, string> {
+  return { "app.kubernetes.io/name": PREPULL_NAME, "app.kubernetes.io/part-of": "faas" };
+}
+
+/** Most nodes the DaemonSet can run on (one pod each): the quota reserves that many pods. */
+export function prepullNodeCount(env: Environment): number {
+  if (env.kind === "local") return env.config.workers.length;
+  const pool = env.config.nodePool;
+  return pool.autoscaling.enabled ? Math.max(pool.autoscaling.maxSize, pool.desiredSize) : pool.desiredSize;
+}
+
+export function pauseImage(env: Environment): string {
+  const release = KUBERNETES_RELEASES[env.config.kubernetes.version];
+  if (!release) throw new Error(`kubernetes.version ${env.config.kubernetes.version} has no release entry (config validation should have caught it)`);
+  return IMAGES.pause(release.pauseTag);
+}
+
+function times(q: string, n: number): k8s.Quantity {
+  const m = /^(\d+)(m|Mi)$/.exec(q);
+  if (!m) throw new Error(`unexpected pre-pull quantity ${q}`);
+  return k8s.Quantity.fromString(`${Number(m[1]) * n}${m[2]}`);
+}
+
+export function addExecutorPrepull(scope: Construct, env: Environment): void {
+  const faas = env.config.faas;
+  const labels = prepullLabels();
+  const q = { cpu: k8s.Quantity.fromString(PREPULL_RESOURCES.cpu), memory: k8s.Quantity.fromString(PREPULL_RESOURCES.memory) };
+  const container = (name: string, image: string, command?: string[]): k8s.Container => ({
+    name,
+    image,
+    imagePullPolicy: "IfNotPresent",
+    ...(command ? { command } : {}),
+    resources: { requests: q, limits: q },
+    securityContext: restrictedContainer(PREPULL_UID),
+  });
+  new k8s.KubeDaemonSet(scope, "executor-prepull", {
+    metadata: { name: PREPULL_NAME, namespace: faas.executorNamespace, labels },
+    spec: {
+      selector: { matchLabels: labels },
+      // A changed executor image is pulled everywhere soon after the chart is applied.
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString("50%") } },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: 1,
+          securityContext: restrictedPod(PREPULL_UID),
+          // Executors never run on the control plane; no toleration, and say so explicitly.
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }],
+              },
+            },
+          },
+          // Pulling is the point: `true` exists in every executor image (busybox or coreutils).
+          initContainers: LANGUAGES.map((lang) => container(`pull-${lang}`, faas.executors.images[lang], ["true"])),
+          containers: [container("pause", pauseImage(env))],
+        },
+      },
+    },
+  });
+
+  // Quota decision: the executor quota counts only pods WITH a deadline (scope Terminating), so the
+  // pre-pull pods never take a job's slot; this one bounds the deadline-less pods (scope
+  // NotTerminating) to one tiny pod per node, so nothing else without a deadline fits either.
+  const nodes = prepullNodeCount(env);
+  new k8s.KubeResourceQuota(scope, "executor-prepull-quota", {
+    metadata: { name: `${PREPULL_NAME}-quota`, namespace: faas.executorNamespace, labels },
+    spec: {
+      scopes: ["NotTerminating"],
+      hard: {
+        pods: k8s.Quantity.fromNumber(nodes),
+        "requests.cpu": times(PREPULL_RESOURCES.cpu, nodes),
+        "limits.cpu": times(PREPULL_RESOURCES.cpu, nodes),
+        "requests.memory": times(PREPULL_RESOURCES.memory, nodes),
+        "limits.memory": times(PREPULL_RESOURCES.memory, nodes),
+      },
+    },
+  });
+}
