@@ -28,18 +28,22 @@ import type { ResolvedSecret } from "./secret-values";
 import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
 import { ensureUpstream, type Fetcher } from "./upstream-cache";
+import { waitForWorkloads, workloadsIn } from "./workload-wait";
 
 export interface DeployPolicies extends ApplyPolicies {
   /** Waiting for the API server after terraform apply. */
   readonly api: RetryPolicy;
   /** Waiting for the nodes to register (locally) or become Ready (ACK). */
   readonly cluster: RetryPolicy;
+  /** Waiting for every Deployment and StatefulSet of our manifests to be ready (image pulls included). */
+  readonly workloads: RetryPolicy;
 }
 
 export const DEFAULT_DEPLOY_POLICIES: DeployPolicies = {
   ...DEFAULT_APPLY_POLICIES,
   api: { attempts: 90, intervalMs: 10_000, timeoutMs: 900_000 },
   cluster: { attempts: 120, intervalMs: 10_000, timeoutMs: 1_200_000 },
+  workloads: { attempts: 60, intervalMs: 10_000, timeoutMs: 600_000 },
 };
 
 export interface DeployOptions {
@@ -152,6 +156,7 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   const steps = applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls);
   await executePlan(steps, { kubectl, reporter, clock, root, manifestsDir, fetcher: opts.fetcher, expectedNodes: expected, policies });
+  await waitForWorkloads(workloadsIn(manifestsDir), kubectl, policies.workloads, clock, reporter);
 
   reporter.step(`${environment.name} is deployed`);
   return accessSummary(environment, kubectl, config.kubeconfigPath);

@@ -12,11 +12,11 @@ import type { LocalConfig } from "../../src/config/schema";
 import { upstreamInstallsFor } from "../../src/config/upstream";
 import { DEFAULT_DEPLOY_POLICIES, deploy, type DeployOptions } from "../../src/deploy/deploy";
 import { memoryReporter } from "../../src/deploy/reporter";
-import type { Runner } from "../../src/deploy/runner";
+import type { RunResult, Runner } from "../../src/deploy/runner";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
-import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin } from "./fakes";
+import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 
 const COOKIE = "0123456789abcdef0123456789abcdef";
 const fakeBytes = (url: string) => new TextEncoder().encode(`# served for ${url}\n`);
@@ -29,6 +29,10 @@ interface ClusterScript {
   notReadyPolls?: number;
   outputs?: Record<string, { value: unknown; sensitive?: boolean }>;
   failWaitFor?: string;
+  /** Answers `kubectl get deployment|statefulset <name>`. @default rolled out and ready */
+  workload?: (kind: string, name: string, call: Call) => Partial<RunResult> | undefined;
+  /** Answers `kubectl get pods -l ...`. @default no Pods */
+  pods?: (call: Call) => Partial<RunResult> | undefined;
 }
 
 function setup(environment: DeployOptions["environment"], script: ClusterScript = {}) {
@@ -73,6 +77,8 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
       };
     }
     if (a[0] === "get" && a[1] === "ingress") return { stdout: JSON.stringify({ items: [] }) };
+    if (a[0] === "get" && (a[1] === "deployment" || a[1] === "statefulset")) return script.workload?.(a[1], a[2]!, call) ?? { stdout: workloadJson() };
+    if (a[0] === "get" && a[1] === "pods") return script.pods?.(call) ?? { stdout: JSON.stringify({ items: [] }) };
     if (script.failWaitFor && a.includes(script.failWaitFor)) return { code: 1, stderr: "error: timed out waiting for the condition" };
     return undefined;
   });
@@ -270,6 +276,42 @@ describe("deploy flow (fakes)", () => {
     assert.ok(verified !== -1 && verified < lines.findIndex((l) => l.startsWith("step: Terraform apply")), "every download verified before terraform apply");
     assert.equal(lines.filter((l) => l.includes("using verified cache")).length, expected, "apply step read the cache");
     assert.ok(runner.calls.some((c) => c.cmd === "terraform" && c.args[0] === "apply"));
+  });
+
+  it("waits for every Deployment and StatefulSet of the manifests to be ready before saying 'deployed', with progress", async () => {
+    let polls = 0;
+    const { runner, reporter, opts } = setup("local", { workload: (_kind, name) => ({ stdout: name === "frontend" && polls++ < 2 ? workloadJson(1, 0) : workloadJson() }) });
+    await deploy(opts);
+    const asked = runner.calls.filter((c) => kubectlArgs(c)[0] === "get" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1]!)).map((c) => `${kubectlArgs(c)[1]} ${kubectlArgs(c)[4]}/${kubectlArgs(c)[2]}`);
+    assert.deepEqual(
+      [...new Set(asked)].sort(),
+      ["deployment faas/frontend", "deployment faas/middleware", "deployment faas/oauth2-proxy", "deployment kube-system/metrics-server", "deployment web/web", "statefulset faas/nats"],
+      "every Deployment and StatefulSet of dist/local, nothing else",
+    );
+    assert.equal(asked.filter((a) => a === "deployment faas/frontend").length, 3, "polled until ready, then no more");
+    const lines = reporter.lines;
+    assert.ok(lines.some((l) => /progress: ready \d+\/\d+; not ready: Deployment faas\/frontend[^:]*: 0\/1 replicas available/.test(l)), lines.join("\n"));
+    const ready = lines.findIndex((l) => /info: Deployment faas\/frontend ready/.test(l));
+    assert.ok(ready !== -1 && ready < lines.indexOf("step: local is deployed"), "ready before 'deployed'");
+  });
+
+  it("gives up on a workload stuck in ImagePullBackOff, naming it and its image, and never says 'deployed'", async () => {
+    const image = "docker.io/miguellomot/cc-fronted:1.0.0";
+    const pods = JSON.stringify({ items: [{ metadata: { name: "frontend-7d9c" }, status: { phase: "Pending", containerStatuses: [{ name: "frontend", image, state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } } }] } }] });
+    const { reporter, opts } = setup("local", {
+      workload: (_kind, name) => ({ stdout: name.startsWith("frontend") ? workloadJson(1, 0) : workloadJson() }),
+      pods: (call) => (kubectlArgs(call).join(" ").includes("frontend") ? { stdout: pods } : undefined),
+    });
+    const policies = { ...opts.policies!, workloads: { attempts: 4, intervalMs: 10_000, timeoutMs: 600_000 } };
+    await assert.rejects(deploy({ ...opts, policies }), (e: unknown) => {
+      assert.ok(e instanceof UserError);
+      assert.match(e.message, /the workload is not ready: Deployment faas\/frontend[^,;]*; gave up waiting .* after 4 attempts/);
+      assert.match(e.message, new RegExp(`pod frontend-7d9c container frontend: ImagePullBackOff \\(image ${image.replace(/[./]/g, "\\$&")}\\)`));
+      assert.doesNotMatch(e.message, /middleware|oauth2-proxy|nats/, "only what is not ready is named");
+      return true;
+    });
+    assert.ok(reporter.lines.some((l) => l.startsWith("progress: ") && l.includes("ImagePullBackOff")), "visible while waiting");
+    assert.ok(!reporter.lines.includes("step: local is deployed"));
   });
 
   it("on ACK refuses manifests that still carry the NAS placeholder, before touching the cluster", async () => {

@@ -77,3 +77,12 @@ export function hostOnlyList(ifs: readonly { name: string; ip: string; mask?: st
     )
     .join("\n");
 }
+
+/** `kubectl get deployment|statefulset <name> -o json` for a workload rolled out with `replicas` ready (or `ready` of them). */
+export function workloadJson(replicas = 1, ready = replicas): string {
+  return JSON.stringify({
+    metadata: { generation: 2 },
+    spec: { replicas },
+    status: { observedGeneration: 2, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, currentRevision: "r1", updateRevision: "r1" },
+  });
+}
