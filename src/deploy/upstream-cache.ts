@@ -8,12 +8,16 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import type { UpstreamInstall } from "../config/upstream";
 import { UserError } from "../errors";
+import { fetchViaProxy, proxyFor } from "./proxy-fetch";
 import type { Reporter } from "./reporter";
 
 /** Returns the bytes at `url`. Injectable so tests never touch the network. */
 export type Fetcher = (url: string) => Promise<Uint8Array>;
 
 export const httpFetch: Fetcher = async (url) => {
+  // fetch() ignores HTTPS_PROXY; a configured proxy goes through our own tunnel instead.
+  const proxy = proxyFor(url);
+  if (proxy) return fetchViaProxy(url, proxy);
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(120_000), redirect: "follow" });
