@@ -14,7 +14,8 @@ import { UserError } from "../errors";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
 import { type ApplyPolicies, DEFAULT_APPLY_POLICIES, executePlan } from "./apply";
-import { refreshBootstrapTokens } from "./bootstrap-token";
+import { BOOTSTRAP_TOKEN_OUTPUT } from "../../stacks/local/identity";
+import { renewBootstrapToken } from "./bootstrap-token";
 import { waitForApi, waitForNodes } from "./cluster-wait";
 import { Kubectl } from "./kubectl";
 import { manifestFiles } from "./manifest-files";
@@ -124,17 +125,18 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   await fetchUpstreamInstalls(environment, opts);
 
-  if (environment.kind === "local") {
-    // Workers this apply adds or replaces join with the bootstrap token, valid 24 h after its last refresh.
-    reporter.step("Refreshing the bootstrap token of the running cluster");
-    if (existsSync(resolve(root, config.kubeconfigPath))) await refreshBootstrapTokens(new Kubectl(opts.runner, resolve(root, config.kubeconfigPath)), clock.now(), reporter);
-    else reporter.info("bootstrap token refresh skipped: no kubeconfig yet (first deploy)");
-  }
-
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
   const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
   await terraform.init();
+  if (environment.kind === "local") {
+    // Workers this apply adds or replaces join with the bootstrap token: renew it in the running cluster.
+    if (existsSync(resolve(root, config.kubeconfigPath))) {
+      await renewBootstrapToken(new Kubectl(opts.runner, resolve(root, config.kubeconfigPath)), () => terraform.output(BOOTSTRAP_TOKEN_OUTPUT), clock.now(), reporter);
+    } else {
+      reporter.info("bootstrap token renewal skipped: no kubeconfig yet (first deploy)");
+    }
+  }
   await terraform.apply();
   protectStateFiles(root, environment.name);
   const kept = writeStackOutputs(root, environment.name, await terraform.outputs());

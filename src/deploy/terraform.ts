@@ -70,6 +70,20 @@ export class Terraform {
     return this.run("destroy", ["destroy", "-input=false", "-auto-approve", "-no-color"], true);
   }
 
+  /**
+   * One output's value, sensitive ones included (the caller must keep it off argv, logs and disk), or
+   * undefined when the state has no such output (e.g. state written by an older version).
+   */
+  async output(name: string): Promise<unknown> {
+    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: TERRAFORM_ENV, umask: TERRAFORM_UMASK });
+    if (r.code !== 0) return undefined;
+    try {
+      return JSON.parse(r.stdout) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** `terraform output -json`: `{ name: { value, type, sensitive } }`. */
   async outputs(): Promise<Record<string, { value: unknown; sensitive?: boolean }>> {
     const text = await this.run("output -json", ["output", "-json", "-no-color"], false);

@@ -21,11 +21,17 @@ export interface ClusterIdentityProps {
   readonly caValidityHours?: number;
 }
 
+/** Name of the sensitive stack output holding `{ id, secret }` of the bootstrap token. */
+export const BOOTSTRAP_TOKEN_OUTPUT = "bootstrap_token";
+
 export class ClusterIdentity extends Construct {
   readonly caKey: PrivateKey;
   readonly caCert: SelfSignedCert;
   /** `[a-z0-9]{6}.[a-z0-9]{16}` as a Terraform expression. */
   readonly bootstrapToken: string;
+  /** The token's public id and its secret half, as Terraform expressions (sensitive). */
+  readonly tokenId: string;
+  readonly tokenSecret: string;
   /** What the seeds need, as Terraform expressions (PEMs base64-encoded, see `NodeSecrets`). */
   readonly nodeSecrets: NodeSecrets;
   /** Changes whenever the CA or the token does (a hash, so the token itself stays out of triggers). */
@@ -46,7 +52,9 @@ export class ClusterIdentity extends Construct {
     // random_password rather than random_string: same generator, but its result is marked sensitive.
     const tokenPart = (name: string, length: number) =>
       new Password(this, name, { length, lower: true, numeric: true, upper: false, special: false });
-    this.bootstrapToken = `${tokenPart("token-id", 6).result}.${tokenPart("token-secret", 16).result}`;
+    this.tokenId = tokenPart("token-id", 6).result;
+    this.tokenSecret = tokenPart("token-secret", 16).result;
+    this.bootstrapToken = `${this.tokenId}.${this.tokenSecret}`;
     this.fingerprint = Fn.sha256(`${this.caCert.certPem}${this.bootstrapToken}`);
     this.nodeSecrets = {
       caCertPemBase64: Fn.base64encode(this.caCert.certPem),

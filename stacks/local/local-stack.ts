@@ -9,10 +9,10 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import type { Construct } from "constructs";
 import { VirtualboxProvider } from "../../.gen/providers/virtualbox/provider";
 import type { LocalConfig } from "../../src/config/schema";
-import { LocalBackend, TerraformStack } from "../../src/lib/tf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "../../src/lib/tf";
 import type { SynthContext } from "../../src/synth/context";
 import { AdminKubeconfig } from "./admin-kubeconfig";
-import { ClusterIdentity } from "./identity";
+import { BOOTSTRAP_TOKEN_OUTPUT, ClusterIdentity } from "./identity";
 import { vboxMemory, vboxMemoryEffectiveMiB } from "./memory";
 import { NodeVm } from "./node-vm";
 import { apiServerUrl, clusterNodes } from "./nodes";
@@ -54,6 +54,13 @@ export class LocalStack extends TerraformStack {
       vms.set(node.vm.name, new NodeVm(this, `node-${node.vm.name}`, { config, node, seed }));
     }
     new LocalOutputs(this, "outputs", { config, vms });
+    // For the deploy step only, which re-creates the token Secret in the cluster so workers added or
+    // replaced after its 24 h TTL can still join. Sensitive: never written to outputs.json.
+    new TerraformOutput(this, BOOTSTRAP_TOKEN_OUTPUT, {
+      value: { id: identity.tokenId, secret: identity.tokenSecret },
+      sensitive: true,
+      description: "Bootstrap token (id and secret) for re-creating its Secret; read by npm run deploy",
+    });
   }
 }
 

@@ -153,24 +153,26 @@ describe("deploy flow (fakes)", () => {
     assert.equal(statSync(join(dir, "terraform.tfstate")).mode & 0o777, 0o600);
   });
 
-  describe("bootstrap token refresh (local re-deploy)", () => {
-    /** Wraps the setup's runner: answers the token Secret list and patches, and can make the API unreachable before terraform ran. */
-    function existingCluster(apiUp: boolean) {
+  describe("bootstrap token renewal (local re-deploy)", () => {
+    const TOKEN = { id: "abcdef", secret: "0123456789abcdef" };
+
+    /** Wraps the setup's runner: an existing cluster whose state holds the token output, optionally unreachable before terraform ran. */
+    function existingCluster(apiUp: boolean, tokenInState = true) {
       const s = setup("local");
       mkdirSync(join(s.root, "state", "local"), { recursive: true });
       writeFileSync(join(s.root, s.kubeconfigPath), "apiVersion: v1\nkind: Config\n");
-      let terraformRan = false;
+      let applied = false;
       const runner: Runner = {
         run: async (cmd, args, o) => {
-          if (cmd === "terraform") terraformRan = true;
+          if (cmd === "terraform" && args[0] === "apply") applied = true;
+          if (cmd === "terraform" && args[0] === "output" && args.includes("bootstrap_token")) {
+            s.runner.calls.push({ cmd, args });
+            return tokenInState ? { code: 0, stdout: JSON.stringify(TOKEN), stderr: "" } : { code: 1, stdout: "", stderr: 'Output "bootstrap_token" not found' };
+          }
           const a = cmd === "kubectl" ? kubectlArgs({ cmd, args }) : [];
-          if (!terraformRan && !apiUp && a.includes("/readyz")) {
+          if (!applied && !apiUp && a.includes("/readyz")) {
             s.runner.calls.push({ cmd, args });
             return { code: 1, stdout: "", stderr: "dial tcp 192.168.60.11:6443: connect: no route to host" };
-          }
-          if (a.includes("secrets")) {
-            s.runner.calls.push({ cmd, args });
-            return { code: 0, stdout: "secret/bootstrap-token-abcdef\nsecret/bootstrap-token-ghijkl\n", stderr: "" };
           }
           return s.runner.run(cmd, args, o);
         },
@@ -178,40 +180,50 @@ describe("deploy flow (fakes)", () => {
       return { ...s, opts: { ...s.opts, runner } };
     }
 
-    it("patches every bootstrap token Secret to expire 24 h from now, before terraform apply, reading only names", async () => {
+    const isTokenApply = (c: { cmd: string; input?: string }) => c.cmd === "kubectl" && (c.input ?? "").includes('"bootstrap-token-abcdef"');
+
+    it("re-creates the token Secret from Terraform's state, expiring 24 h from now, before terraform apply, via stdin only", async () => {
       const { runner, opts } = existingCluster(true);
       await deploy(opts);
-      const calls = runner.calls.map((c) => (c.cmd === "kubectl" ? kubectlArgs(c) : [c.cmd, ...c.args]));
-      const list = calls.find((a) => a.includes("secrets"))!;
-      assert.deepEqual(list.slice(0, 6), ["-n", "kube-system", "get", "secrets", "--field-selector", "type=bootstrap.kubernetes.io/token"]);
-      assert.deepEqual(list.slice(6, 8), ["-o", "name"], "names only: token values are never read");
-      const patches = calls.filter((a) => a.includes("patch"));
-      assert.deepEqual(patches.map((a) => a[3]), ["secret/bootstrap-token-abcdef", "secret/bootstrap-token-ghijkl"]);
+      const i = runner.calls.findIndex(isTokenApply);
+      assert.ok(i >= 0, "the token Secret is applied");
+      const call = runner.calls[i]!;
+      assert.deepEqual(kubectlArgs(call).slice(0, 3), ["apply", "--server-side", "--force-conflicts"]);
+      const secret = JSON.parse(call.input!);
+      assert.equal(secret.metadata.namespace, "kube-system");
+      assert.equal(secret.type, "bootstrap.kubernetes.io/token");
       // The fake clock starts at 0 ms.
-      const expiration = "1970-01-02T00:00:00Z";
-      for (const p of patches) {
-        assert.deepEqual(p.slice(0, 2), ["-n", "kube-system"]);
-        assert.deepEqual(JSON.parse(p[p.indexOf("-p") + 1]!), { data: { expiration: Buffer.from(expiration).toString("base64") } });
-      }
-      const lastPatch = calls.lastIndexOf(patches.at(-1)!);
-      const apply = calls.findIndex((a) => a[0] === "terraform" && a[1] === "apply");
-      assert.ok(lastPatch < apply, "refreshed before terraform apply replaces or adds workers");
+      assert.deepEqual(
+        { id: secret.stringData["token-id"], secret: secret.stringData["token-secret"], expiration: secret.stringData.expiration, groups: secret.stringData["auth-extra-groups"] },
+        { id: "abcdef", secret: "0123456789abcdef", expiration: "1970-01-02T00:00:00Z", groups: "system:bootstrappers:kubeadm:default-node-token" },
+      );
+      assert.ok(!runner.calls.some((c) => c.args.some((a) => a.includes(TOKEN.secret))), "the token never appears on a command line");
+      const init = runner.calls.findIndex((c) => c.cmd === "terraform" && c.args[0] === "init");
+      const apply = runner.calls.findIndex((c) => c.cmd === "terraform" && c.args[0] === "apply");
+      assert.ok(init < i && i < apply, "after terraform init (state readable), before apply replaces or adds workers");
     });
 
     it("skips with a one-line note when the API does not answer, and still applies", async () => {
       const { runner, reporter, opts } = existingCluster(false);
       await deploy(opts);
-      assert.ok(reporter.lines.includes("info: bootstrap token refresh skipped: the cluster does not answer (expected on the first deploy)"));
-      assert.ok(!runner.calls.some((c) => c.args.includes("patch")));
+      assert.ok(reporter.lines.includes("info: bootstrap token renewal skipped: the cluster does not answer (expected while it is first created)"));
+      assert.ok(!runner.calls.some(isTokenApply));
       assert.ok(runner.calls.some((c) => c.cmd === "terraform" && c.args[0] === "apply"));
     });
 
-    it("makes no kubectl call before terraform on a first deploy (no kubeconfig yet)", async () => {
+    it("warns and carries on when the state has no token output yet", async () => {
+      const { runner, reporter, opts } = existingCluster(true, false);
+      await deploy(opts);
+      assert.ok(reporter.lines.some((l) => l.startsWith("warn: bootstrap token renewal skipped: Terraform's state has no bootstrap_token output")));
+      assert.ok(!runner.calls.some(isTokenApply));
+    });
+
+    it("makes no kubectl call before terraform apply on a first deploy (no kubeconfig yet)", async () => {
       const { runner, reporter, opts } = setup("local");
       await deploy(opts);
-      const firstTerraform = runner.calls.findIndex((c) => c.cmd === "terraform");
-      assert.ok(!runner.calls.slice(0, firstTerraform).some((c) => c.cmd === "kubectl"));
-      assert.ok(reporter.lines.includes("info: bootstrap token refresh skipped: no kubeconfig yet (first deploy)"));
+      const apply = runner.calls.findIndex((c) => c.cmd === "terraform" && c.args[0] === "apply");
+      assert.ok(!runner.calls.slice(0, apply).some((c) => c.cmd === "kubectl"));
+      assert.ok(reporter.lines.includes("info: bootstrap token renewal skipped: no kubeconfig yet (first deploy)"));
     });
   });
 
@@ -244,7 +256,8 @@ describe("deploy flow (fakes)", () => {
     assert.equal(first.fetched.length, fetchedFirst, "verified cache reused, nothing downloaded again");
     assert.deepEqual(
       second.runner.calls.filter((c) => c.cmd === "terraform").map((c) => c.args[0]),
-      ["init", "apply", "output"],
+      // `output` before apply: the cluster now exists, so its bootstrap token is renewed first.
+      ["init", "output", "apply", "output"],
       "terraform runs again: it converges whatever the interruption left",
     );
     const again = appliedFiles(second.runner.calls);

@@ -13,6 +13,8 @@ export const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
 export const KUBEADM_INIT_CONFIG = "/etc/clusterkit/kubeadm-init.yaml";
 export const KUBEADM_JOIN_CONFIG = "/etc/clusterkit/kubeadm-join.yaml";
 export const DISCOVERY_KUBECONFIG = "/etc/clusterkit/discovery.conf";
+/** The group kubeadm's join RBAC is bound to; the deploy step's token renewal uses it too. */
+export const BOOTSTRAP_TOKEN_GROUP = "system:bootstrappers:kubeadm:default-node-token";
 /** Bootstrap token lifetime: long enough for the slowest worker of a fresh cluster. */
 export const BOOTSTRAP_TOKEN_TTL = "24h0m0s";
 
@@ -42,7 +44,7 @@ export function kubeadmInitConfig(config: LocalConfig, bootstrapToken: string): 
         {
           token: bootstrapToken,
           ttl: BOOTSTRAP_TOKEN_TTL,
-          groups: ["system:bootstrappers:kubeadm:default-node-token"],
+          groups: [BOOTSTRAP_TOKEN_GROUP],
           usages: ["signing", "authentication"],
         },
       ],
