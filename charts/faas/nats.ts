@@ -6,6 +6,7 @@
 import type { Construct } from "constructs";
 import type { Environment } from "../../src/config/schema";
 import { IMAGES } from "../../src/config/images";
+import { localVolumeNodes } from "../../src/config/local-volumes";
 import { k8s } from "../../src/lib/k8s";
 import { blockStorageClass } from "../shared/storage";
 import { spreadAcrossNodes } from "./deployment";
@@ -49,16 +50,20 @@ export function natsConfig(replicas: number, storageSize: string, users: readonl
 }
 
 /**
- * Locally each server needs its own worker to survive a node loss: the spread constraint is
- * ScheduleAnyway, so with fewer workers than servers two of them share a node (and fall together).
+ * Locally each server needs its own node to survive a node loss: the spread constraint is
+ * ScheduleAnyway, so with fewer nodes than servers two of them share a node (and fall together).
+ * NATS may run on the control plane too, so the nodes are the control plane plus the workers.
  */
 export function natsPlacementWarning(env: Environment): string | undefined {
   if (env.kind !== "local" || !env.config.faas.enabled) return undefined;
-  const workers = env.config.workers.length;
+  const nodes = localVolumeNodes(env.config).length;
   const replicas = env.config.faas.nats.replicas;
-  if (workers >= replicas) return undefined;
-  return `${env.name}: faas.nats.replicas is ${replicas} but workers.length is ${workers}: several NATS servers share a node, and losing that node can cost the JetStream quorum; add workers or lower faas.nats.replicas`;
+  if (nodes >= replicas) return undefined;
+  return `${env.name}: faas.nats.replicas is ${replicas} but there are ${nodes} Kubernetes nodes (control plane + workers): several NATS servers share a node, and losing that node can cost the JetStream quorum; add workers or lower faas.nats.replicas`;
 }
+
+/** Locally NATS may use the control plane, so three servers fit a two-worker lab one per node. */
+const CONTROL_PLANE_TOLERATION: k8s.Toleration = { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" };
 
 export function addNats(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
@@ -109,6 +114,7 @@ export function addNats(scope: Construct, env: Environment): void {
           terminationGracePeriodSeconds: 60,
           securityContext: restrictedPod(NATS_UID),
           topologySpreadConstraints: spreadAcrossNodes(labels),
+          ...(env.kind === "local" ? { tolerations: [CONTROL_PLANE_TOLERATION] } : {}),
           containers: [
             {
               name: COMPONENTS.nats,

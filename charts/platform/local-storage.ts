@@ -4,7 +4,7 @@
  * The node bootstrap creates the `volNN` directories these PVs point at.
  */
 import { Construct } from "constructs";
-import { localVolumeDirs } from "../../src/config/local-volumes";
+import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
 import type { LocalConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
@@ -36,10 +36,10 @@ export class LocalStorageChart extends Chart {
       reclaimPolicy: "Retain",
     });
     const dirs = localVolumeDirs(config);
-    for (const worker of config.workers) {
+    for (const node of localVolumeNodes(config)) {
       for (let n = 1; n <= dirs.length; n++) {
-        new k8s.KubePersistentVolume(this, localVolumeName(worker.name, n), {
-          metadata: { name: localVolumeName(worker.name, n), labels: { "clusterkit.io/node": worker.name } },
+        new k8s.KubePersistentVolume(this, localVolumeName(node, n), {
+          metadata: { name: localVolumeName(node, n), labels: { "clusterkit.io/node": node } },
           spec: {
             capacity: { storage: k8s.Quantity.fromString(config.faas.nats.storageSize) },
             accessModes: ["ReadWriteOnce"],
@@ -49,7 +49,7 @@ export class LocalStorageChart extends Chart {
             local: { path: dirs[n - 1]! },
             nodeAffinity: {
               required: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [worker.name] }] }],
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [node] }] }],
               },
             },
           },

@@ -3,6 +3,7 @@
  * unique and disjoint ranges, supported versions, sizes in the right order.
  * Each rule reports `path: message`, with the path relative to the environment.
  */
+import { localVolumeNodes } from "./local-volumes";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
 import type { AckConfig, EnvironmentName, HpaConfig, LocalConfig } from "./schema";
 
@@ -101,11 +102,12 @@ export function localProblems(c: LocalConfig, report: Report): void {
 
   // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
   // and JetStream loses its quorum.
-  const localPvs = c.workers.length * c.localVolumes.perNode;
+  const nodes = localVolumeNodes(c).length;
+  const localPvs = nodes * c.localVolumes.perNode;
   if (c.faas.enabled && localPvs < c.faas.nats.replicas) {
     report(
       "faas.nats.replicas",
-      `${c.faas.nats.replicas} NATS servers need as many local volumes, but workers.length (${c.workers.length}) × localVolumes.perNode (${c.localVolumes.perNode}) gives ${localPvs}; raise localVolumes.perNode or add workers, or lower faas.nats.replicas`,
+      `${c.faas.nats.replicas} NATS servers need as many local volumes, but the ${nodes} Kubernetes nodes (control plane + workers) × localVolumes.perNode (${c.localVolumes.perNode}) give ${localPvs}; raise localVolumes.perNode or add workers, or lower faas.nats.replicas`,
     );
   }
 }

@@ -67,12 +67,13 @@ describe("configuration validation", () => {
     expectProblem({ local: { faas: { frontend: { image: "docker.io/miguellomot/cc-fronted:latest" } } } }, "local.faas.frontend.image", /pinned/);
   });
 
-  it("rejects fewer local volumes (workers × perNode) than NATS servers, naming the fields", () => {
+  it("rejects fewer local volumes (nodes × perNode) than NATS servers, naming the fields", () => {
     const oneWorker = [{ name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 }];
-    expectProblem({ local: { localVolumes: { perNode: 1 }, faas: { nats: { replicas: 5 } } } }, "local.faas.nats.replicas", /5 NATS servers.*workers\.length \(2\) × localVolumes\.perNode \(1\) gives 2/);
-    expectProblem({ local: { workers: oneWorker, localVolumes: { perNode: 2 } } }, "local.faas.nats.replicas", /workers\.length \(1\) × localVolumes\.perNode \(2\) gives 2/);
+    expectProblem({ local: { localVolumes: { perNode: 1 }, faas: { nats: { replicas: 5 } } } }, "local.faas.nats.replicas", /5 NATS servers.*the 3 Kubernetes nodes \(control plane \+ workers\) × localVolumes\.perNode \(1\) give 3/);
+    expectProblem({ local: { workers: oneWorker, localVolumes: { perNode: 1 } } }, "local.faas.nats.replicas", /the 2 Kubernetes nodes .* × localVolumes\.perNode \(1\) give 2/);
     // Exactly enough is fine; so is any count when the workload is off.
-    assert.deepEqual(problems({ local: { workers: oneWorker, localVolumes: { perNode: 3 } } }), []);
+    assert.deepEqual(problems({ local: { localVolumes: { perNode: 1 } } }), []);
+    assert.deepEqual(problems({ local: { workers: oneWorker, localVolumes: { perNode: 2 } } }), []);
     assert.deepEqual(problems({ local: { localVolumes: { perNode: 1 }, faas: { enabled: false, nats: { replicas: 5 } } } }), []);
   });
 

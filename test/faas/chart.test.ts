@@ -326,13 +326,21 @@ describe("oauth2-proxy, frontend and middleware", () => {
 
 describe("NATS placement warning", () => {
   const placement = (w: readonly string[]) => w.filter((x) => /NATS servers share a node/.test(x));
-  it("warns when local NATS servers outnumber the workers (they would share nodes)", () => {
-    const three = synthFaas(environment("local", { faas: { nats: { replicas: 3 } } }));
+  it("warns when local NATS servers outnumber the Kubernetes nodes (they would share nodes)", () => {
+    const oneWorker = [{ name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 }];
+    const three = synthFaas(environment("local", { workers: oneWorker, localVolumes: { perNode: 2 }, faas: { nats: { replicas: 3 } } }));
     const w = placement(three.warnings);
     assert.equal(w.length, 1, three.warnings.join("\n"));
-    assert.match(w[0]!, /^local: faas\.nats\.replicas is 3 but workers\.length is 2/);
+    assert.match(w[0]!, /^local: faas\.nats\.replicas is 3 but there are 2 Kubernetes nodes \(control plane \+ workers\)/);
   });
-  it("is silent with one server per worker, and on ACK", () => {
+  it("lets NATS run on the control plane locally (tolerating its taint), never elsewhere or on ACK", () => {
+    const spec = (out: typeof localOut) => find(out.all, "StatefulSet", "nats").spec.template.spec;
+    assert.deepEqual(spec(localOut).tolerations, [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }]);
+    assert.equal(spec(ackOut).tolerations, undefined);
+    for (const d of localOut.all.filter((o) => o.kind === "Deployment")) assert.equal(d.spec.template.spec.tolerations, undefined, `${d.metadata.name} stays off the control plane`);
+  });
+  it("is silent with one server per node (the default: 3 servers on master01, worker01, worker02), and on ACK", () => {
+    assert.deepEqual(placement(localOut.warnings), []);
     assert.deepEqual(placement(synthFaas(environment("local", { faas: { nats: { replicas: 1 } } })).warnings), []);
     const threeWorkers = [21, 22, 23].map((n) => ({ name: `worker${n}`, ip: `192.168.60.${n}`, cpus: 3, memoryMiB: 4096 }));
     assert.deepEqual(placement(synthFaas(environment("local", { workers: threeWorkers })).warnings), []);

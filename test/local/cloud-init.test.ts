@@ -125,7 +125,7 @@ describe("seed user-data: control plane", () => {
     assert.ok(!doc.write_files.some((f) => f.path.startsWith("/etc/kubernetes/")));
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
-    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh"]);
+    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh"]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);

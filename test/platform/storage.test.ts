@@ -21,7 +21,7 @@ describe("storage (local)", () => {
     assert.deepEqual(field(pvc, "spec.accessModes"), ["ReadWriteMany"]);
   });
 
-  it("one local PV per worker and volume, pinned to that worker, for the local-volume class", () => {
+  it("one local PV per Kubernetes node (control plane included) and volume, pinned to that node, for the local-volume class", () => {
     const workers = [
       { name: "worker01", ip: "192.168.60.21", cpus: 2, memoryMiB: 4096 },
       { name: "worker02", ip: "192.168.60.22", cpus: 2, memoryMiB: 4096 },
@@ -30,7 +30,8 @@ describe("storage (local)", () => {
     const { charts } = synthPlatform("local", { workers, localVolumes: { path: "/data/vols", perNode: 2 }, faas: { nats: { storageSize: "7Gi" } } });
     const objects = charts.get("40-storage")!;
     const local = ofKind(objects, "PersistentVolume").filter((pv) => field(pv, "spec.local") !== undefined);
-    assert.equal(local.length, 3 * 2);
+    const nodes = ["master01", ...workers.map((w) => w.name)];
+    assert.equal(local.length, nodes.length * 2);
     const seen = new Set<string>();
     for (const pv of local) {
       const terms = field<{ matchExpressions: { key: string; operator: string; values: string[] }[] }[]>(pv, "spec.nodeAffinity.required.nodeSelectorTerms");
@@ -40,7 +41,7 @@ describe("storage (local)", () => {
       assert.equal(expr!.operator, "In");
       assert.equal(expr!.values.length, 1);
       const node = expr!.values[0]!;
-      assert.ok(workers.some((w) => w.name === node), `${node} is a worker`);
+      assert.ok(nodes.includes(node), `${node} is a Kubernetes node`);
       const path = field<string>(pv, "spec.local.path");
       assert.match(path, /^\/data\/vols\/vol0[12]$/);
       const key = `${node}:${path}`;
@@ -50,7 +51,7 @@ describe("storage (local)", () => {
       assert.equal(field(pv, "spec.capacity.storage"), "7Gi");
       assert.deepEqual(field(pv, "spec.accessModes"), ["ReadWriteOnce"]);
     }
-    assert.ok(!local.some((pv) => JSON.stringify(pv).includes("master01")), "no local volume on the control plane");
+    assert.ok(!local.some((pv) => JSON.stringify(pv).includes("nfs01")), "no local volume on the NFS server");
     const sc = one(objects, "StorageClass", LOCAL_VOLUME_STORAGE_CLASS);
     assert.equal(field(sc, "provisioner"), "kubernetes.io/no-provisioner");
     assert.equal(field(sc, "volumeBindingMode"), "WaitForFirstConsumer");

@@ -31,6 +31,8 @@ function commonFiles(config: LocalConfig): WriteFile[] {
     { path: "/etc/sysctl.d/99-clusterkit-k8s.conf", content: SYSCTLS, permissions: "0644" },
     { path: "/etc/crictl.yaml", content: CRICTL, permissions: "0644" },
     scriptFile(NODE_PREP_SCRIPT, nodePrepScript(config.kubernetes.version, release)),
+    // Every Kubernetes node offers local volumes (src/config/local-volumes.ts).
+    scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(localVolumeDirs(config))),
   ];
 }
 
@@ -58,15 +60,14 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
     { path: DISCOVERY_KUBECONFIG, content: discovery, permissions: "0600", owner: "root:root" },
     { path: KUBEADM_JOIN_CONFIG, content: kubeadmJoinConfig(config, vm.name, vm.ip, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
     scriptFile(KUBEADM_JOIN_SCRIPT, kubeadmJoinScript({ apiServer: apiServerUrl(config), caFile: WORKER_CA_FILE, configPath: KUBEADM_JOIN_CONFIG })),
-    scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(localVolumeDirs(config))),
   ];
   if (config.faas.executors.sandbox) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
   return files;
 }
 
-/** Boot steps in order: prepare, then (worker) volumes and gVisor before joining, so Pods find them. */
+/** Boot steps in order: prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
 function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
-  if (role === "control-plane") return [NODE_PREP_SCRIPT, KUBEADM_INIT_SCRIPT];
+  if (role === "control-plane") return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
   return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
