@@ -1,7 +1,5 @@
 /** Helpers for the local-environment tests: config variants, synthesized stack JSON, rendered seeds. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { validateConfigs } from "../../src/config/load";
 import type { LocalConfig } from "../../src/config/schema";
@@ -107,19 +105,4 @@ export function yamlDocuments(text: string): Block[] {
 /** Whether a command-line tool is on PATH. */
 export function hasTool(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
-}
-
-/**
- * Compares `actual` with test/local/__snapshots__/<name>; writes it when missing or when
- * UPDATE_SNAPSHOTS=1 (node:test's own snapshots need Node 22).
- */
-export function matchSnapshot(name: string, actual: string): { ok: true } | { ok: false; expected: string } {
-  const file = join(__dirname, "__snapshots__", name);
-  if (!existsSync(file) || process.env.UPDATE_SNAPSHOTS === "1") {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return { ok: true };
-  }
-  const expected = readFileSync(file, "utf8");
-  return expected === actual ? { ok: true } : { ok: false, expected };
 }
