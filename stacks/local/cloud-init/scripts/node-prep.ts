@@ -1,4 +1,5 @@
 /** Script: turns a fresh Ubuntu VM into a kubeadm-ready node (control plane and workers). */
+import { IMAGES } from "../../../../src/config/images";
 import type { KubernetesRelease } from "../../../../src/config/versions";
 import { bashScript } from "./shell";
 
@@ -8,7 +9,7 @@ export const NODE_PREP_SCRIPT = "/usr/local/sbin/clusterkit-node-prep.sh";
 export function nodePrepScript(minor: string, release: KubernetesRelease): string {
   return bashScript(
     "Prepares a Kubernetes node: swap off, kernel modules, sysctls, containerd, kubeadm/kubelet/kubectl.",
-    { K8S_MINOR: minor, K8S_DEB_VERSION: release.debVersion, PAUSE_IMAGE: `registry.k8s.io/pause:${release.pauseTag}` },
+    { K8S_MINOR: minor, K8S_DEB_VERSION: release.debVersion, PAUSE_IMAGE: IMAGES.pause(release.pauseTag) },
     BODY,
   );
 }
