@@ -27,6 +27,10 @@ if (!force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp
   process.exit(0);
 }
 
+// @cdktf/commons asks the terraform binary (if any) for its version when it loads; a
+// TF_CLI_CONFIG_FILE naming a missing file makes that print a scary but irrelevant error twice.
+if (process.env.TF_CLI_CONFIG_FILE && !existsSync(process.env.TF_CLI_CONFIG_FILE)) delete process.env.TF_CLI_CONFIG_FILE;
+
 // Deep imports on purpose: the package index require.resolve()s jsii and jsii-pacmak at load
 // time, which the TypeScript target never uses.
 const { TerraformProviderGenerator } = require("@cdktf/provider-generator/lib/get/generator/provider-generator");
