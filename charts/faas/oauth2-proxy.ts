@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import type { Environment } from "../../src/config/schema";
 import { IMAGES } from "../../src/config/images";
 import { k8s } from "../../src/lib/k8s";
+import { albIngress } from "../shared/alb-ingress";
 import { addFaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, PORTS, serviceHost } from "./names";
 import { resources, RESOURCES } from "./resources";
@@ -79,26 +80,13 @@ export function addOauth2Proxy(scope: Construct, env: Environment): void {
     const url = new URL(faas.oauth2Proxy.redirectUrl);
     const host = url.hostname;
     const https = url.protocol === "https:";
-    new k8s.KubeIngress(scope, "oauth2-proxy-ingress", {
-      metadata: {
-        name: COMPONENTS.oauth2Proxy,
-        namespace: faas.namespace,
-        labels,
-        // Without listen-ports the rule lands on the HTTP:80 listener only, and the https callback
-        // has no route. The certificate is auto-discovered by host (`tls` below): one for the host
-        // must exist in Alibaba Cloud Certificate Management Service.
-        ...(https ? { annotations: { "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80},{"HTTPS": 443}]', "alb.ingress.kubernetes.io/ssl-redirect": "true" } } : {}),
-      },
-      spec: {
-        ingressClassName: "alb",
-        ...(https ? { tls: [{ hosts: [host] }] } : {}),
-        rules: [
-          {
-            host,
-            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: COMPONENTS.oauth2Proxy, port: { name: "http" } } } }] },
-          },
-        ],
-      },
+    albIngress(scope, "oauth2-proxy-ingress", {
+      name: COMPONENTS.oauth2Proxy,
+      namespace: faas.namespace,
+      labels,
+      host,
+      https,
+      backend: { name: COMPONENTS.oauth2Proxy, port: { name: "http" } },
     });
   }
 }

@@ -12,6 +12,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import type { WebAppConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
+import { albIngress } from "../shared/alb-ingress";
 import { podSecurityLabels, restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { resources } from "./resources";
 import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
@@ -148,27 +149,14 @@ export class WebChart extends Chart {
       },
     });
     if (exposure.kind === "albIngress") {
-      new k8s.KubeIngress(this, "ingress", {
-        metadata: {
-          name: WEB_APP_NAME,
-          namespace,
-          labels,
-          annotations: {
-            "alb.ingress.kubernetes.io/healthcheck-enabled": "true",
-            "alb.ingress.kubernetes.io/healthcheck-path": "/healthz",
-          },
-        },
-        spec: {
-          ingressClassName: "alb",
-          rules: [
-            {
-              ...(exposure.host ? { host: exposure.host } : {}),
-              http: {
-                paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: WEB_APP_NAME, port: { number: 80 } } } }],
-              },
-            },
-          ],
-        },
+      albIngress(this, "ingress", {
+        name: WEB_APP_NAME,
+        namespace,
+        labels,
+        host: exposure.host,
+        https: webApp.https,
+        backend: { name: WEB_APP_NAME, port: { number: 80 } },
+        annotations: { "alb.ingress.kubernetes.io/healthcheck-enabled": "true", "alb.ingress.kubernetes.io/healthcheck-path": "/healthz" },
       });
     }
 

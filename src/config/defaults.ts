@@ -9,7 +9,7 @@ import { DEFAULT_KUBERNETES_MINOR } from "./versions";
 
 function webApp(cpuUtilization: number): WebAppConfig {
   // Documents: min 2, max 5; 10 % CPU locally, 4 % on ACK.
-  return { enabled: true, namespace: "web", storageSize: "1Gi", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
+  return { enabled: true, namespace: "web", storageSize: "1Gi", https: true, hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
 }
 
 interface FaasDefaults {

@@ -76,6 +76,8 @@ export const webAppSchema = z.strictObject({
   hpa: hpaSchema,
   /** Ingress host on ACK (ALB); ignored locally, where a LoadBalancer Service is used. */
   host: z.string().optional(),
+  /** On ACK, serve the host over HTTPS (ALB certificate auto-discovery) and redirect HTTP to it. */
+  https: z.boolean(),
 });
 
 export const faasSchema = z.strictObject({

@@ -63,6 +63,19 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
       assert.ok(field<{ port: number }[]>(svc, "spec.ports").some((p) => p.port === backend.port.number));
     });
 
+    it("serves the host over HTTPS by default (both ALB listeners, HTTP redirected, certificate found by host), plain HTTP when turned off", () => {
+      const tls = synthPlatform(name, { webApp: { host: "demo.acme.io" } }).charts.get("50-web")!;
+      const ing = one(tls, "Ingress", "web");
+      assert.deepEqual(field(ing, "spec.tls"), [{ hosts: ["demo.acme.io"] }]);
+      const annotations = field<Record<string, string>>(ing, "metadata.annotations");
+      assert.deepEqual(JSON.parse(annotations["alb.ingress.kubernetes.io/listen-ports"]!), [{ HTTP: 80 }, { HTTPS: 443 }]);
+      assert.equal(annotations["alb.ingress.kubernetes.io/ssl-redirect"], "true");
+      assert.equal(annotations["alb.ingress.kubernetes.io/healthcheck-path"], "/healthz", "health check kept");
+      const plain = one(synthPlatform(name, { webApp: { host: "demo.acme.io", https: false } }).charts.get("50-web")!, "Ingress", "web");
+      assert.equal(field(plain, "spec.tls"), undefined);
+      assert.equal(field<Record<string, string>>(plain, "metadata.annotations")["alb.ingress.kubernetes.io/listen-ports"], undefined);
+    });
+
     it("with Flannel the ALB backend is a NodePort Service (ALB cannot reach pod IPs)", () => {
       const { charts } = synthPlatform(name, { cluster: { cni: "flannel" } });
       assert.equal(field(one(charts.get("50-web")!, "Service", "web"), "spec.type"), "NodePort");
