@@ -36,9 +36,3 @@ export interface Diagram {
   readonly groups: readonly DiagramGroup[];
   readonly edges: readonly DiagramEdge[];
 }
-
-/** Every node id in a diagram, groups included. */
-export function allNodes(d: Pick<Diagram, "nodes" | "groups">): DiagramNode[] {
-  const walk = (g: DiagramGroup): DiagramNode[] => [...g.nodes, ...g.groups.flatMap(walk)];
-  return [...d.nodes, ...d.groups.flatMap(walk)];
-}
