@@ -11,7 +11,6 @@ import { Construct } from "constructs";
 import { Fn } from "../../src/lib/tf";
 import type { LocalConfig } from "../../src/config/schema";
 import { renderSeed } from "./cloud-init/render";
-import { seedRevision } from "./cloud-init/revision";
 import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterNode } from "./nodes";
@@ -45,7 +44,7 @@ export class NodeSeed extends Construct {
     const dir = fromRoot(`${SEED_DIR}/${name}`);
     this.isoPath = fromRoot(`${SEED_DIR}/${name}.iso`);
 
-    const docs = renderSeed(props.config, props.node, SECRET_PLACEHOLDERS, HASH);
+    const { documents: docs, revision } = renderSeed(props.config, props.node, SECRET_PLACEHOLDERS, HASH);
     const secrets = {
       [SECRET_PLACEHOLDERS.caCertPemBase64]: props.secrets.caCertPemBase64,
       [SECRET_PLACEHOLDERS.caKeyPemBase64]: props.secrets.caKeyPemBase64,
@@ -84,7 +83,7 @@ export class NodeSeed extends Construct {
 
     this.revision = new Resource(this, "revision", {
       triggers: {
-        seed: seedRevision(docs),
+        seed: revision,
         ...(props.node.role === "nfs" ? {} : { identity: props.identityFingerprint }),
       },
     });

@@ -217,7 +217,7 @@ describe("local stack: seed content equals the rendered seed", () => {
     const config = localConfig();
     const node = clusterNodes(config).find((n) => n.vm.name === "master01");
     assert.ok(node);
-    const rendered = renderSeed(config, node, SECRET_PLACEHOLDERS)["user-data"];
+    const rendered = renderSeed(config, node, SECRET_PLACEHOLDERS).documents["user-data"];
     const inTerraform = String(fileResource(defaults.json, "local_sensitive_file", "/seed/master01/user-data").content);
     // Undo what Terraform would do: expressions back to placeholders, then the escapes.
     const back = inTerraform

@@ -67,7 +67,7 @@ export const SAMPLE_SECRETS: NodeSecrets = {
 
 /** Rendered seed documents per node name. */
 export function renderAll(config: LocalConfig): Map<string, SeedDocuments> {
-  return new Map(clusterNodes(config).map((n) => [n.vm.name, renderSeed(config, n, SAMPLE_SECRETS)]));
+  return new Map(clusterNodes(config).map((n) => [n.vm.name, renderSeed(config, n, SAMPLE_SECRETS).documents]));
 }
 
 export interface WriteFileEntry {

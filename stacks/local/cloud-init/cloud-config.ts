@@ -11,7 +11,10 @@ export interface WriteFile {
   readonly encoding?: "b64";
 }
 
-export function cloudConfig(doc: Record<string, unknown>): string {
+/** A cloud-config document before it is written out. */
+export type CloudConfigDoc = Record<string, unknown> & { readonly write_files?: readonly WriteFile[] };
+
+export function cloudConfig(doc: CloudConfigDoc): string {
   // lineWidth 0: never fold long lines (base64 blobs, apt lines) into YAML continuation lines.
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }

@@ -3,7 +3,7 @@ import type { LocalConfig, VmConfig } from "../../../src/config/schema";
 import { GVISOR_RELEASE, kubernetesRelease } from "../../../src/config/versions";
 import { kubeconfigYaml } from "../kubeconfig";
 import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
-import { type WriteFile, cloudConfig, scriptFile } from "./cloud-config";
+import { type CloudConfigDoc, type WriteFile, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
 import { BOOT_STEPS_SCRIPT, bootStepsScript } from "./scripts/boot-steps";
@@ -71,9 +71,9 @@ function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): strin
   return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
-export function kubernetesNodeUserData(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): string {
+export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): CloudConfigDoc {
   const roleFiles = node.role === "control-plane" ? controlPlaneFiles(config, secrets) : workerFiles(config, node.vm, secrets);
-  return cloudConfig({
+  return {
     hostname: node.vm.name,
     preserve_hostname: false,
     // We write the whole /etc/hosts ourselves (every node by host-only address).
@@ -83,5 +83,5 @@ export function kubernetesNodeUserData(config: LocalConfig, node: ClusterNode & 
     write_files: [...commonFiles(config), ...roleFiles, scriptFile(BOOT_STEPS_SCRIPT, bootStepsScript(bootSteps(config, node.role)))],
     // One entry: the runner stops at the first failing step (runcmd entries would not).
     runcmd: [[BOOT_STEPS_SCRIPT]],
-  });
+  };
 }

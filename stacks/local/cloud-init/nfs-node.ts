@@ -1,12 +1,12 @@
 /** user-data of the NFS server node. */
 import type { LocalConfig } from "../../../src/config/schema";
 import { clusterNodes } from "../nodes";
-import { cloudConfig, scriptFile } from "./cloud-config";
+import { type CloudConfigDoc, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { NFS_SERVER_SCRIPT, nfsServerScript } from "./scripts/nfs-server";
 
-export function nfsNodeUserData(config: LocalConfig): string {
-  return cloudConfig({
+export function nfsNodeCloudConfig(config: LocalConfig): CloudConfigDoc {
+  return {
     hostname: config.nfs.name,
     preserve_hostname: false,
     manage_etc_hosts: false,
@@ -17,5 +17,5 @@ export function nfsNodeUserData(config: LocalConfig): string {
       scriptFile(NFS_SERVER_SCRIPT, nfsServerScript(config.nfs.exportPath, config.network.cidr)),
     ],
     runcmd: [[NFS_SERVER_SCRIPT]],
-  });
+  };
 }

@@ -1,16 +1,15 @@
 /**
  * A node's seed revision: what, when it changes, must replace the VM (cloud-init reads the seed only
  * on first boot). It is the seed minus the cluster-wide /etc/hosts list, so adding or removing a
- * worker creates or destroys that worker without replacing every other node.
+ * worker creates or destroys that worker without replacing every other node. Computed from the
+ * cloud-config object, before it is written out as YAML.
  */
 import { createHash } from "node:crypto";
-import { parse, stringify } from "yaml";
-import type { SeedDocuments } from "./render";
+import type { CloudConfigDoc } from "./cloud-config";
 
 export const HOSTS_FILE = "/etc/hosts";
 
-export function seedRevision(docs: SeedDocuments): string {
-  const userData = parse(docs["user-data"]) as { write_files?: { path: string }[] };
-  userData.write_files = (userData.write_files ?? []).filter((f) => f.path !== HOSTS_FILE);
-  return createHash("sha256").update(stringify(userData)).update(docs["network-config"]).digest("hex").slice(0, 16);
+export function seedRevision(userData: CloudConfigDoc, networkConfig: string): string {
+  const withoutHosts = { ...userData, write_files: (userData.write_files ?? []).filter((f) => f.path !== HOSTS_FILE) };
+  return createHash("sha256").update(JSON.stringify(withoutHosts)).update(networkConfig).digest("hex").slice(0, 16);
 }
