@@ -4,13 +4,11 @@
  */
 import type { BackendConfig } from "../../src/config/schema";
 import { LocalBackend, OssBackend, type TerraformStack } from "../../src/lib/tf";
-
-/** From cdktf.out/stacks/<env> back to the project root. */
-export const FROM_STACK_DIR_TO_ROOT = "../../..";
+import { backendPath } from "../shared/paths";
 
 export function addBackend(stack: TerraformStack, backend: BackendConfig): void {
   if (backend.type === "local") {
-    new LocalBackend(stack, { path: `${FROM_STACK_DIR_TO_ROOT}/${backend.path}` });
+    new LocalBackend(stack, { path: backendPath(backend.path) });
     return;
   }
   // OSS state with a TableStore lock table (primary key `LockID`, string). Credentials come from

@@ -9,7 +9,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Construct } from "constructs";
 import { EcsKeyPair } from "../../.gen/providers/alicloud/ecs-key-pair";
 import type { AckConfig } from "../../src/config/schema";
-import { FROM_STACK_DIR_TO_ROOT } from "./backend";
+import { fromRoot } from "../shared/paths";
 
 export interface NodeKeyPairProps {
   readonly environment: string;
@@ -31,7 +31,7 @@ export class NodeKeyPair extends Construct {
     if (publicKey === undefined) {
       const key = new PrivateKey(this, "generated", { algorithm: "RSA", rsaBits: 4096 });
       new SensitiveFile(this, "private-key-file", {
-        filename: `\${path.module}/${FROM_STACK_DIR_TO_ROOT}/${privateKeyPath(props.environment, props.keyPair.name)}`,
+        filename: fromRoot(privateKeyPath(props.environment, props.keyPair.name)),
         content: key.privateKeyOpenssh,
         filePermission: "0600",
         directoryPermission: "0700",

@@ -5,7 +5,7 @@
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { Construct } from "constructs";
 import { DataAlicloudCsClusterCredential } from "../../.gen/providers/alicloud/data-alicloud-cs-cluster-credential";
-import { FROM_STACK_DIR_TO_ROOT } from "./backend";
+import { fromRoot } from "../shared/paths";
 
 /**
  * The credential is short-lived on purpose; the maximum ACK allows is 3 days. Every
@@ -27,7 +27,7 @@ export class KubeconfigFile extends Construct {
       temporaryDurationMinutes: KUBECONFIG_VALIDITY_MINUTES,
     });
     new SensitiveFile(this, "file", {
-      filename: `\${path.module}/${FROM_STACK_DIR_TO_ROOT}/${props.path}`,
+      filename: fromRoot(props.path),
       content: credential.kubeConfig,
       filePermission: "0600",
       directoryPermission: "0700",

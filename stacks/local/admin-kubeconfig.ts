@@ -12,7 +12,7 @@ import { Fn } from "../../src/lib/tf";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterIdentity } from "./identity";
 import { kubeconfigYaml } from "./kubeconfig";
-import { fromRoot } from "./paths";
+import { fromRoot } from "../shared/paths";
 
 export interface AdminKubeconfigProps {
   readonly identity: ClusterIdentity;

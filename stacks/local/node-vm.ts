@@ -4,7 +4,7 @@ import { Vm } from "../../.gen/providers/virtualbox/vm";
 import type { LocalConfig } from "../../src/config/schema";
 import { vboxMemory } from "./memory";
 import type { ClusterNode } from "./nodes";
-import { fromRoot } from "./paths";
+import { fromRoot } from "../shared/paths";
 import type { NodeSeed } from "./seed";
 
 export interface NodeVmProps {

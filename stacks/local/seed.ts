@@ -14,7 +14,8 @@ import { renderSeed } from "./cloud-init/render";
 import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterNode } from "./nodes";
-import { SEED_DIR, SEED_ISO_SCRIPT, fromRoot } from "./paths";
+import { fromRoot } from "../shared/paths";
+import { SEED_DIR, SEED_ISO_SCRIPT } from "./paths";
 
 export interface NodeSeedProps {
   readonly config: LocalConfig;
