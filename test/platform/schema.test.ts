@@ -26,7 +26,8 @@ function validatorFor(calico: string): ManifestValidator {
 }
 
 describe("CRD schema fixtures", () => {
-  it("come from the exact upstream files the install table pins (same SHA-256)", () => {
+  // Provenance as declared; upstream-crds.test.ts re-derives the content from ../shared/upstream.
+  it("declare a source file that the install table pins, with the same SHA-256", () => {
     const files = crdSchemaFixtureFiles();
     assert.ok(files.length >= 4);
     for (const f of files) {
