@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { itIf, missingTools } from "../support/requires";
 import { validateConfigs } from "../../src/config/load";
 import { DEDICATED_WARNING } from "../../stacks/ack/dedicated-cluster";
 import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
@@ -86,8 +87,7 @@ describe("dedicated deploy opt-in", () => {
     });
   });
 
-  it("that precondition makes a real terraform plan fail with the opt-in message (built-in terraform_data copy)", (t) => {
-    if (spawnSync("sh", ["-c", "command -v terraform"]).status !== 0) return t.skip("terraform is not installed");
+  itIf(missingTools(["terraform"]), "that precondition makes a real terraform plan fail with the opt-in message (built-in terraform_data copy)", () => {
     const { json: blocked } = synthAck("ack-dedicated");
     const dir = scratchDir();
     // Same lifecycle and locals on a resource of the built-in provider: no download, no cloud.

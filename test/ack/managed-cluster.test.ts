@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { kubernetesRelease } from "../../src/config/versions";
 import { FLANNEL_WARNING } from "../../stacks/ack/addons";
 import { type Body, instances, only, ref, synthAck, target } from "./synth-ack";

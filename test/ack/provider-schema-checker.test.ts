@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { checkAgainstProviderSchema, type ProviderSchemaJson } from "../support/provider-schema";
 
 /** A tiny provider "demo" with one resource and one data source covering each rule. */

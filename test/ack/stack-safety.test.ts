@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { checkAgainstProviderSchema } from "../support/provider-schema";
 import { PROJECT_ROOT } from "../support/cli";
 import { alicloudProviderSchema, type AckEnv, synthAck, type SynthResult } from "./synth-ack";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { addCharts } from "../../charts";
 import { unenforcedPolicyWarning } from "../../charts/shared/network-policy";
 import { newContext } from "../../src/synth/context";

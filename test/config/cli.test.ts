@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { configFile, runEntry, scratchDir } from "../support/cli";
 
 /** A scratch project root holding earlier outputs and state that a failed synth must not touch. */

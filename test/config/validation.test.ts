@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { validateConfigs } from "../../src/config/load";
 
 /** Validates one override and returns the problems as `path: message` lines. */

@@ -1,6 +1,6 @@
 /** The closing summary offers, for oauth2-proxy, only an address at which the OAuth login can complete. */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import { environments } from "../../src/config/load";
 import { accessSummary } from "../../src/deploy/access";

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { itIf } from "../support/requires";
 import { waitForNodes } from "../../src/deploy/cluster-wait";
 import { Kubectl } from "../../src/deploy/kubectl";
 import { memoryReporter } from "../../src/deploy/reporter";
@@ -43,7 +44,7 @@ function rootWithOutputs(env: string, content: string): string {
   return root;
 }
 
-describe("--secrets-file that cannot be read (real CLI)", { concurrency: 2 }, () => {
+describe("--secrets-file that cannot be read (real CLI)", () => {
   it("a folder: a clear refusal, no stack trace", () => {
     const r = deployWithSecretsFile(scratchDir());
     assert.equal(r.status, 1, r.stderr);
@@ -52,8 +53,7 @@ describe("--secrets-file that cannot be read (real CLI)", { concurrency: 2 }, ()
     assert.doesNotMatch(r.stderr, NO_FRAMES);
   });
 
-  it("a file without read permission: a clear refusal, no stack trace", (t) => {
-    if (process.getuid?.() === 0) return t.skip("running as root: every file is readable, EACCES cannot happen");
+  itIf(process.getuid?.() === 0 ? "running as root: every file is readable, EACCES cannot happen" : undefined, "a file without read permission: a clear refusal, no stack trace", () => {
     const file = join(scratchDir(), "secrets.env");
     writeFileSync(file, "OAUTH2_PROXY_CLIENT_ID=x\n");
     chmodSync(file, 0o000);
@@ -64,7 +64,7 @@ describe("--secrets-file that cannot be read (real CLI)", { concurrency: 2 }, ()
   });
 });
 
-describe("corrupt state/<env>/outputs.json", { concurrency: 2 }, () => {
+describe("corrupt state/<env>/outputs.json", () => {
   it("npm run synth names the file and the fix instead of a SyntaxError", () => {
     const r = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: rootWithOutputs("ack-managed", "not json"), CLUSTERKIT_CONFIG: undefined });
     assert.equal(r.status, 1, r.stderr);

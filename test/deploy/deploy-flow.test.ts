@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import type { LocalConfig } from "../../src/config/schema";
 import { upstreamInstallsFor } from "../../src/config/upstream";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import { destroy, type DestroyOptions } from "../../src/deploy/destroy";
 import { memoryReporter } from "../../src/deploy/reporter";

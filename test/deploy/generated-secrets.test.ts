@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { faasSecrets } from "../../charts/faas/secrets";
 import { CHART_IDS } from "../../charts/order";
 import { defaultConfigs } from "../../src/config/defaults";

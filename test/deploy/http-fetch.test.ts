@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer, type Socket } from "node:net";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { fetchViaProxy, proxyFor } from "../../src/deploy/proxy-fetch";
 import { httpFetch } from "../../src/deploy/upstream-cache";
 

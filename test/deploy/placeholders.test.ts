@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import type { AckConfig } from "../../src/config/schema";
 import { placeholderProblems } from "../../src/deploy/placeholders";
 import { testEnvironment } from "../support/synth-charts";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { type CliResult, configFile, runEntry, scratchDir } from "../support/cli";
 import { hostOnlyList, stubBin } from "./fakes";
 
@@ -40,7 +40,7 @@ function assertCleanRefusal({ result, root }: Run): string {
   assert.equal(result.status, 1, `expected exit 1, got ${result.status}\n${result.stderr}`);
   assert.match(result.stderr, /clusterkit: cannot deploy [a-z-]+: \d+ problems? found before anything was created/);
   assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace frames");
-  assert.deepEqual(readdirSync(root).filter((f) => f !== "boxes"), [], "no state/, cdktf.out/ or dist/ created");
+  assert.deepEqual([...readdirSync(root)].filter((f) => f !== "boxes"), [], "no state/, cdktf.out/ or dist/ created");
   return result.stderr;
 }
 
@@ -49,7 +49,7 @@ const LOCAL_TOOLS = { terraform: "", kubectl: "", VBoxManage: GOOD_VBOX, xorriso
 /** Public names that are not placeholders (deploy refuses the example.com defaults on ACK). */
 const REAL_NAMES = { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } };
 
-describe("deploy preflight (real CLI, stubbed PATH)", { concurrency: 4 }, () => {
+describe("deploy preflight (real CLI, stubbed PATH)", () => {
   it("refuses when terraform is not on PATH, naming it and how to install it", () => {
     const { terraform: _omit, ...tools } = LOCAL_TOOLS;
     const stderr = assertCleanRefusal(deployIn(["local"], { tools, env: SECRET_ENV }));
@@ -144,7 +144,7 @@ describe("destroy confirmation (real CLI)", () => {
     const r = runEntry("scripts/destroy.ts", ["local"], { ...CLEARED, PATH: stubBin({ terraform: "", VBoxManage: GOOD_VBOX }), CLUSTERKIT_ROOT: root });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /confirm with --yes: npm run destroy -- local --yes/);
-    assert.deepEqual(readdirSync(root), []);
+    assert.deepEqual([...readdirSync(root)], []);
   });
 
   it("refuses an ACK cluster with deletion protection and explains how to turn it off", () => {
@@ -153,6 +153,6 @@ describe("destroy confirmation (real CLI)", () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /ack-managed\.cluster\.deletionProtection is true/);
     assert.match(r.stderr, /set ack-managed\.cluster\.deletionProtection: false/);
-    assert.deepEqual(readdirSync(root), []);
+    assert.deepEqual([...readdirSync(root)], []);
   });
 });

@@ -2,14 +2,14 @@
 import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { itIf } from "../support/requires";
 import { processRunner } from "../../src/deploy/runner";
 import { prepareStateDir, protectStateFiles } from "../../src/deploy/state-dir";
 import { scratchDir } from "../support/cli";
 
 describe("state protection", () => {
-  it("the process runner gives the child the requested umask and leaves ours unchanged", async (t) => {
-    if (process.platform === "win32") return t.skip("umask is a POSIX notion");
+  itIf(process.platform === "win32" ? "umask is a POSIX notion" : undefined, "the process runner gives the child the requested umask and leaves ours unchanged", async () => {
     const ours = process.umask();
     const dir = scratchDir();
     const r = await processRunner.run("sh", ["-c", "umask; echo x > created"], { cwd: dir, umask: 0o077 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { type ApplyContext, DEFAULT_APPLY_POLICIES, executePlan, isTransient } from "../../src/deploy/apply";
 import { Kubectl } from "../../src/deploy/kubectl";
 import { memoryReporter } from "../../src/deploy/reporter";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import { parseArgs } from "../../src/deploy/args";
 import { alicloudCredentialsProblem } from "../../src/deploy/credentials";

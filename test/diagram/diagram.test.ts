@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import { environments } from "../../src/config/load";
 import { buildDiagram } from "../../src/diagram/diagram";
@@ -62,7 +62,7 @@ describe("npm run diagram -- local", () => {
   let svg: XmlElement;
   let synthBefore: ReturnType<typeof runEntry>;
 
-  before(() => {
+  beforeAll(() => {
     // synth alone draws nothing (it must stay fast) ...
     synthBefore = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
     const r = runEntry("scripts/diagram.ts", ["local"], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { configFile, runEntry, scratchDir } from "../support/cli";
 
 const FAAS_DISABLED = { local: { faas: { enabled: false } } };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { stringify } from "yaml";
 import { CHART_IDS } from "../../charts/order";
 import { blockStorageClass } from "../../charts/shared/storage";

@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { itIf } from "../support/requires";
 import { stringify } from "yaml";
 import { isGeneratedKey, faasSecrets } from "../../charts/faas/secrets";
 import { findOnPath } from "../../src/deploy/runner";
@@ -98,8 +99,7 @@ describe("nats.conf users and permissions", () => {
     assert.ok(!canPublish("middleware", "$JS.API.STREAM.DELETE.OBJ_alice"));
   });
 
-  it("is accepted by nats-server's config check (with the variables set as the pod sets them)", (t) => {
-    if (!findOnPath("nats-server")) return t.skip("nats-server not installed: config syntax checked by the parser only (apt-get install nats-server)");
+  itIf(findOnPath("nats-server") ? undefined : "nats-server not installed: config syntax checked by the parser only (apt-get install nats-server)", "is accepted by nats-server's config check (with the variables set as the pod sets them)", () => {
     const dir = mkdtempSync(join(tmpdir(), "clusterkit-nats-"));
     const file = join(dir, "nats.conf");
     writeFileSync(file, confText.replace(/\/var\/run\/nats\//g, `${dir}/`).replace(/store_dir: \/data/, `store_dir: ${dir}/data`));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { allowedEdges, canReach, dnsEndpoint, type Endpoint, ipEndpoint, networkModel, workloadEndpoints } from "../../src/analysis/reachability";
 import { hostAddress, parseCidr } from "../../src/config/ipv4";
 import { ackEnvironment, environment, localEnvironment, synthFaas } from "./fixtures";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { podSpecsOf, restrictedViolations } from "../support/pod-security";
 
 /** A pod that meets every restricted rule; each case below breaks exactly one. */

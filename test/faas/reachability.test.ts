@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { allowedEdges, canReach, dnsEndpoint, ipEndpoint, networkModel, reachability, workloadEndpoints, type PodEndpoint } from "../../src/analysis/reachability";
 import { selectorMatches } from "../../src/analysis/selectors";
 

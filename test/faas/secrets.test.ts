@@ -1,7 +1,7 @@
 /** The deploy contract of the workload Secrets: key rules (cookie secret) and generated keys. */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { cookieSecretProblem } from "../../charts/faas/secrets";
 
 describe("cookie secret rule (oauth2-proxy SecretBytes: RawURLEncoding, else raw bytes; 16/24/32)", () => {

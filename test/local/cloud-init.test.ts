@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it, expect } from "@jest/globals";
 import { parse } from "yaml";
 import { KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, DISCOVERY_KUBECONFIG } from "../../stacks/local/cloud-init/kubeadm";
 import { WORKER_CA_FILE } from "../../stacks/local/cloud-init/k8s-node";
@@ -10,7 +10,6 @@ import { BOOT_STEPS_SCRIPT } from "../../stacks/local/cloud-init/scripts/boot-st
 import { metaData } from "../../stacks/local/cloud-init/meta-data";
 import { toTerraformString } from "../../stacks/local/cloud-init/terraform-text";
 import { scratchDir } from "../support/cli";
-import { matchSnapshot } from "../support/snapshot";
 import { type Block, SAMPLE_SECRETS, localConfig, parseUserData, renderAll, writeFile, yamlDocuments } from "./support";
 
 const config135 = localConfig();
@@ -235,7 +234,7 @@ describe("seed user-data: workers", () => {
 
   it("matches the join config snapshot", () => {
     const text = writeFile(parseUserData(seed("worker01")["user-data"]), KUBEADM_JOIN_CONFIG).content;
-    matchSnapshot("local-worker01-kubeadm-join.yaml", text);
+    expect(text).toMatchSnapshot();
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { renderSeed } from "../../stacks/local/cloud-init/render";
 import { SECRET_PLACEHOLDERS } from "../../stacks/local/cloud-init/secrets";
 import { clusterNodes } from "../../stacks/local/nodes";

@@ -1,5 +1,4 @@
 /** Helpers for the local-environment tests: config variants, synthesized stack JSON, rendered seeds. */
-import { spawnSync } from "node:child_process";
 import { parse, parseAllDocuments } from "yaml";
 import { validateConfigs } from "../../src/config/load";
 import type { LocalConfig } from "../../src/config/schema";
@@ -102,7 +101,3 @@ export function yamlDocuments(text: string): Block[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Block);
 }
 
-/** Whether a command-line tool is on PATH. */
-export function hasTool(name: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
-}

@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
+import { hasTool, itIf, missingTools } from "../support/requires";
 import { SEED_FILES } from "../../stacks/local/cloud-init/render";
 import { PROJECT_ROOT, scratchDir } from "../support/cli";
-import { hasTool, localConfig, parseUserData, renderAll } from "./support";
+import { localConfig, parseUserData, renderAll } from "./support";
 
 const BUILD_SEED_ISO = join(PROJECT_ROOT, "scripts", "build-seed-iso.sh");
 
@@ -26,8 +27,7 @@ function run(cmd: string, args: readonly string[], env: Record<string, string> =
 describe("cloud-init schema", () => {
   for (const [version, seeds] of VARIANTS) {
     for (const [name, seed] of seeds) {
-      it(`user-data of ${name} (${version}) is valid cloud-config`, (t) => {
-        if (!hasTool("cloud-init")) return t.skip("cloud-init is not installed (apt-get install cloud-init)");
+      itIf(missingTools(["cloud-init"], "apt-get install cloud-init"), `user-data of ${name} (${version}) is valid cloud-config`, () => {
         const file = join(scratchDir(), "user-data");
         writeFileSync(file, seed["user-data"]);
         const r = run("cloud-init", ["schema", "--config-file", file]);
@@ -56,8 +56,7 @@ describe("shellcheck", () => {
   });
 
   for (const [label, content] of scripts) {
-    it(`embedded script ${label} passes shellcheck`, (t) => {
-      if (!hasTool("shellcheck")) return t.skip("shellcheck is not installed (apt-get install shellcheck)");
+    itIf(missingTools(["shellcheck"], "apt-get install shellcheck"), `embedded script ${label} passes shellcheck`, () => {
       const file = join(scratchDir(), "script.sh");
       writeFileSync(file, content);
       const r = run("shellcheck", ["--severity=style", file]);
@@ -65,8 +64,7 @@ describe("shellcheck", () => {
     });
   }
 
-  it("scripts/build-seed-iso.sh passes shellcheck as POSIX sh", (t) => {
-    if (!hasTool("shellcheck")) return t.skip("shellcheck is not installed (apt-get install shellcheck)");
+  itIf(missingTools(["shellcheck"], "apt-get install shellcheck"), "scripts/build-seed-iso.sh passes shellcheck as POSIX sh", () => {
     const r = run("shellcheck", ["--shell=sh", "--severity=style", BUILD_SEED_ISO]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
@@ -81,9 +79,7 @@ describe("seed ISO", () => {
   for (const f of SEED_FILES) writeFileSync(join(dir, f), seed[f]);
 
   for (const tool of ["xorriso", "genisoimage", "mkisofs"]) {
-    it(`built with ${tool}, reads back with label cidata and the three seed files`, (t) => {
-      if (!hasTool(tool)) return t.skip(`${tool} is not installed`);
-      if (!hasTool("xorriso")) return t.skip("xorriso is needed to read the ISO back (apt-get install xorriso)");
+    itIf(missingTools([tool, "xorriso"], "apt-get install xorriso genisoimage; xorriso reads the ISO back"), `built with ${tool}, reads back with label cidata and the three seed files`, () => {
       const iso = join(scratchDir(), "seed.iso");
       const built = run("sh", [BUILD_SEED_ISO, dir, iso], { SEED_ISO_TOOL: tool });
       assert.equal(built.status, 0, built.stderr);
@@ -99,9 +95,7 @@ describe("seed ISO", () => {
     });
   }
 
-  it("keeps the names under Joliet too (isoinfo -J)", (t) => {
-    if (!hasTool("isoinfo")) return t.skip("isoinfo is not installed (apt-get install genisoimage)");
-    if (!hasTool("xorriso") && !hasTool("genisoimage")) return t.skip("no ISO tool (xorriso or genisoimage) is installed");
+  itIf(missingTools(["isoinfo"], "apt-get install genisoimage") ?? (hasTool("xorriso") || hasTool("genisoimage") ? undefined : "no ISO tool (xorriso or genisoimage) is installed"), "keeps the names under Joliet too (isoinfo -J)", () => {
     const iso = join(scratchDir(), "seed.iso");
     assert.equal(run("sh", [BUILD_SEED_ISO, dir, iso]).status, 0);
     const joliet = run("isoinfo", ["-J", "-f", "-i", iso]).stdout.trim().split("\n").sort();
@@ -109,8 +103,7 @@ describe("seed ISO", () => {
     assert.match(run("isoinfo", ["-d", "-i", iso]).stdout, /^Volume id: cidata$/m);
   });
 
-  it("writes the ISO owner-only (0600), whatever the caller's umask: it holds the CA key and token", (t) => {
-    if (!hasTool("xorriso") && !hasTool("genisoimage")) return t.skip("no ISO tool (xorriso or genisoimage) is installed");
+  itIf(hasTool("xorriso") || hasTool("genisoimage") ? undefined : "no ISO tool (xorriso or genisoimage) is installed", "writes the ISO owner-only (0600), whatever the caller's umask: it holds the CA key and token", () => {
     const iso = join(scratchDir(), "new dir", "seed.iso");
     const built = run("sh", ["-c", 'umask 022; exec sh "$0" "$@"', BUILD_SEED_ISO, dir, iso]);
     assert.equal(built.status, 0, built.stderr);
@@ -134,8 +127,7 @@ describe("seed ISO", () => {
 });
 
 describe("bootstrap-token helper", () => {
-  it("its awk finds the token in the kubeadm config as rendered", (t) => {
-    if (!hasTool("awk")) return t.skip("awk is not installed");
+  itIf(missingTools(["awk"]), "its awk finds the token in the kubeadm config as rendered", () => {
     const doc = parseUserData(VARIANTS[0][1].get("master01")?.["user-data"] ?? "");
     const config = doc.write_files.find((f) => f.path === "/etc/clusterkit/kubeadm-init.yaml")?.content ?? "";
     const helper = doc.write_files.find((f) => f.path === "/usr/local/sbin/clusterkit-bootstrap-token.sh")?.content ?? "";

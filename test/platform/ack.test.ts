@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { NAS_CSI_DRIVER, NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
 import { stackOutputsPath } from "../../src/synth/stack-outputs";
 import { allStrings, field, one, synthPlatform } from "./helpers";

@@ -1,11 +1,10 @@
 /** Properties every platform chart must have, in every environment and CNI variant. */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, expect } from "@jest/globals";
 import { CHART_IDS } from "../../charts/order";
 import { IMAGES, isPinnedImage } from "../../src/config/images";
 import type { EnvironmentName } from "../../src/config/schema";
 import { KUBERNETES_RELEASES } from "../../src/config/versions";
-import { matchSnapshot } from "../support/snapshot";
 import { allContainers, ofKind, synthPlatform } from "./helpers";
 
 const VARIANTS: { label: string; env: EnvironmentName; overrides: Record<string, unknown> }[] = [
@@ -79,7 +78,7 @@ describe("snapshots", () => {
         for (const o of objects) lines.push(`  ${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`);
       }
       lines.push("images:", ...[...new Set(allContainers([...charts.values()].flat()).map((c) => c.container.image))].sort().map((i) => `  ${i}`));
-      matchSnapshot(`platform-${env}`, lines.join("\n"));
+      expect(lines.join("\n") + "\n").toMatchSnapshot();
     });
   }
 });

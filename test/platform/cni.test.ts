@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { FLANNEL_NAMESPACE } from "../../charts/platform/flannel";
 import { IMAGES } from "../../src/config/images";
 import { cidrsOverlap, parseCidr } from "../../src/config/ipv4";

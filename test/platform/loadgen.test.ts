@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "@jest/globals";
 import { MAXIMA, UsageError, formatSummary, parseArgs, percentile, runLoad } from "../../scripts/loadgen";
 import { PROJECT_ROOT } from "../support/cli";
 
@@ -12,7 +12,7 @@ let server: Server;
 let base: string;
 let served = 0;
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((req, res) => {
     served++;
     const n = served;
@@ -32,7 +32,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("loadgen", () => {
   it("parses bounded flags with defaults and refuses values past the hard maxima", () => {

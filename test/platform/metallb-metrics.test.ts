@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { cidrContainsIp, parseCidr, parseIp } from "../../src/config/ipv4";
 import { IMAGES } from "../../src/config/images";
 import { kubernetesRelease } from "../../src/config/versions";

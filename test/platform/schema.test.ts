@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { ALL_UPSTREAM_INSTALLS } from "../../src/config/upstream";
 import { kubernetesRelease } from "../../src/config/versions";
 import { CRD_SCHEMA_DIR, ManifestValidator, crdSchemaFixtureFiles, readCrdSchemaFixture } from "../support/k8s-validate";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { LOCAL_VOLUME_STORAGE_CLASS } from "../../charts/shared/storage";
 import { field, ofKind, one, synthPlatform } from "./helpers";
 

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describe, it, type TestContext } from "node:test";
+import { describe } from "@jest/globals";
+import { itIf } from "../support/requires";
 import { parse } from "yaml";
 import { ALL_UPSTREAM_INSTALLS } from "../../src/config/upstream";
 import { kubernetesRelease } from "../../src/config/versions";
@@ -77,15 +78,9 @@ function stripDescriptions(v: unknown): unknown {
 
 const fixtures = (): { file: string; fixture: CrdSchemaFixture }[] => crdSchemaFixtureFiles().map((f) => ({ file: f, fixture: readCrdSchemaFixture(join(CRD_SCHEMA_DIR, f)) }));
 
-function skipUnlessPresent(t: TestContext): boolean {
-  if (PRESENT) return false;
-  t.skip(SKIP);
-  return true;
-}
 
 describe("custom resources against the pinned upstream CRDs (../shared/upstream)", () => {
-  it("the upstream files have the SHA-256 the install table pins", (t) => {
-    if (skipUnlessPresent(t)) return;
+  itIf(PRESENT ? undefined : SKIP, "the upstream files have the SHA-256 the install table pins", () => {
     for (const file of FILES) {
       const install = ALL_UPSTREAM_INSTALLS.find((i) => `${i.id}.yaml` === file);
       assert.ok(install, `${file} is an install in src/config/upstream.ts`);
@@ -94,8 +89,7 @@ describe("custom resources against the pinned upstream CRDs (../shared/upstream)
     }
   });
 
-  it("the committed fixtures equal the upstream schemas, descriptions stripped, and name the right file", (t) => {
-    if (skipUnlessPresent(t)) return;
+  itIf(PRESENT ? undefined : SKIP, "the committed fixtures equal the upstream schemas, descriptions stripped, and name the right file", () => {
     const all = fixtures();
     assert.equal(all.length, 4);
     for (const { file, fixture } of all) {
@@ -108,8 +102,7 @@ describe("custom resources against the pinned upstream CRDs (../shared/upstream)
   });
 
   for (const minor of ["1.35", "1.30"]) {
-    it(`our IPAddressPool, L2Advertisement and Installation validate against the upstream CRDs (local, Kubernetes ${minor})`, (t) => {
-      if (skipUnlessPresent(t)) return;
+    itIf(PRESENT ? undefined : SKIP, `our IPAddressPool, L2Advertisement and Installation validate against the upstream CRDs (local, Kubernetes ${minor})`, () => {
       const calico = kubernetesRelease(minor).calico;
       const calicoFile = FILES.find((f) => !f.startsWith("metallb-") && f.endsWith(`-${calico}.yaml`));
       assert.ok(calicoFile, `an upstream file for Calico ${calico}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { CHART_IDS } from "../../charts/order";
 import { ALL_UPSTREAM_INSTALLS, upstreamInstallsFor } from "../../src/config/upstream";
 import { kubernetesRelease } from "../../src/config/versions";

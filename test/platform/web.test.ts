@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { SERVED_BY_HEADER, WEB_ROOT } from "../../charts/platform/web-content";
 import type { EnvironmentName } from "../../src/config/schema";
 import type { ManifestObject } from "../support/k8s-validate";

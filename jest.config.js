@@ -1,0 +1,19 @@
+// Fast tier (`npm test`): every test/**/*.test.ts except the slow *.e2e.test.ts files, which
+// `npm run test:e2e` runs (jest.e2e.config.js). TypeScript is transformed by SWC (no type check:
+// `npm test` runs tsc first).
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "\\.e2e\\.test\\.ts$"],
+  transform: {
+    "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  // The real synth, CLIs and tools run inside some tests; none should take longer.
+  testTimeout: 120_000,
+  // A missing snapshot fails under CI (jest's `ci` option follows the CI variable); `npx jest -u` writes them.
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  reporters: [["default", { summaryThreshold: 0 }], "<rootDir>/test/support/skip-reporter.js"],
+};
