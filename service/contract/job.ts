@@ -63,6 +63,23 @@ export interface JobRecord {
   readonly result?: JobResult;
   /** Why the job was rejected or failed, for people. */
   readonly error?: string;
+  /**
+   * Which middleware replica is launching or collecting the job, and since when (the middleware's
+   * own bookkeeping: a replica acts on a job only after winning a compare-and-set on the record,
+   * and another replica takes over only when the lease is older than the middleware's lease time).
+   * Absent on final records.
+   */
+  readonly lease?: JobLease;
+  /** How many times an executor Pod was launched for this job (1 unless a launch was taken over). */
+  readonly attempts?: number;
+}
+
+export interface JobLease {
+  readonly replica: string;
+  /** launch: creating the executor Pod; collect: reading its result and storing the zip. */
+  readonly phase: "launch" | "collect";
+  /** ISO-8601 time the lease was taken. */
+  readonly at: string;
 }
 
 /** KV key of a job's source (two tokens, so a `*` key filter lists only job records). */
