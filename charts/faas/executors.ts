@@ -1,13 +1,16 @@
 /**
  * Executors: one PodTemplate per language that the middleware instantiates, so the security
- * policy lives here rather than in the middleware's code; a LimitRange and ResourceQuota bound
- * the namespace; the gVisor RuntimeClass sandboxes them when enabled.
+ * policy lives here rather than in the middleware's code (layout: service/contract/executor.ts).
+ * The untrusted job runs in the init container `run` under the trusted runner; the container
+ * `report` (same image) then prints the result frame the middleware reads through `pods/log`.
+ * The job holds no credentials and (NetworkPolicy) no network. A LimitRange and ResourceQuota
+ * bound the namespace; the gVisor RuntimeClass sandboxes the Pods when enabled.
  */
 import type { Construct } from "constructs";
+import { EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
 import type { Environment, FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
-import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language, natsUrl } from "./names";
-import { natsClientEnv } from "./nats-auth";
+import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
 import { quantityBytes, quantityMillicores } from "./resources";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 
@@ -17,16 +20,49 @@ export const GVISOR_HANDLER = "runsc";
 
 export const EXECUTOR_UID = 1000;
 /** Where the job's code is unpacked and built (the root filesystem is read-only). */
-export const EXECUTOR_WORK_DIR = "/work";
-/** Per-volume scratch bound; a job filling it is evicted rather than filling the node's disk. */
-const SCRATCH_SIZE = "256Mi";
+export const EXECUTOR_WORK_DIR = EXECUTOR_PATHS.workDir;
+/**
+ * Memory the run container gets beyond the job's budget: the runner itself, the kernel's page
+ * cache of the toolchain, and slack so the runner's own sampling reports a memory-limit before the
+ * kernel's OOM killer has to (an OOM kill is still reported as memory-limit).
+ */
+export const EXECUTOR_MEMORY_HEADROOM = "128Mi";
+/** The report container only reads /results and prints it (base64 of at most 6 MiB). */
+export const REPORT_RESOURCES = { cpu: "100m", memory: "64Mi" } as const;
+/** Scratch bounds per emptyDir; a job filling one is evicted (reported as output-limit). */
+export const SCRATCH = { work: "64Mi", results: "32Mi", tmp: "256Mi" } as const;
 
 export function executorLabels(lang: Language): Record<string, string> {
   return { ...componentLabels(COMPONENTS.executor), [LANGUAGE_LABEL]: lang };
 }
 
-export function executorPodSpec(env: Environment, faas: FaasConfig, lang: Language): k8s.PodSpec {
-  const limits = { cpu: k8s.Quantity.fromString(faas.executors.cpuLimit), memory: k8s.Quantity.fromString(faas.executors.memoryLimit) };
+function mebibytes(bytes: number): string {
+  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}Mi` : String(bytes);
+}
+
+/** The run container's memory limit: the job's budget plus the runner's headroom. */
+export function executorMemory(faas: FaasConfig): string {
+  return mebibytes(quantityBytes(faas.executors.limits.memory) + quantityBytes(EXECUTOR_MEMORY_HEADROOM));
+}
+
+/** The limits as the runner reads them (service/contract/executor.ts LIMIT_ENV). */
+export function limitEnv(faas: FaasConfig, lang: Language): k8s.EnvVar[] {
+  const l = faas.executors.limits;
+  return [
+    { name: LIMIT_ENV.language, value: lang },
+    { name: LIMIT_ENV.compileTimeoutMs, value: String(l.compileTimeoutSeconds * 1000) },
+    { name: LIMIT_ENV.runTimeoutMs, value: String(l.runTimeoutSeconds * 1000) },
+    { name: LIMIT_ENV.memoryBytes, value: String(quantityBytes(l.memory)) },
+    { name: LIMIT_ENV.outputBytes, value: String(quantityBytes(l.output)) },
+    { name: LIMIT_ENV.maxProcesses, value: String(l.processes) },
+  ];
+}
+
+export function executorPodSpec(faas: FaasConfig, lang: Language): k8s.PodSpec {
+  const runLimits = { cpu: k8s.Quantity.fromString(faas.executors.cpuLimit), memory: k8s.Quantity.fromString(executorMemory(faas)) };
+  const reportLimits = { cpu: k8s.Quantity.fromString(REPORT_RESOURCES.cpu), memory: k8s.Quantity.fromString(REPORT_RESOURCES.memory) };
+  const image = faas.executors.images[lang];
+  const volume = (name: keyof typeof SCRATCH): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH[name]) } });
   return {
     ...(faas.executors.sandbox ? { runtimeClassName: GVISOR_RUNTIME_CLASS } : {}),
     restartPolicy: "Never",
@@ -35,37 +71,45 @@ export function executorPodSpec(env: Environment, faas: FaasConfig, lang: Langua
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 5,
     securityContext: restrictedPod(EXECUTOR_UID),
-    containers: [
+    initContainers: [
       {
-        name: COMPONENTS.executor,
-        image: faas.executors.images[lang],
+        name: RUN_CONTAINER,
+        image,
         imagePullPolicy: "IfNotPresent",
-        workingDir: EXECUTOR_WORK_DIR,
-        env: [
-          { name: "NATS_URL", value: natsUrl(env, faas) },
-          ...natsClientEnv("executor"),
-          { name: "EXECUTOR_LANGUAGE", value: lang },
-          // Compilers and package managers write caches under $HOME.
-          { name: "HOME", value: "/tmp" },
-        ],
+        command: [EXECUTOR_PATHS.runner, "run"],
+        workingDir: EXECUTOR_PATHS.workDir,
+        // Compilers and package managers write caches under $HOME.
+        env: [...limitEnv(faas, lang), { name: "HOME", value: EXECUTOR_PATHS.tmpDir }],
         // Requests = limits: untrusted code gets exactly what was scheduled (Guaranteed QoS).
-        resources: { requests: limits, limits },
+        resources: { requests: runLimits, limits: runLimits },
         securityContext: restrictedContainer(EXECUTOR_UID),
         volumeMounts: [
-          { name: "tmp", mountPath: "/tmp" },
-          { name: "work", mountPath: EXECUTOR_WORK_DIR },
+          { name: "job", mountPath: EXECUTOR_PATHS.jobDir, readOnly: true },
+          { name: "work", mountPath: EXECUTOR_PATHS.workDir },
+          { name: "results", mountPath: EXECUTOR_PATHS.resultsDir },
+          { name: "tmp", mountPath: EXECUTOR_PATHS.tmpDir },
         ],
       },
     ],
+    containers: [
+      {
+        name: REPORT_CONTAINER,
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: [EXECUTOR_PATHS.runner, "report"],
+        resources: { requests: reportLimits, limits: reportLimits },
+        securityContext: restrictedContainer(EXECUTOR_UID),
+        volumeMounts: [{ name: "results", mountPath: EXECUTOR_PATHS.resultsDir, readOnly: true }],
+      },
+    ],
     volumes: [
-      { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH_SIZE) } },
-      { name: "work", emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH_SIZE) } },
+      // The source: the annotation the middleware sets, projected as /job/source.json.
+      { name: "job", downwardApi: { items: [{ path: EXECUTOR_PATHS.sourceFile.slice(EXECUTOR_PATHS.jobDir.length + 1), fieldRef: { fieldPath: `metadata.annotations['${SOURCE_ANNOTATION}']` } }] } },
+      volume("work"),
+      volume("results"),
+      volume("tmp"),
     ],
   };
-}
-
-function mebibytes(bytes: number): string {
-  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}Mi` : String(bytes);
 }
 
 export function addExecutors(scope: Construct, env: Environment): void {
@@ -74,20 +118,21 @@ export function addExecutors(scope: Construct, env: Environment): void {
   for (const lang of LANGUAGES) {
     new k8s.KubePodTemplate(scope, `executor-${lang}`, {
       metadata: { name: executorTemplateName(lang), namespace: ns, labels: executorLabels(lang) },
-      template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(env, faas, lang) },
+      template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(faas, lang) },
     });
   }
 
   const cpu = k8s.Quantity.fromString(faas.executors.cpuLimit);
-  const memory = k8s.Quantity.fromString(faas.executors.memoryLimit);
+  const memory = k8s.Quantity.fromString(executorMemory(faas));
   const labels = componentLabels(COMPONENTS.executor);
-  // A pod created without the template still gets limits, and none can exceed the template's.
+  // A pod created without the template still gets limits, and none can exceed the run container's.
   new k8s.KubeLimitRange(scope, "executor-limits", {
     metadata: { name: "executor-limits", namespace: ns, labels },
     spec: { limits: [{ type: "Container", max: { cpu, memory }, default: { cpu, memory }, defaultRequest: { cpu, memory } }] },
   });
   const totalCpu = k8s.Quantity.fromString(`${quantityMillicores(faas.executors.cpuLimit) * faas.executors.maxPods}m`);
-  const totalMemory = k8s.Quantity.fromString(mebibytes(quantityBytes(faas.executors.memoryLimit) * faas.executors.maxPods));
+  // A Pod's effective request is the larger of its init container and its regular containers: the run container.
+  const totalMemory = k8s.Quantity.fromString(mebibytes(quantityBytes(executorMemory(faas)) * faas.executors.maxPods));
   // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
   // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
   new k8s.KubeResourceQuota(scope, "executor-quota", {

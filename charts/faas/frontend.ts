@@ -1,20 +1,23 @@
-/** The Next.js frontend: publishes jobs on NATS, reachable only through oauth2-proxy. */
+/** The Next.js frontend (service/frontend): sends JobRequests on NATS, reachable only through oauth2-proxy. */
 import type { Construct } from "constructs";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
-import { componentLabels, COMPONENTS, LANGUAGES, natsUrl, subjects } from "./names";
+import { FRONTEND_ENV, NATS_ENV } from "../../service/contract/env";
+import { componentLabels, COMPONENTS, natsUrl } from "./names";
 import { natsClientEnv } from "./nats-auth";
 import { resources, RESOURCES } from "./resources";
 import { restrictedContainer } from "../shared/pod-security";
 
 /** An unprivileged UID; the documents' images do not say which user they expect. */
 export const APP_UID = 1000;
+/** Answered without sign-in by the frontend (service/frontend); the probes use it. */
+export const FRONTEND_HEALTH_PATH = "/api/health";
 
 export function addFrontend(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
   const port = faas.frontend.port;
-  const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: "/", port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
+  const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: FRONTEND_HEALTH_PATH, port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
   addFaasDeployment(scope, {
     component: COMPONENTS.frontend,
     namespace: faas.namespace,
@@ -27,13 +30,11 @@ export function addFrontend(scope: Construct, env: Environment): void {
       image: faas.frontend.image,
       imagePullPolicy: "IfNotPresent",
       env: [
-        { name: "NATS_URL", value: natsUrl(env, faas) },
+        { name: NATS_ENV.url, value: natsUrl(env, faas) },
         ...natsClientEnv("frontend"),
-        { name: "NATS_SUBJECTS", value: subjects().join(",") },
-        { name: "FAAS_LANGUAGES", value: LANGUAGES.join(",") },
-        { name: "PORT", value: String(port) },
+        { name: FRONTEND_ENV.port, value: String(port) },
         // Next.js standalone binds $HOSTNAME, which Kubernetes sets to the pod name; listen everywhere.
-        { name: "HOSTNAME", value: "0.0.0.0" },
+        { name: FRONTEND_ENV.hostname, value: "0.0.0.0" },
       ],
       ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
       startupProbe: { ...probe(0), failureThreshold: 30 },

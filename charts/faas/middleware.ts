@@ -1,38 +1,42 @@
 /**
- * The Go middleware: subscribes to the job subjects and starts executor Pods from the chart's
- * PodTemplates. The only component with a ServiceAccount token.
+ * The middleware (service/middleware, TypeScript): takes jobs from `cola.<lang>` as queue group
+ * `middleware`, keeps their records in NATS, starts executor Pods from the chart's PodTemplates and
+ * collects their results. The only component with a ServiceAccount token.
  */
 import type { Construct } from "constructs";
+import { MIDDLEWARE_ENV, NATS_ENV, podTemplateEnv } from "../../service/contract/env";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { APP_UID } from "./frontend";
-import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT, natsUrl, subjects } from "./names";
+import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT, natsUrl } from "./names";
 import { natsClientEnv } from "./nats-auth";
 import { resources, RESOURCES } from "./resources";
 import { restrictedContainer } from "../shared/pod-security";
 
+/** Paths of the health endpoint (service/middleware/health.ts). */
+export const MIDDLEWARE_HEALTH = { live: "/healthz", ready: "/readyz" } as const;
+
 export function middlewareEnv(env: Environment): k8s.EnvVar[] {
   const faas = env.config.faas;
   return [
-    { name: "NATS_URL", value: natsUrl(env, faas) },
+    { name: NATS_ENV.url, value: natsUrl(env, faas) },
     ...natsClientEnv("middleware"),
-    { name: "NATS_SUBJECTS", value: subjects().join(",") },
-    // With several replicas each job must reach one of them, not all: subscribe as a queue group.
-    { name: "NATS_QUEUE_GROUP", value: COMPONENTS.middleware },
-    { name: "EXECUTOR_NAMESPACE", value: faas.executorNamespace },
-    // language=PodTemplate pairs, plus one variable per language for simple consumers.
-    { name: "EXECUTOR_POD_TEMPLATES", value: LANGUAGES.map((l) => `${l}=${executorTemplateName(l)}`).join(",") },
-    ...LANGUAGES.map((l) => ({ name: `EXECUTOR_POD_TEMPLATE_${l.toUpperCase()}`, value: executorTemplateName(l) })),
-    { name: "EXECUTOR_DEADLINE_SECONDS", value: String(faas.executors.deadlineSeconds) },
-    { name: "HEALTH_PORT", value: String(faas.middleware.port) },
+    // Buckets and object stores are created on a user's first job, replicated like the NATS cluster.
+    { name: NATS_ENV.bucketReplicas, value: String(faas.nats.replicas) },
+    { name: MIDDLEWARE_ENV.executorNamespace, value: faas.executorNamespace },
+    ...LANGUAGES.map((l) => ({ name: podTemplateEnv(l), value: executorTemplateName(l) })),
+    { name: MIDDLEWARE_ENV.healthPort, value: String(faas.middleware.port) },
+    // Each replica may fill the whole quota; the quota bounds all replicas together (a refused Pod waits).
+    { name: MIDDLEWARE_ENV.maxConcurrentJobs, value: String(faas.executors.maxPods) },
+    // Recorded on the jobs a replica holds, so peers can tell whose lease it is.
+    { name: MIDDLEWARE_ENV.replicaName, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
   ];
 }
 
 export function addMiddleware(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
-  // The documents' healthcheck only checks that the process listens, so probe the TCP port.
-  const probe: k8s.Probe = { tcpSocket: { port: k8s.IntOrString.fromString("health") }, periodSeconds: 10, timeoutSeconds: 2 };
+  const probe = (path: string): k8s.Probe => ({ httpGet: { path, port: k8s.IntOrString.fromString("health") }, periodSeconds: 10, timeoutSeconds: 5 });
   addFaasDeployment(scope, {
     component: COMPONENTS.middleware,
     namespace: faas.namespace,
@@ -45,9 +49,10 @@ export function addMiddleware(scope: Construct, env: Environment): void {
       imagePullPolicy: "IfNotPresent",
       env: middlewareEnv(env),
       ports: [{ name: "health", containerPort: faas.middleware.port, protocol: "TCP" }],
-      startupProbe: { ...probe, failureThreshold: 30 },
-      livenessProbe: probe,
-      readinessProbe: probe,
+      startupProbe: { ...probe(MIDDLEWARE_HEALTH.live), failureThreshold: 30 },
+      livenessProbe: { ...probe(MIDDLEWARE_HEALTH.live), failureThreshold: 3 },
+      // Ready = NATS connected and the API reachable; not ready while draining after SIGTERM.
+      readinessProbe: probe(MIDDLEWARE_HEALTH.ready),
       resources: resources(RESOURCES.middleware),
       securityContext: restrictedContainer(APP_UID),
     },

@@ -2,13 +2,13 @@
  * Names, labels and ports of the FaaS workload: the contract between the chart's objects
  * (Services, selectors, NetworkPolicies, env) and with the images. Written once, used everywhere.
  */
+import { EXECUTOR_LABELS } from "../../service/contract/executor";
+import { jobSubjects } from "../../service/contract/languages";
 import type { Environment, FaasConfig } from "../../src/config/schema";
 
-export const LANGUAGES = ["go", "javascript", "c"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** NATS subject prefix from the documents: jobs go to `cola.<language>`. */
-export const SUBJECT_PREFIX = "cola";
+// Languages and subjects are the service contract's (one source of truth for chart and service).
+export { LANGUAGES, type Language, SUBJECT_PREFIX } from "../../service/contract/languages";
+import type { Language } from "../../service/contract/languages";
 
 export const COMPONENTS = {
   oauth2Proxy: "oauth2-proxy",
@@ -34,7 +34,7 @@ export const NATS_HEADLESS_SERVICE = "nats-headless";
 export const NATS_CONFIG_MAP = "nats-config";
 export const MIDDLEWARE_SERVICE_ACCOUNT = "middleware";
 export const MIDDLEWARE_ROLE = "executor-launcher";
-/** Secret (created at deploy time, one per namespace) holding the NATS users' passwords. */
+/** Secret (created at deploy time in the service namespace) holding the NATS users' passwords. */
 export const NATS_CREDENTIALS_SECRET = "nats-credentials";
 
 /** Pod labels of a component; the NetworkPolicies and Services select on these. */
@@ -43,14 +43,14 @@ export function componentLabels(component: Component): Record<string, string> {
 }
 
 /** Label carrying an executor's language. */
-export const LANGUAGE_LABEL = "faas.clusterkit.io/language";
+export const LANGUAGE_LABEL = EXECUTOR_LABELS.language;
 
 export function executorTemplateName(lang: Language): string {
   return `executor-${lang}`;
 }
 
 export function subjects(): string[] {
-  return LANGUAGES.map((l) => `${SUBJECT_PREFIX}.${l}`);
+  return jobSubjects();
 }
 
 /** Cluster DNS domain: ACK's is configurable, kubeadm's default is cluster.local. */

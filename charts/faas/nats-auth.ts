@@ -1,14 +1,24 @@
 /**
  * NATS users and their subject permissions: the protocol-level half of the isolation (the
- * NetworkPolicies only decide who may open a connection). Passwords are never in the chart:
- * nats.conf names an environment variable per user (`password: $NATS_<USER>_PASSWORD`), which
- * the server container fills from the deploy-time Secret. No system account, no `no_auth_user`:
- * an unauthenticated connection is refused.
+ * NetworkPolicies only decide who may open a connection). Two users only: executors hold no NATS
+ * credentials at all (the middleware reads their result through `pods/log` and is the only writer).
+ * Passwords are never in the chart: nats.conf names an environment variable per user
+ * (`password: $NATS_<USER>_PASSWORD`), which the server container fills from the deploy-time
+ * Secret. No system account, no `no_auth_user`: an unauthenticated connection is refused.
+ *
+ * What the server can and cannot tell apart (measured against nats-server 2.9.10, see
+ * test/faas/nats-server.test.ts): permissions match whole subject tokens, and a stream name is ONE
+ * token (`KV_jobs-u…`), so no rule can say "only streams whose name starts with jobs-". The
+ * allow lists therefore grant kinds of JetStream calls (read, consume, create) on every stream,
+ * and the deny lists forbid the destructive kinds (delete, update, purge, message delete) on all.
  */
+import { inboxPrefix, NATS_ENV } from "../../service/contract/env";
+import { MIDDLEWARE_QUEUE_GROUP } from "../../service/contract/languages";
 import { k8s } from "../../src/lib/k8s";
-import { COMPONENTS, NATS_CREDENTIALS_SECRET, SUBJECT_PREFIX, subjects } from "./names";
+import { NATS_CREDENTIALS_SECRET, SUBJECT_PREFIX, subjects } from "./names";
 
-export type NatsUserName = "frontend" | "middleware" | "executor";
+export type NatsUserName = "frontend" | "middleware";
+export const NATS_USER_NAMES: readonly NatsUserName[] = ["frontend", "middleware"];
 
 export interface SubjectRules {
   readonly allow: readonly string[];
@@ -20,7 +30,7 @@ export interface NatsUser {
   readonly name: NatsUserName;
   /** Environment variable of the NATS server container that holds this user's password. */
   readonly passwordEnv: string;
-  /** Key of the password inside the `nats-credentials` Secret(s). */
+  /** Key of the password inside the `nats-credentials` Secret. */
   readonly secretKey: string;
   readonly publish: SubjectRules;
   readonly subscribe: SubjectRules;
@@ -30,73 +40,52 @@ export interface NatsUser {
 
 export { NATS_CREDENTIALS_SECRET };
 
-/** Every job subject. */
-const SUBJECT_ALL = `${SUBJECT_PREFIX}.>`;
-/** Replies to JetStream API calls and request/reply arrive on inboxes. */
-const INBOX = "_INBOX.>";
+/** A user's own reply subjects: `_INBOX_<user>.>` (clients set it as their inbox prefix). */
+export function inboxSubjects(user: NatsUserName): string {
+  return `${inboxPrefix(user)}.>`;
+}
 
 /**
- * What binding to and reading KV buckets and object stores needs, and writing them: stream info,
- * last-message lookups (direct or through the API), the account info some clients fetch first.
+ * Reading KV entries and objects, as nats.js 2.29 does it: account info, stream info, last
+ * message by subject (direct get, or the API's message get), and the ordered push consumers that
+ * list keys, watch a bucket or stream an object's chunks, with their flow-control replies.
  */
-const JS_READ = ["$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.NAMES", "$JS.API.STREAM.LIST", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>"];
-/** Watching a bucket or reading an object runs an ephemeral (ordered) consumer with flow control. */
-const JS_CONSUME = ["$JS.API.CONSUMER.CREATE.>", "$JS.API.CONSUMER.INFO.*.*", "$JS.API.CONSUMER.MSG.NEXT.*.*", "$JS.API.CONSUMER.DELETE.*.*", "$JS.FC.>", "$JS.ACK.>"];
-/**
- * Clients create a user's bucket or object store on first use (nats.js `views.kv()` / `os()`),
- * and replacing an object purges its old chunks.
- */
-const JS_MANAGE_OWN = ["$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.PURGE.*"];
-/** Never for anyone here: removing streams or rewriting their config is an operator's job. */
-const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.MSG.DELETE.>"];
-
-/**
- * Exactly the JetStream API calls that writing a job result makes: binding the object store and
- * KV bucket (STREAM.INFO), the existing-entry lookup an object put and a KV update do
- * (STREAM.MSG.GET or DIRECT.GET), and the puts themselves, which are plain publishes to `$O.>`
- * and `$KV.>` acknowledged on an inbox.
- */
-export const EXECUTOR_JS_API = ["$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>"] as const;
-
-/** Explicitly denied to executors even if an allow rule is widened later (deny wins in NATS). */
-export const EXECUTOR_DENY_PUBLISH = [
-  `${SUBJECT_PREFIX}.>`,
-  "$JS.API.STREAM.CREATE.>",
-  "$JS.API.STREAM.UPDATE.>",
-  "$JS.API.STREAM.DELETE.>",
-  "$JS.API.STREAM.PURGE.>",
-  "$JS.API.STREAM.MSG.DELETE.>",
-  "$JS.API.CONSUMER.DELETE.>",
+export const JS_READ = [
+  "$JS.API.INFO",
+  "$JS.API.STREAM.INFO.*",
+  "$JS.API.STREAM.NAMES",
+  "$JS.API.STREAM.MSG.GET.*",
+  "$JS.API.DIRECT.GET.>",
+  "$JS.API.CONSUMER.CREATE.>",
+  "$JS.FC.>",
 ] as const;
+/** The middleware's writes: KV puts and object chunks, creating a user's bucket and object store, listing buckets to reconcile. */
+export const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.LIST"] as const;
+/** Nobody here removes or rewrites streams, their messages or others' consumers, or leaves durable consumers behind (deny wins over any later-widened allow). */
+export const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"] as const;
 
-export function natsUsers(queueGroup: string): NatsUser[] {
+export function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser[] {
   const user = (name: NatsUserName) => ({ name, passwordEnv: `NATS_${name.toUpperCase()}_PASSWORD`, secretKey: `${name}-password` });
   return [
     {
       ...user("frontend"),
-      // Submits jobs on exactly the three language subjects, keeps job state in KV and the object store.
-      publish: { allow: [...subjects(), "$KV.>", "$O.>", ...JS_READ, ...JS_CONSUME, ...JS_MANAGE_OWN], deny: JS_DESTRUCTIVE },
-      subscribe: { allow: [INBOX] },
+      // Submits jobs on exactly the three language subjects; reads job records and zips, writes nothing.
+      publish: { allow: [...subjects(), ...JS_READ], deny: ["$KV.>", "$O.>", ...JS_DESTRUCTIVE] },
+      subscribe: { allow: [inboxSubjects("frontend")] },
     },
     {
       ...user("middleware"),
-      // Receives jobs as one queue group (each job reaches one replica) and may answer them.
-      publish: { allow: ["$KV.>", "$O.>", ...JS_READ, ...JS_CONSUME, ...JS_MANAGE_OWN], deny: [SUBJECT_ALL, ...JS_DESTRUCTIVE] },
-      subscribe: { allow: [`${SUBJECT_ALL} ${queueGroup}`, INBOX] },
+      // Receives jobs as one queue group (each job reaches one replica) and answers them; the only writer of job state.
+      publish: { allow: [...JS_READ, ...JS_WRITE], deny: [`${SUBJECT_PREFIX}.>`, ...JS_DESTRUCTIVE] },
+      subscribe: { allow: [`${SUBJECT_PREFIX}.* ${queueGroup}`, inboxSubjects("middleware")] },
       allowResponses: true,
-    },
-    {
-      ...user("executor"),
-      // Untrusted code runs with these rights: write results, nothing else.
-      publish: { allow: ["$O.>", "$KV.>", ...EXECUTOR_JS_API], deny: EXECUTOR_DENY_PUBLISH },
-      subscribe: { allow: [INBOX], deny: [SUBJECT_ALL] },
     },
   ];
 }
 
-/** The users of this workload's NATS (the middleware's queue group is its component name, as in its env). */
+/** The users of this workload's NATS. */
 export function workloadNatsUsers(): NatsUser[] {
-  return natsUsers(COMPONENTS.middleware);
+  return natsUsers();
 }
 
 const list = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
@@ -127,12 +116,13 @@ export function natsAuthorization(users: readonly NatsUser[]): string[] {
 }
 
 /**
- * NATS_USER / NATS_PASSWORD of a client pod. The password comes from the `nats-credentials`
- * Secret of the pod's own namespace (a secretKeyRef cannot cross namespaces).
+ * NATS_USER / NATS_PASSWORD / NATS_INBOX_PREFIX of a client pod (names: service/contract/env.ts).
+ * The password comes from the `nats-credentials` Secret of the service namespace.
  */
 export function natsClientEnv(user: NatsUserName): k8s.EnvVar[] {
   return [
-    { name: "NATS_USER", value: user },
-    { name: "NATS_PASSWORD", valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: `${user}-password` } } },
+    { name: NATS_ENV.user, value: user },
+    { name: NATS_ENV.password, valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: `${user}-password` } } },
+    { name: NATS_ENV.inboxPrefix, value: inboxPrefix(user) },
   ];
 }

@@ -3,10 +3,11 @@
  * default deny in both namespaces, then only the arrows of the design.
  *
  *   outside -> oauth2-proxy:4180 -> frontend:<port> -> nats:4222 <- middleware -> API server
- *                                                       ^  (6222 between NATS servers)
- *                                                       executors (nothing else)
- * Everyone may resolve names through kube-dns. NetworkPolicy cannot block the node's own traffic
- * to its pods, so kubelet probes keep working without a rule.
+ *                                                          (6222 between NATS servers)
+ *   executors: nothing, either way (not even DNS): the job's source arrives as a projected
+ *   annotation and its result leaves through the kubelet's log API, neither of which is network.
+ * The service namespace's pods may resolve names through kube-dns. NetworkPolicy cannot block the
+ * node's own traffic to its pods, so kubelet probes keep working without a rule.
  */
 import type { Construct } from "constructs";
 import type { Environment, FaasConfig } from "../../src/config/schema";
@@ -41,18 +42,18 @@ export function apiServerTargets(env: Environment): ApiServerTarget[] {
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: k8s.IntOrString.fromNumber(port) });
 const pods = (component: Component): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: componentLabels(component) } });
-const podsIn = (namespace: string, component: Component): k8s.NetworkPolicyPeer => ({
-  namespaceSelector: { matchLabels: { [NAME_LABEL]: namespace } },
-  podSelector: { matchLabels: componentLabels(component) },
-});
 
 function policy(scope: Construct, name: string, namespace: string, spec: k8s.NetworkPolicySpec): void {
   new k8s.KubeNetworkPolicy(scope, `netpol-${name}`, { metadata: { name, namespace, labels: { "app.kubernetes.io/part-of": "faas" } }, spec });
 }
 
-/** Default deny both ways plus DNS, for one namespace. */
-function baseline(scope: Construct, prefix: string, namespace: string): void {
+/** Default deny both ways, for one namespace. */
+function defaultDeny(scope: Construct, prefix: string, namespace: string): void {
   policy(scope, `${prefix}default-deny`, namespace, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+}
+
+/** Every pod of the namespace may resolve names through kube-dns. */
+function allowDns(scope: Construct, prefix: string, namespace: string): void {
   policy(scope, `${prefix}allow-dns`, namespace, {
     podSelector: {},
     policyTypes: ["Egress"],
@@ -73,8 +74,10 @@ export function addNetworkPolicies(scope: Construct, env: Environment, faas: Faa
   const exNs = faas.executorNamespace;
   const select = (c: Component) => ({ matchLabels: componentLabels(c) });
 
-  baseline(scope, "", ns);
-  baseline(scope, "executors-", exNs);
+  defaultDeny(scope, "", ns);
+  allowDns(scope, "", ns);
+  // The executor namespace gets no allow rule at all: executors and the image pre-pull pods need no network.
+  defaultDeny(scope, "executors-", exNs);
 
   // oauth2-proxy: the only door from outside, and it talks to the frontend and the IdP.
   policy(scope, "oauth2-proxy", ns, {
@@ -110,17 +113,18 @@ export function addNetworkPolicies(scope: Construct, env: Environment, faas: Faa
     podSelector: select(COMPONENTS.nats),
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      { from: [pods(COMPONENTS.frontend), pods(COMPONENTS.middleware), podsIn(exNs, COMPONENTS.executor)], ports: [tcp(PORTS.natsClient)] },
+      { from: [pods(COMPONENTS.frontend), pods(COMPONENTS.middleware)], ports: [tcp(PORTS.natsClient)] },
       { from: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsCluster)] },
     ],
     egress: [{ to: [pods(COMPONENTS.nats)], ports: [tcp(PORTS.natsCluster)] }],
   });
 
-  // Executors run untrusted code: NATS and DNS only, nothing may connect to them.
+  // Executors run untrusted code: nothing in, nothing out, DNS included. Stated for them explicitly
+  // as well, so the intent survives an edit of the namespace default.
   policy(scope, "executors", exNs, {
     podSelector: select(COMPONENTS.executor),
     policyTypes: ["Ingress", "Egress"],
     ingress: [],
-    egress: [{ to: [podsIn(ns, COMPONENTS.nats)], ports: [tcp(PORTS.natsClient)] }],
+    egress: [],
   });
 }

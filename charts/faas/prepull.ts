@@ -3,7 +3,8 @@
  * executor image) run `true`, then a pause container idles. Every worker thus holds the images
  * before the first job, so a job's `activeDeadlineSeconds` never includes a gcc/golang pull.
  * It runs on worker nodes only (no toleration for the control-plane taint, and an explicit
- * affinity), restricted-compliant, no token, and the executor NetworkPolicies leave it only DNS.
+ * affinity), restricted-compliant, no token, and no network (the executor namespace denies all
+ * traffic; pulling is the kubelet's business, not the pod's).
  */
 import type { Construct } from "constructs";
 import type { Environment } from "../../src/config/schema";

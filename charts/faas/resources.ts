@@ -15,7 +15,8 @@ export interface ResourceSpec {
 export const RESOURCES = {
   oauth2Proxy: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "250m", memoryLimit: "128Mi" },
   frontend: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1000m", memoryLimit: "512Mi" },
-  middleware: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
+  // A collection holds a result frame (≤ 9 MiB), its payload and the zip at once; several may overlap.
+  middleware: { cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "512Mi" },
   nats: { cpuRequest: "100m", memoryRequest: "256Mi", cpuLimit: "1000m", memoryLimit: "1Gi" },
   natsReloader: { cpuRequest: "10m", memoryRequest: "16Mi", cpuLimit: "50m", memoryLimit: "64Mi" },
 } as const satisfies Record<string, ResourceSpec>;

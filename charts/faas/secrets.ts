@@ -59,17 +59,11 @@ export function cookieSecretProblem(value: string): string | undefined {
   return `must be 16, 24 or 32 bytes, or URL-safe base64 of that many (got ${raw} bytes); generate one with: openssl rand -base64 32 | tr -- '+/' '-_'`;
 }
 
-/**
- * NATS passwords: the server (faas namespace) needs every user's; each client reads its own from
- * its namespace's Secret, so the executor's password is written to both namespaces, one value.
- */
+/** NATS passwords: the server and both clients (frontend, middleware) live in the service namespace. */
 function natsCredentialSecrets(faas: FaasConfig): SecretSpec[] {
   const users = workloadNatsUsers();
   const key = (u: (typeof users)[number]): GeneratedKeySpec => ({ key: u.secretKey, generated: `nats-${u.name}-password`, rule: `NATS password of user ${u.name}` });
-  return [
-    { namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: users.map(key) },
-    { namespace: faas.executorNamespace, name: NATS_CREDENTIALS_SECRET, keys: users.filter((u) => u.name === "executor").map(key) },
-  ];
+  return [{ namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: users.map(key) }];
 }
 
 export function faasSecrets(faas: FaasConfig): SecretSpec[] {

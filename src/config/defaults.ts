@@ -43,9 +43,10 @@ function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage }:
     nats: { replicas: 3, storageSize: natsStorage },
     executors: {
       sandbox,
+      // Covers compile + run + 15 s of start and report (checked in rules.ts).
       deadlineSeconds: 60,
       cpuLimit: "500m",
-      memoryLimit: "256Mi",
+      limits: { compileTimeoutSeconds: 30, runTimeoutSeconds: 10, memory: "256Mi", output: "1Mi", processes: 128 },
       maxPods: 20,
       images: { go: IMAGES.executorGo, javascript: IMAGES.executorJavascript, c: IMAGES.executorC },
     },

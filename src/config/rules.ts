@@ -5,7 +5,8 @@
  */
 import { localVolumeNodes } from "./local-volumes";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
-import type { AckConfig, EnvironmentName, HpaConfig, LocalConfig } from "./schema";
+import { parseBytes } from "./quantity";
+import type { AckConfig, EnvironmentName, FaasConfig, HpaConfig, LocalConfig } from "./schema";
 
 export interface Problem {
   readonly path: string;
@@ -41,6 +42,23 @@ function named(path: string, text: string): NamedCidr | undefined {
 function checkHpa(path: string, hpa: HpaConfig, report: Report): void {
   if (hpa.minReplicas > hpa.maxReplicas) {
     report(`${path}.maxReplicas`, `must be >= minReplicas (${hpa.minReplicas}), got ${hpa.maxReplicas}`);
+  }
+}
+
+/** Seconds an executor Pod needs beyond compile and run: start, runner bookkeeping, the report. */
+export const EXECUTOR_DEADLINE_MARGIN_SECONDS = 15;
+/** The largest output cap whose capped files still fit one result frame (service/contract/frame.ts). */
+export const MAX_EXECUTOR_OUTPUT_BYTES = 1024 * 1024;
+
+function checkExecutors(faas: FaasConfig, report: Report): void {
+  const { limits, deadlineSeconds } = faas.executors;
+  const needed = limits.compileTimeoutSeconds + limits.runTimeoutSeconds + EXECUTOR_DEADLINE_MARGIN_SECONDS;
+  if (deadlineSeconds < needed) {
+    report("faas.executors.deadlineSeconds", `${deadlineSeconds} is shorter than limits.compileTimeoutSeconds + limits.runTimeoutSeconds + ${EXECUTOR_DEADLINE_MARGIN_SECONDS} s of start and report (${needed}); raise it or lower the limits`);
+  }
+  const output = parseBytes(limits.output);
+  if (output !== undefined && output > MAX_EXECUTOR_OUTPUT_BYTES) {
+    report("faas.executors.limits.output", `${limits.output} is over 1Mi, the most one result frame can carry for each of stdout, stderr and the output folder`);
   }
 }
 
@@ -99,6 +117,7 @@ export function localProblems(c: LocalConfig, report: Report): void {
   checkHpa("webApp.hpa", c.webApp.hpa, report);
   checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
+  checkExecutors(c.faas, report);
 
   // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
   // and JetStream loses its quorum.
@@ -175,6 +194,7 @@ export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, 
   checkHpa("webApp.hpa", c.webApp.hpa, report);
   checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
+  checkExecutors(c.faas, report);
 }
 
 /** All cross-field problems of one environment, paths prefixed with its name. */

@@ -80,6 +80,21 @@ export const webAppSchema = z.strictObject({
   https: z.boolean(),
 });
 
+/** Limits of one job (service/contract/executor.ts LIMIT_ENV), set on the executor PodTemplates. */
+export const executorLimitsSchema = z.strictObject({
+  /** Longest a compile (Go, C) may take. @default 30 */
+  compileTimeoutSeconds: z.number().int().min(1).max(600),
+  /** Longest the program may run (wall clock). @default 10 */
+  runTimeoutSeconds: z.number().int().min(1).max(600),
+  /** The program's memory budget; the container gets this plus the runner's headroom. @default 256Mi */
+  memory: byteQuantity,
+  /** Cap on each of stdout, stderr and the output folder: at most 1Mi, the most one result frame carries. @default 1Mi */
+  output: byteQuantity,
+  /** Most processes (threads included) the job may run at once. @default 128 */
+  processes: z.number().int().min(1).max(4096),
+});
+export type ExecutorLimitsConfig = z.infer<typeof executorLimitsSchema>;
+
 export const faasSchema = z.strictObject({
   /** Deploy the code-execution workload. */
   enabled: z.boolean(),
@@ -114,10 +129,16 @@ export const faasSchema = z.strictObject({
   executors: z.strictObject({
     /** Run executor Pods under the gVisor RuntimeClass. */
     sandbox: z.boolean(),
-    /** Pod `activeDeadlineSeconds`: the hard stop for one job. */
+    /**
+     * Pod `activeDeadlineSeconds`: the hard stop for one job, image pull and start included. Must
+     * cover limits.compileTimeoutSeconds + limits.runTimeoutSeconds + 15 s of start and report.
+     * @default 60
+     */
     deadlineSeconds: z.number().int().min(5).max(3600),
+    /** CPU of an executor's run container (requests = limits). @default 500m */
     cpuLimit: cpuQuantity,
-    memoryLimit: byteQuantity,
+    /** What one job may use; the trusted runner enforces them and reports which one was hit. */
+    limits: executorLimitsSchema,
     /** ResourceQuota for the whole executor namespace. */
     maxPods: z.number().int().min(1),
     images: z.strictObject({ go: image, javascript: image, c: image }),

@@ -1,13 +1,15 @@
 /**
  * Generated Secret keys (NATS passwords) in the deploy step, against a fake kubectl that keeps the
- * Secrets it is given: generated once, kept on re-runs, one executor value in both namespaces,
- * values only on stdin, and no guessing when the cluster cannot be read.
+ * Secrets it is given: generated once, kept on re-runs, one value wherever its id appears (the
+ * mechanism is checked with an extra spec that shares the middleware's value into a second
+ * namespace; the workload itself keeps every NATS password in the service namespace), values only
+ * on stdin, and no guessing when the cluster cannot be read.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
-import { faasSecrets } from "../../charts/faas/secrets";
+import { faasSecrets, type SecretSpec } from "../../charts/faas/secrets";
 import { CHART_IDS } from "../../charts/order";
 import { defaultConfigs } from "../../src/config/defaults";
 import { type ApplyContext, DEFAULT_APPLY_POLICIES, executePlan } from "../../src/deploy/apply";
@@ -22,6 +24,10 @@ const faas = defaultConfigs().local.faas;
 const USER_VALUES = { OAUTH2_PROXY_CLIENT_ID: "id-123", OAUTH2_PROXY_CLIENT_SECRET: "client-secret-value", OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef" };
 
 type Store = Map<string, Record<string, string>>;
+
+/** A second Secret holding the same generated value as the middleware's key (the cross-namespace mechanism). */
+const SHARED: SecretSpec = { namespace: faas.executorNamespace, name: "shared-copy", keys: [{ key: "middleware-password", generated: "nats-middleware-password", rule: "test copy" }] };
+const SPECS = [...faasSecrets(faas), SHARED];
 
 /** A fake cluster: `apply -f -` of a Secret stores it (base64 data), `get secret` returns it. */
 function cluster(store: Store, failGets = false) {
@@ -55,7 +61,7 @@ function run(store: Store, failGets = false) {
     expectedNodes: 1,
     policies: DEFAULT_APPLY_POLICIES,
   };
-  const { secrets, problems } = resolveSecrets(faasSecrets(faas), USER_VALUES);
+  const { secrets, problems } = resolveSecrets(SPECS, USER_VALUES);
   assert.deepEqual(problems, [], "generated keys need no user input");
   return { runner, promise: executePlan([{ kind: "secrets", secrets }], ctx) };
 }
@@ -63,16 +69,16 @@ function run(store: Store, failGets = false) {
 const decoded = (store: Store, id: string) => Object.fromEntries(Object.entries(store.get(id) ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
 
 describe("generated Secret keys (deploy step)", () => {
-  it("generates each NATS password once, with the executor's identical in both namespaces", async () => {
+  it("generates each NATS password once, with a shared id's value identical in both namespaces", async () => {
     const store: Store = new Map();
     const { runner, promise } = run(store);
     await promise;
     const server = decoded(store, `${faas.namespace}/nats-credentials`);
-    const executor = decoded(store, `${faas.executorNamespace}/nats-credentials`);
-    assert.deepEqual(Object.keys(server).sort(), ["executor-password", "frontend-password", "middleware-password"]);
-    assert.deepEqual(Object.keys(executor), ["executor-password"]);
-    assert.equal(executor["executor-password"], server["executor-password"]);
-    assert.equal(new Set(Object.values(server)).size, 3, "one distinct password per user");
+    const copy = decoded(store, `${faas.executorNamespace}/shared-copy`);
+    assert.deepEqual(Object.keys(server).sort(), ["frontend-password", "middleware-password"]);
+    assert.deepEqual(Object.keys(copy), ["middleware-password"]);
+    assert.equal(copy["middleware-password"], server["middleware-password"]);
+    assert.equal(new Set(Object.values(server)).size, 2, "one distinct password per user");
     for (const v of Object.values(server)) assert.match(v, /^k[A-Za-z0-9_-]{43}$/, "32 random bytes, base64url, starting with a letter");
     // Values travel on stdin only.
     const argv = runner.calls.map((c) => c.args.join(" ")).join("\n");
@@ -84,23 +90,23 @@ describe("generated Secret keys (deploy step)", () => {
   it("keeps the values the cluster already holds on a re-run (no rotation)", async () => {
     const store: Store = new Map();
     await run(store).promise;
-    const first = { server: decoded(store, `${faas.namespace}/nats-credentials`), executor: decoded(store, `${faas.executorNamespace}/nats-credentials`) };
+    const first = { server: decoded(store, `${faas.namespace}/nats-credentials`), copy: decoded(store, `${faas.executorNamespace}/shared-copy`) };
     const { runner, promise } = run(store);
     await promise;
     assert.deepEqual(decoded(store, `${faas.namespace}/nats-credentials`), first.server);
-    assert.deepEqual(decoded(store, `${faas.executorNamespace}/nats-credentials`), first.executor);
+    assert.deepEqual(decoded(store, `${faas.executorNamespace}/shared-copy`), first.copy);
     const gets = runner.calls.map(kubectlArgs).filter((a) => a[2] === "get" && a[3] === "secret");
-    assert.deepEqual(gets.map((a) => `${a[1]}/${a[4]}`), [`${faas.namespace}/nats-credentials`, `${faas.executorNamespace}/nats-credentials`]);
+    assert.deepEqual(gets.map((a) => `${a[1]}/${a[4]}`), [`${faas.namespace}/nats-credentials`, `${faas.executorNamespace}/shared-copy`]);
     assert.ok(gets.every((a) => a.includes("--ignore-not-found")));
   });
 
-  it("repairs a lost executor-namespace Secret from the server's value", async () => {
+  it("repairs a lost copy from the value the other namespace still holds", async () => {
     const store: Store = new Map();
     await run(store).promise;
     const server = decoded(store, `${faas.namespace}/nats-credentials`);
-    store.delete(`${faas.executorNamespace}/nats-credentials`);
+    store.delete(`${faas.executorNamespace}/shared-copy`);
     await run(store).promise;
-    assert.equal(decoded(store, `${faas.executorNamespace}/nats-credentials`)["executor-password"], server["executor-password"]);
+    assert.equal(decoded(store, `${faas.executorNamespace}/shared-copy`)["middleware-password"], server["middleware-password"]);
   });
 
   it("stops, creating nothing, when existing Secrets cannot be read (never replaces a password in use)", async () => {

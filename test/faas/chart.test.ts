@@ -121,7 +121,7 @@ describe("faas security", () => {
 });
 
 describe("executors", () => {
-  it("builds one locked-down PodTemplate per language, sandboxed locally", () => {
+  it("builds one locked-down PodTemplate per language in the contract's layout, sandboxed locally", () => {
     const f = local.config.faas;
     for (const lang of ["go", "javascript", "c"] as const) {
       const t = find(localOut.all, "PodTemplate", `executor-${lang}`, EXEC_NS);
@@ -131,14 +131,53 @@ describe("executors", () => {
       assert.equal(spec.activeDeadlineSeconds, f.executors.deadlineSeconds);
       assert.equal(spec.automountServiceAccountToken, false);
       assert.equal(spec.enableServiceLinks, false);
-      const c = spec.containers[0];
-      assert.equal(c.image, f.executors.images[lang]);
-      assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-      assert.deepEqual(c.resources.limits, { cpu: f.executors.cpuLimit, memory: f.executors.memoryLimit });
-      assert.deepEqual(c.resources.requests, { cpu: f.executors.cpuLimit, memory: f.executors.memoryLimit });
-      assert.ok(spec.volumes.every((v: any) => v.emptyDir?.sizeLimit), "scratch volumes are bounded emptyDirs");
+      // The job runs in the init container `run`; `report` (same image) prints the result frame.
+      assert.deepEqual(spec.initContainers.map((c: any) => [c.name, c.image, c.command]), [["run", f.executors.images[lang], ["/usr/local/bin/faas-runner", "run"]]]);
+      assert.deepEqual(spec.containers.map((c: any) => [c.name, c.image, c.command]), [["report", f.executors.images[lang], ["/usr/local/bin/faas-runner", "report"]]]);
+      const [run] = spec.initContainers;
+      const [report] = spec.containers;
+      for (const c of [run, report]) {
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
+        assert.equal((c.env ?? []).some((e: any) => /NATS|PASSWORD|TOKEN/.test(e.name) || e.valueFrom?.secretKeyRef), false, `${c.name} holds no credential`);
+      }
+      // Memory: the job's budget (256Mi) plus the runner's headroom (128Mi); requests = limits.
+      assert.deepEqual(run.resources.limits, { cpu: f.executors.cpuLimit, memory: "384Mi" });
+      assert.deepEqual(run.resources.requests, run.resources.limits);
+      assert.deepEqual(report.resources.limits, { cpu: "100m", memory: "64Mi" });
+      // The limits, as the runner reads them.
+      assert.deepEqual(Object.fromEntries(run.env.map((e: any) => [e.name, e.value])), {
+        FAAS_LANGUAGE: lang,
+        FAAS_COMPILE_TIMEOUT_MS: "30000",
+        FAAS_RUN_TIMEOUT_MS: "10000",
+        FAAS_MEMORY_LIMIT_BYTES: String(256 * 2 ** 20),
+        FAAS_OUTPUT_LIMIT_BYTES: String(2 ** 20),
+        FAAS_MAX_PROCESSES: "128",
+        HOME: "/tmp",
+      });
+      // The source annotation, projected as /job/source.json (read-only, run container only).
+      const job = spec.volumes.find((v: any) => v.name === "job");
+      assert.deepEqual(job.downwardAPI.items, [{ path: "source.json", fieldRef: { fieldPath: "metadata.annotations['faas.clusterkit.io/source']" } }]);
+      assert.deepEqual(run.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`), ["job:/job:ro", "work:/work", "results:/results", "tmp:/tmp"]);
+      assert.deepEqual(report.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`), ["results:/results:ro"]);
+      assert.ok(spec.volumes.filter((v: any) => v.name !== "job").every((v: any) => v.emptyDir?.sizeLimit), "scratch volumes are bounded emptyDirs");
       assert.equal(t.template.metadata.labels["faas.clusterkit.io/language"], lang);
     }
+  });
+
+  it("takes the job limits from config and checks the deadline covers them", () => {
+    const custom = synthFaas(environment("local", { faas: { executors: { deadlineSeconds: 120, limits: { compileTimeoutSeconds: 60, runTimeoutSeconds: 40, memory: "512Mi", output: "512Ki", processes: 32 } } } }));
+    const t = find(custom.all, "PodTemplate", "executor-c", EXEC_NS).template.spec;
+    const env = Object.fromEntries(t.initContainers[0].env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.FAAS_COMPILE_TIMEOUT_MS, "60000");
+    assert.equal(env.FAAS_RUN_TIMEOUT_MS, "40000");
+    assert.equal(env.FAAS_MEMORY_LIMIT_BYTES, String(512 * 2 ** 20));
+    assert.equal(env.FAAS_OUTPUT_LIMIT_BYTES, String(512 * 1024));
+    assert.equal(env.FAAS_MAX_PROCESSES, "32");
+    assert.equal(t.initContainers[0].resources.limits.memory, "640Mi");
+    assert.equal(t.activeDeadlineSeconds, 120);
+    assert.throws(() => environment("local", { faas: { executors: { deadlineSeconds: 40 } } }), /local\.faas\.executors\.deadlineSeconds: 40 is shorter than .*\(55\)/);
+    assert.throws(() => environment("local", { faas: { executors: { limits: { output: "2Mi" } } } }), /local\.faas\.executors\.limits\.output: 2Mi is over 1Mi/);
+    assert.throws(() => environment("ack-managed", { faas: { executors: { limits: { runTimeoutSeconds: 0 } } } }), /ack-managed\.faas\.executors\.limits\.runTimeoutSeconds/);
   });
 
   it("creates the gVisor RuntimeClass only when sandboxing is on", () => {
@@ -154,17 +193,18 @@ describe("executors", () => {
   });
 
   it("bounds the executor namespace with a quota and a LimitRange from config", () => {
-    const out = synthFaas(environment("local", { faas: { executors: { maxPods: 7, cpuLimit: "250m", memoryLimit: "128Mi" } } }));
+    const out = synthFaas(environment("local", { faas: { executors: { maxPods: 7, cpuLimit: "250m", limits: { memory: "128Mi" } } } }));
     const q = find(out.all, "ResourceQuota", "executor-quota", EXEC_NS);
     assert.equal(q.spec.hard.pods, 7);
     assert.equal(q.spec.hard["limits.cpu"], "1750m");
-    assert.equal(q.spec.hard["limits.memory"], "896Mi");
+    // 7 × (128Mi budget + 128Mi headroom): a Pod's effective memory is its run container's.
+    assert.equal(q.spec.hard["limits.memory"], "1792Mi");
     const lr = find(out.all, "LimitRange", "executor-limits", EXEC_NS);
-    assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "128Mi" });
+    assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "256Mi" });
   });
 
   it("rejects quantities of the wrong kind in config, with the field path", () => {
-    assert.throws(() => environment("local", { faas: { executors: { memoryLimit: "500m" } } }), /local\.faas\.executors\.memoryLimit: must be a positive byte quantity/);
+    assert.throws(() => environment("local", { faas: { executors: { limits: { memory: "500m" } } } }), /local\.faas\.executors\.limits\.memory: must be a positive byte quantity/);
     assert.throws(() => environment("local", { faas: { executors: { cpuLimit: "1Gi" } } }), /local\.faas\.executors\.cpuLimit: must be a positive CPU quantity/);
   });
 });
@@ -284,18 +324,44 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.equal(find(flannel.all, "Service", "oauth2-proxy", NS).spec.type, "NodePort");
   });
 
-  it("passes the NATS URL, subjects and executor templates through env", () => {
+  it("gives the middleware the contract's environment, and its probes on /healthz and /readyz", () => {
     const mw = containers(find(localOut.all, "Deployment", "middleware"))[0];
-    const env = Object.fromEntries(mw.env.map((e: any) => [e.name, e.value]));
-    assert.equal(env.NATS_URL, `nats://nats.${NS}.svc.cluster.local:4222`);
-    assert.equal(env.NATS_SUBJECTS, "cola.go,cola.javascript,cola.c");
-    assert.equal(env.NATS_QUEUE_GROUP, "middleware");
-    assert.equal(env.EXECUTOR_NAMESPACE, EXEC_NS);
-    assert.equal(env.EXECUTOR_POD_TEMPLATES, "go=executor-go,javascript=executor-javascript,c=executor-c");
+    const env = Object.fromEntries(mw.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.deepEqual(env, {
+      NATS_URL: `nats://nats.${NS}.svc.cluster.local:4222`,
+      NATS_USER: "middleware",
+      NATS_PASSWORD: { secretKeyRef: { name: "nats-credentials", key: "middleware-password" } },
+      NATS_INBOX_PREFIX: "_INBOX_middleware",
+      NATS_BUCKET_REPLICAS: String(local.config.faas.nats.replicas),
+      EXECUTOR_NAMESPACE: EXEC_NS,
+      EXECUTOR_POD_TEMPLATE_GO: "executor-go",
+      EXECUTOR_POD_TEMPLATE_JAVASCRIPT: "executor-javascript",
+      EXECUTOR_POD_TEMPLATE_C: "executor-c",
+      HEALTH_PORT: String(local.config.faas.middleware.port),
+      MAX_CONCURRENT_JOBS: String(local.config.faas.executors.maxPods),
+      POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+    });
+    assert.equal(mw.livenessProbe.httpGet.path, "/healthz");
+    assert.equal(mw.readinessProbe.httpGet.path, "/readyz");
+    assert.equal(mw.startupProbe.httpGet.path, "/healthz");
+    assert.equal(mw.readinessProbe.httpGet.port, "health");
+    assert.equal(mw.ports[0].containerPort, local.config.faas.middleware.port);
+    const one = synthFaas(environment("local", { faas: { nats: { replicas: 1 } } }));
+    assert.equal(containers(find(one.all, "Deployment", "middleware"))[0].env.find((e: any) => e.name === "NATS_BUCKET_REPLICAS").value, "1");
+  });
+
+  it("gives the frontend what it needs from NATS and Next.js, and probes /api/health", () => {
     const fe = containers(find(localOut.all, "Deployment", "frontend"))[0];
-    assert.equal(fe.env.find((e: any) => e.name === "NATS_URL").value, env.NATS_URL);
-    const exEnv = find(localOut.all, "PodTemplate", "executor-go").template.spec.containers[0].env;
-    assert.equal(exEnv.find((e: any) => e.name === "NATS_URL").value, env.NATS_URL);
+    const env = Object.fromEntries(fe.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.deepEqual(env, {
+      NATS_URL: `nats://nats.${NS}.svc.cluster.local:4222`,
+      NATS_USER: "frontend",
+      NATS_PASSWORD: { secretKeyRef: { name: "nats-credentials", key: "frontend-password" } },
+      NATS_INBOX_PREFIX: "_INBOX_frontend",
+      PORT: String(local.config.faas.frontend.port),
+      HOSTNAME: "0.0.0.0",
+    });
+    for (const p of [fe.livenessProbe, fe.readinessProbe, fe.startupProbe]) assert.equal(p.httpGet.path, "/api/health");
   });
 
   it("autoscales frontend and middleware within the configured bounds, spreading across nodes", () => {
