@@ -1,8 +1,9 @@
 /**
- * NATS authentication and authorization: the synthesized nats.conf, parsed, gives each user exactly
- * its subject rights (an executor cannot submit jobs or remove streams), passwords are variable
- * references filled from deploy-time Secrets, and every pod reads its password from a Secret the
- * deploy contract (`faasSecrets`) describes in that pod's namespace.
+ * NATS authentication and authorization, read from the synthesized nats.conf: exactly two users
+ * (executors have none), each with exactly its subject rights, passwords as variable references
+ * filled from deploy-time Secrets, and every pod reading its password from a Secret the deploy
+ * contract (`faasSecrets`) describes in its namespace. What the real server makes of these rules is
+ * proved in nats-server.test.ts.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -43,73 +44,53 @@ const canPublish = (name: string, subject: string) => permitted(user(name).permi
 const canSubscribe = (name: string, subject: string) => permitted(user(name).permissions.subscribe, subject);
 
 describe("nats.conf users and permissions", () => {
-  it("has exactly the frontend, middleware and executor users, no anonymous or system user", () => {
-    assert.deepEqual(users.map((u) => u.user), ["frontend", "middleware", "executor"]);
+  it("has exactly the frontend and middleware users: no executor, anonymous or system user", () => {
+    assert.deepEqual(users.map((u) => u.user), ["frontend", "middleware"]);
     assert.equal(conf.no_auth_user, undefined);
     assert.equal(conf.system_account, undefined);
     assert.equal(conf.accounts, undefined);
   });
 
   it("references every password as an environment variable, never a literal", () => {
-    assert.deepEqual(
-      users.map((u) => u.password),
-      [{ variable: "NATS_FRONTEND_PASSWORD" }, { variable: "NATS_MIDDLEWARE_PASSWORD" }, { variable: "NATS_EXECUTOR_PASSWORD" }],
-    );
+    assert.deepEqual(users.map((u) => u.password), [{ variable: "NATS_FRONTEND_PASSWORD" }, { variable: "NATS_MIDDLEWARE_PASSWORD" }]);
     for (const line of confText.split("\n").filter((l) => /password/.test(l))) assert.match(line, /^\s*password: \$NATS_[A-Z]+_PASSWORD$/);
   });
 
-  it("lets the executor write results and nothing else", () => {
-    const ex = user("executor").permissions;
-    assert.deepEqual(ex.publish.allow, ["$O.>", "$KV.>", "$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>"]);
-    assert.deepEqual(ex.publish.deny, [
-      "cola.>",
-      "$JS.API.STREAM.CREATE.>",
-      "$JS.API.STREAM.UPDATE.>",
-      "$JS.API.STREAM.DELETE.>",
-      "$JS.API.STREAM.PURGE.>",
-      "$JS.API.STREAM.MSG.DELETE.>",
-      "$JS.API.CONSUMER.DELETE.>",
-    ]);
-    assert.deepEqual(ex.subscribe.allow, ["_INBOX.>"]);
-    assert.equal(ex.allow_responses, undefined);
-    // What writing `<jobId>-output.zip` and the job's KV entry takes:
-    for (const s of ["$O.alice.C.Nuid123", "$O.alice.M.am9iLTEtb3V0cHV0LnppcA", "$KV.alice.job-1", "$JS.API.STREAM.INFO.OBJ_alice", "$JS.API.STREAM.INFO.KV_alice", "$JS.API.DIRECT.GET.KV_alice.$KV.alice.job-1", "$JS.API.STREAM.MSG.GET.OBJ_alice"]) {
-      assert.ok(canPublish("executor", s), `executor may publish ${s}`);
+  it("gives each user its own inbox prefix only", () => {
+    assert.deepEqual(user("frontend").permissions.subscribe.allow, ["_INBOX_frontend.>"]);
+    assert.deepEqual(user("middleware").permissions.subscribe.allow, ["cola.* middleware", "_INBOX_middleware.>"]);
+    for (const name of ["frontend", "middleware"]) {
+      assert.ok(!canSubscribe(name, "_INBOX.abc"), `${name}: not the shared _INBOX`);
+      assert.ok(!canSubscribe(name, `_INBOX_${name === "frontend" ? "middleware" : "frontend"}.abc`), `${name}: not the other's inbox`);
     }
-    // Job injection, stream and consumer removal, bucket creation, config changes:
-    for (const s of ["cola.go", "cola.javascript", "cola.c", "cola.anything.else", "$JS.API.STREAM.DELETE.KV_alice", "$JS.API.STREAM.DELETE.OBJ_bob", "$JS.API.STREAM.PURGE.KV_alice", "$JS.API.STREAM.CREATE.KV_mallory", "$JS.API.STREAM.UPDATE.KV_alice", "$JS.API.STREAM.MSG.DELETE.KV_alice", "$JS.API.CONSUMER.DELETE.KV_alice.c1", "$JS.API.CONSUMER.CREATE.KV_alice", "$JS.API.ACCOUNT.PURGE", "$SYS.REQ.SERVER.PING", "$JS.API.META.LEADER.STEPDOWN"]) {
-      assert.ok(!canPublish("executor", s), `executor must not publish ${s}`);
-    }
-    assert.ok(!canSubscribe("executor", "cola.go") && !canSubscribe("executor", "cola.>"));
-    assert.ok(canSubscribe("executor", "_INBOX.abc.1"));
   });
 
-  it("lets the frontend submit jobs on the three language subjects only, and use KV and object store", () => {
-    for (const s of ["cola.go", "cola.javascript", "cola.c", "$KV.alice.job-1", "$O.alice.C.x", "$JS.API.CONSUMER.CREATE.KV_alice", "$JS.API.STREAM.INFO.KV_alice", "$JS.FC.KV_alice.x"]) assert.ok(canPublish("frontend", s), s);
-    for (const s of ["cola.python", "cola.go.x", "$JS.API.STREAM.DELETE.KV_alice", "$JS.API.STREAM.UPDATE.KV_alice", "$SYS.REQ.SERVER.PING"]) assert.ok(!canPublish("frontend", s), s);
+  it("lets the frontend submit jobs on the three language subjects and read JetStream, never write it", () => {
+    for (const s of ["cola.go", "cola.javascript", "cola.c", "$JS.API.STREAM.INFO.KV_jobs-u1", "$JS.API.DIRECT.GET.KV_jobs-u1.$KV.jobs-u1.k", "$JS.API.CONSUMER.CREATE.OBJ_outputs-u1", "$JS.FC.KV_x.y"]) assert.ok(canPublish("frontend", s), s);
+    for (const s of ["cola.python", "cola.go.x", "$KV.jobs-u1.k", "$O.outputs-u1.C.x", "$JS.API.STREAM.CREATE.KV_jobs-u2", "$JS.API.STREAM.DELETE.KV_x", "$JS.API.STREAM.UPDATE.KV_x", "$JS.API.STREAM.PURGE.KV_x", "$SYS.REQ.SERVER.PING"]) assert.ok(!canPublish("frontend", s), s);
     assert.ok(!canSubscribe("frontend", "cola.go"), "the frontend does not receive jobs");
+    assert.equal(user("frontend").permissions.allow_responses, undefined);
   });
 
-  it("lets the middleware receive jobs only as its queue group, never publish them, and answer requests", () => {
+  it("lets the middleware receive jobs only as its queue group, answer them, and write job state; never publish jobs or destroy streams", () => {
     const mw = user("middleware").permissions;
-    assert.deepEqual(mw.subscribe.allow, ["cola.> middleware", "_INBOX.>"]);
     assert.equal(mw.allow_responses, true);
     for (const s of ["cola.go", "cola.c"]) assert.ok(!canPublish("middleware", s), s);
-    assert.ok(canPublish("middleware", "$KV.alice.job-1") && canPublish("middleware", "$O.alice.M.x"));
-    assert.ok(!canPublish("middleware", "$JS.API.STREAM.DELETE.OBJ_alice"));
+    for (const s of ["$KV.jobs-u1.k", "$O.outputs-u1.M.x", "$JS.API.STREAM.CREATE.KV_jobs-u1", "$JS.API.STREAM.LIST"]) assert.ok(canPublish("middleware", s), s);
+    for (const s of ["$JS.API.STREAM.DELETE.OBJ_x", "$JS.API.STREAM.PURGE.OBJ_x", "$JS.API.STREAM.UPDATE.KV_x", "$JS.API.STREAM.MSG.DELETE.KV_x", "$JS.API.CONSUMER.DELETE.KV_x.c"]) assert.ok(!canPublish("middleware", s), s);
   });
 
   itIf(findOnPath("nats-server") ? undefined : "nats-server not installed: config syntax checked by the parser only (apt-get install nats-server)", "is accepted by nats-server's config check (with the variables set as the pod sets them)", () => {
     const dir = mkdtempSync(join(tmpdir(), "clusterkit-nats-"));
     const file = join(dir, "nats.conf");
     writeFileSync(file, confText.replace(/\/var\/run\/nats\//g, `${dir}/`).replace(/store_dir: \/data/, `store_dir: ${dir}/data`));
-    const env = { PATH: process.env.PATH ?? "", SERVER_NAME: "nats-0", NATS_FRONTEND_PASSWORD: "kA1-_b", NATS_MIDDLEWARE_PASSWORD: "k9-x", NATS_EXECUTOR_PASSWORD: "kz_0" };
+    const env = { PATH: process.env.PATH ?? "", SERVER_NAME: "nats-0", NATS_FRONTEND_PASSWORD: "kA1-_b", NATS_MIDDLEWARE_PASSWORD: "k9-x" };
     const ok = spawnSync("nats-server", ["-t", "-c", file], { env, encoding: "utf8" });
     assert.equal(ok.status, 0, ok.stderr + ok.stdout);
     // Without the Secret-provided variable the server refuses to start rather than run without auth.
-    const missing = spawnSync("nats-server", ["-t", "-c", file], { env: { ...env, NATS_EXECUTOR_PASSWORD: undefined }, encoding: "utf8" });
+    const missing = spawnSync("nats-server", ["-t", "-c", file], { env: { ...env, NATS_MIDDLEWARE_PASSWORD: undefined }, encoding: "utf8" });
     assert.notEqual(missing.status, 0);
-    assert.match(missing.stderr + missing.stdout, /NATS_EXECUTOR_PASSWORD/);
+    assert.match(missing.stderr + missing.stdout, /NATS_MIDDLEWARE_PASSWORD/);
   });
 });
 
@@ -126,21 +107,20 @@ describe("NATS credentials: Secrets referenced, never contained", () => {
     assert.deepEqual(refs, [
       { container: "nats", env: "NATS_FRONTEND_PASSWORD", name: "nats-credentials", key: "frontend-password" },
       { container: "nats", env: "NATS_MIDDLEWARE_PASSWORD", name: "nats-credentials", key: "middleware-password" },
-      { container: "nats", env: "NATS_EXECUTOR_PASSWORD", name: "nats-credentials", key: "executor-password" },
     ]);
   });
 
-  it("gives each client NATS_USER and its own password from its namespace's Secret", () => {
-    const clients: [K8sObject, string][] = [
-      [find(out.all, "Deployment", "frontend", NS), "frontend"],
-      [find(out.all, "Deployment", "middleware", NS), "middleware"],
-      ...(["go", "javascript", "c"] as const).map((l): [K8sObject, string] => [find(out.all, "PodTemplate", `executor-${l}`, EXEC_NS), "executor"]),
-    ];
-    for (const [o, name] of clients) {
+  it("gives the frontend and the middleware NATS_USER and their own password; executors get no credential at all", () => {
+    for (const name of ["frontend", "middleware"]) {
+      const env = find(out.all, "Deployment", name, NS).spec.template.spec.containers[0].env;
+      assert.deepEqual(env.find((e: any) => e.name === "NATS_USER"), { name: "NATS_USER", value: name });
+      assert.deepEqual(env.find((e: any) => e.name === "NATS_PASSWORD"), { name: "NATS_PASSWORD", valueFrom: { secretKeyRef: { name: "nats-credentials", key: `${name}-password` } } });
+    }
+    for (const o of out.all.filter((x) => x.metadata.namespace === EXEC_NS && ["PodTemplate", "DaemonSet", "Deployment"].includes(x.kind))) {
+      assert.deepEqual(secretRefs(o), [], `${o.kind} ${o.metadata.name}`);
       const spec = o.kind === "PodTemplate" ? o.template.spec : o.spec.template.spec;
-      const env = spec.containers[0].env;
-      assert.deepEqual(env.find((e: any) => e.name === "NATS_USER"), { name: "NATS_USER", value: name }, o.metadata.name);
-      assert.deepEqual(env.find((e: any) => e.name === "NATS_PASSWORD"), { name: "NATS_PASSWORD", valueFrom: { secretKeyRef: { name: "nats-credentials", key: `${name}-password` } } }, o.metadata.name);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) assert.ok(!(c.env ?? []).some((e: any) => /^NATS_/.test(e.name)), `${o.metadata.name}/${c.name}`);
+      assert.ok(!(spec.volumes ?? []).some((v: any) => v.secret || v.projected), `${o.metadata.name} mounts no Secret`);
     }
   });
 
@@ -157,11 +137,10 @@ describe("NATS credentials: Secrets referenced, never contained", () => {
     }
   });
 
-  it("describes the executor password as ONE generated value in both namespaces; all NATS keys are generated", () => {
+  it("asks the deploy step for one generated password per user, in the service namespace only", () => {
     const specs = faasSecrets(local.config.faas).filter((s) => s.name === "nats-credentials");
-    assert.deepEqual(specs.map((s) => `${s.namespace}: ${s.keys.map((k) => k.key).join(",")}`), [`${NS}: frontend-password,middleware-password,executor-password`, `${EXEC_NS}: executor-password`]);
-    const ids = specs.map((s) => s.keys.map((k) => (isGeneratedKey(k) ? k.generated : "INPUT")));
-    assert.deepEqual(ids, [["nats-frontend-password", "nats-middleware-password", "nats-executor-password"], ["nats-executor-password"]]);
+    assert.deepEqual(specs.map((s) => `${s.namespace}: ${s.keys.map((k) => (isGeneratedKey(k) ? `${k.key}=${k.generated}` : "INPUT")).join(",")}`), [`${NS}: frontend-password=nats-frontend-password,middleware-password=nats-middleware-password`]);
+    assert.ok(!faasSecrets(local.config.faas).some((s) => s.namespace === EXEC_NS), "no Secret in the executor namespace");
   });
 
   it("synthesizes no Secret and no password value", () => {
