@@ -66,6 +66,7 @@ type Json = Record<string, any>;
 
 export class FakeKubeApi {
   readonly token = `fake-${randomUUID()}`;
+  /** Every request: RBAC verb, path and query, status code (0 while a watch is still streaming). */
   readonly requests: { verb: string; path: string; code: number }[] = [];
   readonly pods = new Map<string, V1Pod>();
   /** Every Pod ever created, by namespace/name, in order (never forgotten: proves "created once"). */
@@ -136,6 +137,11 @@ export class FakeKubeApi {
     await new Promise((r) => this.server.close(r));
   }
 
+  /** Watches streaming now. */
+  get openWatches(): number {
+    return this.watchers.size;
+  }
+
   /** Pods currently in a namespace (not deleted). */
   podsIn(namespace: string): V1Pod[] {
     return [...this.pods.values()].filter((p) => p.metadata?.namespace === namespace);
@@ -162,8 +168,10 @@ export class FakeKubeApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
     const a = requestAttributes(req.method ?? "GET", url);
-    const record = (code: number) => this.requests.push({ verb: a.verb, path: url.pathname + (url.search || ""), code });
-    res.on("finish", () => record(res.statusCode));
+    // Logged on arrival (a watch never finishes); the status code is filled in when the response ends.
+    const entry = { verb: a.verb, path: url.pathname + (url.search || ""), code: 0 };
+    this.requests.push(entry);
+    res.on("finish", () => (entry.code = res.statusCode));
     if (this.unavailable) return this.status(res, 503, "ServiceUnavailable", "the server is currently unable to handle the request");
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, "Unauthorized", "Unauthorized");
     if (!allowed(this.grants, a)) {
