@@ -121,7 +121,9 @@ describe("npm run diagram -- local", () => {
   it("draws the allowed NetworkPolicy edges, and none the policies deny", () => {
     const edges = new Set(boxes(svg, "edge").map((e) => e.title.replace("->", "→")));
     assert.ok(edges.has("w_faas_oauth2_proxy→w_faas_frontend"), "oauth2-proxy may call the frontend");
-    assert.ok(edges.has("w_faas_executors_executor_go→w_faas_nats"), "executors reach NATS");
+    assert.ok(edges.has("w_faas_middleware→w_faas_nats"), "the middleware reaches NATS");
+    // Executors reach nothing at all (no NATS, no DNS): no edge leaves them.
+    for (const lang of ["go", "javascript", "c"]) assert.deepEqual([...edges].filter((e) => e.startsWith(`w_faas_executors_executor_${lang}→`)), [], `executor-${lang}`);
     for (const lang of ["go", "javascript", "c"]) {
       for (const target of ["w_faas_frontend", "w_faas_oauth2_proxy", "w_faas_middleware", "internet", "vm_cp"]) {
         assert.ok(!edges.has(`w_faas_executors_executor_${lang}→${target}`), `executor-${lang} must not reach ${target}`);
