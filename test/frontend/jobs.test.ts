@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe } from "@jest/globals";
 import { connect, type NatsConnection } from "nats";
-import { NATS_ENV } from "../../service/contract/env";
+import { inboxPrefix, NATS_ENV } from "../../service/contract/env";
 import { newJobId, outputZipName, sourceKey, type JobRecord, type JobRequest } from "../../service/contract/job";
 import { MIDDLEWARE_QUEUE_GROUP } from "../../service/contract/languages";
 import { jobsBucket, outputsBucket, userIdFromEmail } from "../../service/contract/user";
@@ -75,7 +75,7 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     await aos.putBlob({ name: outputZipName(ids.a1) }, zip);
     const bos = await js.views.os(outputsBucket(bob));
     await bos.putBlob({ name: outputZipName(ids.b1) }, Buffer.from("bob's zip"));
-    nc = await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: server.passwords[FRONTEND_NATS_USER] });
+    nc = await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: server.passwords[FRONTEND_NATS_USER], [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER) });
   });
 
   afterAll(async () => {

@@ -33,7 +33,13 @@ export function JobForm() {
     e.preventDefault();
     setTried(true);
     if (problems.length > 0) return;
-    const data = new FormData(e.currentTarget);
+    const form = e.currentTarget;
+    const data = new FormData(form);
+    // An empty file input contributes a nameless part, which the action call would turn into a
+    // Blob named "blob": send only the files actually chosen.
+    data.delete(FORM_FIELDS.uploads);
+    const input = form.elements.namedItem(FORM_FIELDS.uploads);
+    if (input instanceof HTMLInputElement) for (const f of Array.from(input.files ?? [])) data.append(FORM_FIELDS.uploads, f);
     startTransition(() => action(data));
   }
 

@@ -2,7 +2,7 @@
  * The frontend's NATS settings, from the environment variables the chart sets (names from the
  * contract, so a rename breaks the build on both sides).
  */
-import { inboxPrefix, NATS_ENV } from "../../contract/env";
+import { NATS_ENV } from "../../contract/env";
 
 export interface NatsSettings {
   /** NATS_URL: one URL or a comma-separated list (`nats://nats.faas.svc:4222`). */
@@ -12,8 +12,9 @@ export interface NatsSettings {
   /** NATS_PASSWORD (never logged). @default none */
   readonly password?: string;
   /**
-   * NATS_INBOX_PREFIX: the reply-subject prefix NATS lets this user subscribe to.
-   * @default inboxPrefix(NATS_USER) when a user is set (`_INBOX_frontend`), else NATS's `_INBOX`
+   * NATS_INBOX_PREFIX: the reply-subject prefix NATS lets this user subscribe to (the chart sets
+   * the contract's inboxPrefix("frontend"), `_INBOX_frontend`).
+   * @default NATS's own `_INBOX`
    */
   readonly inboxPrefix?: string;
 }
@@ -34,7 +35,7 @@ export function natsSettings(env: Readonly<Record<string, string | undefined>>):
   const user = env[NATS_ENV.user]?.trim() || undefined;
   const password = env[NATS_ENV.password] || undefined;
   if (password && !user) throw new SettingsError(`${NATS_ENV.password} is set but ${NATS_ENV.user} is not`);
-  const prefix = env[NATS_ENV.inboxPrefix]?.trim() || (user ? inboxPrefix(user) : undefined);
+  const prefix = env[NATS_ENV.inboxPrefix]?.trim() || undefined;
   if (prefix !== undefined && !prefix.split(".").every((t) => SUBJECT_TOKEN.test(t))) {
     throw new SettingsError(`${NATS_ENV.inboxPrefix}: ${JSON.stringify(prefix)} must be NATS subject tokens (letters, digits, '_', '-') separated by dots`);
   }

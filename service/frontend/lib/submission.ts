@@ -47,7 +47,7 @@ export function parseSubmission(input: SubmissionInput): Submission {
     }
   }
   if (files.length === 0 && problems.length === 0) return { ok: false, problems: ["source: paste the source code or upload at least one file"] };
-  problems.push(...sourceProblems(language, files));
+  if (files.length > 0) problems.push(...sourceProblems(language, files));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, language, files };
 }
 

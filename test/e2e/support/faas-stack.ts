@@ -1,0 +1,147 @@
+/**
+ * Everything the browser tests need, started in one call and stopped with stop():
+ *
+ *   browser ──► oauth2-proxy stand-in ──► frontend (build/frontend/server.js) ──► nats-server ◄── middleware
+ *
+ * - nats-server with the chart's synthesized nats.conf (users and permissions as deployed);
+ * - the built Next.js standalone server with the env the chart gives the frontend pod, on a
+ *   read-only root filesystem (private mount namespace; only /tmp and .next/cache writable);
+ * - the stand-in for oauth2-proxy in front of it (the only way in);
+ * - a middleware: by default the clearly-named test responder; pass `middleware` to start the
+ *   real one (it receives the NATS address and the chart's middleware credentials).
+ *
+ * Reusable by the coordinator's full-stack tests: `const stack = await startFaasStack({ middleware })`.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { NATS_ENV } from "../../../service/contract/env";
+import { chartNats } from "./chart-nats";
+import { startNatsServer, type NatsServer } from "./nats-server";
+import { startOauth2ProxyStandIn, type Oauth2ProxyStandIn } from "./oauth2-proxy";
+import { freePort } from "./ports";
+import { startTestResponder } from "./test-responder";
+
+export const REPO_ROOT = resolve(__dirname, "../../..");
+export const FRONTEND_BUILD = join(REPO_ROOT, "build", "frontend");
+
+export interface NatsCredentials {
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** Starts a middleware against the stack's NATS (as the chart's `middleware` user). */
+export type MiddlewareStarter = (nats: NatsCredentials) => Promise<Stoppable>;
+
+export interface FaasStackOptions {
+  /** Folder with the built frontend's server.js. @default build/frontend (run `npm run build:frontend` first; see ensureFrontendBuilt) */
+  readonly frontendDir?: string;
+  /** @default the test responder (test-responder.ts) */
+  readonly middleware?: MiddlewareStarter;
+  /** Test users offered as buttons on the stand-in's sign-in page. @default none */
+  readonly users?: readonly string[];
+  /** Run the frontend on a read-only root filesystem (needs root and unshare). @default true */
+  readonly readOnlyRoot?: boolean;
+}
+
+export interface FaasStack {
+  /** The stand-in's address: where a browser goes. */
+  readonly url: string;
+  /** The frontend itself (tests only: nothing else may reach it in a cluster). */
+  readonly frontendUrl: string;
+  readonly nats: NatsServer;
+  readonly proxy: Oauth2ProxyStandIn;
+  /** Output of the frontend process so far. */
+  frontendLog(): string;
+  stop(): Promise<void>;
+}
+
+/** Builds the frontend when build/frontend is missing or stale (the build script skips up-to-date builds). */
+export function ensureFrontendBuilt(): void {
+  const r = spawnSync("node", [join(REPO_ROOT, "scripts", "build-frontend.mjs")], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build:frontend failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the frontend exited with ${child.exitCode}:\n${log()}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      last = await r.text();
+      if (r.ok && (JSON.parse(last) as { nats: { connected: boolean } }).nats.connected) return;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the frontend was not healthy with NATS connected within ${ms} ms (last: ${last}):\n${log()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      r();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export async function startFaasStack(options: FaasStackOptions = {}): Promise<FaasStack> {
+  const dir = options.frontendDir ?? FRONTEND_BUILD;
+  if (!existsSync(join(dir, "server.js"))) throw new Error(`${dir}/server.js is missing: run npm run build:frontend first`);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const conf = chartNats();
+    const nats = await startNatsServer({ config: conf });
+    stops.push(() => nats.stop());
+
+    const middleware = await (options.middleware ?? ((n) => startTestResponder(n)))({ url: nats.url, user: "middleware", password: conf.passwords.middleware! });
+    stops.push(() => middleware.stop());
+
+    const port = await freePort();
+    const frontendUser = conf.frontendEnv[NATS_ENV.user]!;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      [NATS_ENV.url]: nats.url,
+      ...conf.frontendEnv,
+      [NATS_ENV.password]: conf.passwords[frontendUser]!,
+    };
+    // The chart mounts emptyDirs at /tmp and /app/.next/cache; everything else is read-only.
+    const cache = join(dir, ".next", "cache");
+    mkdirSync(cache, { recursive: true });
+    const readOnly = options.readOnlyRoot ?? true;
+    const script = 'set -e; mount --make-rprivate /; mount -o remount,bind,ro /; mount -t tmpfs -o size=64m tmpfs /tmp; mount -t tmpfs -o size=64m tmpfs "$1"; exec node "$2"';
+    const child = readOnly
+      ? spawn("unshare", ["--mount", "sh", "-c", script, "sh", cache, join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("node", [join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    stops.push(() => stopChild(child));
+    const frontendUrl = `http://127.0.0.1:${port}`;
+    await waitForHealth(frontendUrl, child, () => log);
+
+    const proxy = await startOauth2ProxyStandIn({ upstream: frontendUrl, users: options.users ?? [] });
+    stops.push(() => proxy.close());
+    return { url: proxy.url, frontendUrl, nats, proxy, frontendLog: () => log, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
