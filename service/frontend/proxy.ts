@@ -5,9 +5,7 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { identityFromHeaders, UNAUTHENTICATED_MESSAGE } from "./lib/identity";
-
-/** Paths that answer without identity. */
-export const PUBLIC_PATHS: readonly string[] = ["/api/health"];
+import { PUBLIC_PATHS } from "./lib/routes";
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not signed in</title></head><body><main><h1>401 — not signed in</h1><p>${UNAUTHENTICATED_MESSAGE}</p></main></body></html>`;
 

@@ -56,6 +56,10 @@ export interface FaasStack {
   readonly frontendUrl: string;
   readonly nats: NatsServer;
   readonly proxy: Oauth2ProxyStandIn;
+  /** The middleware (or test responder) the stack started. */
+  readonly middleware: Stoppable;
+  /** Process id of the frontend's node process (its mount table shows the read-only root). */
+  readonly frontendPid: number;
   /** Output of the frontend process so far. */
   frontendLog(): string;
   stop(): Promise<void>;
@@ -139,7 +143,7 @@ export async function startFaasStack(options: FaasStackOptions = {}): Promise<Fa
 
     const proxy = await startOauth2ProxyStandIn({ upstream: frontendUrl, users: options.users ?? [] });
     stops.push(() => proxy.close());
-    return { url: proxy.url, frontendUrl, nats, proxy, frontendLog: () => log, stop };
+    return { url: proxy.url, frontendUrl, nats, proxy, middleware, frontendPid: child.pid!, frontendLog: () => log, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -11,6 +11,7 @@ import { formatBytes, formatDuration, formatTime, LANGUAGE_NAMES, messageOf } fr
 import { identityFromHeaders } from "../../../lib/identity";
 import { getJob } from "../../../lib/jobs";
 import { natsOrUnavailable } from "../../../lib/nats";
+import { downloadPath } from "../../../lib/routes";
 
 export const dynamic = "force-dynamic";
 
@@ -130,7 +131,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       )}
       {r?.zip && (
         <p>
-          <a href={`/job/${job.id}/download`} download={r.zip.name} data-testid="download">
+          <a href={downloadPath(job.id)} download={r.zip.name} data-testid="download">
             Download {r.zip.name}
           </a>{" "}
           <span className="muted">

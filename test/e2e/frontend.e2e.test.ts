@@ -1,0 +1,227 @@
+/**
+ * The frontend in a real browser (Debian's chromium through playwright-core), behind the
+ * oauth2-proxy stand-in, against nats-server with the chart's nats.conf and the test responder
+ * standing in for the middleware (startFaasStack). Two users: each submits through the form, sees
+ * jobs reach a final state and downloads a valid zip; neither can see the other's jobs, not by
+ * listing, not by id, not by forging oauth2-proxy's identity header.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe } from "@jest/globals";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { newJobId } from "../../service/contract/job";
+import { FINAL_STATUSES, STATUS_LABELS, type JobStatus } from "../../service/contract/status";
+import { itIf, missingTools } from "../support/requires";
+import { chromiumPath, launchChromium } from "./support/browser";
+import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
+import { readZip } from "./support/zip";
+
+const ALICE = "alice@example.com";
+const BOB = "bob@example.com";
+
+const skip =
+  missingTools(["nats-server", "unshare"], "apt-get install nats-server util-linux") ??
+  (chromiumPath() ? undefined : "chromium is not installed (apt-get install chromium)") ??
+  (process.getuid?.() === 0 ? undefined : "needs root to run the frontend on a read-only root filesystem (unshare --mount)");
+
+const HELLO = {
+  go: 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from go") }\n',
+  javascript: 'console.log("hello from javascript");\n',
+  c: '#include <stdio.h>\n#include "greet.h"\nint main(void) { puts(GREETING); return 0; }\n',
+} as const;
+
+const JOB_URL = /\/job\/([0-9a-hjkmnp-tv-z]{26})$/;
+
+describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
+  let stack: FaasStack;
+  let browser: Browser;
+  let alice: BrowserContext;
+  let bob: BrowserContext;
+  const aliceJobs: string[] = [];
+
+  async function signIn(email: string, extraHTTPHeaders?: Record<string, string>): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ acceptDownloads: true, ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
+    const page = await ctx.newPage();
+    await page.goto(`${stack.url}/`);
+    assert.match(page.url(), /\/oauth2\/sign_in\?rd=%2F$/);
+    await page.getByRole("button", { name: `Sign in as ${email}` }).click();
+    await page.waitForURL(`${stack.url}/`);
+    assert.equal(await page.getByTestId("signed-in-as").textContent(), email);
+    await page.close();
+    return ctx;
+  }
+
+  /** Fills the form and submits; returns the new job's id from the page it lands on. */
+  async function submit(page: Page, language: keyof typeof HELLO): Promise<string> {
+    await page.goto(`${stack.url}/`);
+    await page.getByLabel("Language").selectOption(language);
+    if (language === "c") {
+      // One file pasted plus an uploaded header: the "several files" path.
+      await page.getByLabel("Source code").fill(HELLO.c);
+      await page.getByLabel("Upload files").setInputFiles([{ name: "greet.h", mimeType: "text/plain", buffer: Buffer.from('#define GREETING "hello from c"\n') }]);
+    } else if (language === "javascript") {
+      // One uploaded file, nothing pasted.
+      await page.getByLabel("Upload files").setInputFiles([{ name: "main.js", mimeType: "text/javascript", buffer: Buffer.from(HELLO.javascript) }]);
+    } else {
+      await page.getByLabel("Source code").fill(HELLO.go);
+    }
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL(JOB_URL, { timeout: 20_000 });
+    return JOB_URL.exec(page.url())![1]!;
+  }
+
+  async function finalStatus(page: Page): Promise<JobStatus> {
+    await page.locator('[data-testid="job-status"][data-final="yes"]').waitFor({ timeout: 120_000 });
+    return (await page.locator("[data-testid=job-status] [data-status]").getAttribute("data-status")) as JobStatus;
+  }
+
+  beforeAll(async () => {
+    if (skip) return;
+    ensureFrontendBuilt();
+    stack = await startFaasStack({ users: [ALICE, BOB] });
+    browser = await launchChromium();
+    alice = await signIn(ALICE);
+    bob = await signIn(BOB);
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  itIf(skip, "sends a browser without a session to the sign-in page, wherever it goes", async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const target = `/job/${newJobId()}`;
+    await page.goto(`${stack.url}${target}`);
+    assert.equal(page.url(), `${stack.url}/oauth2/sign_in?rd=${encodeURIComponent(target)}`);
+    await ctx.close();
+  });
+
+  itIf(skip, "answers 401 for every page, route and action without oauth2-proxy's headers; only /api/health is open", async () => {
+    const id = newJobId();
+    for (const [method, path, headers] of [
+      ["GET", "/", { accept: "text/html" }],
+      ["GET", `/job/${id}`, { accept: "text/html" }],
+      ["GET", `/job/${id}/download`, {}],
+      ["POST", "/", { "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" }],
+      ["GET", "/_next/static/chunks/none.js", {}],
+    ] as const) {
+      const r = await fetch(`${stack.frontendUrl}${path}`, { method, headers, redirect: "manual", ...(method === "POST" ? { body: "[]" } : {}) });
+      assert.equal(r.status, 401, `${method} ${path}`);
+      assert.match(await r.text(), /Not signed in: this service is reached only through oauth2-proxy/);
+    }
+    const health = await fetch(`${stack.frontendUrl}/api/health`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(JSON.parse(await health.text()), { ok: true, nats: { connected: true, state: "connected" } });
+  });
+
+  itIf(skip, "runs on a read-only root filesystem (only /tmp and .next/cache writable)", () => {
+    const mounts = readFileSync(`/proc/${stack.frontendPid}/mountinfo`, "utf8").split("\n");
+    const root = mounts.find((l) => l.split(" ")[4] === "/");
+    assert.match(root ?? "", /^\S+ \S+ \S+ \S+ \/ ro[, ]/, root);
+    assert.ok(mounts.some((l) => l.split(" ")[4] === "/tmp" && / - tmpfs /.test(l)));
+    assert.doesNotMatch(stack.frontendLog(), /EROFS|read-only file system/i);
+  });
+
+  itIf(skip, "lets alice submit one job per language through the form; each reaches its final state and its zip downloads valid", async () => {
+    const page = await alice.newPage();
+    for (const language of ["go", "javascript", "c"] as const) {
+      const id = await submit(page, language);
+      aliceJobs.push(id);
+      const status = await finalStatus(page);
+      assert.ok(FINAL_STATUSES.has(status), `${language}: ${status}`);
+      assert.equal(status, "finished", `${language} job ${id} ended ${status}`);
+      assert.match(await page.getByTestId("job-status").textContent() ?? "", new RegExp(STATUS_LABELS.finished));
+      assert.match(await page.getByTestId("stdout").textContent() ?? "", new RegExp(`${language} job`));
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
+      assert.equal(download.suggestedFilename(), `${id}-output.zip`);
+      const entries = readZip(readFileSync((await download.path())!));
+      const names = entries.map((e) => e.name);
+      for (const n of ["stdout.txt", "stderr.txt", "summary.json"]) assert.ok(names.includes(n), `${language}: ${n} in ${names.join(", ")}`);
+      assert.equal(entries.find((e) => e.name === "stdout.txt")!.data.toString(), await page.getByTestId("stdout").textContent());
+    }
+    await page.close();
+  });
+
+  itIf(skip, "lists alice's jobs newest first and refreshes the list by itself", async () => {
+    const list = await alice.newPage();
+    await list.goto(`${stack.url}/`);
+    const ids = await list.locator("table[data-testid=jobs] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-job-id")));
+    assert.deepEqual(ids, [...aliceJobs].reverse());
+    // A job submitted elsewhere appears without a reload (the page keeps its own state).
+    await list.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const other = await alice.newPage();
+    const id = await submit(other, "go");
+    aliceJobs.push(id);
+    await list.locator(`tr[data-job-id="${id}"] [data-status="finished"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await list.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "the list refreshed in place, not by reloading");
+    await list.close();
+    await other.close();
+  });
+
+  itIf(skip, "shows bob none of alice's jobs: not listed, not by id, not the zip, not with a forged X-Forwarded-Email", async () => {
+    const page = await bob.newPage();
+    await page.goto(`${stack.url}/`);
+    assert.equal(await page.getByTestId("signed-in-as").textContent(), BOB);
+    await page.getByTestId("no-jobs").waitFor();
+    const aliceId = aliceJobs[0]!;
+    for (const id of [aliceId, newJobId()]) {
+      const r = await page.goto(`${stack.url}/job/${id}`);
+      assert.equal(r?.status(), 404, `bob opening ${id}`);
+      await page.getByTestId("not-found").waitFor();
+      const dl = await page.request.get(`${stack.url}/job/${id}/download`);
+      assert.equal(dl.status(), 404);
+      assert.match(await dl.text(), /No such job output/);
+    }
+    // His own job works, so the 404s above are about ownership.
+    const own = await submit(page, "go");
+    assert.equal(await finalStatus(page), "finished");
+    assert.equal((await page.request.get(`${stack.url}/job/${own}/download`)).status(), 200);
+    await page.goto(`${stack.url}/`);
+    assert.deepEqual(await page.locator("table[data-testid=jobs] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-job-id"))), [own]);
+    await page.close();
+
+    // Bob's browser claims to be alice: the stand-in drops the header, the session decides.
+    const forged = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-Email": ALICE, "X-Forwarded-User": "alice" }, storageState: await bob.storageState() });
+    const fp = await forged.newPage();
+    await fp.goto(`${stack.url}/`);
+    assert.equal(await fp.getByTestId("signed-in-as").textContent(), BOB);
+    const ids = await fp.locator("table[data-testid=jobs] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-job-id")));
+    assert.deepEqual(ids, [own]);
+    assert.equal((await fp.goto(`${stack.url}/job/${aliceId}`))?.status(), 404);
+    assert.equal((await fp.request.get(`${stack.url}/job/${aliceId}/download`)).status(), 404);
+    await forged.close();
+  });
+
+  itIf(skip, "stops an invalid form in the browser before anything is sent", async () => {
+    const page = await alice.newPage();
+    await page.goto(`${stack.url}/`);
+    const posts: string[] = [];
+    page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
+    await page.getByLabel("Language").selectOption("go");
+    await page.getByLabel("File name").fill("main.py");
+    await page.getByLabel("Source code").fill("print('hi')");
+    await page.getByRole("button", { name: "Run" }).click();
+    const problems = await page.getByTestId("form-problems").textContent();
+    assert.match(problems ?? "", /files\[0\]\.name: go files must end in \.go/);
+    assert.deepEqual(posts, []);
+    assert.equal(page.url(), `${stack.url}/`);
+    await page.close();
+  });
+
+  // Last: it stops the middleware.
+  itIf(skip, "shows 'no middleware answering' on the form instead of failing when nothing answers on cola.<lang>", async () => {
+    await stack.middleware.stop();
+    const page = await alice.newPage();
+    await page.goto(`${stack.url}/`);
+    await page.getByLabel("Source code").fill(HELLO.go);
+    await page.getByRole("button", { name: "Run" }).click();
+    const error = page.getByTestId("submit-error");
+    await error.waitFor({ timeout: 15_000 });
+    assert.match((await error.textContent()) ?? "", /No middleware is answering on cola\.go/);
+    assert.equal(page.url(), `${stack.url}/`);
+    assert.equal(await page.getByLabel("Source code").inputValue(), HELLO.go, "the form keeps what the user typed");
+    await page.close();
+  });
+});
