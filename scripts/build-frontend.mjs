@@ -61,12 +61,15 @@ if (!force && existsSync(infoFile) && JSON.parse(readFileSync(infoFile, "utf8"))
   process.exit(0);
 }
 
-// 1. Dependencies: `npm ci` when node_modules is missing or older than the lock file.
+// 1. Dependencies: `npm ci` when node_modules is missing or was installed from another lock file
+//    (compared by content: a checkout or rebase touches the file without changing it).
 const lock = join(app, "package-lock.json");
-const installed = join(app, "node_modules", ".package-lock.json");
-if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+const stamp = join(app, "node_modules", ".clusterkit-lock-sha256");
+const lockHash = createHash("sha256").update(readFileSync(lock)).digest("hex");
+if (!existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== lockHash) {
   const t = Date.now();
   run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", app], root);
+  writeFileSync(stamp, `${lockHash}\n`);
   console.log(`build:frontend: npm ci in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 

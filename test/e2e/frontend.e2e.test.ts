@@ -150,12 +150,12 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     const ids = await list.locator("table[data-testid=jobs] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-job-id")));
     assert.deepEqual(ids, [...aliceJobs].reverse());
     // A job submitted elsewhere appears without a reload (the page keeps its own state).
-    await list.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await list.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const other = await alice.newPage();
     const id = await submit(other, "go");
     aliceJobs.push(id);
     await list.locator(`tr[data-job-id="${id}"] [data-status="finished"]`).waitFor({ timeout: 15_000 });
-    assert.equal(await list.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "the list refreshed in place, not by reloading");
+    assert.equal(await list.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, "the list refreshed in place, not by reloading");
     await list.close();
     await other.close();
   });
