@@ -33,7 +33,10 @@ function files(path) {
   return readdirSync(path).sort().flatMap((n) => files(join(path, n)));
 }
 
-/** Content hash of every input: the Next.js build id, so the same sources give the same output. */
+/**
+ * Content hash of every input: the Next.js build id (also the up-to-date check). The output is still
+ * not byte-identical across builds: Next generates fresh preview and server-action keys each time.
+ */
 function inputHash() {
   const h = createHash("sha256");
   for (const f of INPUTS.flatMap(files)) h.update(relative(root, f)).update("\0").update(readFileSync(f)).update("\0");

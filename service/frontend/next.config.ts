@@ -17,7 +17,7 @@ const nextConfig: NextConfig = {
   // nats opens TCP sockets; load it from node_modules at runtime rather than bundle it.
   serverExternalPackages: ["nats"],
   poweredByHeader: false,
-  // scripts/build-frontend.mjs passes a hash of the inputs, so the same sources build the same output.
+  // scripts/build-frontend.mjs passes a hash of the inputs (stable client asset paths for the same sources).
   generateBuildId: () => process.env.CLUSTERKIT_BUILD_ID ?? null,
   // No next/image here: keep sharp and its libvips (~19 MB) out of the standalone output.
   images: { unoptimized: true },
