@@ -126,6 +126,9 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
 
   itIf(skip, "lets alice submit one job per language through the form; each reaches its final state and its zip downloads valid", async () => {
     const page = await alice.newPage();
+    // Everything the page loads comes from the service itself (no CDN, no external font).
+    const foreign: string[] = [];
+    page.on("request", (r) => !r.url().startsWith(`${stack.url}/`) && !r.url().startsWith("data:") && foreign.push(r.url()));
     for (const language of ["go", "javascript", "c"] as const) {
       const id = await submit(page, language);
       aliceJobs.push(id);
@@ -141,6 +144,33 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
       for (const n of ["stdout.txt", "stderr.txt", "summary.json"]) assert.ok(names.includes(n), `${language}: ${n} in ${names.join(", ")}`);
       assert.equal(entries.find((e) => e.name === "stdout.txt")!.data.toString(), await page.getByTestId("stdout").textContent());
     }
+    assert.deepEqual(foreign, []);
+    await page.close();
+  });
+
+  itIf(skip, "shows how a job ended: the signal, the limit that was hit, truncation, compiler output", async () => {
+    // The test responder ends a job in the state named in its source (TEST_RESPONDER_STATUS=...).
+    const page = await alice.newPage();
+    const run = async (status: JobStatus) => {
+      await page.goto(`${stack.url}/`);
+      await page.getByLabel("Language").selectOption("c");
+      await page.getByLabel("Source code").fill(`/* TEST_RESPONDER_STATUS=${status} */\nint main(void) { return 0; }\n`);
+      await page.getByRole("button", { name: "Run" }).click();
+      await page.waitForURL(JOB_URL, { timeout: 20_000 });
+      aliceJobs.push(JOB_URL.exec(page.url())![1]!);
+      assert.equal(await finalStatus(page), status);
+      assert.match((await page.getByTestId("job-status").textContent()) ?? "", new RegExp(STATUS_LABELS[status].replace(/[()]/g, ".")));
+    };
+    await run("runtime-error");
+    assert.equal(await page.getByTestId("run-exit").textContent(), "killed by SIGSEGV");
+    assert.equal(await page.getByTestId("truncated").textContent(), "no");
+    await run("output-limit");
+    assert.equal(await page.getByTestId("limit").textContent(), "output size");
+    assert.match((await page.getByTestId("truncated").textContent()) ?? "", /^yes/);
+    await run("compile-error");
+    assert.equal(await page.getByTestId("compile-exit").textContent(), "exit code 1");
+    assert.match((await page.getByTestId("compile-output").textContent()) ?? "", /compile error/);
+    assert.equal(await page.getByTestId("run-exit").count(), 0);
     await page.close();
   });
 

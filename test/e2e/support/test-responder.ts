@@ -38,6 +38,28 @@ function finalStatus(files: readonly SourceFile[]): JobStatus {
   return m && isJobStatus(m) && isFinal(m) ? m : "finished";
 }
 
+/** Phases, limit and truncation as the middleware would record them for a job ending in `status`. */
+function ending(status: JobStatus, interpreted: boolean): Pick<JobResult, "compile" | "run" | "limit" | "truncated"> {
+  const compile = interpreted ? {} : { compile: { exitCode: status === "compile-error" ? 1 : 0, signal: null, durationMs: 120 } };
+  const run = (exitCode: number | null, signal: string | null = null) => ({ run: { exitCode, signal, durationMs: 40 } });
+  switch (status) {
+    case "compile-error":
+      return { ...compile, truncated: false };
+    case "runtime-error":
+      return { ...compile, ...run(null, "SIGSEGV"), truncated: false };
+    case "time-limit":
+      return { ...compile, ...run(null, "SIGKILL"), limit: "run-time", truncated: false };
+    case "memory-limit":
+      return { ...compile, ...run(null, "SIGKILL"), limit: "memory", truncated: false };
+    case "process-limit":
+      return { ...compile, ...run(1), limit: "processes", truncated: false };
+    case "output-limit":
+      return { ...compile, ...run(null, "SIGKILL"), limit: "output", truncated: true };
+    default:
+      return { ...compile, ...run(status === "finished" ? 0 : 1), truncated: false };
+  }
+}
+
 export async function startTestResponder(options: TestResponderOptions): Promise<TestResponder> {
   const nc: NatsConnection = await connect({ servers: options.url, user: options.user, pass: options.password, name: "test-responder" });
   const js = nc.jetstream();
@@ -71,15 +93,7 @@ export async function startTestResponder(options: TestResponderOptions): Promise
       ]);
       const os = await js.views.os(outputsBucket(request.userId));
       await os.putBlob({ name: outputZipName(id) }, zip);
-      const result: JobResult = {
-        compileOutput,
-        stdout,
-        stderr,
-        ...(request.language === "javascript" ? {} : { compile: { exitCode: status === "compile-error" ? 1 : 0, signal: null, durationMs: 120 } }),
-        ...(status === "compile-error" ? {} : { run: { exitCode: status === "finished" ? 0 : 1, signal: null, durationMs: 40 } }),
-        truncated: false,
-        zip: { name: outputZipName(id), size: zip.length, sha256: createHash("sha256").update(zip).digest("hex") },
-      };
+      const result: JobResult = { ...ending(status, request.language === "javascript"), compileOutput, stdout, stderr, zip: { name: outputZipName(id), size: zip.length, sha256: createHash("sha256").update(zip).digest("hex") } };
       await kv.put(id, JSON.stringify({ ...base, status, startedAt, finishedAt: new Date().toISOString(), result }));
     })();
     return { rest };
