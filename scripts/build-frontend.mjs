@@ -95,6 +95,8 @@ mkdirSync(dirname(out), { recursive: true });
 cpSync(standalone, tmp, { recursive: true, verbatimSymlinks: true });
 cpSync(join(app, ".next", "static"), join(tmp, ".next", "static"), { recursive: true });
 if (existsSync(join(app, "public"))) cpSync(join(app, "public"), join(tmp, "public"), { recursive: true });
+// Mount point of the writable cache volume (the chart's emptyDir at /app/.next/cache).
+mkdirSync(join(tmp, ".next", "cache"), { recursive: true });
 // The build machine's absolute paths (build-time settings only) would make the output depend on
 // where the repository was checked out; replace them with a fixed one.
 for (const f of ["server.js", join(".next", "required-server-files.json")]) {

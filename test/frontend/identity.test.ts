@@ -22,6 +22,8 @@ describe("identity from oauth2-proxy's headers", () => {
 
   it("accepts the address from X-Forwarded-User when the provider puts it only there", () => {
     assert.equal(identityFromHeaders(h({ "x-forwarded-user": "carol@example.com" }))?.email, "carol@example.com");
+    // ...but never when X-Forwarded-Email is there and malformed.
+    assert.equal(identityFromHeaders(h({ "x-forwarded-email": "a@x.com, b@x.com", "x-forwarded-user": "carol@example.com" })), undefined);
   });
 
   it("is no identity without the headers, or with anything that is not exactly one address", () => {

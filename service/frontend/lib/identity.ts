@@ -36,13 +36,15 @@ function email(value: string | null): string | undefined {
 
 /**
  * The signed-in user, or undefined when the request did not come through oauth2-proxy with a
- * session. Some providers put the address only in X-Forwarded-User; it is accepted there when it
- * is one.
+ * session. Some providers put the address only in X-Forwarded-User; it is accepted there when
+ * X-Forwarded-Email is absent.
  */
 export function identityFromHeaders(headers: HeaderSource): Identity | undefined {
   const rawUser = headers.get(IDENTITY_HEADERS.user)?.trim();
   const user = rawUser && USER.test(rawUser) ? rawUser : undefined;
-  const address = email(headers.get(IDENTITY_HEADERS.email)) ?? email(user ?? null);
+  // When X-Forwarded-Email is sent it alone decides; a malformed one is no identity, not a reason to look elsewhere.
+  const emailHeader = headers.get(IDENTITY_HEADERS.email);
+  const address = emailHeader !== null ? email(emailHeader) : email(user ?? null);
   if (!address) return undefined;
   return { email: address, ...(user ? { user } : {}), userId: userIdFromEmail(address) };
 }

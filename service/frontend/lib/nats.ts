@@ -6,7 +6,7 @@
 import { connect, DebugEvents, Events, type NatsConnection } from "nats";
 import { natsSettings, SettingsError } from "./env";
 
-export type NatsState = "not-configured" | "connecting" | "connected" | "reconnecting" | "disconnected" | "failed";
+export type NatsState = "not-started" | "not-configured" | "connecting" | "connected" | "reconnecting" | "disconnected" | "failed";
 
 interface Holder {
   conn?: Promise<NatsConnection>;
@@ -19,7 +19,7 @@ const KEY = Symbol.for("clusterkit.frontend.nats");
 
 function holder(): Holder {
   const g = globalThis as { [KEY]?: Holder };
-  return (g[KEY] ??= { state: "disconnected" });
+  return (g[KEY] ??= { state: "not-started" });
 }
 
 /** Reads the settings and connects once; later calls share the same connection (or attempt). */
@@ -98,7 +98,11 @@ export async function natsOrUnavailable(ms = 3000): Promise<NatsConnection> {
     timer = setTimeout(() => reject(new UnavailableError(`The job service (NATS) is not reachable right now (${natsStatus().state}); try again in a moment.`)), ms);
   });
   try {
-    return await Promise.race([natsConnection(), timeout]);
+    const nc = await Promise.race([natsConnection(), timeout]);
+    // While NATS is away every call would wait for its own timeout: say so at once instead.
+    const { state } = natsStatus();
+    if (state === "disconnected" || state === "reconnecting") throw new UnavailableError(`The job service (NATS) is not reachable right now (${state}); try again in a moment.`);
+    return nc;
   } catch (e) {
     if (e instanceof UnavailableError) throw e;
     throw new UnavailableError(e instanceof SettingsError ? `The frontend is misconfigured: ${e.message}` : `The job service (NATS) refused the connection: ${(e as Error).message}`);

@@ -44,6 +44,8 @@ export interface NatsServerOptions {
    * paths adjusted); `{{PORT}}` and `{{STORE_DIR}}` are replaced, `env` is passed to the server.
    */
   readonly config?: { readonly text: string; readonly env: Readonly<Record<string, string>> };
+  /** Client port (e.g. to restart a server where its clients expect it). @default a free port */
+  readonly port?: number;
 }
 
 const list = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
@@ -89,7 +91,7 @@ function waitForPort(port: number, child: ChildProcess, output: () => string, ms
 
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), "clusterkit-nats-test-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const conf = options.config ? { ...options.config, passwords: {} } : minimalConfig(options.users ?? []);
   const passwords = options.config ? {} : conf.passwords;
   const file = join(dir, "nats.conf");

@@ -1,0 +1,52 @@
+/**
+ * The frontend's shared NATS connection: a missing setting is named, an outage is reported at once
+ * (pages show a message instead of waiting), and the connection comes back by itself when NATS does.
+ */
+import assert from "node:assert/strict";
+import { afterAll, describe } from "@jest/globals";
+import { NATS_ENV } from "../../service/contract/env";
+import { closeNats, natsConnection, natsOrUnavailable, natsStatus, UnavailableError } from "../../service/frontend/lib/nats";
+import { startNatsServer, type NatsServer } from "../e2e/support/nats-server";
+import { itIf, missingTools } from "../support/requires";
+
+const skip = missingTools(["nats-server"], "apt-get install nats-server");
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("the frontend's NATS connection", () => {
+  let server: NatsServer | undefined;
+  afterAll(async () => {
+    await closeNats();
+    await server?.stop();
+  });
+
+  itIf(skip, "names the missing variable, reports an outage at once and reconnects when NATS is back", async () => {
+    await assert.rejects(natsConnection({}), /NATS_URL is not set/);
+    assert.equal(natsStatus().state, "not-configured");
+    await assert.rejects(natsOrUnavailable(), (e: Error) => e instanceof UnavailableError && /misconfigured: NATS_URL is not set/.test(e.message));
+
+    server = await startNatsServer({ users: [{ user: "frontend" }] });
+    const env = { [NATS_ENV.url]: server.url, [NATS_ENV.user]: "frontend", [NATS_ENV.password]: server.passwords.frontend };
+    const nc = await natsConnection(env);
+    assert.equal(natsStatus().state, "connected");
+    assert.equal(await natsOrUnavailable(), nc);
+
+    const port = server.port;
+    await server.stop();
+    await until("the disconnect to be noticed", () => natsStatus().state !== "connected");
+    const t = Date.now();
+    await assert.rejects(natsOrUnavailable(), (e: Error) => e instanceof UnavailableError && /not reachable right now/.test(e.message));
+    assert.ok(Date.now() - t < 500, "an outage is reported without waiting for a timeout");
+
+    // NATS comes back on the same port with the same credentials (as a restarted pod would).
+    server = await startNatsServer({ config: { text: `listen: 127.0.0.1:{{PORT}}\nauthorization { users: [ { user: frontend, password: $P } ] }\n`, env: { P: env[NATS_ENV.password]! } }, port });
+    await until("the reconnect", () => natsStatus().state === "connected");
+    assert.equal(await natsOrUnavailable(), nc, "the same connection, reconnected");
+  });
+});
