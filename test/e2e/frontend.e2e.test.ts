@@ -1,9 +1,10 @@
 /**
  * The frontend in a real browser (Debian's chromium through playwright-core), behind the
- * oauth2-proxy stand-in, against nats-server with the chart's nats.conf and the test responder
- * standing in for the middleware (startFaasStack). Two users: each submits through the form, sees
- * jobs reach a final state and downloads a valid zip; neither can see the other's jobs, not by
- * listing, not by id, not by forging oauth2-proxy's identity header.
+ * oauth2-proxy stand-in, against nats-server with the chart's nats.conf and the real middleware
+ * (build/middleware/main.js) whose executor Pods the fake Kubernetes API runs from scripts
+ * (startFaasStack). Two users: each submits through the form, sees jobs reach a final state and
+ * downloads a valid zip; neither can see the other's jobs, not by listing, not by id, not by
+ * forging oauth2-proxy's identity header.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -14,13 +15,14 @@ import { FINAL_STATUSES, STATUS_LABELS, type JobStatus } from "../../service/con
 import { itIf, missingTools } from "../support/requires";
 import { chromiumPath, launchChromium } from "./support/browser";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
+import { ensureMiddlewareBuilt } from "./support/middleware-process";
 import { readZip } from "./support/zip";
 
 const ALICE = "alice@example.com";
 const BOB = "bob@example.com";
 
 const skip =
-  missingTools(["nats-server", "unshare"], "apt-get install nats-server util-linux") ??
+  missingTools(["nats-server", "unshare", "openssl"], "apt-get install nats-server util-linux openssl") ??
   (chromiumPath() ? undefined : "chromium is not installed (apt-get install chromium)") ??
   (process.getuid?.() === 0 ? undefined : "needs root to run the frontend on a read-only root filesystem (unshare --mount)");
 
@@ -78,6 +80,7 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
   beforeAll(async () => {
     if (skip) return;
     ensureFrontendBuilt();
+    ensureMiddlewareBuilt();
     stack = await startFaasStack({ users: [ALICE, BOB] });
     browser = await launchChromium();
     alice = await signIn(ALICE);
@@ -136,7 +139,7 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
       assert.ok(FINAL_STATUSES.has(status), `${language}: ${status}`);
       assert.equal(status, "finished", `${language} job ${id} ended ${status}`);
       assert.match(await page.getByTestId("job-status").textContent() ?? "", new RegExp(STATUS_LABELS.finished));
-      assert.match(await page.getByTestId("stdout").textContent() ?? "", new RegExp(`${language} job`));
+      assert.match(await page.getByTestId("stdout").textContent() ?? "", new RegExp(`hello from ${language}`));
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
       assert.equal(download.suggestedFilename(), `${id}-output.zip`);
       const entries = readZip(readFileSync((await download.path())!));
@@ -149,27 +152,27 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
   });
 
   itIf(skip, "shows how a job ended: the signal, the limit that was hit, truncation, compiler output", async () => {
-    // The test responder ends a job in the state named in its source (TEST_RESPONDER_STATUS=...).
+    // The scripted executor Pod ends as the source's `// scenario:` line says (test/middleware/harness.ts).
     const page = await alice.newPage();
-    const run = async (status: JobStatus) => {
+    const run = async (status: JobStatus, scenario: string) => {
       await page.goto(`${stack.url}/`);
       await page.getByLabel("Language").selectOption("c");
-      await page.getByLabel("Source code").fill(`/* TEST_RESPONDER_STATUS=${status} */\nint main(void) { return 0; }\n`);
+      await page.getByLabel("Source code").fill(`// scenario: ${scenario}\nint main(void) { return 0; }\n`);
       await page.getByRole("button", { name: "Run" }).click();
       await page.waitForURL(JOB_URL, { timeout: 20_000 });
       aliceJobs.push(JOB_URL.exec(page.url())![1]!);
       assert.equal(await finalStatus(page), status);
       assert.match((await page.getByTestId("job-status").textContent()) ?? "", new RegExp(STATUS_LABELS[status].replace(/[()]/g, ".")));
     };
-    await run("runtime-error");
+    await run("runtime-error", "segfault");
     assert.equal(await page.getByTestId("run-exit").textContent(), "killed by SIGSEGV");
     assert.equal(await page.getByTestId("truncated").textContent(), "no");
-    await run("output-limit");
+    await run("output-limit", "output-flood");
     assert.equal(await page.getByTestId("limit").textContent(), "output size");
     assert.match((await page.getByTestId("truncated").textContent()) ?? "", /^yes/);
-    await run("compile-error");
+    await run("compile-error", "compile-error");
     assert.equal(await page.getByTestId("compile-exit").textContent(), "exit code 1");
-    assert.match((await page.getByTestId("compile-output").textContent()) ?? "", /compile error/);
+    assert.match((await page.getByTestId("compile-output").textContent()) ?? "", /error: expected ';'/);
     assert.equal(await page.getByTestId("run-exit").count(), 0);
     await page.close();
   });

@@ -7,10 +7,12 @@
  * - the built Next.js standalone server with the env the chart gives the frontend pod, on a
  *   read-only root filesystem (private mount namespace; only /tmp and .next/cache writable);
  * - the stand-in for oauth2-proxy in front of it (the only way in);
- * - a middleware: by default the clearly-named test responder; pass `middleware` to start the
- *   real one (it receives the NATS address and the chart's middleware credentials).
+ * - the middleware: by default the real one (build/middleware/main.js) against the fake Kubernetes
+ *   API with scripted executor Pods (middleware-process.ts); pass `middleware` to start it with
+ *   another Pod runner, e.g. one that runs the executor images (it receives the NATS address and
+ *   the chart's middleware credentials).
  *
- * Reusable by the coordinator's full-stack tests: `const stack = await startFaasStack({ middleware })`.
+ * Reusable by full-stack tests: `const stack = await startFaasStack({ middleware: middlewareProcess({ runner }) })`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -20,7 +22,7 @@ import { chartNats } from "./chart-nats";
 import { startNatsServer, type NatsServer } from "./nats-server";
 import { startOauth2ProxyStandIn, type Oauth2ProxyStandIn } from "./oauth2-proxy";
 import { freePort } from "./ports";
-import { startTestResponder } from "./test-responder";
+import { middlewareProcess } from "./middleware-process";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
 export const FRONTEND_BUILD = join(REPO_ROOT, "build", "frontend");
@@ -33,6 +35,8 @@ export interface NatsCredentials {
 
 export interface Stoppable {
   stop(): Promise<void>;
+  /** What the process printed, when there is one. */
+  log?(): string;
 }
 
 /** Starts a middleware against the stack's NATS (as the chart's `middleware` user). */
@@ -41,7 +45,7 @@ export type MiddlewareStarter = (nats: NatsCredentials) => Promise<Stoppable>;
 export interface FaasStackOptions {
   /** Folder with the built frontend's server.js. @default build/frontend (run `npm run build:frontend` first; see ensureFrontendBuilt) */
   readonly frontendDir?: string;
-  /** @default the test responder (test-responder.ts) */
+  /** @default middlewareProcess(): the real middleware, executor Pods scripted (run ensureMiddlewareBuilt() first) */
   readonly middleware?: MiddlewareStarter;
   /** Test users offered as buttons on the stand-in's sign-in page. @default none */
   readonly users?: readonly string[];
@@ -56,7 +60,7 @@ export interface FaasStack {
   readonly frontendUrl: string;
   readonly nats: NatsServer;
   readonly proxy: Oauth2ProxyStandIn;
-  /** The middleware (or test responder) the stack started. */
+  /** The middleware the stack started. */
   readonly middleware: Stoppable;
   /** Process id of the frontend's node process (its mount table shows the read-only root). */
   readonly frontendPid: number;
@@ -112,7 +116,7 @@ export async function startFaasStack(options: FaasStackOptions = {}): Promise<Fa
     const nats = await startNatsServer({ config: conf });
     stops.push(() => nats.stop());
 
-    const middleware = await (options.middleware ?? ((n) => startTestResponder(n)))({ url: nats.url, user: "middleware", password: conf.passwords.middleware! });
+    const middleware = await (options.middleware ?? middlewareProcess())({ url: nats.url, user: "middleware", password: conf.passwords.middleware! });
     stops.push(() => middleware.stop());
 
     const port = await freePort();

@@ -1,59 +1,13 @@
 /**
- * Minimal ZIP support for the browser tests: a stored (uncompressed) writer for the test
- * responder, and a reader that checks what makes a zip valid — the end record, the central
- * directory, each local header, and every entry's CRC-32 (stored or deflated entries).
+ * A ZIP reader for the browser tests that checks what makes a zip valid — the end record, the
+ * central directory, each local header, and every entry's CRC-32 (stored or deflated entries) —
+ * independently of the middleware's writer.
  */
 import { crc32, inflateRawSync } from "node:zlib";
 
 export interface ZipFile {
   readonly name: string;
   readonly data: Buffer;
-}
-
-export function storedZip(files: readonly ZipFile[]): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name, "utf8");
-    const crc = crc32(f.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(1 << 11, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(33, 12); // 1980-01-01
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(f.data.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, f.data);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(1 << 11, 8);
-    c.writeUInt16LE(0, 10);
-    c.writeUInt16LE(0, 12);
-    c.writeUInt16LE(33, 14);
-    c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(f.data.length, 20);
-    c.writeUInt32LE(f.data.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, name);
-    offset += 30 + name.length + f.data.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
 }
 
 /** The entries of a zip; throws with the reason when any structure or checksum is wrong. */

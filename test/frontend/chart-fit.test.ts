@@ -1,0 +1,61 @@
+/**
+ * The chart and the frontend agree: the probes call the path the frontend answers without sign-in,
+ * the pod gets the NATS env the frontend reads, and the synthesized nats.conf grants the frontend
+ * user every subject the frontend uses (frontend-permissions.ts, which the NATS tests enforce).
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "@jest/globals";
+import { NATS_ENV } from "../../service/contract/env";
+import { jobSubjects } from "../../service/contract/languages";
+import { jobsBucket, outputsBucket, userIdFromEmail } from "../../service/contract/user";
+import { HEALTH_PATH, PUBLIC_PATHS } from "../../service/frontend/lib/routes";
+import { FRONTEND_NATS_USER, FRONTEND_PUBLISH } from "../e2e/support/frontend-permissions";
+import { environment, find, synthFaas } from "../faas/fixtures";
+import { parseNatsConf, permitted, subjectMatches } from "../support/nats-conf";
+
+const local = environment("local");
+const out = synthFaas(local);
+const ns = local.config.faas.namespace;
+const container = find(out.all, "Deployment", "frontend", ns).spec.template.spec.containers[0];
+const env = Object.fromEntries((container.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+type Rules = { allow?: string[]; deny?: string[] };
+const users = (parseNatsConf(find(out.all, "ConfigMap", "nats-config", ns).data["nats.conf"]).authorization as unknown as { users: { user: string; permissions: { publish: Rules; subscribe: Rules } }[] }).users;
+const frontend = users.find((u) => u.user === FRONTEND_NATS_USER)!;
+
+describe("chart and frontend fit together", () => {
+  it("probes the frontend's open health path, which exists as a route", () => {
+    for (const p of ["startupProbe", "livenessProbe", "readinessProbe"]) assert.equal(container[p].httpGet.path, HEALTH_PATH, p);
+    assert.ok(PUBLIC_PATHS.includes(HEALTH_PATH));
+    assert.ok(existsSync(join(__dirname, "../../service/frontend/app", HEALTH_PATH, "route.ts")));
+  });
+
+  it("gives the pod the NATS user and inbox prefix the frontend reads, listening on all addresses", () => {
+    assert.equal(env[NATS_ENV.user], FRONTEND_NATS_USER);
+    assert.ok(env[NATS_ENV.inboxPrefix], "NATS_INBOX_PREFIX is set");
+    assert.ok(container.env.some((e: { name: string }) => e.name === NATS_ENV.password));
+    assert.equal(env.HOSTNAME, "0.0.0.0");
+    assert.equal(env.PORT, String(container.ports[0].containerPort));
+  });
+
+  it("lets the frontend user publish every subject the frontend uses and receive on its inbox prefix", () => {
+    const user = userIdFromEmail("alice@example.com");
+    const kv = `KV_${jobsBucket(user)}`;
+    const os = `OBJ_${outputsBucket(user)}`;
+    const used = [
+      ...jobSubjects(),
+      `$JS.API.STREAM.INFO.${kv}`,
+      `$JS.API.STREAM.INFO.${os}`,
+      "$JS.API.STREAM.NAMES",
+      `$JS.API.STREAM.MSG.GET.${kv}`,
+      `$JS.API.DIRECT.GET.${kv}.$KV.${jobsBucket(user)}.01jgfjk0ygsj8br63jdpq0q19s`,
+      `$JS.API.CONSUMER.CREATE.${os}.c1.$O.${outputsBucket(user)}.C.abc`,
+      `$JS.FC.${os}.c1.1`,
+    ];
+    // Each sample is an instance of a rule the fast tier grants (and nothing outside them was needed there).
+    for (const s of used) assert.ok(FRONTEND_PUBLISH.some((p) => subjectMatches(p, s)), `sample ${s} is covered by frontend-permissions.ts`);
+    for (const s of used) assert.ok(permitted(frontend.permissions.publish, s), `the chart lets the frontend publish ${s}`);
+    assert.ok(permitted(frontend.permissions.subscribe, `${env[NATS_ENV.inboxPrefix]}.abc.1`), "replies reach the frontend's inbox prefix");
+  });
+});
