@@ -16,7 +16,8 @@ import { closeNats, natsConnection } from "../../service/frontend/lib/nats";
 import { buildJobRequest, sendJobRequest } from "../../service/frontend/lib/submit";
 import { identityFromHeaders } from "../../service/frontend/lib/identity";
 import { adminUser, FRONTEND_NATS_USER, frontendUser } from "../e2e/support/frontend-permissions";
-import { startNatsServer, type NatsServer } from "../e2e/support/nats-server";
+import { usersConf } from "../e2e/support/nats-users";
+import { startNatsServer, type RunningNats } from "../support/nats-server";
 import { itIf, missingTools } from "../support/requires";
 
 const skip = missingTools(["nats-server"], "apt-get install nats-server");
@@ -41,7 +42,8 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 }
 
 describe("frontend on NATS (as the least-privileged frontend user)", () => {
-  let server: NatsServer;
+  let server: RunningNats;
+  let passwords: Readonly<Record<string, string>>;
   let admin: NatsConnection;
   let nc: NatsConnection;
   const ids = { a1: "", a2: "", a3: "", b1: "", misfiled: "", deleted: "" };
@@ -49,8 +51,10 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
 
   beforeAll(async () => {
     if (skip) return;
-    server = await startNatsServer({ users: [frontendUser(), adminUser()] });
-    admin = await connect({ servers: server.url, user: "admin", pass: server.passwords.admin });
+    const conf = usersConf([frontendUser(), adminUser()]);
+    passwords = conf.passwords;
+    server = await startNatsServer(conf.text, conf.env);
+    admin = await connect({ servers: server.url, user: "admin", pass: passwords.admin });
     const js = admin.jetstream();
     const t = Date.parse("2025-01-01T00:00:00Z");
     ids.a1 = newJobId(t);
@@ -75,7 +79,7 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     await aos.putBlob({ name: outputZipName(ids.a1) }, zip);
     const bos = await js.views.os(outputsBucket(bob));
     await bos.putBlob({ name: outputZipName(ids.b1) }, Buffer.from("bob's zip"));
-    nc = await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: server.passwords[FRONTEND_NATS_USER], [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER) });
+    nc = await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: passwords[FRONTEND_NATS_USER], [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER) });
   });
 
   afterAll(async () => {

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { afterAll, describe } from "@jest/globals";
 import { NATS_ENV } from "../../service/contract/env";
 import { closeNats, natsConnection, natsOrUnavailable, natsStatus, UnavailableError } from "../../service/frontend/lib/nats";
-import { startNatsServer, type NatsServer } from "../e2e/support/nats-server";
+import { usersConf } from "../e2e/support/nats-users";
+import { startNatsServer, type RunningNats } from "../support/nats-server";
 import { itIf, missingTools } from "../support/requires";
 
 const skip = missingTools(["nats-server"], "apt-get install nats-server");
@@ -20,7 +21,7 @@ async function until(what: string, check: () => boolean, ms = 10_000): Promise<v
 }
 
 describe("the frontend's NATS connection", () => {
-  let server: NatsServer | undefined;
+  let server: RunningNats | undefined;
   afterAll(async () => {
     await closeNats();
     await server?.stop();
@@ -31,8 +32,9 @@ describe("the frontend's NATS connection", () => {
     assert.equal(natsStatus().state, "not-configured");
     await assert.rejects(natsOrUnavailable(), (e: Error) => e instanceof UnavailableError && /misconfigured: NATS_URL is not set/.test(e.message));
 
-    server = await startNatsServer({ users: [{ user: "frontend" }] });
-    const env = { [NATS_ENV.url]: server.url, [NATS_ENV.user]: "frontend", [NATS_ENV.password]: server.passwords.frontend };
+    const conf = usersConf([{ user: "frontend" }]);
+    server = await startNatsServer(conf.text, conf.env);
+    const env = { [NATS_ENV.url]: server.url, [NATS_ENV.user]: "frontend", [NATS_ENV.password]: conf.passwords.frontend };
     const nc = await natsConnection(env);
     assert.equal(natsStatus().state, "connected");
     assert.equal(await natsOrUnavailable(), nc);
@@ -45,7 +47,8 @@ describe("the frontend's NATS connection", () => {
     assert.ok(Date.now() - t < 500, "an outage is reported without waiting for a timeout");
 
     // NATS comes back on the same port with the same credentials (as a restarted pod would).
-    server = await startNatsServer({ config: { text: `listen: 127.0.0.1:{{PORT}}\nauthorization { users: [ { user: frontend, password: $P } ] }\n`, env: { P: env[NATS_ENV.password]! } }, port });
+    const again = usersConf([{ user: "frontend" }], { port, passwords: conf.passwords });
+    server = await startNatsServer(again.text, again.env);
     await until("the reconnect", () => natsStatus().state === "connected");
     assert.equal(await natsOrUnavailable(), nc, "the same connection, reconnected");
   });

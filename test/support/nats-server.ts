@@ -17,6 +17,8 @@ export interface RunningNats {
   readonly port: number;
   /** The config the server actually runs. */
   readonly conf: string;
+  /** Everything the server printed so far (permission violations show up here). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,8 @@ export async function startNatsServer(conf: string, env: Record<string, string>)
     url: `nats://127.0.0.1:${port}`,
     port,
     conf: local,
+    // onData keeps appending after startup.
+    log: () => log,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

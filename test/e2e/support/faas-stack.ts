@@ -18,8 +18,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NATS_ENV } from "../../../service/contract/env";
+import { startNatsServer, type RunningNats } from "../../support/nats-server";
 import { chartNats } from "./chart-nats";
-import { startNatsServer, type NatsServer } from "./nats-server";
 import { startOauth2ProxyStandIn, type Oauth2ProxyStandIn } from "./oauth2-proxy";
 import { freePort } from "./ports";
 import { middlewareProcess } from "./middleware-process";
@@ -58,7 +58,7 @@ export interface FaasStack {
   readonly url: string;
   /** The frontend itself (tests only: nothing else may reach it in a cluster). */
   readonly frontendUrl: string;
-  readonly nats: NatsServer;
+  readonly nats: RunningNats;
   readonly proxy: Oauth2ProxyStandIn;
   /** The middleware the stack started. */
   readonly middleware: Stoppable;
@@ -113,7 +113,7 @@ export async function startFaasStack(options: FaasStackOptions = {}): Promise<Fa
   };
   try {
     const conf = chartNats();
-    const nats = await startNatsServer({ config: conf });
+    const nats = await startNatsServer(conf.text, conf.env);
     stops.push(() => nats.stop());
 
     const middleware = await (options.middleware ?? middlewareProcess())({ url: nats.url, user: "middleware", password: conf.passwords.middleware! });

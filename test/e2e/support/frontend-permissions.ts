@@ -6,7 +6,7 @@
  */
 import { inboxPrefix } from "../../../service/contract/env";
 import { jobSubjects } from "../../../service/contract/languages";
-import type { NatsUserSpec } from "./nats-server";
+import type { NatsUserSpec } from "./nats-users";
 
 export const FRONTEND_NATS_USER = "frontend";
 
