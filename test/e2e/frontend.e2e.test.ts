@@ -123,7 +123,10 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     const mounts = readFileSync(`/proc/${stack.frontendPid}/mountinfo`, "utf8").split("\n");
     const root = mounts.find((l) => l.split(" ")[4] === "/");
     assert.match(root ?? "", /^\S+ \S+ \S+ \S+ \/ ro[, ]/, root);
-    assert.ok(mounts.some((l) => l.split(" ")[4] === "/tmp" && / - tmpfs /.test(l)));
+    assert.ok(mounts.some((l) => l.split(" ")[4] === "/tmp" && / - tmpfs /.test(l)), "/tmp is a fresh tmpfs");
+    const app = mounts.find((l) => / \/(srv|media) ro[, ]/.test(l));
+    assert.ok(app, "the app is mounted read-only");
+    assert.ok(mounts.some((l) => l.split(" ")[4] === `${app!.split(" ")[4]}/.next/cache` && / - tmpfs /.test(l)), ".next/cache is a tmpfs");
     assert.doesNotMatch(stack.frontendLog(), /EROFS|read-only file system/i);
   });
 

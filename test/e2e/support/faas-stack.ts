@@ -15,7 +15,7 @@
  * Reusable by full-stack tests: `const stack = await startFaasStack({ middleware: middlewareProcess({ runner }) })`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NATS_ENV } from "../../../service/contract/env";
 import { startNatsServer, type RunningNats } from "../../support/nats-server";
@@ -75,6 +75,32 @@ export function ensureFrontendBuilt(): void {
   if (r.status !== 0) throw new Error(`npm run build:frontend failed:\n${r.stdout}\n${r.stderr}`);
 }
 
+/**
+ * Runs in a private mount namespace, so nothing here is visible outside the frontend's process:
+ * the app is bind-mounted (read-only) at an empty standard folder, as the image has it at /app —
+ * wherever the checkout is, even under /tmp, which then gets a fresh tmpfs — the root is remounted
+ * read-only, and only /tmp and <app>/.next/cache are writable tmpfs, like the pod's emptyDirs.
+ */
+const READ_ONLY_SCRIPT = [
+  "set -e",
+  'app="$1"; at="$2"',
+  "mount --make-rprivate /",
+  'mount --bind "$app" "$at"',
+  "mount -t tmpfs -o size=64m tmpfs /tmp",
+  "mount -o remount,bind,ro /",
+  'mount -o remount,bind,ro "$at"',
+  'mount -t tmpfs -o size=64m tmpfs "$at/.next/cache"',
+  'cd "$at"',
+  'exec node "$at/server.js"',
+].join("\n");
+
+/** An empty standard folder to mount the app on inside the namespace. */
+function appMountPoint(): string {
+  const at = ["/srv", "/media"].find((d) => existsSync(d) && readdirSync(d).length === 0);
+  if (!at) throw new Error("startFaasStack: needs an empty /srv or /media to mount the app on read-only (or pass readOnlyRoot: false)");
+  return at;
+}
+
 async function waitForHealth(url: string, child: ChildProcess, log: () => string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   let last = "";
@@ -131,13 +157,9 @@ export async function startFaasStack(options: FaasStackOptions = {}): Promise<Fa
       [NATS_ENV.password]: conf.passwords[frontendUser]!,
     };
     // The chart mounts emptyDirs at /tmp and /app/.next/cache; everything else is read-only.
-    const cache = join(dir, ".next", "cache");
-    mkdirSync(cache, { recursive: true });
+    mkdirSync(join(dir, ".next", "cache"), { recursive: true });
     const readOnly = options.readOnlyRoot ?? true;
-    const script = 'set -e; mount --make-rprivate /; mount -o remount,bind,ro /; mount -t tmpfs -o size=64m tmpfs /tmp; mount -t tmpfs -o size=64m tmpfs "$1"; exec node "$2"';
-    const child = readOnly
-      ? spawn("unshare", ["--mount", "sh", "-c", script, "sh", cache, join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
-      : spawn("node", [join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = readOnly ? spawn("unshare", ["--mount", "sh", "-c", READ_ONLY_SCRIPT, "sh", dir, appMountPoint()], { env, stdio: ["ignore", "pipe", "pipe"] }) : spawn("node", [join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
