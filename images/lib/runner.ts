@@ -5,7 +5,7 @@
  * cached by that pair.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { EXECUTOR_PATHS } from "../../service/contract/executor";
 import { CACHE, REPO_ROOT } from "./constants";
 import type { RootfsSpec } from "./debian/spec";
@@ -19,7 +19,7 @@ import { type Layer, parentDirs, writeLayerTar } from "./layers";
 export const RUNNER_CFLAGS = ["-static", "-O2", "-Wall"] as const;
 
 export interface RunnerOptions {
-  /** Repository-relative C source. @default "service/executor/runner.c" */
+  /** C source, relative to the repository (an absolute path is taken as is). @default "service/executor/runner.c" */
   readonly source?: string;
   /** Root filesystem with gcc and libc6-dev (the C executor's). */
   readonly toolchain: RootfsSpec;
@@ -39,7 +39,7 @@ export function runnerLayer(opts: RunnerOptions): Layer {
     inputs: [{ path: source }],
     rootfs: [opts.toolchain],
     build: async (ctx) => {
-      const src = join(REPO_ROOT, source);
+      const src = resolve(REPO_ROOT, source);
       if (!existsSync(src)) {
         throw new ImageBuildError(`${source} does not exist: the executor images need the trusted runner (service/executor/runner.c) and are never built without it`);
       }
@@ -55,7 +55,8 @@ export function runnerLayer(opts: RunnerOptions): Layer {
           // Fixed in-chroot paths keep the binary independent of where the repository lives.
           const staged = join(work, "src", "runner.c");
           writeFileSync(staged, code);
-          const compile = writeHook(join(work, "hooks"), "compile", ['mkdir -p "$ROOT/build"', `chroot "$ROOT" /usr/bin/gcc ${RUNNER_CFLAGS.join(" ")} -o /build/faas-runner /build/runner.c`]);
+          const prepare = writeHook(join(work, "hooks"), "prepare", ['mkdir -p "$ROOT/build"']);
+          const compile = writeHook(join(work, "hooks"), "compile", [`chroot "$ROOT" /usr/bin/gcc ${RUNNER_CFLAGS.join(" ")} -o /build/faas-runner /build/runner.c`]);
           ctx.log(`compiling ${source} with the locked gcc of ${opts.toolchain.name}`);
           const mode = detectMode();
           const args = [
@@ -63,7 +64,7 @@ export function runnerLayer(opts: RunnerOptions): Layer {
             "--variant=custom",
             "--skip=update,output/dev,cleanup/reproducible",
             `--setup-hook=tar-in ${noSpace(toolchain.tar)} /`,
-            "--customize-hook=mkdir -p \"$1/build\"",
+            `--customize-hook=${noSpace(prepare)}`,
             `--customize-hook=copy-in ${noSpace(staged)} /build`,
             `--customize-hook=${noSpace(compile)}`,
             `--customize-hook=copy-out /build/faas-runner ${noSpace(work)}`,

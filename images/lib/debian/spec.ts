@@ -37,7 +37,7 @@ export function debianMirror(env: NodeJS.ProcessEnv = process.env): { debian: st
 export const DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 /** One-line apt sources for a spec (bookworm, -updates, -security, and -backports when asked). */
-export function sourceLines(spec: Pick<RootfsSpec, "backports">, mirror = debianMirror(), signedBy: string | undefined = DEBIAN_KEYRING): string[] {
+export function sourceLines(spec: Pick<RootfsSpec, "backports">, mirror = debianMirror(), signedBy: string | null = DEBIAN_KEYRING): string[] {
   const opt = signedBy ? `[signed-by=${signedBy}] ` : "";
   const lines = [`deb ${opt}${mirror.debian} ${DEBIAN_SUITE} main`, `deb ${opt}${mirror.debian} ${DEBIAN_SUITE}-updates main`, `deb ${opt}${mirror.security} ${DEBIAN_SUITE}-security main`];
   if (spec.backports) lines.push(`deb ${opt}${mirror.debian} ${DEBIAN_SUITE}-backports main`);
@@ -46,7 +46,7 @@ export function sourceLines(spec: Pick<RootfsSpec, "backports">, mirror = debian
 
 /** The sources.list written into every image: the public mirror, whatever mirror built it. */
 export function imageSourcesList(spec: Pick<RootfsSpec, "backports">): string {
-  return sourceLines(spec, { debian: "http://deb.debian.org/debian", security: "http://deb.debian.org/debian-security" }, undefined).join("\n") + "\n";
+  return sourceLines(spec, { debian: "http://deb.debian.org/debian", security: "http://deb.debian.org/debian-security" }, null).join("\n") + "\n";
 }
 
 /** Spec problems, as `field: rule` strings. */
