@@ -17,7 +17,7 @@ const extract: RootfsSpec = { name: "node-app", variant: "extract", include: ["l
 
 describe("mmdebstrap arguments", () => {
   const lockRun = mmdebstrapArgs({ spec: essential, mode: "root", sources: sourceLines(essential), format: "tar", output: "/o.tar", finishHooks: ["/h/finish"], keepDebs: true, literalSuites: true });
-  const buildRun = mmdebstrapArgs({ spec: essential, mode: "unshare", sources: ["deb [trusted=yes] file:///cache/repo ./"], format: "tar", output: "/o.tar", finishHooks: ["/h/finish"], keepDebs: false, literalSuites: false });
+  const buildRun = mmdebstrapArgs({ spec: essential, mode: "unshare", sources: ["deb [trusted=yes] copy:///cache/repo ./"], format: "tar", output: "/o.tar", finishHooks: ["/h/finish"], keepDebs: false, literalSuites: false });
 
   it("locks against the real mirror, keeping every downloaded .deb", () => {
     assert.ok(lockRun.includes("--include=golang-1.23-go/bookworm-backports"));
@@ -30,10 +30,9 @@ describe("mmdebstrap arguments", () => {
     assert.ok(buildRun.includes("--mode=unshare"));
     assert.ok(buildRun.includes("--include=golang-1.23-go"), "the local repository has no suites");
     assert.ok(buildRun.includes("--skip=output/dev"));
-    assert.ok(buildRun.includes("--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount"));
     assert.ok(buildRun.includes("--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr"), "merged /usr without the usrmerge package (and its perl)");
     assert.ok(buildRun.includes("--customize-hook=/h/finish"));
-    assert.deepEqual(buildRun.slice(-3), ["bookworm", "/o.tar", "deb [trusted=yes] file:///cache/repo ./"]);
+    assert.deepEqual(buildRun.slice(-3), ["bookworm", "/o.tar", "deb [trusted=yes] copy:///cache/repo ./"]);
   });
 
   it("runs the finishing hook after extraction for the extract variant, and slims only dpkg installs", () => {

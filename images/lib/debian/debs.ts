@@ -59,8 +59,11 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   try {
-    const unavailable = missing.filter((p) => runSync("apt-cache", [...apt, "show", "--no-all-versions", `${p.name}:${p.arch}=${p.version}`]).status !== 0);
-    if (unavailable.length) {
+    const dl = runSync("apt-get", [...apt, "-q", "download", ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], { cwd: stage });
+    if (dl.status !== 0) {
+      // Name every package the mirror lacks (asking one by one only now that something failed).
+      const unavailable = missing.filter((p) => runSync("apt-cache", [...apt, "show", "--no-all-versions", `${p.name}:${p.arch}=${p.version}`]).status !== 0);
+      if (unavailable.length === 0) throw new ImageBuildError(`apt-get download failed for root filesystem ${rootfs}`, dl.stderr.trim().split("\n").slice(-8));
       throw new ImageBuildError(
         `root filesystem ${rootfs}: the Debian mirror no longer has ${unavailable.length === 1 ? "this locked package" : "these locked packages"} (and ${CACHE.debs} does not hold ${unavailable.length === 1 ? "it" : "them"}):`,
         [
@@ -69,8 +72,6 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
         ],
       );
     }
-    const dl = runSync("apt-get", [...apt, "-q", "download", ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], { cwd: stage });
-    if (dl.status !== 0) throw new ImageBuildError(`apt-get download failed for root filesystem ${rootfs}`, dl.stderr.trim().split("\n").slice(-8));
     for (const p of missing) {
       const file = join(stage, debFileName(p));
       if (!existsSync(file)) throw new ImageBuildError(`apt-get download did not produce ${debFileName(p)}`);

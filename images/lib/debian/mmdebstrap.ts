@@ -114,7 +114,6 @@ export function mmdebstrapArgs(run: MmdebstrapRun): string[] {
   args.push(`--skip=${skip.join(",")}`);
   const hookFlag = spec.variant === "extract" ? "--extract-hook" : "--customize-hook";
   for (const h of run.finishHooks) args.push(`${hookFlag}=${h}`);
-  if (run.sources.some((s) => s.includes("file://"))) args.push("--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount");
   args.push("bookworm", run.output, ...run.sources);
   return args;
 }

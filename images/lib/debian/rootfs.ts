@@ -9,7 +9,7 @@ import { ImageBuildError } from "../errors";
 import { runSync } from "../exec";
 import { debIdentity, ensureDebs, fileSha256, importDebs, localRepo } from "./debs";
 import type { RootfsLock } from "./lock";
-import { detectMode, finishRootfsHook, type MmdebstrapMode, mmdebstrapVersion, runMmdebstrap, writeHook } from "./mmdebstrap";
+import { detectMode, DPKG_SLIM, finishRootfsHook, type MmdebstrapMode, mmdebstrapVersion, runMmdebstrap, writeHook } from "./mmdebstrap";
 import { canonicalSpec, type LockedPackage, packageName, type RootfsSpec, sha256Hex, sourceLines, specProblems } from "./spec";
 
 /** Bumped when the way a rootfs is produced changes (hooks, options), so old cache entries are not reused. */
@@ -79,10 +79,14 @@ export async function resolveRootfs(spec: RootfsSpec, log: (line: string) => voi
   }
 }
 
-/** Cache key of a root filesystem: spec, locked packages, mmdebstrap version, this builder's recipe version. */
+/**
+ * Cache key of a root filesystem: spec, locked packages, the finishing hook and dpkg filters,
+ * the mmdebstrap version, and this builder's recipe version (bump it for other changes).
+ */
 export function rootfsKey(spec: RootfsSpec, lock: RootfsLock, mmdebstrap: string): string {
   const packages = lock.packages.map((p) => `${p.name} ${p.version} ${p.arch} ${p.sha256}`);
-  return sha256Hex(JSON.stringify({ v: ROOTFS_RECIPE_VERSION, spec: canonicalSpec(spec), packages, mmdebstrap, uid: IMAGE_UID, user: IMAGE_USER_NAME }));
+  const hook = finishRootfsHook(spec, IMAGE_UID, IMAGE_USER_NAME);
+  return sha256Hex(JSON.stringify({ v: ROOTFS_RECIPE_VERSION, spec: canonicalSpec(spec), packages, hook, dpkg: DPKG_SLIM, mmdebstrap }));
 }
 
 export interface BuiltRootfs {
@@ -109,7 +113,8 @@ export async function buildRootfs(spec: RootfsSpec, lock: RootfsLock, log: (line
     const hook = writeHook(join(work, "hooks"), "finish", finishRootfsHook(spec, IMAGE_UID, IMAGE_USER_NAME));
     const out = join(work, "rootfs.tar");
     log(`building root filesystem ${spec.name} (${lock.packages.length} packages, mmdebstrap ${mode} mode)`);
-    await runMmdebstrap({ spec, mode, sources: [`deb [trusted=yes] file://${repo} ./`], format: "tar", output: out, finishHooks: [hook], keepDebs: false, literalSuites: false }, log);
+    // copy:// (not file://): apt copies the .debs into the chroot, where dpkg finds them in every variant and mode.
+    await runMmdebstrap({ spec, mode, sources: [`deb [trusted=yes] copy://${repo} ./`], format: "tar", output: out, finishHooks: [hook], keepDebs: false, literalSuites: false }, log);
     if (spec.variant === "essential") {
       extractMembers(out, join(work, "check"), ["./var/lib/dpkg/status"]);
       const installed = parseDpkgStatus(readFileSync(join(work, "check", "var", "lib", "dpkg", "status"), "utf8"));
