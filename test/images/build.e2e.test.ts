@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "@jest/globals";
@@ -17,7 +17,7 @@ import { buildRootfs } from "../../images/lib/debian/rootfs";
 import { ImageBuildError } from "../../images/lib/errors";
 import { rootfsLayer } from "../../images/lib/layers";
 import { NODE_22, nodeBinaryLayer } from "../../images/lib/node-binary";
-import { defineRecipe, type ImageRecipe } from "../../images/lib/recipe";
+import { defineRecipe, type ImageRecipe, recipeRootfs } from "../../images/lib/recipe";
 import { runnerLayer } from "../../images/lib/runner";
 import { executorConfig } from "../../images/recipes/executor";
 import { nodeAppConfig } from "../../images/recipes/node-app";
@@ -79,10 +79,7 @@ async function build(recipe: ImageRecipe, outDir: string): Promise<BuildResult> 
 /** Removes the cached root filesystem and compressed layers, so the next build starts from the .debs. */
 async function purgeCaches(recipe: ImageRecipe): Promise<void> {
   const ctx = buildContext(debianLock, log);
-  for (const l of recipe.layers) for (const spec of l.rootfs) {
-    const built = await ctx.rootfs(spec);
-    unlinkSync(built.tar);
-  }
+  for (const spec of recipeRootfs(recipe)) rmSync((await ctx.rootfs(spec)).tar);
   rmSync(CACHE.layers, { recursive: true, force: true });
   rmSync(CACHE.runner, { recursive: true, force: true });
 }

@@ -61,8 +61,10 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
   try {
     const dl = runSync("apt-get", [...apt, "-q", "download", ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], { cwd: stage });
     if (dl.status !== 0) {
-      // Name every package the mirror lacks (asking one by one only now that something failed).
-      const unavailable = missing.filter((p) => runSync("apt-cache", [...apt, "show", "--no-all-versions", `${p.name}:${p.arch}=${p.version}`]).status !== 0);
+      // Name every package the mirror lacks: `apt-cache madison` lists the versions it has.
+      const madison = runSync("apt-cache", [...apt, "madison", ...new Set(missing.map((p) => p.name))]).stdout;
+      const offered = new Set(madison.split("\n").map((l) => l.split("|").map((f) => f.trim())).filter((f) => f.length >= 2).map(([n, v]) => `${n} ${v}`));
+      const unavailable = missing.filter((p) => !offered.has(`${p.name} ${p.version}`));
       if (unavailable.length === 0) throw new ImageBuildError(`apt-get download failed for root filesystem ${rootfs}`, dl.stderr.trim().split("\n").slice(-8));
       throw new ImageBuildError(
         `root filesystem ${rootfs}: the Debian mirror no longer has ${unavailable.length === 1 ? "this locked package" : "these locked packages"} (and ${CACHE.debs} does not hold ${unavailable.length === 1 ? "it" : "them"}):`,
