@@ -19,7 +19,7 @@ export default defineRecipe(__filename, {
       entry: "main.js",
       dest: NODE_APP_DIR,
       owner: "the middleware (service/middleware/)",
-      sources: [{ path: "service/middleware" }, { path: "service/contract" }, { path: "package-lock.json" }],
+      sources: [{ path: "service/middleware" }, { path: "service/contract" }, { path: "scripts/build-middleware.mjs" }, { path: "package-lock.json" }],
     }),
   ],
   config: nodeAppConfig("main.js"),
