@@ -2,7 +2,7 @@
  * Builds images from recipes into build/images/<name>.tar, and refreshes the locks.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE, IMAGE_NAMESPACE, PATHS, SOURCE_DATE_EPOCH } from "./constants";
 import { type DebianLock, lockedRootfs, lockMatchesSpec, readDebianLock, writeDebianLock } from "./debian/lock";
@@ -143,7 +143,3 @@ export async function lockImages(recipes: readonly ImageRecipe[], opts: LockOpti
 }
 
 export { staleImages, readImagesLock };
-
-export function ensureOutDir(dir: string = PATHS.output): void {
-  mkdirSync(dir, { recursive: true });
-}

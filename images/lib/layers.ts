@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import type { BuiltRootfs } from "./debian/rootfs";
-import type { RootfsSpec } from "./debian/spec";
+import { DEBIAN_SUITE, type RootfsSpec } from "./debian/spec";
 import { CACHE, REPO_ROOT, SOURCE_DATE_EPOCH } from "./constants";
 import type { InputSpec } from "./inputs";
 import { tarBuffer, type TarEntry } from "./tar";
@@ -77,7 +77,7 @@ export function treeEntries(dir: string, dest: string): TarEntry[] {
 export function rootfsLayer(spec: RootfsSpec): Layer {
   return {
     id: `rootfs-${spec.name}`,
-    createdBy: `mmdebstrap --variant=${spec.variant} --include=${spec.include.join(",")} ${"bookworm"} (locked: images/debian.lock.json#${spec.name})`,
+    createdBy: `mmdebstrap --variant=${spec.variant} --include=${spec.include.join(",")} ${DEBIAN_SUITE} (locked: images/debian.lock.json#${spec.name})`,
     description: { kind: "rootfs", name: spec.name },
     inputs: [],
     rootfs: [spec],
