@@ -77,6 +77,12 @@ function mib(bytes: number): string {
 
 const log = (line: string) => console.error(`  ${line}`);
 
+// `npm run images -- list | head -1` closes stdout early: stop quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.command === "lock") {
