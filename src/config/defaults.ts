@@ -3,7 +3,7 @@
  * value (VM addresses and sizes, HPA bounds and targets, the Frankfurt deployment) and chosen
  * here where they do not. A `CLUSTERKIT_CONFIG` file overrides any part of it.
  */
-import { IMAGES } from "./images";
+import { ackRegistry, builtImage, localRegistry } from "./built-images";
 import type { AckConfig, FaasConfig, LocalConfig, WebAppConfig } from "./schema";
 import { DEFAULT_KUBERNETES_MINOR } from "./versions";
 
@@ -22,9 +22,11 @@ interface FaasDefaults {
   readonly sandbox: boolean;
   /** JetStream volume size per NATS server. */
   readonly natsStorage: string;
+  /** Registry the images this repository builds are pushed to. */
+  readonly registry: string;
 }
 
-function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage }: FaasDefaults): FaasConfig {
+function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage, registry }: FaasDefaults): FaasConfig {
   return {
     enabled: true,
     namespace: "faas",
@@ -37,9 +39,11 @@ function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage }:
       secretName: "oauth2-proxy",
       replicas: 2,
     },
-    // The documents published only `:latest`; these tags must exist in your registry (see README).
-    frontend: { image: "docker.io/miguellomot/cc-fronted:1.0.0", hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 }, port: 3000 },
-    middleware: { image: "docker.io/miguellomot/cc-middleware:1.0.0", hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }, port: 8080 },
+    // Built by this repository (`npm run images -- build`); tags from images/images.lock.json.
+    // Loading re-derives registry and images from the merged config unless the override sets them.
+    registry,
+    frontend: { image: builtImage(registry, "frontend"), hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 }, port: 3000 },
+    middleware: { image: builtImage(registry, "middleware"), hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }, port: 8080 },
     nats: { replicas: 3, storageSize: natsStorage },
     executors: {
       sandbox,
@@ -48,12 +52,13 @@ function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage }:
       cpuLimit: "500m",
       limits: { compileTimeoutSeconds: 30, runTimeoutSeconds: 10, memory: "256Mi", output: "1Mi", processes: 128 },
       maxPods: 20,
-      images: { go: IMAGES.executorGo, javascript: IMAGES.executorJavascript, c: IMAGES.executorC },
+      images: { go: builtImage(registry, "executor-go"), javascript: builtImage(registry, "executor-javascript"), c: builtImage(registry, "executor-c") },
     },
   };
 }
 
 export function localDefaults(): LocalConfig {
+  const nfsIp = "192.168.60.30";
   return {
     kubernetes: { version: DEFAULT_KUBERNETES_MINOR, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", clusterName: "clusterkit" },
     network: {
@@ -71,21 +76,22 @@ export function localDefaults(): LocalConfig {
       { name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 },
       { name: "worker02", ip: "192.168.60.22", cpus: 3, memoryMiB: 4096 },
     ],
-    nfs: { name: "nfs01", ip: "192.168.60.30", cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
+    nfs: { name: "nfs01", ip: nfsIp, cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
     cni: "calico",
     metallb: { addressStart: "192.168.60.200", addressEnd: "192.168.60.250" },
     localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
     // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
-    faas: faas({ redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi" }),
+    faas: faas({ redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
   };
 }
 
 function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
   const zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
+  const region = "eu-central-1";
   return {
-    region: "eu-central-1",
+    region,
     kubernetes: {
       version: DEFAULT_KUBERNETES_MINOR,
       podCidr: "10.244.0.0/16",
@@ -133,11 +139,43 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
     // Public: placeholders that deploy refuses until set (src/deploy/placeholders.ts). Cloud disks start at 20 GiB.
-    faas: faas({ redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi" }),
+    faas: faas({ redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi", registry: ackRegistry(region) }),
   };
 }
 
 /** Fresh default configs (callers may mutate the returned objects). */
 export function defaultConfigs(): { local: LocalConfig; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
   return { local: localDefaults(), "ack-managed": ackDefaults("ack-managed"), "ack-dedicated": ackDefaults("ack-dedicated") };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Defaults that follow other fields, applied to the merged config before validation: unless the
+ * override sets them, the registry follows `nfs.ip` (local) or `region` (ACK), and the service's
+ * images follow the registry. So moving the NFS node moves the image references with it.
+ */
+export function applyDerivedDefaults(env: "local" | "ack-managed" | "ack-dedicated", merged: unknown, override: unknown): void {
+  if (!isRecord(merged) || !isRecord(merged.faas)) return;
+  const faas = merged.faas;
+  const o = isRecord(override) && isRecord(override.faas) ? override.faas : {};
+  const set = (obj: unknown, key: string) => isRecord(obj) && obj[key] !== undefined;
+  if (!set(o, "registry")) {
+    if (env === "local" && isRecord(merged.nfs) && typeof merged.nfs.ip === "string") faas.registry = localRegistry(merged.nfs.ip);
+    if (env !== "local" && typeof merged.region === "string") faas.registry = ackRegistry(merged.region);
+  }
+  const registry = faas.registry;
+  if (typeof registry !== "string") return;
+  if (isRecord(faas.frontend) && !set(o.frontend, "image")) faas.frontend = { ...faas.frontend, image: builtImage(registry, "frontend") };
+  if (isRecord(faas.middleware) && !set(o.middleware, "image")) faas.middleware = { ...faas.middleware, image: builtImage(registry, "middleware") };
+  if (isRecord(faas.executors) && isRecord(faas.executors.images)) {
+    const oi = isRecord(o.executors) && isRecord(o.executors.images) ? o.executors.images : {};
+    const images = { ...faas.executors.images };
+    if (!set(oi, "go")) images.go = builtImage(registry, "executor-go");
+    if (!set(oi, "javascript")) images.javascript = builtImage(registry, "executor-javascript");
+    if (!set(oi, "c")) images.c = builtImage(registry, "executor-c");
+    faas.executors = { ...faas.executors, images };
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Every container image the charts use, pinned, in one place. Images that depend on the
  * Kubernetes minor (metrics-server, Calico) are looked up through `versions.ts`.
- * Frontend and middleware images come from config (defaults in `defaults.ts`).
+ * The code-execution service's own images (frontend, middleware, executors) are built by this
+ * repository (images/, `npm run images -- build`) and referenced through `built-images.ts`.
  */
 export const IMAGES = {
   flannel: "ghcr.io/flannel-io/flannel:v0.28.9",
@@ -14,9 +15,6 @@ export const IMAGES = {
   oauth2Proxy: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",
   nginx: "docker.io/nginxinc/nginx-unprivileged:1.29.1-alpine3.22",
   phpFpm: "docker.io/library/php:8.4.11-fpm-alpine3.22",
-  executorGo: "docker.io/library/golang:1.24.5-alpine3.22",
-  executorJavascript: "docker.io/library/node:22.17.1-alpine3.22",
-  executorC: "docker.io/library/gcc:14.3.0",
 } as const;
 
 /** True when an image reference is pinned: an explicit tag other than `latest`, or a digest. */

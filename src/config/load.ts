@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UserError } from "../errors";
-import { defaultConfigs } from "./defaults";
+import { applyDerivedDefaults, defaultConfigs } from "./defaults";
 import { environmentProblems, type Problem } from "./rules";
 import { type AckConfig, ENVIRONMENT_NAMES, ENVIRONMENT_SCHEMAS, type Environment, type EnvironmentConfigs, type EnvironmentName, type LocalConfig } from "./schema";
 
@@ -66,6 +66,7 @@ export function validateConfigs(overrides: Record<string, unknown>): { configs?:
   for (const name of ENVIRONMENT_NAMES) {
     const override = isPlainObject(overrides[name]) ? overrides[name] : undefined;
     const merged = deepMerge<unknown>(defaults[name], override);
+    applyDerivedDefaults(name, merged, override);
     const parsed = ENVIRONMENT_SCHEMAS[name].safeParse(merged);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ path: formatPath(name, issue.path), message: issue.message });

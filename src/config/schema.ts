@@ -3,6 +3,7 @@
  * per-field rules) and then by `rules.ts` (cross-field rules). Defaults live in `defaults.ts`.
  */
 import { z } from "zod";
+import { REGISTRY_PATTERN } from "./built-images";
 import { isPinnedImage } from "./images";
 import { parseCidr, parseIp } from "./ipv4";
 import { projectPathProblem } from "./project-path";
@@ -117,6 +118,13 @@ export const faasSchema = z.strictObject({
     secretName: dnsLabel,
     replicas: z.number().int().min(1),
   }),
+  /**
+   * Registry (host[:port][/path]) holding the images this repository builds; the defaults of
+   * `frontend.image`, `middleware.image` and `executors.images` are `<registry>/clusterkit/<name>:<tag>`
+   * with the tags of images/images.lock.json.
+   * @default local: `<nfs.ip>:5000`; ACK: `registry-vpc.<region>.aliyuncs.com`
+   */
+  registry: z.string().regex(REGISTRY_PATTERN, { error: "must be a registry host[:port][/path] in lower case, e.g. 192.168.60.30:5000" }),
   /** `port`: the container's listening port (frontend: HTTP behind oauth2-proxy; middleware: health only). */
   frontend: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
   middleware: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
