@@ -125,7 +125,12 @@ describe("seed user-data: control plane", () => {
     assert.ok(!doc.write_files.some((f) => f.path.startsWith("/etc/kubernetes/")));
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
-    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh"]);
+    assert.deepEqual(bootSteps(doc), [
+      "/usr/local/sbin/clusterkit-node-prep.sh",
+      "/usr/local/sbin/clusterkit-containerd-registry.sh",
+      "/usr/local/sbin/clusterkit-local-volumes.sh",
+      "/usr/local/sbin/clusterkit-kubeadm-init.sh",
+    ]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);
@@ -294,7 +299,7 @@ esac`,
 });
 
 describe("boot runner", () => {
-  const WORKER_STEPS = ["node-prep", "local-volumes", "gvisor", "kubeadm-join"];
+  const WORKER_STEPS = ["node-prep", "containerd-registry", "local-volumes", "gvisor", "kubeadm-join"];
 
   /** Runs worker01's rendered runner with each step replaced by a stub; `fails` exits 7. */
   function runWorkerBoot(fails?: string) {
@@ -312,7 +317,7 @@ describe("boot runner", () => {
     return { status: r.status, stderr: r.stderr, ran: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [] };
   }
 
-  it("runs prep, local volumes, gVisor, then join, in that order", () => {
+  it("runs prep, the registry config, local volumes, gVisor, then join, in that order", () => {
     const r = runWorkerBoot();
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.ran, WORKER_STEPS);
@@ -325,7 +330,7 @@ describe("boot runner", () => {
     assert.match(prep.stderr, /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run/);
     const gvisor = runWorkerBoot("gvisor");
     assert.equal(gvisor.status, 7);
-    assert.deepEqual(gvisor.ran, ["node-prep", "local-volumes", "gvisor"], "no join without the sandbox runtime");
+    assert.deepEqual(gvisor.ran, ["node-prep", "containerd-registry", "local-volumes", "gvisor"], "no join without the sandbox runtime");
   });
 });
 
@@ -339,7 +344,7 @@ describe("seed user-data: NFS server", () => {
     assert.match(script, /^CLIENTS='192\.168\.60\.0\/24'$/m);
     assert.match(script, /"\$EXPORT_PATH \$CLIENTS\(rw,sync,no_subtree_check,all_squash,anonuid=65534,anongid=65534\)"/);
     assert.match(script, /install -d -m 0775 -o 65534 -g 65534 "\$EXPORT_PATH"/);
-    assert.deepEqual(doc.runcmd, [["/usr/local/sbin/clusterkit-nfs-server.sh"]]);
+    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-nfs-server.sh", "/usr/local/sbin/clusterkit-image-registry.sh"]);
   });
 });
 

@@ -50,7 +50,7 @@ describe("shellcheck", () => {
 
   it("finds the embedded scripts it is meant to check", () => {
     const paths = new Set([...scripts.keys()].map((k) => k.split(" ")[1]));
-    for (const s of ["boot", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "nfs-server"]) {
+    for (const s of ["boot", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "nfs-server", "containerd-registry", "image-registry"]) {
       assert.ok(paths.has(`/usr/local/sbin/clusterkit-${s}.sh`), `missing clusterkit-${s}.sh`);
     }
   });

@@ -14,6 +14,8 @@ import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
 import { localVolumeDirs } from "../../../src/config/local-volumes";
 import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
+import { CONTAINERD_CERTS_DIR, localRegistryHost, registryHostsFile } from "./registry";
+import { CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript } from "./scripts/containerd-registry";
 import type { NodeSecrets } from "./secrets";
 
 /** The CA on workers: not under /etc/kubernetes/pki, whose ca.crt makes `kubeadm join` preflight fail. */
@@ -33,6 +35,9 @@ function commonFiles(config: LocalConfig): WriteFile[] {
     scriptFile(NODE_PREP_SCRIPT, nodePrepScript(config.kubernetes.version, release)),
     // Every Kubernetes node offers local volumes (src/config/local-volumes.ts).
     scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(localVolumeDirs(config))),
+    // Images this repository builds come from the local registry on the NFS node (registry.ts).
+    registryHostsFile(localRegistryHost(config)),
+    scriptFile(CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript(CONTAINERD_CERTS_DIR, localRegistryHost(config))),
   ];
 }
 
@@ -67,8 +72,8 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
 
 /** Boot steps in order: prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
 function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
-  if (role === "control-plane") return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
-  return [NODE_PREP_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
+  if (role === "control-plane") return [NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
+  return [NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
 export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): CloudConfigDoc {
