@@ -135,6 +135,8 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     nas: { storageType: "Capacity", path: "/" },
     serviceRoles: "existing",
     backend: { type: "local", path: `state/${name}/terraform.tfstate` },
+    // Personal edition; the images hold no secret, so public pulls keep nodes credential-free.
+    containerRegistry: { namespace: "clusterkit", visibility: "PUBLIC" },
     kubeconfigPath: `state/${name}/kubeconfig`,
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },

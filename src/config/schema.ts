@@ -319,6 +319,16 @@ export const ackSchema = z.strictObject({
    */
   serviceRoles: z.enum(["existing"], { error: "must be existing: authorise the ACK service roles once per account (console or Alibaba's quickstart, see docs/ack.md); the stack does not create them" }),
   backend: backendSchema,
+  /**
+   * Alibaba Container Registry (personal edition) for the images this repository builds: the
+   * stack creates the namespace and one repository per image; deploy pushes to them.
+   */
+  containerRegistry: z.strictObject({
+    /** ACR namespace (unique per region across all accounts in the personal edition). @default clusterkit */
+    namespace: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,28}[a-z0-9]$/, { error: "must be 2-30 lower-case letters, digits, '_' or '-', starting and ending alphanumeric" }),
+    /** PUBLIC: nodes pull with no credentials. PRIVATE: nodes need pull credentials (docs/ack.md). @default PUBLIC */
+    visibility: z.enum(["PUBLIC", "PRIVATE"]),
+  }),
   /** Where Terraform writes the kubeconfig, relative to the project root. */
   kubeconfigPath: projectPath,
   tags: z.record(z.string(), z.string()),

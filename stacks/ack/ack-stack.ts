@@ -1,12 +1,14 @@
 /**
  * One ACK environment: network with NAT egress, the cluster (managed, or the discontinued
- * dedicated type), a node pool, NAS storage and the kubeconfig, with state local or on OSS.
+ * dedicated type), a node pool, NAS storage, the container registry for the built images and the
+ * kubeconfig, with state local or on OSS.
  */
 import type { Construct } from "constructs";
 import type { AckConfig } from "../../src/config/schema";
 import { TerraformOutput, TerraformStack } from "../../src/lib/tf";
 import type { SynthContext } from "../../src/synth/context";
 import { addBackend } from "./backend";
+import { AckContainerRegistry, acrRepositories, acrPushEndpoint, acrVpcEndpoint } from "./container-registry";
 import { DedicatedCluster } from "./dedicated-cluster";
 import { NodeKeyPair } from "./key-pair";
 import { KubeconfigFile } from "./kubeconfig";
@@ -55,6 +57,8 @@ export class AckStack extends TerraformStack {
     });
     const nas = new AckNas(this, "nas", { name: config.cluster.name, nas: config.nas, vpcCidr: config.network.vpcCidr, network, tags });
     new KubeconfigFile(this, "kubeconfig", { clusterId: cluster.id, path: config.kubeconfigPath });
+    const repositories = acrRepositories(config);
+    if (repositories.length) new AckContainerRegistry(this, "container-registry", { registry: config.containerRegistry, repositories });
 
     // Names are a contract: the deploy step saves them to state/<env>/outputs.json for the manifests.
     new TerraformOutput(this, "cluster_id", { value: cluster.id });
@@ -63,5 +67,8 @@ export class AckStack extends TerraformStack {
     new TerraformOutput(this, "vpc_id", { value: network.vpc.id });
     new TerraformOutput(this, "nas_server", { value: nas.mountTarget.mountTargetDomain });
     new TerraformOutput(this, "nas_path", { value: config.nas.path });
+    // Where deploy pushes the built images (outside the VPC) and where nodes pull them (inside).
+    new TerraformOutput(this, "registry_push_endpoint", { value: `${acrPushEndpoint(config.region)}/${config.containerRegistry.namespace}` });
+    new TerraformOutput(this, "registry_pull_endpoint", { value: `${acrVpcEndpoint(config.region)}/${config.containerRegistry.namespace}` });
   }
 }
