@@ -23,6 +23,8 @@ export interface FaasDeploymentProps {
   readonly serviceAccountName?: string;
   /** Writable scratch directories (emptyDir), name -> mount path. @default { tmp: "/tmp" } */
   readonly scratch?: Readonly<Record<string, string>>;
+  /** Further volumes (the container mounts them itself). @default none */
+  readonly volumes?: readonly k8s.Volume[];
 }
 
 /** maxSkew 1 across hostnames, ScheduleAnyway: the documents' fix for pods piling onto one worker. */
@@ -49,7 +51,7 @@ export function addFaasDeployment(scope: Construct, props: FaasDeploymentProps):
           securityContext: restrictedPod(props.uid),
           topologySpreadConstraints: spreadAcrossNodes(labels),
           containers: [{ ...props.container, volumeMounts: [...(props.container.volumeMounts ?? []), ...Object.entries(scratch).map(([name, mountPath]) => ({ name, mountPath }))] }],
-          volumes: Object.keys(scratch).map((name) => ({ name, emptyDir: {} })),
+          volumes: [...Object.keys(scratch).map((name) => ({ name, emptyDir: {} })), ...(props.volumes ?? [])],
         },
       },
     },

@@ -31,6 +31,12 @@ export interface GeneratedKeySpec {
   readonly generated: string;
   /** What the value is for (shown in logs, never the value). */
   readonly rule: string;
+  /**
+   * `password`: 32 random bytes, base64url, prefixed with a letter (NATS reads it as a string).
+   * `cookie-secret`: 32 random bytes, base64url (oauth2-proxy decodes it to an AES-256 key).
+   * @default password
+   */
+  readonly format?: "password" | "cookie-secret";
 }
 
 export type SecretKeySpec = InputKeySpec | GeneratedKeySpec;
@@ -66,18 +72,36 @@ function natsCredentialSecrets(faas: FaasConfig): SecretSpec[] {
   return [{ namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: users.map(key) }];
 }
 
+/** oauth2-proxy reads OAUTH2_PROXY_<FLAG>: the variable each key of its Secret is exposed as. */
+export const OAUTH2_PROXY_SECRET_ENV = {
+  "client-id": "OAUTH2_PROXY_CLIENT_ID",
+  "client-secret": "OAUTH2_PROXY_CLIENT_SECRET",
+  "cookie-secret": "OAUTH2_PROXY_COOKIE_SECRET",
+} as const;
+
+/**
+ * oauth2-proxy's Secret. With an external provider the user supplies all three values. With
+ * local users nothing is registered anywhere: oauth2-proxy still requires a client id and secret
+ * for its (unused, hidden) provider, so those and the cookie secret are generated once per cluster;
+ * a cookie minted by any other deployment (another key) is rejected.
+ */
+function oauth2ProxySecret(faas: FaasConfig): SecretSpec {
+  const local = faas.oauth2Proxy.signIn === "local-users";
+  const keys: SecretKeySpec[] = local
+    ? [
+        { key: "client-id", generated: "oauth2-proxy-unused-client-id", rule: "placeholder client id of the hidden provider (local users sign in)" },
+        { key: "client-secret", generated: "oauth2-proxy-unused-client-secret", rule: "placeholder client secret of the hidden provider" },
+        { key: "cookie-secret", generated: "oauth2-proxy-cookie-secret", rule: "oauth2-proxy cookie encryption key", format: "cookie-secret" },
+      ]
+    : [
+        { key: "client-id", envVar: OAUTH2_PROXY_SECRET_ENV["client-id"], rule: "the OAuth client id registered with the identity provider" },
+        { key: "client-secret", envVar: OAUTH2_PROXY_SECRET_ENV["client-secret"], rule: "the OAuth client secret registered with the identity provider" },
+        { key: "cookie-secret", envVar: OAUTH2_PROXY_SECRET_ENV["cookie-secret"], rule: "16, 24 or 32 bytes (or URL-safe base64 of them)", check: cookieSecretProblem },
+      ];
+  return { namespace: faas.namespace, name: faas.oauth2Proxy.secretName, keys };
+}
+
 export function faasSecrets(faas: FaasConfig): SecretSpec[] {
   if (!faas.enabled) return [];
-  return [
-    {
-      namespace: faas.namespace,
-      name: faas.oauth2Proxy.secretName,
-      keys: [
-        { key: "client-id", envVar: "OAUTH2_PROXY_CLIENT_ID", rule: "the OAuth client id registered with the identity provider" },
-        { key: "client-secret", envVar: "OAUTH2_PROXY_CLIENT_SECRET", rule: "the OAuth client secret registered with the identity provider" },
-        { key: "cookie-secret", envVar: "OAUTH2_PROXY_COOKIE_SECRET", rule: "16, 24 or 32 bytes (or URL-safe base64 of them)", check: cookieSecretProblem },
-      ],
-    },
-    ...natsCredentialSecrets(faas),
-  ];
+  return [oauth2ProxySecret(faas), ...natsCredentialSecrets(faas)];
 }

@@ -13,6 +13,8 @@ function webApp(cpuUtilization: number): WebAppConfig {
 }
 
 interface FaasDefaults {
+  /** Sign-in method (local-users needs no external registration). */
+  readonly signIn: "provider" | "local-users";
   /** oauth2-proxy `--redirect-url`. */
   readonly redirectUrl: string;
   /** Email domains allowed to sign in. */
@@ -26,7 +28,7 @@ interface FaasDefaults {
   readonly registry: string;
 }
 
-function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage, registry }: FaasDefaults): FaasConfig {
+function faas({ signIn, redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage, registry }: FaasDefaults): FaasConfig {
   return {
     enabled: true,
     namespace: "faas",
@@ -38,6 +40,8 @@ function faas({ redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage, r
       cookieSecure,
       secretName: "oauth2-proxy",
       replicas: 2,
+      signIn,
+      localUsers: { names: ["alice", "bob"], emailDomain: "clusterkit.internal" },
     },
     // Built by this repository (`npm run images -- build`); tags from images/images.lock.json.
     // Loading re-derives registry and images from the merged config unless the override sets them.
@@ -83,7 +87,7 @@ export function localDefaults(): LocalConfig {
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
     // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
-    faas: faas({ redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
+    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
   };
 }
 
@@ -141,7 +145,7 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
     // Public: placeholders that deploy refuses until set (src/deploy/placeholders.ts). Cloud disks start at 20 GiB.
-    faas: faas({ redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi", registry: ackRegistry(region) }),
+    faas: faas({ signIn: "provider", redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi", registry: ackRegistry(region) }),
   };
 }
 

@@ -118,6 +118,7 @@ export function localProblems(c: LocalConfig, report: Report): void {
   checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
   checkExecutors(c.faas, report);
+  checkSignIn(c.faas, report);
 
   // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
   // and JetStream loses its quorum.
@@ -195,6 +196,21 @@ export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, 
   checkHpa("faas.frontend.hpa", c.faas.frontend.hpa, report);
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
   checkExecutors(c.faas, report);
+  checkSignIn(c.faas, report);
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * `emailDomains: *` admits every account the provider authenticates. That is only acceptable
+ * when the redirect URL is on this machine (loopback), where nobody else can finish a login.
+ */
+function checkSignIn(faas: LocalConfig["faas"], report: Report): void {
+  if (!faas.enabled || faas.oauth2Proxy.signIn !== "provider" || !faas.oauth2Proxy.emailDomains.includes("*")) return;
+  const host = new URL(faas.oauth2Proxy.redirectUrl).hostname;
+  if (!LOOPBACK_HOSTS.has(host)) {
+    report("faas.oauth2Proxy.emailDomains", `'*' admits every account of the provider, and the redirect URL ${faas.oauth2Proxy.redirectUrl} is reachable from other machines; list the email domains allowed to sign in`);
+  }
 }
 
 /** All cross-field problems of one environment, paths prefixed with its name. */

@@ -117,6 +117,20 @@ export const faasSchema = z.strictObject({
     /** Name of the Secret (created at deploy time) holding client-id, client-secret, cookie-secret. */
     secretName: dnsLabel,
     replicas: z.number().int().min(1),
+    /**
+     * How people sign in. `provider`: the OAuth/OIDC provider above (client id and secret from
+     * the environment at deploy). `local-users`: accounts deploy generates (oauth2-proxy's htpasswd
+     * form; passwords printed once and kept in state/<env>/sign-in-users.json), no registration
+     * anywhere. @default local: local-users; ACK: provider
+     */
+    signIn: z.enum(["provider", "local-users"]),
+    /** The generated accounts (`<name>@<emailDomain>`), for `signIn: local-users`. */
+    localUsers: z.strictObject({
+      /** Account names; deploy adds its own `clusterkit-verify` account for `npm run verify`. @default ["alice", "bob"] */
+      names: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lower-case name (letters, digits, '-'), at most 31 characters" })).min(1),
+      /** Domain of their addresses: a name nobody else uses. @default clusterkit.internal */
+      emailDomain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: "must be a DNS domain like clusterkit.internal" }),
+    }),
   }),
   /**
    * Registry (host[:port][/path]) holding the images this repository builds; the defaults of

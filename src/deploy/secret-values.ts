@@ -6,7 +6,7 @@
  * generated once per value id (one value may live in several namespaces' Secrets).
  */
 import { randomBytes } from "node:crypto";
-import { isGeneratedKey, type SecretSpec } from "../../charts/faas/secrets";
+import { type GeneratedKeySpec, isGeneratedKey, type SecretSpec } from "../../charts/faas/secrets";
 import { UserError } from "../errors";
 import type { Kubectl } from "./kubectl";
 
@@ -66,7 +66,9 @@ export function secretManifest(secret: ResolvedSecret): string {
  * as config, so the value must read as a plain string: it starts with a letter (a leading digit or
  * `-` could be taken for a number).
  */
-export function generateSecretValue(): string {
+export function generateSecretValue(key?: Pick<GeneratedKeySpec, "format">): string {
+  // A cookie secret must decode to exactly 32 bytes: no prefix.
+  if (key?.format === "cookie-secret") return randomBytes(32).toString("base64url");
   return `k${randomBytes(32).toString("base64url")}`;
 }
 
@@ -92,7 +94,7 @@ export function kubectlSecretReader(kubectl: Kubectl): SecretReader {
  * and written to every Secret that holds that id, so re-runs never rotate a password and a
  * Secret lost in one namespace is repaired from the other; an id found nowhere is generated once.
  */
-export async function withGeneratedKeys(secrets: readonly ResolvedSecret[], read: SecretReader, generate: () => string = generateSecretValue): Promise<ResolvedSecret[]> {
+export async function withGeneratedKeys(secrets: readonly ResolvedSecret[], read: SecretReader, generate: (key: GeneratedKeySpec) => string = generateSecretValue): Promise<ResolvedSecret[]> {
   const existing = new Map<string, Readonly<Record<string, string>>>();
   const values = new Map<string, string>();
   for (const { spec } of secrets) {
@@ -108,7 +110,7 @@ export async function withGeneratedKeys(secrets: readonly ResolvedSecret[], read
   return secrets.map((secret) => {
     const data: Record<string, string> = { ...secret.data };
     for (const key of secret.spec.keys.filter(isGeneratedKey)) {
-      if (!values.has(key.generated)) values.set(key.generated, generate());
+      if (!values.has(key.generated)) values.set(key.generated, generate(key));
       data[key.key] = values.get(key.generated)!;
     }
     return { spec: secret.spec, data };

@@ -20,7 +20,8 @@ import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
 import { type Call, fakeClock, fakeRunner, kubectlArgs } from "./fakes";
 
-const faas = defaultConfigs().local.faas;
+// Provider sign-in: the oauth2-proxy Secret holds the user's values (local users' are generated, tested below).
+const faas = { ...defaultConfigs().local.faas, oauth2Proxy: { ...defaultConfigs().local.faas.oauth2Proxy, signIn: "provider" as const } };
 const USER_VALUES = { OAUTH2_PROXY_CLIENT_ID: "id-123", OAUTH2_PROXY_CLIENT_SECRET: "client-secret-value", OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef" };
 
 type Store = Map<string, Record<string, string>>;

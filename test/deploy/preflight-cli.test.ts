@@ -46,6 +46,9 @@ function assertCleanRefusal({ result, root }: Run): string {
 
 const LOCAL_TOOLS = { terraform: "", kubectl: "", VBoxManage: GOOD_VBOX, xorriso: "" };
 
+/** Local with an external provider (the default, local users, needs no Secret values from the user). */
+const PROVIDER_SIGN_IN = { CLUSTERKIT_CONFIG: configFile({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } }) };
+
 /** Public names that are not placeholders (deploy refuses the example.com defaults on ACK). */
 const REAL_NAMES = { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } };
 
@@ -84,7 +87,7 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
 
   it("refuses a missing Secret value and a bad cookie secret without printing any value", () => {
     const badCookie = "tooShortCookieValue1";
-    const stderr = assertCleanRefusal(deployIn(["local"], { tools: LOCAL_TOOLS, env: { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie } }));
+    const stderr = assertCleanRefusal(deployIn(["local"], { tools: LOCAL_TOOLS, env: { ...PROVIDER_SIGN_IN, OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie } }));
     assert.match(stderr, /2 problems found/);
     assert.match(stderr, /OAUTH2_PROXY_CLIENT_SECRET is not set \(Secret faas\/oauth2-proxy key client-secret/);
     assert.match(stderr, /OAUTH2_PROXY_COOKIE_SECRET \(Secret faas\/oauth2-proxy key cookie-secret\) must be 16, 24 or 32 bytes/);
@@ -96,7 +99,7 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
     const file = join(dir, "secrets.env");
     writeFileSync(file, `# workload secrets\nOAUTH2_PROXY_CLIENT_ID=abc\nexport OAUTH2_PROXY_CLIENT_SECRET="def"\nOAUTH2_PROXY_COOKIE_SECRET='${GOOD_COOKIE}'\n`);
     const { terraform: _omit, ...tools } = LOCAL_TOOLS;
-    const stderr = assertCleanRefusal(deployIn(["local", "--secrets-file", file], { tools }));
+    const stderr = assertCleanRefusal(deployIn(["local", "--secrets-file", file], { tools, env: PROVIDER_SIGN_IN }));
     assert.match(stderr, /1 problem found/, "only terraform is missing: the file supplied every Secret value");
   });
 

@@ -259,19 +259,28 @@ describe("oauth2-proxy, frontend and middleware", () => {
   it("configures oauth2-proxy from config with the frontend Service as upstream", () => {
     const f = local.config.faas;
     const args: string[] = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0].args;
+    // Local default: generated local users (htpasswd form), only our email domain, our sign-in page.
     assert.deepEqual(args, [
       "--provider=google",
-      "--email-domain=*",
+      "--email-domain=clusterkit.internal",
+      "--htpasswd-file=/etc/oauth2-proxy/users/htpasswd",
+      "--display-htpasswd-form=true",
+      "--custom-templates-dir=/etc/oauth2-proxy/templates",
       "--http-address=0.0.0.0:4180",
       `--upstream=http://frontend.${NS}.svc.cluster.local:${f.frontend.port}/`,
       `--redirect-url=${f.oauth2Proxy.redirectUrl}`,
       "--cookie-secure=false",
+      "--cookie-samesite=lax",
       // Clients connect directly (MetalLB, port-forward): forwarded headers are not trusted.
       "--reverse-proxy=false",
     ]);
+    const google = synthFaas(environment("local", { faas: { oauth2Proxy: { signIn: "provider" } } }));
+    const googleArgs: string[] = containers(find(google.all, "Deployment", "oauth2-proxy"))[0].args;
+    assert.deepEqual(googleArgs.slice(0, 2), ["--provider=google", "--email-domain=*"]);
+    assert.ok(!googleArgs.some((a) => a.startsWith("--htpasswd-file") || a.startsWith("--custom-templates-dir")));
     const frontendSvc = find(localOut.all, "Service", "frontend", NS);
     assert.equal(frontendSvc.spec.ports[0].port, f.frontend.port);
-    const custom = synthFaas(environment("local", { faas: { oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "https://id.example.org", emailDomains: ["a.org", "b.org"] } } }));
+    const custom = synthFaas(environment("local", { faas: { oauth2Proxy: { signIn: "provider", provider: "oidc", oidcIssuerUrl: "https://id.example.org", emailDomains: ["a.org", "b.org"] } } }));
     const customArgs: string[] = containers(find(custom.all, "Deployment", "oauth2-proxy"))[0].args;
     assert.ok(customArgs.includes("--provider=oidc") && customArgs.includes("--oidc-issuer-url=https://id.example.org"));
     assert.deepEqual(customArgs.filter((a) => a.startsWith("--email-domain")), ["--email-domain=a.org", "--email-domain=b.org"]);
