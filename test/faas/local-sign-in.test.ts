@@ -15,9 +15,9 @@ import { validateConfigs } from "../../src/config/load";
 import { ensureSignInUsers, htpasswd, localUsersSecret, parseHtpasswd, readSignInUsers, VERIFY_USER } from "../../src/deploy/local-users";
 import { generateSecretValue } from "../../src/deploy/secret-values";
 import { scratchDir } from "../support/cli";
-import { ackEnvironment, find, localEnvironment, synthFaas } from "./fixtures";
+import { ackEnvironment, find, type K8sObject, localEnvironment, synthFaas } from "./fixtures";
 
-const containers = (d: { spec: { template: { spec: { containers: any[] } } } }) => d.spec.template.spec.containers;
+const containers = (d: K8sObject): any[] => d.spec.template.spec.containers;
 
 describe("local sign-in (oauth2-proxy htpasswd form)", () => {
   const env = localEnvironment();
