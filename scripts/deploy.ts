@@ -1,6 +1,7 @@
 /**
- * `npm run deploy -- <environment> [--secrets-file <path>] [--plan]`: from nothing to a running
- * cluster with the workload (see docs/deploy.md). Safe to run again; an interrupted run resumes.
+ * `npm run deploy -- <environment> [--secrets-file <path>] [--plan] [--skip-verify]`: from nothing
+ * to a running cluster with the workload, its images delivered and sign-in ready, then `verify`
+ * (see docs/deploy.md). Safe to run again; an interrupted run resumes.
  */
 import { resolve } from "node:path";
 import { loadConfig } from "../src/config/load";
@@ -13,7 +14,7 @@ import { httpFetch } from "../src/deploy/upstream-cache";
 import { runCli } from "../src/errors";
 
 void runCli(async () => {
-  const args = parseArgs(process.argv.slice(2), ["--secrets-file", "--plan"]);
+  const args = parseArgs(process.argv.slice(2), ["--secrets-file", "--plan", "--skip-verify"]);
   // CLUSTERKIT_ROOT lets tests run against a scratch folder instead of the checkout.
   const root = process.env.CLUSTERKIT_ROOT ? resolve(process.env.CLUSTERKIT_ROOT) : resolve(__dirname, "..");
   const lines = await deploy({
@@ -27,6 +28,7 @@ void runCli(async () => {
     env: process.env,
     secretsFile: args.secretsFile,
     planOnly: args.planOnly,
+    skipVerify: args.skipVerify,
   });
   process.stdout.write(`${lines.join("\n")}\n`);
 });

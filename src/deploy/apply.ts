@@ -11,6 +11,7 @@ import type { UpstreamInstall, WaitCondition } from "../config/upstream";
 import { UserError } from "../errors";
 import { waitForNodes } from "./cluster-wait";
 import type { Kubectl } from "./kubectl";
+import { archivePath, type ImageDelivery, type ImagePusher } from "./images";
 import { type ApplyStep, describeWait } from "./plan";
 import type { Reporter } from "./reporter";
 import { type Clock, done, notYet, type RetryPolicy, waitUntil } from "./retry";
@@ -47,6 +48,8 @@ export interface ApplyPolicies {
   readonly deployment: RetryPolicy;
   /** Waiting for every node to be Ready after the CNI. */
   readonly nodes: RetryPolicy;
+  /** Pushing an image while the registry is not answering yet (the NFS node still installing it). */
+  readonly images: RetryPolicy;
   /** `--timeout` of each `kubectl wait` call, seconds. */
   readonly waitCallSeconds: number;
 }
@@ -56,6 +59,7 @@ export const DEFAULT_APPLY_POLICIES: ApplyPolicies = {
   crd: { attempts: 10, intervalMs: 3_000, timeoutMs: 300_000 },
   deployment: { attempts: 10, intervalMs: 5_000, timeoutMs: 600_000 },
   nodes: { attempts: 120, intervalMs: 10_000, timeoutMs: 1_200_000 },
+  images: { attempts: 30, intervalMs: 10_000, timeoutMs: 300_000 },
   waitCallSeconds: 60,
 };
 
@@ -71,6 +75,10 @@ export interface ApplyContext {
   /** Nodes the cluster must have Ready (for the `nodes-ready` step). */
   readonly expectedNodes: number;
   readonly policies: ApplyPolicies;
+  /** Pushes built images (the `images` step). @default none: a plan with images fails */
+  readonly images?: { readonly pusher: ImagePusher; readonly env: NodeJS.ProcessEnv };
+  /** Runs after the workload Secrets (deploy creates the local sign-in accounts' Secret here). @default nothing */
+  readonly afterSecrets?: () => Promise<void>;
 }
 
 function firstLine(r: RunResult): string {
@@ -144,6 +152,37 @@ async function applySecrets(secrets: readonly ResolvedSecret[], files: readonly 
     if (r.code !== 0) throw new UserError(`creating Secret ${name} failed (exit ${r.code})`, [r.stderr.trim(), "fix the cause and run the same command again"]);
     ctx.reporter.info(`Secret ${name} applied (keys: ${Object.keys(secret.data).join(", ")})`);
   }
+  await ctx.afterSecrets?.();
+}
+
+/** Connection failures mean the registry is not up yet (retried); anything else stops. */
+const REGISTRY_NOT_READY = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|no progress for|HTTP 50[234]/;
+
+async function pushImages(images: readonly ImageDelivery[], ctx: ApplyContext): Promise<void> {
+  ctx.reporter.step(`Images: push ${images.length} built image${images.length === 1 ? "" : "s"} before the workloads that use them`);
+  const push = ctx.images;
+  if (!push) throw new Error("the plan has an images step but no image pusher was given");
+  for (const d of images) {
+    const result = await waitUntil(
+      `the registry ${d.push.baseUrl} to accept ${d.reference}`,
+      ctx.policies.images,
+      async () => {
+        try {
+          return done(await push.pusher(archivePath(ctx.root, d.name), d, push.env, (line) => ctx.reporter.progress(`${d.name}: ${line}`)));
+        } catch (err) {
+          const message = (err as Error).message;
+          if (!REGISTRY_NOT_READY.test(message)) throw new UserError(`pushing ${d.reference} (${d.field}) failed: ${message}`, ["fix the cause and run the same command again; blobs already pushed are not sent again"]);
+          return notYet(message);
+        }
+      },
+      { clock: ctx.clock, onProgress: (s, n) => ctx.reporter.progress(`registry not answering yet (attempt ${n}): ${s}`) },
+    );
+    ctx.reporter.info(
+      result.blobsUploaded || result.manifestsPut
+        ? `${d.reference} pushed (${result.digest}; ${result.blobsUploaded} blobs, ${(result.bytesUploaded / 1e6).toFixed(1)} MB, ${result.blobsSkipped} already there)`
+        : `${d.reference} already in the registry (${result.digest}); nothing sent`,
+    );
+  }
 }
 
 export async function executePlan(steps: readonly ApplyStep[], ctx: ApplyContext): Promise<void> {
@@ -156,6 +195,9 @@ export async function executePlan(steps: readonly ApplyStep[], ctx: ApplyContext
       case "manifest":
         ctx.reporter.step(`Apply ${step.file}`);
         await applyWithRetry(step.file, ctx, () => ctx.kubectl.applyFile(join(ctx.manifestsDir, step.file), false));
+        break;
+      case "images":
+        await pushImages(step.images, ctx);
         break;
       case "secrets":
         await applySecrets(step.secrets, files, ctx);

@@ -12,6 +12,8 @@ export interface DeployArgs {
   readonly yes: boolean;
   /** `--plan`: print the apply order and exit without touching anything (deploy). */
   readonly planOnly: boolean;
+  /** `--skip-verify`: do not run `verify` at the end (deploy). */
+  readonly skipVerify: boolean;
 }
 
 /**
@@ -22,11 +24,12 @@ export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): st
   return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 
-export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan")[], env: NodeJS.ProcessEnv = process.env): DeployArgs {
+export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan" | "--skip-verify")[], env: NodeJS.ProcessEnv = process.env): DeployArgs {
   let environment: string | undefined;
   let secretsFile: string | undefined;
   let yes = false;
   let planOnly = false;
+  let skipVerify = false;
   const usage = `usage: <environment> ${allowed.map((a) => (a === "--secrets-file" ? "[--secrets-file <path>]" : `[${a}]`)).join(" ")}`;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -37,8 +40,9 @@ export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets
       if (!secretsFile) throw new UserError(`--secrets-file needs a path; ${usage}`);
     } else if (a === "--yes") yes = true;
     else if (a === "--plan") planOnly = true;
+    else if (a === "--skip-verify") skipVerify = true;
     else if (environment === undefined) environment = a;
     else throw new UserError(`unexpected argument ${a}; ${usage}`);
   }
-  return { environment: parseEnvironmentName(environment), secretsFile: secretsFile === undefined ? undefined : userPath(secretsFile, env), yes, planOnly };
+  return { environment: parseEnvironmentName(environment), secretsFile: secretsFile === undefined ? undefined : userPath(secretsFile, env), yes, planOnly, skipVerify };
 }

@@ -30,6 +30,15 @@ import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
 import { ensureUpstream, type Fetcher } from "./upstream-cache";
 import { waitForWorkloads, workloadsIn } from "./workload-wait";
+import { archiveMatches, archivePath, hasImagesScript, type ImageBuilder, type ImageDelivery, type ImagePlan, imagePreflightProblems, type ImagePusher, npmImageBuilder, planImages, registryPusher } from "./images";
+import { ensureSignInUsers, htpasswd, type LocalUser, localUsersSecret, parseHtpasswd, signInUsersFile } from "./local-users";
+import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET } from "../../charts/faas/oauth2-proxy";
+import type { HttpClient, LoadRunner, VerifyPolicies } from "../verify/types";
+import { DEFAULT_VERIFY_POLICIES } from "../verify/types";
+import { formatReport, randomToken, runVerify, type VerifyReport } from "../verify/verify";
+import type { VerifyContext } from "../verify/types";
+import { nodeHttp } from "../verify/http";
+import { realLoad } from "../verify/context";
 
 export interface DeployPolicies extends ApplyPolicies {
   /** Waiting for the API server after terraform apply. */
@@ -65,6 +74,19 @@ export interface DeployOptions {
   readonly planOnly?: boolean;
   /** The pinned upstream installs (tests substitute hashes of fake bytes). @default upstreamInstallsFor */
   readonly upstreamInstalls?: (config: LocalConfig) => readonly UpstreamInstall[];
+  /** Builds missing image archives. @default `npm run images -- build <names> --env <env>` */
+  readonly imageBuilder?: ImageBuilder;
+  /** Pushes an image archive. @default the OCI distribution client (src/registry/) */
+  readonly imagePusher?: ImagePusher;
+  /** Skip `verify` at the end (`--skip-verify`). @default false */
+  readonly skipVerify?: boolean;
+  /** Runs the verify checks. @default runVerify */
+  readonly verifier?: (ctx: VerifyContext) => Promise<VerifyReport>;
+  /** HTTP client and load generator verify uses. @default Node's http, scripts/loadgen.ts */
+  readonly verifyHttp?: HttpClient;
+  readonly verifyLoad?: LoadRunner;
+  /** @default DEFAULT_VERIFY_POLICIES */
+  readonly verifyPolicies?: VerifyPolicies;
 }
 
 /** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
@@ -78,10 +100,18 @@ export function stackDir(root: string, environment: string): string {
 }
 
 /** The apply plan for the environment's synthesized manifests. */
-export function applyPlanFor(environment: Environment, manifestsDir: string, secrets: readonly ResolvedSecret[], installsFor: (config: LocalConfig) => readonly UpstreamInstall[] = upstreamInstallsFor) {
+export function applyPlanFor(
+  environment: Environment,
+  manifestsDir: string,
+  secrets: readonly ResolvedSecret[],
+  installsFor: (config: LocalConfig) => readonly UpstreamInstall[] = upstreamInstallsFor,
+  images: readonly ImageDelivery[] = [],
+) {
   return planApply({
     files: manifestFiles(manifestsDir),
     installs: environment.kind === "local" ? installsFor(environment.config) : [],
+    // The service's images are in the registry before the chart that runs them is applied.
+    images: { values: images, before: CHART_IDS.faas },
     secrets: { values: secrets, before: CHART_IDS.faas },
     // Locally we install the CNI, so nodes become Ready only after it; ACK's are Ready before.
     nodesReadyAfter: environment.kind === "local" ? CHART_IDS.cni : undefined,
@@ -101,6 +131,44 @@ async function fetchUpstreamInstalls(environment: Environment, opts: DeployOptio
   for (const install of installs) await ensureUpstream(install, opts.root, opts.fetcher, opts.reporter);
 }
 
+/**
+ * Builds every image deploy pushes whose archive is missing or was built for another tag, before
+ * anything is created; afterwards each archive must hold exactly the configured image.
+ */
+async function buildImages(plan: ImagePlan, environment: Environment, opts: DeployOptions): Promise<void> {
+  if (!plan.deliveries.length) return;
+  const missing = plan.deliveries.filter((d) => !archiveMatches(archivePath(opts.root, d.name), d));
+  opts.reporter.step(`Images: ${plan.deliveries.length} built by this repository${missing.length ? `; building ${missing.map((d) => d.name).join(", ")} (the first build takes a while)` : ", archives up to date"}`);
+  if (missing.length) {
+    const builder = opts.imageBuilder ?? npmImageBuilder(opts.root, opts.runner, opts.reporter);
+    try {
+      await builder(missing.map((d) => d.name), environment);
+    } catch (err) {
+      throw new UserError(`building the images failed before anything was created: ${(err as Error).message}`, ["fix the cause and run the same command again"]);
+    }
+    const still = missing.filter((d) => !archiveMatches(archivePath(opts.root, d.name), d));
+    if (still.length) {
+      throw new UserError("the image build did not produce the configured images:", still.map((d) => `${d.field}: build/images/${d.name}.tar does not hold ${d.reference}`));
+    }
+  }
+  for (const d of plan.deliveries) opts.reporter.info(`${d.field}: ${d.reference} from build/images/${d.name}.tar`);
+}
+
+/** Local sign-in accounts: passwords kept in state/, bcrypt hashes in the cluster; returns the new ones. */
+async function applyLocalUsers(environment: Environment, kubectl: Kubectl, opts: DeployOptions, created: LocalUser[]): Promise<void> {
+  const faas = environment.config.faas;
+  if (!faas.enabled || faas.oauth2Proxy.signIn !== "local-users") return;
+  const file = signInUsersFile(opts.root, environment.name);
+  const { users, created: fresh } = ensureSignInUsers(file, faas);
+  created.push(...fresh);
+  const r = await kubectl.run(["-n", faas.namespace, "get", "secret", LOCAL_USERS_SECRET, "-o", "json", "--ignore-not-found", "--request-timeout=20s"]);
+  if (r.code !== 0) throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${r.code})`, [r.stderr.trim(), "fix the cause and run the same command again"]);
+  const current = r.stdout.trim() ? parseHtpasswd(Buffer.from((JSON.parse(r.stdout) as { data?: Record<string, string> }).data?.[LOCAL_USERS_KEY] ?? "", "base64").toString("utf8")) : {};
+  const applied = await kubectl.applyStdin(localUsersSecret(faas.namespace, htpasswd(users, current)));
+  if (applied.code !== 0) throw new UserError(`creating Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${applied.code})`, [applied.stderr.trim(), "fix the cause and run the same command again"]);
+  opts.reporter.info(`Secret ${faas.namespace}/${LOCAL_USERS_SECRET} applied: ${users.length} local sign-in accounts (bcrypt hashes; passwords in state/${environment.name}/sign-in-users.json)`);
+}
+
 export async function deploy(opts: DeployOptions): Promise<string[]> {
   const { root, reporter, clock } = opts;
   const policies = opts.policies ?? DEFAULT_DEPLOY_POLICIES;
@@ -109,7 +177,8 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
 
   reporter.step(`Preflight checks for ${environment.name}`);
   const pre = await preflightDeploy(environment, { root, env: opts.env, runner: opts.runner, secretsFile: opts.secretsFile });
-  assertNoProblems("deploy", environment.name, pre.problems);
+  const images = planImages(environment);
+  assertNoProblems("deploy", environment.name, [...pre.problems, ...imagePreflightProblems(root, images, opts.env, opts.imageBuilder !== undefined || hasImagesScript(root))]);
   reporter.info("all prerequisites present");
 
   reporter.step("Synthesizing Terraform and manifests");
@@ -120,9 +189,15 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   const manifestsDir = join(root, "dist", environment.name);
 
   if (opts.planOnly) {
-    return [`terraform init + apply in ${stackDir(root, environment.name)}`, ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls).map(describeStep)];
+    return [
+      ...images.deliveries.map((d) => `image ${d.reference} from build/images/${d.name}.tar (built when missing)`),
+      `terraform init + apply in ${stackDir(root, environment.name)}`,
+      ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls, images.deliveries).map(describeStep),
+      ...(opts.skipVerify ? [] : ["verify (npm run verify -- " + environment.name + ")"]),
+    ];
   }
 
+  await buildImages(images, environment, opts);
   await fetchUpstreamInstalls(environment, opts);
 
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
@@ -156,10 +231,52 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   await waitForApi(kubectl, policies.api, clock, reporter);
   await waitForNodes(kubectl, expected, environment.kind !== "local", policies.cluster, clock, reporter);
 
-  const steps = applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls);
-  await executePlan(steps, { kubectl, reporter, clock, root, manifestsDir, fetcher: opts.fetcher, expectedNodes: expected, policies });
+  const steps = applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls, images.deliveries);
+  const createdUsers: LocalUser[] = [];
+  await executePlan(steps, {
+    kubectl,
+    reporter,
+    clock,
+    root,
+    manifestsDir,
+    fetcher: opts.fetcher,
+    expectedNodes: expected,
+    policies,
+    images: { pusher: opts.imagePusher ?? registryPusher, env: opts.env },
+    afterSecrets: () => applyLocalUsers(environment, kubectl, opts, createdUsers),
+  });
   await waitForWorkloads(workloadsIn(manifestsDir), kubectl, policies.workloads, clock, reporter);
 
   reporter.step(`${environment.name} is deployed`);
-  return accessSummary(environment, kubectl, config.kubeconfigPath);
+  const lines = await accessSummary(environment, kubectl, config.kubeconfigPath);
+  lines.push(...signInLines(environment, createdUsers));
+  if (opts.skipVerify) {
+    lines.push(`verify skipped (--skip-verify); run it any time: npm run verify -- ${environment.name}`);
+    return lines;
+  }
+  const report = await (opts.verifier ?? runVerify)({
+    environment,
+    kubectl,
+    http: opts.verifyHttp ?? nodeHttp,
+    load: opts.verifyLoad ?? realLoad,
+    clock,
+    reporter,
+    policies: opts.verifyPolicies ?? DEFAULT_VERIFY_POLICIES,
+    signInUsersFile: signInUsersFile(root, environment.name),
+    token: randomToken,
+  });
+  if (!report.ok) {
+    // Say how to sign in even though verify failed: the accounts exist and the passwords were just made.
+    throw new UserError(`${environment.name} is deployed, but verify found problems:`, [...formatReport(report).split("\n"), ...lines]);
+  }
+  return [...lines, ...formatReport(report).split("\n")];
+}
+
+/** How to sign in: new accounts with their passwords (shown this once), else where they are kept. */
+function signInLines(environment: Environment, created: readonly LocalUser[]): string[] {
+  const faas = environment.config.faas;
+  if (!faas.enabled || faas.oauth2Proxy.signIn !== "local-users") return [];
+  const file = `state/${environment.name}/sign-in-users.json`;
+  if (!created.length) return [`sign in with the accounts in ${file} (owner-only; delete an entry and re-deploy to get a new password)`];
+  return [`new sign-in accounts (passwords shown once; kept in ${file}):`, ...created.map((u) => `  ${u.email}  ${u.password}`)];
 }

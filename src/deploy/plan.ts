@@ -5,11 +5,13 @@
  * FaaS chart, and, where we install the CNI ourselves, a wait for Ready nodes right after it.
  */
 import type { UpstreamInstall } from "../config/upstream";
+import type { ImageDelivery } from "./images";
 import type { ResolvedSecret } from "./secret-values";
 
 export type ApplyStep =
   | { readonly kind: "upstream"; readonly install: UpstreamInstall }
   | { readonly kind: "manifest"; readonly file: string }
+  | { readonly kind: "images"; readonly images: readonly ImageDelivery[] }
   | { readonly kind: "secrets"; readonly secrets: readonly ResolvedSecret[] }
   | { readonly kind: "nodes-ready" };
 
@@ -20,6 +22,8 @@ export interface PlanOptions {
   readonly installs?: readonly UpstreamInstall[];
   /** Secrets to create, and the chart id they must exist before. @default none */
   readonly secrets?: { readonly values: readonly ResolvedSecret[]; readonly before: string };
+  /** Images to push, and the chart id that needs them (they are pushed right before it). @default none */
+  readonly images?: { readonly values: readonly ImageDelivery[]; readonly before: string };
   /** Chart id after which to wait for Ready nodes (the CNI chart, locally). @default no wait */
   readonly nodesReadyAfter?: string;
 }
@@ -35,6 +39,7 @@ export function planApply(opts: PlanOptions): ApplyStep[] {
   const before = new Map<number, ApplyStep[]>();
   const add = (at: number, step: ApplyStep) => before.set(at, [...(before.get(at) ?? []), step]);
   for (const install of opts.installs ?? []) add(slot(files, install.before), { kind: "upstream", install });
+  if (opts.images && opts.images.values.length) add(slot(files, opts.images.before), { kind: "images", images: opts.images.values });
   if (opts.secrets && opts.secrets.values.length) add(slot(files, opts.secrets.before), { kind: "secrets", secrets: opts.secrets.values });
   const steps: ApplyStep[] = [];
   files.forEach((file, i) => {
@@ -53,6 +58,8 @@ export function describeStep(step: ApplyStep): string {
       return `upstream ${step.install.id} (${step.install.serverSide ? "server-side " : ""}apply, then wait for ${step.install.waitFor.map(describeWait).join(", ") || "nothing"})`;
     case "manifest":
       return `manifest ${step.file}`;
+    case "images":
+      return `push images ${step.images.map((i) => i.reference).join(", ")}`;
     case "secrets":
       return `Secrets ${step.secrets.map((s) => `${s.spec.namespace}/${s.spec.name}`).join(", ")}`;
     case "nodes-ready":

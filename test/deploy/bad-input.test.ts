@@ -13,8 +13,8 @@ import { Kubectl } from "../../src/deploy/kubectl";
 import { memoryReporter } from "../../src/deploy/reporter";
 import { UserError } from "../../src/errors";
 import { readStackOutputs } from "../../src/synth/stack-outputs";
-import { runEntry, scratchDir } from "../support/cli";
-import { fakeClock, fakeRunner, hostOnlyList, stubBin } from "./fakes";
+import { configFile, runEntry, scratchDir } from "../support/cli";
+import { configWithPinnedImages, fakeClock, fakeRunner, hostOnlyList, stubBin } from "./fakes";
 
 const COOKIE = "0123456789abcdef0123456789abcdef";
 const TOOLS = { terraform: "", kubectl: "", VBoxManage: `printf '%s' '${hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }])}'`, xorriso: "" };
@@ -28,7 +28,8 @@ function deployWithSecretsFile(file: string, extraEnv: Record<string, string> = 
     PATH: stubBin(TOOLS),
     HOME: scratchDir("clusterkit-home-"),
     CLUSTERKIT_ROOT: root,
-    CLUSTERKIT_CONFIG: undefined,
+    // Provider sign-in (the file matters) and pinned images (not what these tests are about).
+    CLUSTERKIT_CONFIG: configFile(configWithPinnedImages({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } })),
     OAUTH2_PROXY_CLIENT_ID: "id",
     OAUTH2_PROXY_CLIENT_SECRET: "secret",
     OAUTH2_PROXY_COOKIE_SECRET: COOKIE,

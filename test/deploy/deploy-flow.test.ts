@@ -17,6 +17,20 @@ import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
 import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
+import { archivePath, type ImageDelivery, IMAGE_FIELDS } from "../../src/deploy/images";
+import type { PushResult } from "../../src/registry/push";
+import type { VerifyReport } from "../../src/verify/verify";
+import { ociArchive } from "../support/oci-fixture";
+import { copyFileSync } from "node:fs";
+
+/** The tag the fake build gives every image. */
+const TAG = "0123456789abcdef0123";
+
+/** Service images as this repository builds them, in the environment's registry. */
+function builtReferences(environment: DeployOptions["environment"]): Record<string, string> {
+  const registry = environment === "local" ? "192.168.60.30:5000/clusterkit" : "registry-vpc.eu-central-1.aliyuncs.com/clusterkit";
+  return Object.fromEntries(IMAGE_FIELDS.map((f) => [f.name, `${registry}/${f.name}:${TAG}`]));
+}
 
 const COOKIE = "0123456789abcdef0123456789abcdef";
 const fakeBytes = (url: string) => new TextEncoder().encode(`# served for ${url}\n`);
@@ -33,6 +47,8 @@ interface ClusterScript {
   workload?: (kind: string, name: string, call: Call) => Partial<RunResult> | undefined;
   /** Answers `kubectl get pods -l ...`. @default no Pods */
   pods?: (call: Call) => Partial<RunResult> | undefined;
+  /** The verify report at the end fails. @default passes */
+  verifyFails?: boolean;
 }
 
 function setup(environment: DeployOptions["environment"], script: ClusterScript = {}) {
@@ -45,6 +61,13 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
     ack.webApp.host = "web.acme.io";
     ack.faas.oauth2Proxy.redirectUrl = "https://faas.acme.io/oauth2/callback";
     ack.faas.oauth2Proxy.emailDomains = ["acme.io"];
+  }
+  const refs = builtReferences(environment);
+  for (const c of [configs.local, configs["ack-managed"], configs["ack-dedicated"]]) {
+    if (c !== configs[environment]) continue;
+    c.faas.frontend.image = refs.frontend!;
+    c.faas.middleware.image = refs.middleware!;
+    c.faas.executors.images = { go: refs["executor-go"]!, javascript: refs["executor-javascript"]!, c: refs["executor-c"]! };
   }
   const kubeconfigPath = configs[environment].kubeconfigPath;
   let readyz = 0;
@@ -84,6 +107,9 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
   });
   const reporter = memoryReporter();
   const fetched: string[] = [];
+  /** What happened to images and verify, with the number of runner calls made before it (the order). */
+  const events: { what: string; at: number; delivery?: ImageDelivery }[] = [];
+  const built: string[] = [];
   const opts: DeployOptions = {
     root,
     environment,
@@ -102,11 +128,31 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
       OAUTH2_PROXY_COOKIE_SECRET: COOKIE,
       ALICLOUD_ACCESS_KEY: "LTAIexample",
       ALICLOUD_SECRET_KEY: "secret-key-never-printed",
+      CLUSTERKIT_REGISTRY_USERNAME: "acr-user",
+      CLUSTERKIT_REGISTRY_PASSWORD: "acr-password-never-printed",
     },
     upstreamInstalls: installs,
+    imageBuilder: async (names) => {
+      built.push(...names);
+      events.push({ what: `build ${names.join(",")}`, at: runner.calls.length });
+      for (const name of names) {
+        const fixture = ociArchive({ layers: [{ "hello.txt": name }], refName: refs[name] });
+        mkdirSync(join(root, "build", "images"), { recursive: true });
+        copyFileSync(fixture.path, archivePath(root, name));
+      }
+    },
+    imagePusher: async (archive, d): Promise<PushResult> => {
+      assert.ok(existsSync(archive), `pushing ${archive} that exists`);
+      events.push({ what: `push ${d.name}`, at: runner.calls.length, delivery: d });
+      return { digest: `sha256:${"0".repeat(64)}`, blobsUploaded: 2, blobsSkipped: 0, bytesUploaded: 1000, manifestsPut: 1 };
+    },
+    verifier: async (ctx): Promise<VerifyReport> => {
+      events.push({ what: "verify", at: runner.calls.length });
+      return { environment: ctx.environment.name, ok: script.verifyFails ? false : true, checks: [{ id: "cluster", title: "nodes", status: script.verifyFails ? "fail" : "pass", summary: script.verifyFails ? "nodes Ready 2/3" : "nodes Ready 3/3", durationMs: 1 }] };
+    },
     policies: { ...DEFAULT_DEPLOY_POLICIES, deployment: { attempts: 3, intervalMs: 5000, timeoutMs: 60_000 } },
   };
-  return { root, runner, reporter, opts, fetched, kubeconfigPath };
+  return { root, runner, reporter, opts, fetched, kubeconfigPath, events, built };
 }
 
 describe("deploy flow (fakes)", () => {
@@ -345,5 +391,111 @@ describe("deploy flow (fakes)", () => {
     assert.notEqual(firstApply, -1);
     assert.ok(nodes < firstApply, "nodes Ready before the first manifest");
     assert.ok(reporter.lines.includes("info: nodes Ready 2/2 (n1 Ready, n2 Ready)"), reporter.lines.join("\n"));
+  });
+});
+
+describe("deploy delivers images, creates sign-in accounts and verifies (fakes)", () => {
+  const applyIndex = (calls: readonly Call[], file: string) => calls.findIndex((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply" && kubectlArgs(c).some((a) => a.endsWith(file)));
+
+  it("local: builds missing images before terraform, pushes them after the cluster is up and before 60-faas, and runs verify last", async () => {
+    const { runner, opts, events, built } = setup("local");
+    const lines = await deploy(opts);
+    assert.deepEqual(built, ["frontend", "middleware", "executor-go", "executor-javascript", "executor-c"]);
+    const terraformInit = runner.calls.findIndex((c) => c.cmd === "terraform" && c.args[0] === "init");
+    const build = events.find((e) => e.what.startsWith("build"))!;
+    assert.ok(build.at <= terraformInit, "built before terraform creates anything");
+    const pushes = events.filter((e) => e.what.startsWith("push"));
+    assert.equal(pushes.length, 5);
+    const readyz = runner.calls.findIndex((c) => c.cmd === "kubectl" && kubectlArgs(c)[1] === "--raw");
+    const faas = applyIndex(runner.calls, "60-faas.k8s.yaml");
+    const web = applyIndex(runner.calls, "50-web.k8s.yaml");
+    assert.ok(faas > 0 && web > 0);
+    for (const p of pushes) {
+      assert.ok(p.at > readyz, `${p.what} after the cluster answers`);
+      assert.ok(p.at < faas, `${p.what} before 60-faas is applied`);
+      assert.equal(p.delivery!.push.baseUrl, "http://192.168.60.30:5000");
+      assert.match(p.delivery!.push.repository, /^clusterkit\/(frontend|middleware|executor-(go|javascript|c))$/);
+      assert.equal(p.delivery!.needsLogin, false);
+    }
+    // Sign-in accounts exist (hashes only, on stdin) before the chart that mounts them.
+    const usersSecret = runner.calls.findIndex((c) => c.input?.includes('"oauth2-proxy-local-users"'));
+    assert.ok(usersSecret > 0 && usersSecret < faas);
+    const input = runner.calls[usersSecret]!.input!;
+    const htpasswd = Buffer.from(JSON.parse(input).data.htpasswd, "base64").toString("utf8");
+    assert.match(htpasswd, /^alice@clusterkit\.internal:\$2[aby]\$10\$/m);
+    const verify = events.find((e) => e.what === "verify")!;
+    const lastWorkloadGet = runner.calls.map((c, i) => (c.cmd === "kubectl" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1] ?? "") ? i : -1)).reduce((a, b) => Math.max(a, b));
+    assert.ok(verify.at > lastWorkloadGet, "verify runs after the workload is ready");
+    assert.equal(events[events.length - 1]!.what, "verify", "verify is the last step");
+    // New accounts are shown once with their password, and the verify table closes the summary.
+    const users = JSON.parse(readFileSync(join(opts.root, "state", "local", "sign-in-users.json"), "utf8")).users as { email: string; password: string }[];
+    const alice = users.find((u) => u.email === "alice@clusterkit.internal")!;
+    assert.ok(lines.some((l) => l.includes(alice.email) && l.includes(alice.password)));
+    assert.ok(!runner.calls.some((c) => c.args.join(" ").includes(alice.password)), "passwords never on a command line");
+    assert.ok(!input.includes(alice.password), "the cluster gets hashes only");
+    assert.match(lines[lines.length - 1]!, /1 passed, 0 failed/);
+  });
+
+  it("a re-run builds nothing (archives match), keeps the passwords and prints them no more", async () => {
+    const { opts, built, events } = setup("local");
+    await deploy(opts);
+    const before = readFileSync(join(opts.root, "state", "local", "sign-in-users.json"), "utf8");
+    built.length = 0;
+    events.length = 0;
+    const lines = await deploy(opts);
+    assert.deepEqual(built, []);
+    assert.equal(events.filter((e) => e.what.startsWith("push")).length, 5, "pushing again is the client's job to make cheap (only HEADs)");
+    assert.equal(readFileSync(join(opts.root, "state", "local", "sign-in-users.json"), "utf8"), before);
+    assert.ok(lines.some((l) => /sign in with the accounts in state\/local\/sign-in-users\.json/.test(l)));
+    const users = JSON.parse(before).users as { password: string }[];
+    assert.ok(!lines.some((l) => users.some((u) => l.includes(u.password))));
+  });
+
+  it("fails when verify fails, naming the check; --skip-verify skips it and says how to run it", async () => {
+    const failing = setup("local", { verifyFails: true });
+    await assert.rejects(deploy(failing.opts), (e: unknown) => e instanceof UserError && /deployed, but verify found problems/.test(e.message) && /FAIL {2}1 cluster {4}nodes Ready 2\/3/.test(e.message));
+    const skipped = setup("local", { verifyFails: true });
+    const lines = await deploy({ ...skipped.opts, skipVerify: true });
+    assert.ok(!skipped.events.some((e) => e.what === "verify"));
+    assert.ok(lines.some((l) => l.includes("npm run verify -- local")));
+  });
+
+  it("refuses, before anything is created, an image tag it did not build, naming the field", async () => {
+    const { runner, opts, events } = setup("local");
+    opts.configs.local.faas.executors.images.c = "docker.io/library/gcc:14.3.0";
+    await assert.rejects(deploy(opts), (e: unknown) => e instanceof UserError && /local\.faas\.executors\.images\.c: docker\.io\/library\/gcc:14\.3\.0 is neither built and pushed by deploy/.test(e.message));
+    assert.equal(runner.calls.filter((c) => c.cmd === "terraform").length, 0);
+    assert.deepEqual(events, []);
+    // A digest-pinned reference is expected to exist: accepted, never pushed.
+    const pinned = setup("local");
+    pinned.opts.configs.local.faas.executors.images.c = `docker.io/library/gcc@sha256:${"cd".repeat(32)}`;
+    await deploy(pinned.opts);
+    assert.ok(!pinned.events.some((e) => e.what === "push executor-c"));
+    assert.equal(pinned.events.filter((e) => e.what.startsWith("push")).length, 4);
+  });
+
+  it("ACK: pushes to the registry's public endpoint with the login from the environment; refuses without one", async () => {
+    const outputs = { nas_server: { value: "abc.eu-central-1.nas.aliyuncs.com" } };
+    const { opts, events } = setup("ack-managed", { outputs });
+    await deploy(opts);
+    const pushes = events.filter((e) => e.what.startsWith("push"));
+    assert.equal(pushes.length, 5);
+    for (const p of pushes) {
+      assert.equal(p.delivery!.push.baseUrl, "https://registry.eu-central-1.aliyuncs.com");
+      assert.ok(p.delivery!.reference.startsWith("registry-vpc.eu-central-1.aliyuncs.com/clusterkit/"), "nodes pull through the VPC endpoint");
+      assert.equal(p.delivery!.needsLogin, true);
+    }
+    const bare = setup("ack-managed", { outputs });
+    const { CLUSTERKIT_REGISTRY_USERNAME: _u, CLUSTERKIT_REGISTRY_PASSWORD: _p, ...env } = bare.opts.env;
+    await assert.rejects(deploy({ ...bare.opts, env }), (e: unknown) => e instanceof UserError && /needs a registry login: set CLUSTERKIT_REGISTRY_USERNAME and CLUSTERKIT_REGISTRY_PASSWORD/.test(e.message));
+  });
+
+  it("--plan lists the images, the push before 60-faas and verify last", async () => {
+    const { opts } = setup("local");
+    const plan = await deploy({ ...opts, planOnly: true });
+    const push = plan.findIndex((l) => l.startsWith("push images"));
+    const faas = plan.findIndex((l) => l === "manifest 60-faas.k8s.yaml");
+    assert.ok(push > 0 && push < faas);
+    assert.equal(plan[plan.length - 1], "verify (npm run verify -- local)");
   });
 });

@@ -86,3 +86,24 @@ export function workloadJson(replicas = 1, ready = replicas): string {
     status: { observedGeneration: 2, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, currentRevision: "r1", updateRevision: "r1" },
   });
 }
+
+/** A digest-pinned image reference: deploy expects it to exist and neither builds nor pushes it. */
+export const PINNED_IMAGE = `docker.io/library/busybox@sha256:${"ab".repeat(32)}`;
+
+/** The service's images pinned by digest (tests that are not about image delivery). */
+export function pinnedImages(): Record<string, unknown> {
+  return { faas: { frontend: { image: PINNED_IMAGE }, middleware: { image: PINNED_IMAGE }, executors: { images: { go: PINNED_IMAGE, javascript: PINNED_IMAGE, c: PINNED_IMAGE } } } };
+}
+
+/** A config override file for every environment: pinned images, plus `extra` per environment (merged). */
+export function configWithPinnedImages(extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const cur = out[k];
+      out[k] = cur && typeof cur === "object" && !Array.isArray(cur) && v && typeof v === "object" && !Array.isArray(v) ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    }
+    return out;
+  };
+  return Object.fromEntries(["local", "ack-managed", "ack-dedicated"].map((e) => [e, merge(pinnedImages(), extra[e] ?? {})]));
+}

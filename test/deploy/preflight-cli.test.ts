@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { type CliResult, configFile, runEntry, scratchDir } from "../support/cli";
-import { hostOnlyList, stubBin } from "./fakes";
+import { configWithPinnedImages, hostOnlyList, stubBin } from "./fakes";
 
 const GOOD_COOKIE = "0123456789abcdef0123456789abcdef"; // 32 raw bytes
 const SECRET_ENV = { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_CLIENT_SECRET: "client-secret-value-7f3a", OAUTH2_PROXY_COOKIE_SECRET: GOOD_COOKIE };
@@ -24,14 +24,16 @@ interface Run {
 }
 
 /** A scratch project root (with the base box unless `box: false`) and a run of the deploy entry. */
-function deployIn(args: readonly string[], opts: { tools: Record<string, string>; env?: Record<string, string | undefined>; box?: boolean }): Run {
+function deployIn(args: readonly string[], opts: { tools: Record<string, string>; env?: Record<string, string | undefined>; box?: boolean; config?: Record<string, Record<string, unknown>> }): Run {
   const root = scratchDir();
   if (opts.box !== false) {
     mkdirSync(join(root, "boxes"));
     writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "not a real box");
   }
   const home = scratchDir("clusterkit-home-");
-  const result = runEntry("scripts/deploy.ts", args, { ...CLEARED, PATH: stubBin(opts.tools), HOME: home, CLUSTERKIT_ROOT: root, ...opts.env });
+  // Images pinned by digest: these tests are about the other prerequisites (images: images.test.ts).
+  const config = configFile(configWithPinnedImages(opts.config), scratchDir());
+  const result = runEntry("scripts/deploy.ts", args, { ...CLEARED, PATH: stubBin(opts.tools), HOME: home, CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: config, ...opts.env });
   return { result, root };
 }
 
@@ -47,7 +49,7 @@ function assertCleanRefusal({ result, root }: Run): string {
 const LOCAL_TOOLS = { terraform: "", kubectl: "", VBoxManage: GOOD_VBOX, xorriso: "" };
 
 /** Local with an external provider (the default, local users, needs no Secret values from the user). */
-const PROVIDER_SIGN_IN = { CLUSTERKIT_CONFIG: configFile({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } }) };
+const PROVIDER_SIGN_IN = { local: { faas: { oauth2Proxy: { signIn: "provider" } } } };
 
 /** Public names that are not placeholders (deploy refuses the example.com defaults on ACK). */
 const REAL_NAMES = { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } };
@@ -87,7 +89,7 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
 
   it("refuses a missing Secret value and a bad cookie secret without printing any value", () => {
     const badCookie = "tooShortCookieValue1";
-    const stderr = assertCleanRefusal(deployIn(["local"], { tools: LOCAL_TOOLS, env: { ...PROVIDER_SIGN_IN, OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie } }));
+    const stderr = assertCleanRefusal(deployIn(["local"], { tools: LOCAL_TOOLS, config: PROVIDER_SIGN_IN, env: { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie } }));
     assert.match(stderr, /2 problems found/);
     assert.match(stderr, /OAUTH2_PROXY_CLIENT_SECRET is not set \(Secret faas\/oauth2-proxy key client-secret/);
     assert.match(stderr, /OAUTH2_PROXY_COOKIE_SECRET \(Secret faas\/oauth2-proxy key cookie-secret\) must be 16, 24 or 32 bytes/);
@@ -99,7 +101,7 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
     const file = join(dir, "secrets.env");
     writeFileSync(file, `# workload secrets\nOAUTH2_PROXY_CLIENT_ID=abc\nexport OAUTH2_PROXY_CLIENT_SECRET="def"\nOAUTH2_PROXY_COOKIE_SECRET='${GOOD_COOKIE}'\n`);
     const { terraform: _omit, ...tools } = LOCAL_TOOLS;
-    const stderr = assertCleanRefusal(deployIn(["local", "--secrets-file", file], { tools, env: PROVIDER_SIGN_IN }));
+    const stderr = assertCleanRefusal(deployIn(["local", "--secrets-file", file], { tools, config: PROVIDER_SIGN_IN }));
     assert.match(stderr, /1 problem found/, "only terraform is missing: the file supplied every Secret value");
   });
 
@@ -126,7 +128,8 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
     const stderr = assertCleanRefusal(
       deployIn(["ack-dedicated"], {
         tools: { terraform: "", kubectl: "" },
-        env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: secret, CLUSTERKIT_CONFIG: configFile({ "ack-dedicated": REAL_NAMES }) },
+        env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: secret },
+        config: { "ack-dedicated": REAL_NAMES },
       }),
     );
     assert.match(stderr, /1 problem found/);

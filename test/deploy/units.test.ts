@@ -71,7 +71,8 @@ describe("secrets file and values", () => {
     );
   });
   it("lets the file win over the environment", () => {
-    const specs = faasSecrets(defaultConfigs().local.faas);
+    const local = defaultConfigs().local.faas;
+    const specs = faasSecrets({ ...local, oauth2Proxy: { ...local.oauth2Proxy, signIn: "provider" } });
     const env = { OAUTH2_PROXY_CLIENT_ID: "from-env", OAUTH2_PROXY_CLIENT_SECRET: "s", OAUTH2_PROXY_COOKIE_SECRET: "0123456789abcdef" };
     const r = resolveSecrets(specs, env, { OAUTH2_PROXY_CLIENT_ID: "from-file" });
     assert.deepEqual(r.problems, []);
@@ -102,7 +103,7 @@ describe("Alibaba Cloud credentials", () => {
 describe("command-line arguments", () => {
   it("parses the environment and options", () => {
     const user = { INIT_CWD: "/home/u/work" };
-    assert.deepEqual(parseArgs(["local", "--secrets-file", "s.env"], ["--secrets-file", "--plan"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false });
+    assert.deepEqual(parseArgs(["local", "--secrets-file", "s.env"], ["--secrets-file", "--plan"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false, skipVerify: false });
     assert.equal(parseArgs(["--secrets-file=../x", "ack-managed"], ["--secrets-file"], user).secretsFile, "/home/u/x", "relative to the folder npm was run from (INIT_CWD), not the project root");
     assert.equal(parseArgs(["--secrets-file=/etc/s.env", "ack-managed"], ["--secrets-file"], user).secretsFile, "/etc/s.env");
     assert.equal(parseArgs(["local", "--yes"], ["--yes"]).yes, true);
