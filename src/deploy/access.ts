@@ -27,8 +27,10 @@ export async function accessSummary(environment: Environment, kubectl: Kubectl, 
     const redirect = faas.enabled ? new URL(faas.oauth2Proxy.redirectUrl) : undefined;
     const proxy = faas.enabled ? svcs.find((s) => s.metadata.namespace === faas.namespace && s.metadata.name.includes("oauth2-proxy")) : undefined;
     // With a localhost redirect URL the OAuth provider sends the browser back to localhost, so a
-    // login through the MetalLB address cannot complete: offer only the port-forward for it.
-    const proxyViaPortForward = proxy !== undefined && redirect !== undefined && ["localhost", "127.0.0.1"].includes(redirect.hostname);
+    // login through the MetalLB address cannot complete: offer only the port-forward for it. Local
+    // users sign in on oauth2-proxy's own form, which works at any address.
+    const providerLogin = faas.enabled && faas.oauth2Proxy.signIn === "provider";
+    const proxyViaPortForward = providerLogin && proxy !== undefined && redirect !== undefined && ["localhost", "127.0.0.1"].includes(redirect.hostname);
     const lbs = svcs.filter((s) => s.spec.type === "LoadBalancer" && !(proxyViaPortForward && s === proxy));
     for (const s of lbs) {
       const addr = s.status?.loadBalancer?.ingress?.[0]?.ip;

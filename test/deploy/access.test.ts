@@ -14,16 +14,22 @@ const SERVICES = JSON.stringify({
   ],
 });
 
-async function summary(redirectUrl: string): Promise<string[]> {
+async function summary(redirectUrl: string, signIn: "provider" | "local-users" = "provider"): Promise<string[]> {
   const configs = defaultConfigs();
-  configs.local = { ...configs.local, faas: { ...configs.local.faas, oauth2Proxy: { ...configs.local.faas.oauth2Proxy, redirectUrl } } };
+  configs.local = { ...configs.local, faas: { ...configs.local.faas, oauth2Proxy: { ...configs.local.faas.oauth2Proxy, redirectUrl, signIn } } };
   const env = environments(configs).find((e) => e.name === "local")!;
   const kubectl = new Kubectl(fakeRunner((c) => (kubectlArgs(c)[1] === "svc" ? { stdout: SERVICES } : undefined)), "/k");
   return accessSummary(env, kubectl, "state/local/kubeconfig");
 }
 
 describe("access summary (local)", () => {
-  it("localhost redirect URL: the port-forward for oauth2-proxy, the MetalLB address for the web app only", async () => {
+  it("local users (the default): the MetalLB address works, since the sign-in form needs no redirect", async () => {
+    const lines = await summary("http://localhost:8087/oauth2/callback", "local-users");
+    assert.ok(lines.includes("faas/oauth2-proxy: http://192.168.60.201/"), lines.join("\n"));
+    assert.ok(!lines.some((l) => l.includes("port-forward")));
+  });
+
+  it("provider sign-in, localhost redirect URL: the port-forward for oauth2-proxy, the MetalLB address for the web app only", async () => {
     const lines = await summary("http://localhost:8087/oauth2/callback");
     assert.ok(lines.includes("web/web: http://192.168.60.200/"));
     assert.ok(!lines.some((l) => l.includes("192.168.60.201")), lines.join("\n"));
