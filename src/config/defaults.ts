@@ -3,7 +3,7 @@
  * value (VM addresses and sizes, HPA bounds and targets, the Frankfurt deployment) and chosen
  * here where they do not. A `CLUSTERKIT_CONFIG` file overrides any part of it.
  */
-import { ackRegistry, builtImage, localRegistry } from "./built-images";
+import { ackRegistry, BUILT_IMAGE_NAMESPACE, builtImage, localRegistry } from "./built-images";
 import type { AckConfig, FaasConfig, LocalConfig, WebAppConfig } from "./schema";
 import { DEFAULT_KUBERNETES_MINOR } from "./versions";
 
@@ -140,7 +140,7 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     serviceRoles: "existing",
     backend: { type: "local", path: `state/${name}/terraform.tfstate` },
     // Personal edition; the images hold no secret, so public pulls keep nodes credential-free.
-    containerRegistry: { namespace: "clusterkit", visibility: "PUBLIC" },
+    containerRegistry: { namespace: BUILT_IMAGE_NAMESPACE, visibility: "PUBLIC" },
     kubeconfigPath: `state/${name}/kubeconfig`,
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { acrPushEndpoint, acrVpcEndpoint } from "../../stacks/ack/container-registry";
 import { localRegistryHost } from "../../stacks/local/cloud-init/registry";
+import { BUILT_IMAGE_NAMESPACE, type BuiltImageName } from "../config/built-images";
 import type { Environment } from "../config/schema";
 import { credentialsFromEnv, REGISTRY_ENV } from "../registry/auth";
 import { RegistryClient } from "../registry/client";
@@ -22,17 +23,14 @@ import { parseReference } from "../registry/reference";
 import type { Reporter } from "./reporter";
 import { type Runner, tail } from "./runner";
 
-/** Repository path prefix of every image this repository builds (`<registry>/clusterkit/<name>`). */
-export const BUILT_IMAGE_NAMESPACE = "clusterkit";
-
 /** Config fields holding the service's images, and the built image each one is. */
-export const IMAGE_FIELDS = [
+export const IMAGE_FIELDS: readonly { readonly field: string; readonly name: BuiltImageName; readonly get: (e: Environment) => string }[] = [
   { field: "faas.frontend.image", name: "frontend", get: (e: Environment) => e.config.faas.frontend.image },
   { field: "faas.middleware.image", name: "middleware", get: (e: Environment) => e.config.faas.middleware.image },
   { field: "faas.executors.images.go", name: "executor-go", get: (e: Environment) => e.config.faas.executors.images.go },
   { field: "faas.executors.images.javascript", name: "executor-javascript", get: (e: Environment) => e.config.faas.executors.images.javascript },
   { field: "faas.executors.images.c", name: "executor-c", get: (e: Environment) => e.config.faas.executors.images.c },
-] as const;
+];
 
 export interface ImageDelivery {
   /** `<env>.faas.frontend.image` */
@@ -62,6 +60,7 @@ export function deliveryTarget(environment: Environment): { prefix: string; base
   }
   const c = environment.config;
   // References name the VPC endpoint (nodes pull inside the VPC); deploy pushes to the public one.
+  // The ACR namespace is the references' first path segment (`<vpc endpoint>/clusterkit/<name>`).
   const ns = c.containerRegistry.namespace;
   return { prefix: `${acrVpcEndpoint(c.region)}/${ns}/`, baseUrl: `https://${acrPushEndpoint(c.region)}`, repositoryPrefix: `${ns}/`, needsLogin: true };
 }

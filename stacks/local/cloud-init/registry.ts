@@ -4,11 +4,11 @@
  * Kubernetes node told (registry hosts.toml) to pull from it over plain HTTP. `npm run deploy`
  * pushes the images this repository builds there before it applies the workloads that use them.
  */
+import { LOCAL_REGISTRY_PORT, localRegistry } from "../../../src/config/built-images";
 import type { LocalConfig } from "../../../src/config/schema";
 import type { WriteFile } from "./cloud-config";
 
-/** Port of the registry on the NFS node (the images' `<nfs.ip>:5000/clusterkit/<name>` references). */
-export const LOCAL_REGISTRY_PORT = 5000;
+export { LOCAL_REGISTRY_PORT };
 
 /**
  * Ubuntu's package, pinned to the distribution 2.8 line (the exact Ubuntu build suffix is the
@@ -22,9 +22,9 @@ export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
 export const REGISTRY_CONFIG = "/etc/docker/registry/config.yml";
 export const REGISTRY_STORAGE = "/var/lib/docker-registry";
 
-/** `host:port` of the local registry. */
+/** `host:port` of the local registry (the default `faas.registry` locally). */
 export function localRegistryHost(config: LocalConfig): string {
-  return `${config.nfs.ip}:${LOCAL_REGISTRY_PORT}`;
+  return localRegistry(config.nfs.ip);
 }
 
 /**
