@@ -24,7 +24,7 @@ import { describeStep, planApply } from "./plan";
 import { assertNoProblems, preflightDeploy } from "./preflight";
 import type { Reporter } from "./reporter";
 import { type Clock, type RetryPolicy } from "./retry";
-import type { Runner } from "./runner";
+import { findOnPath, type Runner } from "./runner";
 import type { ResolvedSecret } from "./secret-values";
 import { prepareStateDir, protectStateFiles } from "./state-dir";
 import { Terraform } from "./terraform";
@@ -178,7 +178,13 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   reporter.step(`Preflight checks for ${environment.name}`);
   const pre = await preflightDeploy(environment, { root, env: opts.env, runner: opts.runner, secretsFile: opts.secretsFile });
   const images = planImages(environment);
-  assertNoProblems("deploy", environment.name, [...pre.problems, ...imagePreflightProblems(root, images, opts.env, opts.imageBuilder !== undefined || hasImagesScript(root))]);
+  const imageProblems = imagePreflightProblems(root, images, opts.env, opts.imageBuilder !== undefined || hasImagesScript(root));
+  // Building images from Debian packages needs mmdebstrap (docs/images.md); say so before anything is created.
+  const toBuild = images.deliveries.filter((d) => !archiveMatches(archivePath(root, d.name), d));
+  if (toBuild.length && !opts.imageBuilder && !findOnPath("mmdebstrap", opts.env)) {
+    imageProblems.push(`building ${toBuild.map((d) => d.name).join(", ")} (build/images/ lacks them) needs mmdebstrap on PATH (apt-get install mmdebstrap; see docs/images.md), or copy built archives into build/images/`);
+  }
+  assertNoProblems("deploy", environment.name, [...pre.problems, ...imageProblems]);
   reporter.info("all prerequisites present");
 
   reporter.step("Synthesizing Terraform and manifests");

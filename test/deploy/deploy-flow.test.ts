@@ -284,9 +284,19 @@ describe("deploy flow (fakes)", () => {
     assert.ok(reporter.lines.some((l) => /progress: nodes Ready 0\/3/.test(l)), "Ready n/N shown while waiting after the CNI");
     assert.ok(lines.some((l) => l.startsWith(`kubeconfig: ${kubeconfigPath}`)));
     assert.ok(lines.includes("web/web: http://192.168.60.200/"));
+    // Local users sign in on oauth2-proxy's own form: its MetalLB address works.
+    assert.ok(lines.includes("faas/oauth2-proxy: http://192.168.60.201/"), lines.join("\n"));
+    assert.ok(lines.some((l) => l.startsWith("new sign-in accounts")));
+    for (const c of runner.calls) assert.ok(!c.args.join(" ").includes("client-secret-never-in-argv"));
+  });
+
+  it("with provider sign-in and a localhost redirect URL, offers only the port-forward for oauth2-proxy", async () => {
+    const { opts } = setup("local");
+    opts.configs.local.faas.oauth2Proxy.signIn = "provider";
+    const lines = await deploy(opts);
     assert.ok(lines.some((l) => l.includes("port-forward svc/oauth2-proxy 8087:80") && l.includes("http://localhost:8087/")));
     assert.ok(!lines.some((l) => l.includes("192.168.60.201")), "the redirect URL is localhost: the proxy's MetalLB address cannot log in, so it is not offered");
-    for (const c of runner.calls) assert.ok(!c.args.join(" ").includes("client-secret-never-in-argv"));
+    assert.ok(!lines.some((l) => l.includes("sign-in accounts")));
   });
 
   it("is safe to run again after an interruption: the second run converges (terraform apply again, every file applied, nothing created twice) from the cache", async () => {
