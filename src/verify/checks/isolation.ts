@@ -11,7 +11,15 @@ interface ServiceObject {
   spec?: { clusterIP?: string; ports?: { port: number }[] };
 }
 interface PodTemplate {
-  template?: { metadata?: { labels?: Record<string, string> }; spec?: { runtimeClassName?: string; securityContext?: object; activeDeadlineSeconds?: number; containers?: { image?: string; resources?: object; securityContext?: object }[] } };
+  template?: {
+    metadata?: { labels?: Record<string, string> };
+    spec?: { runtimeClassName?: string; securityContext?: object; activeDeadlineSeconds?: number; initContainers?: TemplateContainer[]; containers?: TemplateContainer[] };
+  };
+}
+interface TemplateContainer {
+  image?: string;
+  resources?: object;
+  securityContext?: object;
 }
 
 /** A public address outside every cluster and VPC range (Cloudflare's resolver, HTTPS port). */
@@ -57,7 +65,9 @@ export const isolationCheck: CheckSpec = {
     // The JavaScript executor's template: its image has node, and its settings are an executor's.
     const tpl = await ctx.kubectl.getJson<PodTemplate>(["podtemplate", "executor-javascript", "-n", faas.executorNamespace]);
     const spec = tpl?.template?.spec;
-    const container = spec?.containers?.[0];
+    // The container that runs the user's code (an init container in the run/report layout): its
+    // image, limits and security settings are exactly what untrusted code gets.
+    const container = spec?.initContainers?.[0] ?? spec?.containers?.[0];
     if (!spec || !container?.image) return fail(`PodTemplate ${faas.executorNamespace}/executor-javascript not found`);
     const token = ctx.token();
     const name = `clusterkit-verify-isolation-${token}`;
