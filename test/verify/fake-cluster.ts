@@ -148,7 +148,7 @@ export function fakeCluster(world: World) {
       return { stdout: `pod "${a[2]}" deleted\n` };
     }
     if (key.startsWith("get podtemplate executor-javascript -n faas-executors")) {
-      return ok({ kind: "PodTemplate", template: { metadata: { labels: { "app.kubernetes.io/name": "executor" } }, spec: { runtimeClassName: "gvisor", activeDeadlineSeconds: 60, securityContext: { runAsNonRoot: true }, containers: [{ name: "run", image: "192.168.60.30:5000/clusterkit/executor-javascript:abc", resources: { limits: { cpu: "500m", memory: "256Mi" } }, securityContext: { readOnlyRootFilesystem: true } }] } } });
+      return ok({ kind: "PodTemplate", template: { metadata: { labels: { "app.kubernetes.io/name": "executor" } }, spec: { runtimeClassName: "gvisor", activeDeadlineSeconds: 60, securityContext: { runAsNonRoot: true }, initContainers: [{ name: "run", image: "192.168.60.30:5000/clusterkit/executor-javascript:abc", resources: { limits: { cpu: "500m", memory: "256Mi" } }, securityContext: { readOnlyRootFilesystem: true } }], containers: [{ name: "report", image: "192.168.60.30:5000/clusterkit/executor-javascript:abc", resources: { limits: { cpu: "50m", memory: "16Mi" } }, securityContext: { readOnlyRootFilesystem: true } }] } } });
     }
     if (a[0] === "create" && a[1] === "-f") {
       const pod = JSON.parse(call.input ?? "{}") as { metadata: { name: string }; spec: { containers: { env?: { name: string; value: string }[]; command: string[] }[] } };

@@ -94,6 +94,7 @@ describe("verify against a healthy cluster", () => {
     assert.equal(isolation.metadata.namespace, "faas-executors");
     assert.equal(isolation.metadata.labels["app.kubernetes.io/name"], "executor", "the executors' NetworkPolicies select it");
     assert.equal(isolation.spec.runtimeClassName, "gvisor");
+    assert.deepEqual(isolation.spec.containers[0].resources, { limits: { cpu: "500m", memory: "256Mi" } }, "the run container's limits, what user code gets");
   });
 });
 
