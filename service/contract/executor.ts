@@ -58,6 +58,23 @@ export const LIMIT_ENV = {
   maxProcesses: "FAAS_MAX_PROCESSES",
 } as const;
 
+/** Environment the runner gives the user's program (the runner sets it; the chart does not). */
+export const JOB_ENV = {
+  /** The program writes files to return here (EXECUTOR_PATHS.outputDir); they come back under output/. */
+  outputDir: "OUTPUT_DIR",
+} as const;
+
+/**
+ * Caps the runner applies so the result frame always fits (frame.ts MAX_FRAME_BYTES): the ustar
+ * payload stays under MAX_RESULT_PAYLOAD_BYTES, which base64 and line breaks grow to < 8.2 MiB.
+ * The four capped files (stdout, stderr, compile log, output folder) plus headers fit only when
+ * FAAS_OUTPUT_LIMIT_BYTES ≤ MAX_OUTPUT_LIMIT_BYTES; the runner refuses larger values.
+ */
+export const MAX_RESULT_PAYLOAD_BYTES = 6 * 1024 * 1024;
+export const MAX_OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/** Most files the output folder returns (each costs up to 1 KiB of tar header and padding). */
+export const MAX_OUTPUT_FILES = 100;
+
 export interface ExecutorLimits {
   readonly compileTimeoutMs: number;
   readonly runTimeoutMs: number;
