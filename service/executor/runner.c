@@ -1130,7 +1130,6 @@ static void run_command(phase_t *ph, char *const argv[], char *const env[], int6
   if (CG.oom_file[0] && counter(CG.oom_file, "oom_kill") > oom_before) ph->oom = true;
   if (CG.pids_events[0] && counter(CG.pids_events, "max") > pids_before) ph->pids_refused = true;
   ph->duration_ms += end - start;
-  if (ru.ru_maxrss * 1024L > ph->max_memory) ph->max_memory = ru.ru_maxrss * 1024L;
   if (reaped && WIFEXITED(status)) ph->exited = true, ph->exit_code = WEXITSTATUS(status);
   else if (reaped && WIFSIGNALED(status)) ph->exited = false, ph->signal = WTERMSIG(status);
   else ph->exited = false, ph->signal = SIGKILL;
@@ -1623,8 +1622,9 @@ static int report_mode(const char *dir) {
   } metas[] = {{"summary.json", SUMMARY_CAP}, {"stdout.txt", MAX_OUTPUT_LIMIT_BYTES}, {"stderr.txt", MAX_OUTPUT_LIMIT_BYTES}, {"compile.log", MAX_OUTPUT_LIMIT_BYTES}};
   for (size_t i = 0; meta >= 0 && i < sizeof metas / sizeof *metas; i++) {
     buf_t data = {0};
-    bool more;
-    if (read_regular_at(meta, metas[i].name, metas[i].cap, &data, &more)) {
+    bool more = false;
+    /* A summary over its cap is not the runner's (it writes a few hundred bytes): dropped, not cut. */
+    if (read_regular_at(meta, metas[i].name, metas[i].cap, &data, &more) && !(more && i == 0)) {
       char *path = strf("meta/%s", metas[i].name);
       tar_add(&tar, path, data.data ? data.data : "", data.len);
       free(path);

@@ -4,7 +4,6 @@
  * in its title, so jest's output (and the skip list the reporter prints) says why.
  */
 import { it } from "@jest/globals";
-import { spawnSync } from "node:child_process";
 
 type TestFn = () => void | Promise<void>;
 
@@ -14,20 +13,4 @@ export function itIf(skipReason: string | undefined, name: string, fn: TestFn, t
   else it(name, fn, timeout);
 }
 
-const found = new Map<string, boolean>();
-
-export function hasTool(tool: string): boolean {
-  let ok = found.get(tool);
-  if (ok === undefined) {
-    ok = spawnSync("sh", ["-c", 'command -v "$1"', "sh", tool], { stdio: "ignore" }).status === 0;
-    found.set(tool, ok);
-  }
-  return ok;
-}
-
-/** Why a test needing `tools` cannot run here, or undefined when every tool is installed. */
-export function missingTools(tools: readonly string[], install?: string): string | undefined {
-  const missing = tools.filter((t) => !hasTool(t));
-  if (missing.length === 0) return undefined;
-  return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not installed${install ? ` (${install})` : ""}`;
-}
+export { hasTool, missingTools } from "./tools";

@@ -1,0 +1,45 @@
+/**
+ * The runner built with the host's gcc for the fast tier, and its two host-safe modes
+ * (`report DIR`, `check LANGUAGE FILE`). `run` is only ever started inside a container.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildRunner } from "../support/executor-rootfs";
+import { missingTools } from "../support/tools";
+
+export const runnerSkipReason = missingTools(["gcc"], "apt-get install gcc libc6-dev");
+
+let built: string | undefined;
+
+/** Path of the runner compiled from service/executor/runner.c (cached by its hash). */
+export function runner(): string {
+  built ??= buildRunner();
+  return built;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Runs the runner; `uid` runs it as another user (root only). */
+export function runRunner(args: readonly string[], options: { timeoutMs?: number; uid?: number } = {}): RunResult {
+  const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
+  const r = spawnSync(runner(), args, { timeout: options.timeoutMs ?? 20_000, maxBuffer: 64 * 1024 * 1024, ...ids });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
+}
+
+/** `faas-runner check` on an encoded source: the problems it prints (and its exit status). */
+export function checkSource(language: string, encoded: string | Buffer): { problems: string[]; entry?: string; status: number | null } {
+  const dir = mkdtempSync(join(tmpdir(), "runner-check-"));
+  const file = join(dir, "source.json");
+  writeFileSync(file, encoded);
+  const r = runRunner(["check", language, file]);
+  const lines = r.stdout.toString("utf8").split("\n").filter(Boolean);
+  const entry = lines.find((l) => l.startsWith("entry "))?.slice("entry ".length);
+  return { problems: lines.filter((l) => !l.startsWith("entry ")), ...(entry ? { entry } : {}), status: r.status };
+}
