@@ -1034,6 +1034,8 @@ static void run_command(phase_t *ph, char *const argv[], char *const env[], int6
   }
   int64_t oom_before = counter(CG.oom_file, "oom_kill"), pids_before = counter(CG.pids_events, "max");
   int64_t start = now_ms();
+  /* No deadline given: the run phase's own timeout, counted from the fork. */
+  if (deadline == 0) deadline = start + lim->run_timeout_ms;
   pid_t child = fork();
   if (child < 0) {
     ph->exec_errno = errno;
@@ -1544,14 +1546,13 @@ static void run_mode(void) {
   }
 
   /* ---- run ---- */
-  int64_t run_deadline = now_ms() + job.lim.run_timeout_ms;
   int64_t run_cpu = (job.lim.run_timeout_ms + 999) / 1000 + 1;
   char *heap = strf("--max-old-space-size=%s", memory_mib);
   char *js_argv[] = {node, heap, (char *)javascript_entry(files, nfiles), NULL};
   char *bin_argv[] = {PROGRAM, NULL};
   job.ran = true;
   job.phase = "run";
-  run_command(&job.run, strcmp(lang, "javascript") == 0 ? js_argv : bin_argv, run_env, run_deadline, run_cpu, &job.lim, &job.out, &job.err, true, true);
+  run_command(&job.run, strcmp(lang, "javascript") == 0 ? js_argv : bin_argv, run_env, 0, run_cpu, &job.lim, &job.out, &job.err, true, true);
   phase_t *r = &job.run;
   if (r->exec_errno) internal_error(&job, "run", "cannot start the program: %s", strerror(r->exec_errno));
   else if (r->killed == KILL_OUTPUT) job.outcome = "output-limit";
