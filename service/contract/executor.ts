@@ -72,6 +72,15 @@ export const JOB_ENV = {
  */
 export const MAX_RESULT_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const MAX_OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Memory the run container gets on top of FAAS_MEMORY_LIMIT_BYTES (its limit is the sum): the
+ * runner with full capture buffers (≈ 4 MiB), a fast allocation's overshoot between two of its
+ * samples (10 ms), and under gVisor the sandbox's own memory — measured here at 34 MiB over a
+ * 256 MiB budget. Without it gVisor's whole sandbox, runner included, is OOM-killed and no result
+ * is written; under runc the kernel's OOM kill is still reported as memory-limit.
+ */
+export const EXECUTOR_MEMORY_HEADROOM_BYTES = 64 * 1024 * 1024;
+
 /** Most files the output folder returns (each costs up to 1 KiB of tar header and padding). */
 export const MAX_OUTPUT_FILES = 100;
 
