@@ -12,7 +12,7 @@
 import { createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
-import { type ExecutorLimits, type ExecutorSummary, RESULT_FILES } from "../../service/contract/executor";
+import { EXECUTOR_MEMORY_HEADROOM_BYTES, type ExecutorLimits, type ExecutorSummary, RESULT_FILES } from "../../service/contract/executor";
 import { encodeFrame, MAX_FRAME_BYTES, parseFrame } from "../../service/contract/frame";
 import { newJobId } from "../../service/contract/job";
 import type { Language } from "../../service/contract/languages";
@@ -25,8 +25,6 @@ import { executorPod, TEST_LIMITS } from "./executor-pod";
 import { C, FAKE_OUTCOME_MARKER, fill, GO, JS, type Program } from "./programs";
 
 const IMAGE = "clusterkit/executor-test";
-/** Memory on top of the job's budget (measured: gVisor's sandbox peaked 34 MiB over a 256 MiB budget). */
-const HEADROOM = 64 * 1024 * 1024;
 /** Two Pods at a time: each has half a CPU, and the machine two. */
 const CONCURRENCY = 2;
 const MIB = 1024 * 1024;
@@ -287,7 +285,7 @@ async function runCase(c: Case, runtime: Runtime, rootfs: string): Promise<Job> 
     files,
     image: IMAGE,
     limits: { ...TEST_LIMITS, ...c.limits },
-    memoryHeadroomBytes: c.headroom ?? HEADROOM,
+    memoryHeadroomBytes: c.headroom ?? EXECUTOR_MEMORY_HEADROOM_BYTES,
     ...(runtime === "runsc" ? { runtimeClassName: "gvisor" } : {}),
   });
   const started = Date.now();
