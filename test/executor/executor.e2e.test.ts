@@ -251,7 +251,11 @@ const CASES: Case[] = [
     program: C.hog!,
     headroom: 0,
     runtimes: ["runc"],
-    check: (job) => expectKilledEarly(expectOutcome(job, "memory-limit", "run")),
+    check: (job) => {
+      expectKilledEarly(expectOutcome(job, "memory-limit", "run"));
+      // As containerd reports it: an OOM kill happened in the container, which still exited 0.
+      expect(job.pod.initContainerStatuses[0]).toMatchObject({ reason: "OOMKilled", exitCode: 0 });
+    },
   },
   {
     name: "V8 heap growth is memory-limit, not V8's own abort",

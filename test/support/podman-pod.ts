@@ -26,7 +26,8 @@
  *
  * The result mirrors what the API server reports: phase, init and app container statuses (exit
  * code, reason Completed/Error/OOMKilled/...) and each container's log (stdout and stderr
- * together, as `pods/log?container=NAME` returns them).
+ * together, as `pods/log?container=NAME` returns them). As with containerd, OOMKilled means the
+ * kernel killed some process of the container for memory, whatever the container's exit code.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -100,17 +101,17 @@ export async function runPod(pod: IPod, options: RunPodOptions = {}): Promise<Po
   const runtime = options.runtime ?? runtimeOf(spec);
   const podName = pod.metadata?.name ?? `pod-${randomBytes(4).toString("hex")}`;
   const volumesRoot = mkdtempSync(join(options.volumesDir ?? tmpdir(), `${podName}-`));
-  const ctx: Context = {
-    pod,
-    spec,
-    podName,
-    runtime,
-    options,
-    volumes: createVolumes(pod, spec, volumesRoot),
-    deadline: spec.activeDeadlineSeconds ? Date.now() + spec.activeDeadlineSeconds * 1000 : Infinity,
-    logs: {},
-  };
   try {
+    const ctx: Context = {
+      pod,
+      spec,
+      podName,
+      runtime,
+      options,
+      volumes: createVolumes(pod, spec, volumesRoot),
+      deadline: spec.activeDeadlineSeconds ? Date.now() + spec.activeDeadlineSeconds * 1000 : Infinity,
+      logs: {},
+    };
     const initStatuses: ContainerStatus[] = [];
     for (const c of spec.initContainers ?? []) {
       const status = await runContainer(ctx, c);
@@ -346,9 +347,20 @@ function runPodman(args: string[], maxLog: number, deadline: number, onDeadline:
 function inspect(name: string): { started: boolean; exitCode: number; oomKilled: boolean } | undefined {
   const r = spawnSync("podman", ["inspect", "--format", "json", name], { env: podmanEnv(), encoding: "utf8" });
   if (r.status !== 0) return undefined;
-  const [info] = JSON.parse(r.stdout) as { State: { ExitCode: number; OOMKilled: boolean; StartedAt: string } }[];
+  const [info] = JSON.parse(r.stdout) as { Id: string; State: { ExitCode: number; OOMKilled: boolean; StartedAt: string } }[];
   if (!info) return undefined;
-  return { started: !info.State.StartedAt.startsWith("0001-"), exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled };
+  return { started: !info.State.StartedAt.startsWith("0001-"), exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled || oomKillLogged(info.Id) };
+}
+
+/**
+ * Whether the kernel logged an OOM kill in the container's memory cgroup. podman 4.3 does not
+ * notice OOM kills on cgroup v1; containerd does, for any process of the container, and the
+ * kubelet then reports the reason OOMKilled whatever the exit code (the runner survives its job's
+ * OOM kill and exits 0). The kernel names the cgroup, which ends in the container id.
+ */
+function oomKillLogged(containerId: string): boolean {
+  const r = spawnSync("dmesg", [], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return r.status === 0 && r.stdout.split("\n").some((l) => l.includes("oom-kill:") && l.includes(`oom_memcg=`) && l.includes(`-${containerId}`));
 }
 
 /* ---- quantities ------------------------------------------------------------------------------- */
