@@ -726,14 +726,14 @@ static bool read_source(const char *path, buf_t *text, bool *too_big, int *err) 
 /* Measuring the container: cgroup v1 (runc here), v2 (real nodes), gVisor's emulation, or /proc   */
 
 typedef struct {
-  char mem_stat[128];    /* v1 or v2 memory.stat */
+  char mem_stat[1300];    /* v1 or v2 memory.stat */
   bool mem_v2;
   /* gVisor: its cgroupfs has memory.usage_in_bytes (which counts cached file pages such as node's
      binary) but no memory.stat; its /proc/meminfo is the sandbox's own, AnonPages included. */
   bool meminfo;
-  char oom_file[128];    /* v1 memory.oom_control or v2 memory.events: "oom_kill N" */
-  char pids_current[128];
-  char pids_events[128]; /* "max N": forks refused by the pids limit */
+  char oom_file[1300];    /* v1 memory.oom_control or v2 memory.events: "oom_kill N" */
+  char pids_current[1300];
+  char pids_events[1300]; /* "max N": forks refused by the pids limit */
   /* gVisor: its pids cgroup enforces nothing and the host's bounds only the sandbox's own threads,
      while its RLIMIT_NPROC counts the sandbox's processes alone (on Linux it counts the uid's
      processes across the node, which other executor Pods share). */
@@ -751,26 +751,60 @@ static bool in_gvisor(void) {
   return access("/sys/fs/cgroup/job", F_OK) == 0;
 }
 
+/*
+ * The directory of this process's own cgroup for a controller ("memory", "pids"; NULL for v2).
+ * Runtimes mount the container's own cgroup at /sys/fs/cgroup[/controller] (runc on v1, or a
+ * private cgroup namespace on v2); where the whole hierarchy is mounted instead, the path in
+ * /proc/self/cgroup leads to it. Either way the figures are the container's, never the node's.
+ */
+static void cgroup_dir(const char *controller, char *out, size_t size) {
+  char base[64], text[4096], path[1024] = "";
+  snprintf(base, sizeof base, controller ? "/sys/fs/cgroup/%s" : "/sys/fs/cgroup", controller);
+  if (read_small("/proc/self/cgroup", text, sizeof text)) {
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+      char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+      if (!c2) continue;
+      *c2 = 0;
+      bool match = false;
+      if (!controller) match = c1[1] == 0;
+      else {
+        char *save = NULL;
+        for (char *ctl = strtok_r(c1 + 1, ",", &save); ctl && !match; ctl = strtok_r(NULL, ",", &save)) match = strcmp(ctl, controller) == 0;
+      }
+      if (match) snprintf(path, sizeof path, "%s", c2 + 1);
+    }
+  }
+  struct stat st;
+  char full[1200];
+  snprintf(full, sizeof full, "%s%s", base, path);
+  if (path[0] && strcmp(path, "/") != 0 && stat(full, &st) == 0 && S_ISDIR(st.st_mode)) snprintf(out, size, "%s", full);
+  else snprintf(out, size, "%s", base);
+}
+
+static bool cgroup_file(char *out, size_t size, const char *dir, const char *name) {
+  snprintf(out, size, "%s/%s", dir, name);
+  if (exists(out)) return true;
+  out[0] = 0;
+  return false;
+}
+
 static void cgroup_detect(void) {
   memset(&CG, 0, sizeof CG);
   CG.gvisor = in_gvisor();
-  if (exists("/sys/fs/cgroup/memory/memory.stat")) {
-    snprintf(CG.mem_stat, sizeof CG.mem_stat, "/sys/fs/cgroup/memory/memory.stat");
-  } else if (exists("/sys/fs/cgroup/memory.stat")) {
-    snprintf(CG.mem_stat, sizeof CG.mem_stat, "/sys/fs/cgroup/memory.stat");
+  char v1mem[1200], v1pids[1200], v2[1200], probe[1300];
+  cgroup_dir("memory", v1mem, sizeof v1mem);
+  cgroup_dir("pids", v1pids, sizeof v1pids);
+  cgroup_dir(NULL, v2, sizeof v2);
+  if (cgroup_file(CG.mem_stat, sizeof CG.mem_stat, v1mem, "memory.stat")) {
+    cgroup_file(CG.oom_file, sizeof CG.oom_file, v1mem, "memory.oom_control");
+  } else if (cgroup_file(CG.mem_stat, sizeof CG.mem_stat, v2, "memory.stat")) {
     CG.mem_v2 = true;
-  } else if (exists("/sys/fs/cgroup/memory/memory.usage_in_bytes")) {
+    cgroup_file(CG.oom_file, sizeof CG.oom_file, v2, "memory.events");
+  } else if (cgroup_file(probe, sizeof probe, v1mem, "memory.usage_in_bytes")) {
     CG.meminfo = true;
   }
-  if (exists("/sys/fs/cgroup/memory/memory.oom_control")) snprintf(CG.oom_file, sizeof CG.oom_file, "/sys/fs/cgroup/memory/memory.oom_control");
-  else if (exists("/sys/fs/cgroup/memory.events")) snprintf(CG.oom_file, sizeof CG.oom_file, "/sys/fs/cgroup/memory.events");
-  if (exists("/sys/fs/cgroup/pids/pids.current")) {
-    snprintf(CG.pids_current, sizeof CG.pids_current, "/sys/fs/cgroup/pids/pids.current");
-    if (exists("/sys/fs/cgroup/pids/pids.events")) snprintf(CG.pids_events, sizeof CG.pids_events, "/sys/fs/cgroup/pids/pids.events");
-  } else if (exists("/sys/fs/cgroup/pids.current")) {
-    snprintf(CG.pids_current, sizeof CG.pids_current, "/sys/fs/cgroup/pids.current");
-    if (exists("/sys/fs/cgroup/pids.events")) snprintf(CG.pids_events, sizeof CG.pids_events, "/sys/fs/cgroup/pids.events");
-  }
+  if (cgroup_file(CG.pids_current, sizeof CG.pids_current, v1pids, "pids.current")) cgroup_file(CG.pids_events, sizeof CG.pids_events, v1pids, "pids.events");
+  else if (cgroup_file(CG.pids_current, sizeof CG.pids_current, v2, "pids.current")) cgroup_file(CG.pids_events, sizeof CG.pids_events, v2, "pids.events");
   /* The oom_kill counter is only meaningful if present in the file (v1 before 4.13 lacks it). */
   char tmp[1024];
   int64_t v;
