@@ -50,6 +50,9 @@ export interface ContainerStatus {
   readonly reason: ContainerReason;
   /** Wall-clock time of `podman run` for this container, start to exit. */
   readonly durationMs: number;
+  /** When `podman run` started and ended, for containers that ran. */
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
 }
 
 export interface PodRunResult {
@@ -81,6 +84,8 @@ export interface RunPodOptions {
   readonly keepVolumes?: boolean;
   /** Log bytes kept per container (the kubelet rotates logs at 10 MiB by default). @default 32 MiB */
   readonly maxLogBytes?: number;
+  /** Aborting kills the running containers and starts no more (the Pod was deleted). @default none */
+  readonly signal?: AbortSignal;
 }
 
 /** A Pod spec this runner cannot honour faithfully. */
@@ -111,7 +116,11 @@ export async function runPod(pod: IPod, options: RunPodOptions = {}): Promise<Po
       volumes: createVolumes(pod, spec, volumesRoot),
       deadline: spec.activeDeadlineSeconds ? Date.now() + spec.activeDeadlineSeconds * 1000 : Infinity,
       logs: {},
+      running: new Set(),
     };
+    options.signal?.addEventListener("abort", () => {
+      for (const name of ctx.running) spawnSync("podman", ["kill", "--signal", "KILL", name], { env: podmanEnv(), stdio: "ignore" });
+    });
     const initStatuses: ContainerStatus[] = [];
     for (const c of spec.initContainers ?? []) {
       const status = await runContainer(ctx, c);
@@ -137,6 +146,8 @@ interface Context {
   readonly volumes: ReadonlyMap<string, { readonly dir: string; readonly readOnly: boolean }>;
   readonly deadline: number;
   readonly logs: Record<string, string>;
+  /** podman names of the containers running now (an abort kills them). */
+  readonly running: Set<string>;
   deadlineExceeded?: boolean;
 }
 
@@ -235,6 +246,7 @@ function fieldValue(pod: IPod, path: string, where: string): string {
 /* ---- containers ------------------------------------------------------------------------------- */
 
 async function runContainer(ctx: Context, c: IContainer): Promise<ContainerStatus> {
+  if (ctx.options.signal?.aborted) return notStarted(c.name);
   if (Date.now() >= ctx.deadline) {
     ctx.deadlineExceeded = true;
     return { name: c.name, exitCode: null, reason: "DeadlineExceeded", durationMs: 0 };
@@ -250,19 +262,23 @@ async function runContainer(ctx: Context, c: IContainer): Promise<ContainerStatu
     throw e;
   }
   const name = args[args.indexOf("--name") + 1]!;
-  const started = Date.now();
+  const startedAt = new Date();
+  const started = startedAt.getTime();
+  ctx.running.add(name);
   const { code, log } = await runPodman(args, ctx.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, ctx.deadline, () => {
     ctx.deadlineExceeded = true;
     spawnSync("podman", ["kill", "--signal", "KILL", name], { env: podmanEnv(), stdio: "ignore" });
   });
-  const durationMs = Date.now() - started;
+  ctx.running.delete(name);
+  const finishedAt = new Date();
+  const durationMs = finishedAt.getTime() - started;
   const state = inspect(name);
   spawnSync("podman", ["rm", "--force", name], { env: podmanEnv(), stdio: "ignore" });
   ctx.logs[c.name] = log;
-  if (!state?.started) return { name: c.name, exitCode: code, reason: "ContainerCannotRun", durationMs };
+  if (!state?.started) return { name: c.name, exitCode: code, reason: "ContainerCannotRun", durationMs, startedAt, finishedAt };
   const exitCode = state.exitCode;
   const reason: ContainerReason = ctx.deadlineExceeded ? "DeadlineExceeded" : state.oomKilled ? "OOMKilled" : exitCode === 0 ? "Completed" : "Error";
-  return { name: c.name, exitCode, reason, durationMs };
+  return { name: c.name, exitCode, reason, durationMs, startedAt, finishedAt };
 }
 
 /** Refusals a kubelet reports as CreateContainerConfigError (the Pod stays, the container never runs). */
