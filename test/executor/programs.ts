@@ -20,7 +20,7 @@ export const C: Record<string, Program> = {
   },
   nearBudget: {
     "main.c":
-      '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(void) {\n  size_t n = (size_t)({{MIB}}) << 20;\n  volatile char *p = malloc(n);\n  if (!p) return 3;\n  memset((char *)p, 1, n);\n  long sum = 0;\n  for (size_t i = 0; i < n; i += 4096) sum += p[i];\n  printf("touched %ld pages\\n", sum);\n  return 0;\n}\n',
+      '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\nint main(void) {\n  size_t n = (size_t)({{MIB}}) << 20;\n  volatile char *p = malloc(n);\n  if (!p) return 3;\n  memset((char *)p, 1, n);\n  long sum = 0;\n  for (size_t i = 0; i < n; i += 4096) sum += p[i];\n  printf("touched %ld pages\\n", sum);\n  fflush(stdout);\n  usleep(300000); /* held long enough for the runner\'s 10 ms samples under load */\n  return 0;\n}\n',
   },
   forkBomb: { "main.c": "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n" },
   output: {
@@ -142,7 +142,7 @@ export const GO: Record<string, Program> = {
     "main.go": "package main\n\nfunc main() {\n\tvar all [][]byte\n\tfor {\n\t\tb := make([]byte, 1<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n\t\tall = append(all, b)\n\t}\n}\n",
   },
   nearBudget: {
-    "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tb := make([]byte, {{MIB}}<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tfmt.Println("touched", len(b))\n}\n',
+    "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tb := make([]byte, {{MIB}}<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tfmt.Println("touched", len(b))\n\ttime.Sleep(300 * time.Millisecond)\n\tb[0] = 2\n}\n',
   },
   forkBomb: { "main.go": 'package main\n\nimport "os/exec"\n\nfunc main() {\n\tfor {\n\t\t_ = exec.Command("/proc/self/exe").Start()\n\t}\n}\n' },
   output: {
@@ -207,7 +207,7 @@ export const JS: Record<string, Program> = {
   loop: { "main.js": "for (;;) {}\n" },
   hog: { "main.js": "const all = [];\nfor (;;) all.push(Buffer.alloc(1 << 20, 1));\n" },
   heapHog: { "main.js": "const all = [];\nfor (;;) all.push(new Array(1e5).fill(Math.random()));\n" },
-  nearBudget: { "main.js": 'const b = Buffer.alloc({{MIB}} * 1024 * 1024, 1);\nconsole.log("touched", b.length);\n' },
+  nearBudget: { "main.js": 'const b = Buffer.alloc({{MIB}} * 1024 * 1024, 1);\nconsole.log("touched", b.length);\nsetTimeout(() => (b[0] = 2), 300);\n' },
   forkBomb: { "main.js": 'const { spawn } = require("child_process");\nfor (;;) spawn("sleep", ["30"]);\n' },
   output: { "main.js": 'const b = Buffer.alloc(65536, "x");\nfor (let i = 0; i < 1024; i++) process.stdout.write(b);\n' },
   network: {

@@ -31,7 +31,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IPod } from "kubernetes-models/v1/Pod";
@@ -116,6 +116,7 @@ export async function runPod(pod: IPod, options: RunPodOptions = {}): Promise<Po
       volumes: createVolumes(pod, spec, volumesRoot),
       deadline: spec.activeDeadlineSeconds ? Date.now() + spec.activeDeadlineSeconds * 1000 : Infinity,
       logs: {},
+      root: volumesRoot,
       running: new Set(),
     };
     options.signal?.addEventListener("abort", () => {
@@ -146,6 +147,8 @@ interface Context {
   readonly volumes: ReadonlyMap<string, { readonly dir: string; readonly readOnly: boolean }>;
   readonly deadline: number;
   readonly logs: Record<string, string>;
+  /** The Pod's own directory (volumes, podman's working directories). */
+  readonly root: string;
   /** podman names of the containers running now (an abort kills them). */
   readonly running: Set<string>;
   deadlineExceeded?: boolean;
@@ -265,14 +268,18 @@ async function runContainer(ctx: Context, c: IContainer): Promise<ContainerStatu
   const startedAt = new Date();
   const started = startedAt.getTime();
   ctx.running.add(name);
-  const { code, log } = await runPodman(args, ctx.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, ctx.deadline, () => {
+  // conmon (podman 4.3) writes a file named "oom" into its working directory when the container
+  // is OOM-killed: give it a directory of its own rather than the caller's.
+  const cwd = join(ctx.root, `.podman-${name}`);
+  mkdirSync(cwd);
+  const { code, log } = await runPodman(args, cwd, ctx.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES, ctx.deadline, () => {
     ctx.deadlineExceeded = true;
     spawnSync("podman", ["kill", "--signal", "KILL", name], { env: podmanEnv(), stdio: "ignore" });
   });
   ctx.running.delete(name);
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - started;
-  const state = inspect(name);
+  const state = inspect(name, existsSync(join(cwd, "oom")));
   spawnSync("podman", ["rm", "--force", name], { env: podmanEnv(), stdio: "ignore" });
   ctx.logs[c.name] = log;
   if (!state?.started) return { name: c.name, exitCode: code, reason: "ContainerCannotRun", durationMs, startedAt, finishedAt };
@@ -334,9 +341,9 @@ function podmanRunArgs(ctx: Context, c: IContainer): string[] {
   return args;
 }
 
-function runPodman(args: string[], maxLog: number, deadline: number, onDeadline: () => void): Promise<{ code: number | null; log: string }> {
+function runPodman(args: string[], cwd: string, maxLog: number, deadline: number, onDeadline: () => void): Promise<{ code: number | null; log: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("podman", args, { env: podmanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("podman", args, { cwd, env: podmanEnv(), stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     let kept = 0;
     const keep = (b: Buffer) => {
@@ -360,12 +367,12 @@ function runPodman(args: string[], maxLog: number, deadline: number, onDeadline:
   });
 }
 
-function inspect(name: string): { started: boolean; exitCode: number; oomKilled: boolean } | undefined {
+function inspect(name: string, conmonSawOom: boolean): { started: boolean; exitCode: number; oomKilled: boolean } | undefined {
   const r = spawnSync("podman", ["inspect", "--format", "json", name], { env: podmanEnv(), encoding: "utf8" });
   if (r.status !== 0) return undefined;
   const [info] = JSON.parse(r.stdout) as { Id: string; State: { ExitCode: number; OOMKilled: boolean; StartedAt: string } }[];
   if (!info) return undefined;
-  return { started: !info.State.StartedAt.startsWith("0001-"), exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled || oomKillLogged(info.Id) };
+  return { started: !info.State.StartedAt.startsWith("0001-"), exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled || conmonSawOom || oomKillLogged(info.Id) };
 }
 
 /**
