@@ -3,7 +3,7 @@
  * (`report DIR`, `check LANGUAGE FILE`). `run` is only ever started inside a container.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildRunner } from "../support/executor-rootfs";
@@ -39,6 +39,7 @@ export function checkSource(language: string, encoded: string | Buffer): { probl
   const file = join(dir, "source.json");
   writeFileSync(file, encoded);
   const r = runRunner(["check", language, file]);
+  rmSync(dir, { recursive: true, force: true });
   const lines = r.stdout.toString("utf8").split("\n").filter(Boolean);
   const entry = lines.find((l) => l.startsWith("entry "))?.slice("entry ".length);
   return { problems: lines.filter((l) => !l.startsWith("entry ")), ...(entry ? { entry } : {}), status: r.status };

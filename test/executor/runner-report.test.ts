@@ -5,10 +5,10 @@
  * regular files read without following links, within MAX_FRAME_BYTES.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect } from "@jest/globals";
+import { afterAll, describe, expect } from "@jest/globals";
 import { MAX_OUTPUT_FILES, MAX_OUTPUT_LIMIT_BYTES, MAX_RESULT_PAYLOAD_BYTES, RESULT_FILES } from "../../service/contract/executor";
 import { FRAME_BEGIN, MAX_FRAME_BYTES, parseFrame } from "../../service/contract/frame";
 import { readTar, type TarEntry } from "../../service/contract/tar";
@@ -17,8 +17,14 @@ import { runnerSkipReason, runRunner } from "./runner-binary";
 
 const asRoot = process.getuid?.() === 0;
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function tree(build: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), "runner-report-"));
+  made.push(dir);
   build(dir);
   return dir;
 }

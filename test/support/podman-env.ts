@@ -37,9 +37,9 @@ let env: NodeJS.ProcessEnv | undefined;
 export function podmanEnv(): NodeJS.ProcessEnv {
   if (!env) {
     const dir = mkdtempSync(join(tmpdir(), "clusterkit-podman-"));
-    mkdirSync(dir, { recursive: true });
     const conf = join(dir, "containers.conf");
     writeFileSync(conf, CONTAINERS_CONF);
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     env = { ...process.env, CONTAINERS_CONF: conf };
   }
   return env;
