@@ -12,19 +12,25 @@
 import { createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
-import { EXECUTOR_MEMORY_HEADROOM_BYTES, type ExecutorLimits, type ExecutorSummary, RESULT_FILES } from "../../service/contract/executor";
+import { type ExecutorLimits, type ExecutorSummary, RESULT_FILES } from "../../service/contract/executor";
 import { encodeFrame, MAX_FRAME_BYTES, parseFrame } from "../../service/contract/frame";
-import { newJobId } from "../../service/contract/job";
 import type { Language } from "../../service/contract/languages";
 import { readTar } from "../../service/contract/tar";
-import { executorRootfsSkipReason, executorTestRootfs } from "../support/executor-rootfs";
+import type { ExecutorLimitsConfig } from "../../src/config/schema";
+import { executorImages, executorImagesSkipReason } from "../support/executor-images";
 import { containerSkipReason, type Runtime } from "../support/podman-env";
 import { type PodRunResult, runPod } from "../support/podman-pod";
 import { itIf } from "../support/requires";
-import { executorPod, TEST_LIMITS } from "./executor-pod";
+import { jobPod, podLimits } from "./executor-pod";
 import { C, FAKE_OUTCOME_MARKER, fill, GO, JS, type Program } from "./programs";
 
-const IMAGE = "clusterkit/executor-test";
+/**
+ * The chart's limits, but 64 processes: gVisor starts processes slowly (about 20 a second from
+ * Node.js), and the process-limit cases must trip well inside the run timeout.
+ */
+const LIMITS: Partial<ExecutorLimitsConfig> = { processes: 64 };
+/** What the runner gets with LIMITS (read back from the synthesized template). */
+const TEST_LIMITS: ExecutorLimits = podLimits(jobPod({ language: "c", files: [{ name: "main.c", content: "" }], runtime: "runc", limits: LIMITS }));
 /** Two Pods at a time: each has half a CPU, and the machine two. */
 const CONCURRENCY = 2;
 const MIB = 1024 * 1024;
@@ -42,7 +48,9 @@ interface Case {
   readonly name: string;
   readonly language: Language;
   readonly program: Program;
-  readonly limits?: Partial<ExecutorLimits>;
+  /** Overrides of `faas.executors.limits` (configuration units: seconds, quantities). */
+  readonly limits?: Partial<ExecutorLimitsConfig>;
+  /** Run container memory = budget + this, instead of the chart's headroom. */
   readonly headroom?: number;
   /** Runtimes the case applies to, when not all. @default both */
   readonly runtimes?: readonly Runtime[];
@@ -69,7 +77,8 @@ function expectKilledEarly(s: ExecutorSummary): void {
   expect(s.run!.durationMs).toBeLessThan(s.limits.runTimeoutMs);
 }
 
-const LOOP_TIMEOUT_MS = 2000;
+const LOOP_TIMEOUT_S = 2;
+const LOOP_TIMEOUT_MS = LOOP_TIMEOUT_S * 1000;
 
 const HELLO: Record<Language, string> = { c: "hello from C\n", go: "hello from Go\n", javascript: "hello from JavaScript\n" };
 const COMPILE_ERROR: Record<Language, RegExp> = { c: /undefined_name/, go: /unused declared (and|but) not used/, javascript: /SyntaxError/ };
@@ -106,7 +115,7 @@ function languageCases(language: Language, p: Record<string, Program>, runtimeEr
       name: "infinite loop: time limit",
       language,
       program: p.loop!,
-      limits: { runTimeoutMs: LOOP_TIMEOUT_MS },
+      limits: { runTimeoutSeconds: LOOP_TIMEOUT_S },
       check: (job) => {
         const s = expectOutcome(job, "time-limit", "run");
         expect(s.run?.signal).toBe("SIGKILL");
@@ -279,21 +288,15 @@ const hostAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
 
-async function runCase(c: Case, runtime: Runtime, rootfs: string): Promise<Job> {
+async function runCase(c: Case, runtime: Runtime): Promise<Job> {
   const port = (server?.address() as { port: number } | null)?.port ?? 9;
   const files =
     c.rawFiles ?? fill(c.program, { FAKE_FRAME: JSON.stringify(FAKE_FRAME).slice(1, -1), HOST: hostAddress ?? "192.0.2.1", PORT: String(port) });
-  const pod = executorPod({
-    jobId: newJobId(),
-    language: c.language,
-    files,
-    image: IMAGE,
-    limits: { ...TEST_LIMITS, ...c.limits },
-    memoryHeadroomBytes: c.headroom ?? EXECUTOR_MEMORY_HEADROOM_BYTES,
-    ...(runtime === "runsc" ? { runtimeClassName: "gvisor" } : {}),
-  });
+  const pod = jobPod({ language: c.language, files, runtime, limits: { ...LIMITS, ...c.limits }, ...(c.headroom === undefined ? {} : { memoryHeadroomBytes: c.headroom }) });
   const started = Date.now();
-  const result = await runPod(pod, { runtime, rootfs: { [IMAGE]: rootfs }, pidsLimit: 1024 });
+  // The template names the gvisor RuntimeClass when runtime is runsc; the pids limit stands in for podPidsLimit.
+  const result = await runPod(pod, { pidsLimit: 1024 });
+  expect(result.runtime).toBe(runtime);
   const wallMs = Date.now() - started;
   const files_ = new Map<string, Buffer>();
   let frame: string | undefined;
@@ -314,7 +317,7 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
   }));
 }
 
-const rootfsSkip = executorRootfsSkipReason();
+const imagesSkip = executorImagesSkipReason();
 const timings: string[] = [];
 
 beforeAll(async () => {
@@ -332,7 +335,7 @@ afterAll(async () => {
 
 for (const runtime of ["runc", "runsc"] as const) {
   describe(`executor jobs under ${runtime === "runc" ? "runc" : "gVisor (runsc, systrap)"}`, () => {
-    const skip = rootfsSkip ?? containerSkipReason(runtime);
+    const skip = imagesSkip ?? containerSkipReason(runtime);
     const jobs = new Map<string, Job | Error>();
     const key = (c: Case) => `${c.language}: ${c.name}`;
 
@@ -341,10 +344,10 @@ for (const runtime of ["runc", "runsc"] as const) {
     const cases = CASES.filter((c) => (!c.runtimes || c.runtimes.includes(runtime)) && (!only || only.test(key(c))));
     beforeAll(async () => {
       if (skip) return;
-      const rootfs = executorTestRootfs();
+      executorImages();
       await pool(cases, CONCURRENCY, async (c) => {
         try {
-          const job = await runCase(c, runtime, rootfs);
+          const job = await runCase(c, runtime);
           jobs.set(key(c), job);
           if (c.name === "hello world")
             timings.push(`${runtime} ${c.language}: ${job.wallMs} / ${job.summary?.compile?.durationMs} / ${job.summary?.run?.durationMs}`);
@@ -373,7 +376,7 @@ for (const runtime of ["runc", "runsc"] as const) {
 }
 
 describe("the network test's listener", () => {
-  itIf(rootfsSkip ?? containerSkipReason("runc"), "was reachable from the host and never reached from a job", async () => {
+  itIf(imagesSkip ?? containerSkipReason("runc"), "was reachable from the host and never reached from a job", async () => {
     expect(hostAddress).toBeDefined();
     const { connect } = await import("node:net");
     const before = connections;

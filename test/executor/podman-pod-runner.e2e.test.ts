@@ -3,22 +3,24 @@
  * with `run` running, then Succeeded with terminated statuses, logs in place before the final
  * status), and a Pod deleted while it runs is killed rather than run to the end.
  */
-import { describe, expect } from "@jest/globals";
+import { beforeAll, describe, expect } from "@jest/globals";
 import type { V1Pod, V1PodStatus } from "@kubernetes/client-node";
-import { REPORT_CONTAINER, RESULT_FILES, RUN_CONTAINER, EXECUTOR_MEMORY_HEADROOM_BYTES } from "../../service/contract/executor";
+import { REPORT_CONTAINER, RESULT_FILES, RUN_CONTAINER } from "../../service/contract/executor";
 import { parseFrame } from "../../service/contract/frame";
-import { newJobId } from "../../service/contract/job";
 import { readTar } from "../../service/contract/tar";
-import { executorRootfsSkipReason, executorTestRootfs } from "../support/executor-rootfs";
+import { executorImageReferences, executorImages, executorImagesSkipReason } from "../support/executor-images";
 import type { PodControl } from "../support/fake-kube/server";
 import { containerSkipReason } from "../support/podman-env";
 import { podmanPodRunner } from "../support/podman-pod-runner";
 import { itIf } from "../support/requires";
-import { executorPod } from "./executor-pod";
+import { jobPod } from "./executor-pod";
 import { C } from "./programs";
 
-const IMAGE = "clusterkit/executor-test";
-const skip = executorRootfsSkipReason() ?? containerSkipReason("runc");
+const skip = executorImagesSkipReason() ?? containerSkipReason("runc");
+
+beforeAll(() => {
+  if (!skip) executorImages();
+}, 30 * 60_000);
 
 /** What a fake API server would record: every status (with the logs present at that moment). */
 function recorder() {
@@ -36,9 +38,9 @@ const asV1 = (pod: object) => pod as unknown as V1Pod;
 
 describe("podman PodRunner for the fake API server", () => {
   itIf(skip, "a job's Pod: Pending with run running, then Succeeded with the report log in place", async () => {
-    const runner = podmanPodRunner({ rootfs: { [IMAGE]: executorTestRootfs() } });
+    const runner = podmanPodRunner();
     const { ctl, statuses } = recorder();
-    runner.start(asV1(executorPod({ jobId: newJobId(), language: "c", files: [{ name: "main.c", content: C.hello!["main.c"]! }], image: IMAGE, memoryHeadroomBytes: EXECUTOR_MEMORY_HEADROOM_BYTES })), ctl);
+    runner.start(jobPod({ language: "c", files: [{ name: "main.c", content: C.hello!["main.c"]! }], runtime: "runc" }), ctl);
     await Promise.all(runner.runs);
     expect(statuses).toHaveLength(2);
     const [pending, done] = statuses;
@@ -55,7 +57,7 @@ describe("podman PodRunner for the fake API server", () => {
   });
 
   itIf(skip, "a Pod deleted while it runs is killed, and gets no final status", async () => {
-    const runner = podmanPodRunner({ rootfs: { [IMAGE]: executorTestRootfs() } });
+    const runner = podmanPodRunner();
     const { ctl, statuses } = recorder();
     const pod = {
       apiVersion: "v1",
@@ -65,7 +67,7 @@ describe("podman PodRunner for the fake API server", () => {
         restartPolicy: "Never",
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 1000 },
-        containers: [{ name: "sleeper", image: IMAGE, command: ["sleep", "60"] }],
+        containers: [{ name: "sleeper", image: executorImageReferences().c, command: ["sleep", "60"] }],
       },
     };
     const started = Date.now();

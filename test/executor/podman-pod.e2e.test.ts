@@ -4,17 +4,21 @@
  * kills, a memory limit ends in OOMKilled, the downward API and emptyDirs look as they do on a
  * node, the security context really applies, and what it cannot emulate is refused.
  */
-import { describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import type { IPod } from "kubernetes-models/v1/Pod";
 import type { IContainer } from "kubernetes-models/v1/Container";
-import { executorRootfsSkipReason, executorTestRootfs } from "../support/executor-rootfs";
+import { executorImageReferences, executorImages, executorImagesSkipReason } from "../support/executor-images";
 import { containerSkipReason } from "../support/podman-env";
 import { PodSpecError, runPod } from "../support/podman-pod";
 import { itIf } from "../support/requires";
 
-const IMAGE = "clusterkit/pod-runner-test";
-const skip = executorRootfsSkipReason() ?? containerSkipReason("runc");
-const rootfs = () => ({ [IMAGE]: executorTestRootfs() });
+/** Any image with a shell and coreutils will do: the C executor's. */
+const IMAGE = executorImageReferences().c;
+const skip = executorImagesSkipReason() ?? containerSkipReason("runc");
+
+beforeAll(() => {
+  if (!skip) executorImages();
+}, 30 * 60_000);
 
 const restricted = {
   allowPrivilegeEscalation: false,
@@ -49,8 +53,7 @@ describe("podman pod runner", () => {
       pod({
         initContainers: [sh("first", "echo one; echo two >&2"), sh("second", "echo failing; exit 3"), sh("third", "echo never")],
         containers: [sh("app", "echo never either")],
-      }),
-      { rootfs: rootfs() },
+      })
     );
     expect(r.phase).toBe("Failed");
     expect(r.initContainerStatuses.map((s) => [s.name, s.exitCode, s.reason])).toEqual([
@@ -67,7 +70,7 @@ describe("podman pod runner", () => {
 
   itIf(skip, "activeDeadlineSeconds kills the Pod: DeadlineExceeded", async () => {
     const started = Date.now();
-    const r = await runPod(pod({ activeDeadlineSeconds: 2, containers: [sh("sleeper", "sleep 60")] }), { rootfs: rootfs() });
+    const r = await runPod(pod({ activeDeadlineSeconds: 2, containers: [sh("sleeper", "sleep 60")] }));
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.phase).toBe("Failed");
     expect(r.reason).toBe("DeadlineExceeded");
@@ -77,14 +80,14 @@ describe("podman pod runner", () => {
   itIf(skip, "a container over its memory limit is OOMKilled with exit code 137", async () => {
     // tail keeps the last lines; /dev/zero has no line end, so it holds everything it reads.
     const hog = sh("hog", "tail /dev/zero", { resources: { limits: { memory: "32Mi" } } });
-    const r = await runPod(pod({ containers: [hog] }), { rootfs: rootfs() });
+    const r = await runPod(pod({ containers: [hog] }));
     expect(r.containerStatuses[0]).toMatchObject({ reason: "OOMKilled", exitCode: 137 });
     expect(r.phase).toBe("Failed");
   });
 
   itIf(skip ?? containerSkipReason("runsc"), "under gVisor the sandbox's OOM kill is OOMKilled too", async () => {
     const hog = sh("hog", "tail /dev/zero", { resources: { limits: { memory: "64Mi" } } });
-    const r = await runPod(pod({ runtimeClassName: "gvisor", containers: [hog] }), { rootfs: rootfs() });
+    const r = await runPod(pod({ runtimeClassName: "gvisor", containers: [hog] }));
     expect(r.containerStatuses[0]).toMatchObject({ reason: "OOMKilled", exitCode: 137 });
   });
 
@@ -120,8 +123,7 @@ describe("podman pod runner", () => {
           ],
         },
         { "example.io/source": '{"v":1,"files":[]}' },
-      ),
-      { rootfs: rootfs() },
+      )
     );
     expect(r.phase).toBe("Succeeded");
     expect(r.logs.probe?.trim().split("\n")).toEqual([
@@ -142,13 +144,13 @@ describe("podman pod runner", () => {
   });
 
   itIf(skip, "runAsNonRoot with user 0 never starts: CreateContainerConfigError", async () => {
-    const r = await runPod(pod({ containers: [sh("root", "id", { securityContext: { ...restricted, runAsUser: 0 } })] }), { rootfs: rootfs() });
+    const r = await runPod(pod({ containers: [sh("root", "id", { securityContext: { ...restricted, runAsUser: 0 } })] }));
     expect(r.phase).toBe("Failed");
     expect(r.containerStatuses[0]).toMatchObject({ reason: "CreateContainerConfigError", exitCode: null });
   });
 
   itIf(skip ?? containerSkipReason("runsc"), "runtimeClassName gvisor runs the Pod under gVisor", async () => {
-    const r = await runPod(pod({ runtimeClassName: "gvisor", containers: [sh("kernel", "uname -r")] }), { rootfs: rootfs() });
+    const r = await runPod(pod({ runtimeClassName: "gvisor", containers: [sh("kernel", "uname -r")] }));
     expect(r.runtime).toBe("runsc");
     expect(r.logs.kernel).toBe("4.4.0\n");
   });

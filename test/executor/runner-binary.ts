@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildRunner } from "../support/executor-rootfs";
+import { buildRunner } from "../support/runner-build";
 import { missingTools } from "../support/tools";
 
 export const runnerSkipReason = missingTools(["gcc"], "apt-get install gcc libc6-dev");

@@ -9,7 +9,7 @@ import { describe, expect, it } from "@jest/globals";
 import { EXECUTOR_PATHS, JOB_ENV, LIMIT_ENV, MAX_OUTPUT_FILES, MAX_OUTPUT_LIMIT_BYTES, MAX_RESULT_PAYLOAD_BYTES } from "../../service/contract/executor";
 import { FRAME_BEGIN, MAX_FRAME_BYTES } from "../../service/contract/frame";
 import { SOURCE_LIMITS } from "../../service/contract/source";
-import { RUNNER_SOURCE } from "../support/executor-rootfs";
+import { RUNNER_SOURCE } from "../support/runner-build";
 import { itIf } from "../support/requires";
 import { runner, runnerSkipReason } from "./runner-binary";
 

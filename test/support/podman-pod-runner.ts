@@ -2,7 +2,7 @@
  * The fake API server's PodRunner (test/support/fake-kube/server.ts) that runs each created Pod
  * for real with podman (`runPod`), for the end-to-end tier:
  *
- *   const api = await FakeKubeApi.start({ objects, runner: podmanPodRunner({ rootfs }) });
+ *   const api = await FakeKubeApi.start({ objects, runner: podmanPodRunner() });
  *
  * Status goes as a kubelet reports it: Pending with the first init container running, then
  * Succeeded or Failed with every container's terminated (or waiting) state. Logs are set before
@@ -10,7 +10,6 @@
  * has its containers killed (best effort: a container podman is still creating may finish).
  */
 import type { V1ContainerStatus, V1Pod, V1PodStatus } from "@kubernetes/client-node";
-import type { IPod } from "kubernetes-models/v1/Pod";
 import type { PodControl, PodRunner } from "./fake-kube/server";
 import { type ContainerStatus, type PodRunResult, runPod, type RunPodOptions } from "./podman-pod";
 
@@ -43,8 +42,7 @@ async function drive(pod: V1Pod, ctl: PodControl, options: RunPodOptions): Promi
   const abort = new AbortController();
   const watch = setInterval(() => ctl.deleted && abort.abort(), 200);
   try {
-    // V1Pod and the API's JSON have the same field names; runPod reads the plain object.
-    const result = await runPod(JSON.parse(JSON.stringify(pod)) as IPod, { ...options, signal: abort.signal });
+    const result = await runPod(pod, { ...options, signal: abort.signal });
     if (ctl.deleted) return result;
     for (const [name, log] of Object.entries(result.logs)) ctl.setLog(name, log);
     const final: V1PodStatus = {

@@ -37,6 +37,7 @@ import { join } from "node:path";
 import type { IPod } from "kubernetes-models/v1/Pod";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { V1Pod } from "@kubernetes/client-node";
 import { podmanEnv, runtimeArgs, type Runtime } from "./podman-env";
 
 export type { Runtime } from "./podman-env";
@@ -71,11 +72,6 @@ export interface PodRunResult {
 export interface RunPodOptions {
   /** Container runtime. @default "runsc" when spec.runtimeClassName is "gvisor", else "runc" */
   readonly runtime?: Runtime;
-  /**
-   * Root filesystem directory per image reference, run with `podman run --rootfs` (for test
-   * images built as directories). @default {} — every image must be in podman's store; none is pulled
-   */
-  readonly rootfs?: Readonly<Record<string, string>>;
   /** pids limit of each container, standing in for the kubelet's podPidsLimit. @default 1024 */
   readonly pidsLimit?: number;
   /** Where the Pod's volume directories are created. @default os.tmpdir() */
@@ -99,7 +95,9 @@ const DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024;
 const UNSUPPORTED_SPEC_FIELDS = ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "shareProcessNamespace", "ephemeralContainers", "os", "resourceClaims", "sysctls"];
 const UNSUPPORTED_CONTAINER_FIELDS = ["envFrom", "ports", "lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "stdin", "tty", "volumeDevices", "restartPolicy", "resizePolicy"];
 
-export async function runPod(pod: IPod, options: RunPodOptions = {}): Promise<PodRunResult> {
+export async function runPod(input: IPod | V1Pod, options: RunPodOptions = {}): Promise<PodRunResult> {
+  // Plain JSON whichever client built it (V1Pod may hold Dates); the field names are the API's.
+  const pod = JSON.parse(JSON.stringify(input)) as IPod;
   const spec = pod.spec;
   if (pod.kind !== "Pod" || !spec) throw new PodSpecError("runPod needs a Pod with a spec");
   checkSupported(spec);
@@ -296,7 +294,6 @@ function podmanRunArgs(ctx: Context, c: IContainer): string[] {
   const sc = c.securityContext ?? {};
   const uid = sc.runAsUser ?? podSc.runAsUser;
   const gid = sc.runAsGroup ?? podSc.runAsGroup;
-  const rootfs = ctx.options.rootfs?.[c.image ?? ""];
   if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) && (uid === undefined || uid === 0)) {
     throw new ConfigError(`container ${c.name} has runAsNonRoot and ${uid === undefined ? "no runAsUser (image user not checked here)" : "runAsUser 0"}`);
   }
@@ -329,15 +326,10 @@ function podmanRunArgs(ctx: Context, c: IContainer): string[] {
     if (!v) throw new PodSpecError(`container ${c.name} mounts volume ${m.name}, which the Pod does not define`);
     args.push("--volume", `${v.dir}:${m.mountPath}:${m.readOnly || v.readOnly ? "ro" : "rw"}`);
   }
-  if (rootfs) {
-    // The directory stands where the image would; it has no entrypoint, so command is required.
-    if (!c.command) throw new PodSpecError(`container ${c.name}: a root filesystem has no entrypoint; set command`);
-    args.push("--rootfs", rootfs, ...c.command, ...(c.args ?? []));
-  } else {
-    if (!c.image) throw new PodSpecError(`container ${c.name}: image is required`);
-    if (c.command) args.push("--entrypoint", JSON.stringify(c.command));
-    args.push("--pull", "never", c.image, ...(c.args ?? []));
-  }
+  // Images come from podman's store (podman load); nothing is pulled.
+  if (!c.image) throw new PodSpecError(`container ${c.name}: image is required`);
+  if (c.command) args.push("--entrypoint", JSON.stringify(c.command));
+  args.push("--pull", "never", c.image, ...(c.args ?? []));
   return args;
 }
 
