@@ -88,7 +88,9 @@
 #define OUTPUT_MAX_DEPTH 8
 #define OUTPUT_MAX_VISITED 10000
 #define JSON_MAX_DEPTH 32
-#define SEARCH_PATH "/usr/local/bin:/usr/bin:/bin"
+/* Where compilers are looked up and the job's PATH, unless the container's own PATH (the image's
+   config, trusted) says otherwise: an image with a second toolchain puts it first there. */
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
 /* =============================================================================================== */
 /* Small utilities                                                                                  */
@@ -1411,10 +1413,16 @@ static int64_t limit_env(job_t *job, const char *name, int64_t min, int64_t max)
   return n;
 }
 
-/* An executable on the runner's fixed search path. */
+static const char *search_path(void) {
+  const char *p = getenv("PATH");
+  return p && *p ? p : DEFAULT_PATH;
+}
+
+/* An executable on the search path (absolute directories only). */
 static char *find_program(const char *name) {
-  char *path = strdup(SEARCH_PATH);
+  char *path = strdup(search_path());
   for (char *dir = strtok(path, ":"); dir; dir = strtok(NULL, ":")) {
+    if (dir[0] != '/') continue;
     char *full = strf("%s/%s", dir, name);
     if (access(full, X_OK) == 0) return free(path), full;
     free(full);
@@ -1518,10 +1526,11 @@ static void run_mode(void) {
   const char *lang = job.lang->name;
   char *memory_mib = strf("%lld", (long long)(job.lim.memory_bytes >> 20));
   char *gomemlimit = strf("GOMEMLIMIT=%lld", (long long)job.lim.memory_bytes);
-  char *base_env[] = {"PATH=" SEARCH_PATH, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", NULL};
-  char *go_env[] = {"PATH=" SEARCH_PATH, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", "GOCACHE=" TMP_DIR "/.cache/go-build", "GOPATH=" TMP_DIR "/go",
+  char *path_env = strf("PATH=%s", search_path());
+  char *base_env[] = {path_env, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", NULL};
+  char *go_env[] = {path_env, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", "GOCACHE=" TMP_DIR "/.cache/go-build", "GOPATH=" TMP_DIR "/go",
                     "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GO111MODULE=on", "CGO_ENABLED=0", "GOENV=off", NULL};
-  char *run_env[] = {"PATH=" SEARCH_PATH, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", JOB_ENV_OUTPUT_DIR "=" OUTPUT_DIR,
+  char *run_env[] = {path_env, "HOME=" TMP_DIR, "TMPDIR=" TMP_DIR, "LANG=C.UTF-8", JOB_ENV_OUTPUT_DIR "=" OUTPUT_DIR,
                      strcmp(lang, "go") == 0 ? gomemlimit : NULL, NULL};
 
   /* ---- compile ---- */
