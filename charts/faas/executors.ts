@@ -7,7 +7,7 @@
  * bound the namespace; the gVisor RuntimeClass sandboxes the Pods when enabled.
  */
 import type { Construct } from "constructs";
-import { EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
+import { EXECUTOR_MEMORY_HEADROOM_BYTES, EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
 import type { Environment, FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
@@ -21,12 +21,6 @@ export const GVISOR_HANDLER = "runsc";
 export const EXECUTOR_UID = 1000;
 /** Where the job's code is unpacked and built (the root filesystem is read-only). */
 export const EXECUTOR_WORK_DIR = EXECUTOR_PATHS.workDir;
-/**
- * Memory the run container gets beyond the job's budget: the runner itself, the kernel's page
- * cache of the toolchain, and slack so the runner's own sampling reports a memory-limit before the
- * kernel's OOM killer has to (an OOM kill is still reported as memory-limit).
- */
-export const EXECUTOR_MEMORY_HEADROOM = "128Mi";
 /** The report container only reads /results and prints it (base64 of at most 6 MiB). */
 export const REPORT_RESOURCES = { cpu: "100m", memory: "64Mi" } as const;
 /** Scratch bounds per emptyDir; a job filling one is evicted (reported as output-limit). */
@@ -42,7 +36,8 @@ function mebibytes(bytes: number): string {
 
 /** The run container's memory limit: the job's budget plus the runner's headroom. */
 export function executorMemory(faas: FaasConfig): string {
-  return mebibytes(quantityBytes(faas.executors.limits.memory) + quantityBytes(EXECUTOR_MEMORY_HEADROOM));
+  // The runner's headroom (measured in service/executor/README.md) is part of the executor contract.
+  return mebibytes(quantityBytes(faas.executors.limits.memory) + EXECUTOR_MEMORY_HEADROOM_BYTES);
 }
 
 /** The limits as the runner reads them (service/contract/executor.ts LIMIT_ENV). */

@@ -81,6 +81,13 @@ export const MAX_OUTPUT_LIMIT_BYTES = 1024 * 1024;
  */
 export const EXECUTOR_MEMORY_HEADROOM_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The host-side process bound every node must give each Pod (kubelet `podPidsLimit`): the hard
+ * limit behind a fork bomb. Under gVisor the sandbox's own threads count too, and 128 made the
+ * sandbox itself fail during a fork bomb; 1024 holds (service/executor/README.md).
+ */
+export const POD_PIDS_LIMIT = 1024;
+
 /** Most files the output folder returns (each costs up to 1 KiB of tar header and padding). */
 export const MAX_OUTPUT_FILES = 100;
 

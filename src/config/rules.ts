@@ -3,6 +3,7 @@
  * unique and disjoint ranges, supported versions, sizes in the right order.
  * Each rule reports `path: message`, with the path relative to the environment.
  */
+import { MAX_OUTPUT_LIMIT_BYTES } from "../../service/contract/executor";
 import { localVolumeNodes } from "./local-volumes";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
 import { parseBytes } from "./quantity";
@@ -47,8 +48,6 @@ function checkHpa(path: string, hpa: HpaConfig, report: Report): void {
 
 /** Seconds an executor Pod needs beyond compile and run: start, runner bookkeeping, the report. */
 export const EXECUTOR_DEADLINE_MARGIN_SECONDS = 15;
-/** The largest output cap whose capped files still fit one result frame (service/contract/frame.ts). */
-export const MAX_EXECUTOR_OUTPUT_BYTES = 1024 * 1024;
 
 function checkExecutors(faas: FaasConfig, report: Report): void {
   const { limits, deadlineSeconds } = faas.executors;
@@ -57,7 +56,7 @@ function checkExecutors(faas: FaasConfig, report: Report): void {
     report("faas.executors.deadlineSeconds", `${deadlineSeconds} is shorter than limits.compileTimeoutSeconds + limits.runTimeoutSeconds + ${EXECUTOR_DEADLINE_MARGIN_SECONDS} s of start and report (${needed}); raise it or lower the limits`);
   }
   const output = parseBytes(limits.output);
-  if (output !== undefined && output > MAX_EXECUTOR_OUTPUT_BYTES) {
+  if (output !== undefined && output > MAX_OUTPUT_LIMIT_BYTES) {
     report("faas.executors.limits.output", `${limits.output} is over 1Mi, the most one result frame can carry for each of stdout, stderr and the output folder`);
   }
 }

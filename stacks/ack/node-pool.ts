@@ -1,6 +1,7 @@
 /** The worker node pool: multi-zone, optionally autoscaled, containerd, key-pair login only. */
 import { Construct } from "constructs";
 import { CsKubernetesNodePool } from "../../.gen/providers/alicloud/cs-kubernetes-node-pool";
+import { POD_PIDS_LIMIT } from "../../service/contract/executor";
 import type { AckConfig } from "../../src/config/schema";
 
 export interface AckNodePoolProps {
@@ -43,6 +44,8 @@ export class AckNodePool extends Construct {
       labels: Object.entries(pool.labels).map(([key, value]) => ({ key, value })),
       taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
       tags: props.tags,
+      // Bounds a fork bomb in an executor Pod (the chart cannot set a pids limit).
+      kubeletConfiguration: { podPidsLimit: String(POD_PIDS_LIMIT) },
     });
   }
 }

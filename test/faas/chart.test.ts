@@ -7,6 +7,7 @@ import { isPinnedImage } from "../../src/config/images";
 import { ManifestValidator } from "../support/k8s-validate";
 import { podSpecsOf, restrictedViolations } from "../support/pod-security";
 import { environment, find, type K8sObject, synthFaas } from "./fixtures";
+import { EXECUTOR_MEMORY_HEADROOM_BYTES } from "../../service/contract/executor";
 
 const local = environment("local");
 const ack = environment("ack-managed");
@@ -140,8 +141,9 @@ describe("executors", () => {
         assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
         assert.equal((c.env ?? []).some((e: any) => /NATS|PASSWORD|TOKEN/.test(e.name) || e.valueFrom?.secretKeyRef), false, `${c.name} holds no credential`);
       }
-      // Memory: the job's budget (256Mi) plus the runner's headroom (128Mi); requests = limits.
-      assert.deepEqual(run.resources.limits, { cpu: f.executors.cpuLimit, memory: "384Mi" });
+      // Memory: the job's budget (256Mi) plus the runner's headroom from the executor contract (64Mi); requests = limits.
+      assert.equal(EXECUTOR_MEMORY_HEADROOM_BYTES, 64 * 2 ** 20);
+      assert.deepEqual(run.resources.limits, { cpu: f.executors.cpuLimit, memory: "320Mi" });
       assert.deepEqual(run.resources.requests, run.resources.limits);
       assert.deepEqual(report.resources.limits, { cpu: "100m", memory: "64Mi" });
       // The limits, as the runner reads them.
@@ -173,7 +175,7 @@ describe("executors", () => {
     assert.equal(env.FAAS_MEMORY_LIMIT_BYTES, String(512 * 2 ** 20));
     assert.equal(env.FAAS_OUTPUT_LIMIT_BYTES, String(512 * 1024));
     assert.equal(env.FAAS_MAX_PROCESSES, "32");
-    assert.equal(t.initContainers[0].resources.limits.memory, "640Mi");
+    assert.equal(t.initContainers[0].resources.limits.memory, "576Mi", "512Mi budget + 64Mi headroom");
     assert.equal(t.activeDeadlineSeconds, 120);
     assert.throws(() => environment("local", { faas: { executors: { deadlineSeconds: 40 } } }), /local\.faas\.executors\.deadlineSeconds: 40 is shorter than .*\(55\)/);
     assert.throws(() => environment("local", { faas: { executors: { limits: { output: "2Mi" } } } }), /local\.faas\.executors\.limits\.output: 2Mi is over 1Mi/);
@@ -197,10 +199,10 @@ describe("executors", () => {
     const q = find(out.all, "ResourceQuota", "executor-quota", EXEC_NS);
     assert.equal(q.spec.hard.pods, 7);
     assert.equal(q.spec.hard["limits.cpu"], "1750m");
-    // 7 × (128Mi budget + 128Mi headroom): a Pod's effective memory is its run container's.
-    assert.equal(q.spec.hard["limits.memory"], "1792Mi");
+    // 7 × (128Mi budget + 64Mi headroom): a Pod's effective memory is its run container's.
+    assert.equal(q.spec.hard["limits.memory"], "1344Mi");
     const lr = find(out.all, "LimitRange", "executor-limits", EXEC_NS);
-    assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "256Mi" });
+    assert.deepEqual(lr.spec.limits[0].max, { cpu: "250m", memory: "192Mi" });
   });
 
   it("rejects quantities of the wrong kind in config, with the field path", () => {

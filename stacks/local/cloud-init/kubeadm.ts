@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import type { LocalConfig } from "../../../src/config/schema";
 import { type KubernetesRelease, kubernetesRelease } from "../../../src/config/versions";
 import { API_SERVER_PORT } from "../nodes";
+import { POD_PIDS_LIMIT } from "../../../service/contract/executor";
 
 /** containerd's CRI socket (Ubuntu's containerd package). */
 export const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
@@ -60,7 +61,8 @@ export function kubeadmInitConfig(config: LocalConfig, bootstrapToken: string): 
       networking: { podSubnet: config.kubernetes.podCidr, serviceSubnet: config.kubernetes.serviceCidr },
       apiServer: { certSANs: [cp.ip, cp.name] },
     },
-    { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "systemd" },
+    // podPidsLimit bounds a fork bomb in an executor Pod (joining workers take this config from the cluster).
+    { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "systemd", podPidsLimit: POD_PIDS_LIMIT },
   ]);
 }
 
