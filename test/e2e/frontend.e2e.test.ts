@@ -9,13 +9,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe } from "@jest/globals";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { newJobId } from "../../service/contract/job";
 import { FINAL_STATUSES, STATUS_LABELS, type JobStatus } from "../../service/contract/status";
 import { itIf, missingTools } from "../support/requires";
 import { chromiumPath, launchChromium } from "./support/browser";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
 import { ensureMiddlewareBuilt } from "./support/middleware-process";
+import { finalStatus, HELLO, JOB_URL, submitJob, signIn } from "./support/pages";
 import { readZip } from "./support/zip";
 
 const ALICE = "alice@example.com";
@@ -26,13 +27,6 @@ const skip =
   (chromiumPath() ? undefined : "chromium is not installed (apt-get install chromium)") ??
   (process.getuid?.() === 0 ? undefined : "needs root to run the frontend on a read-only root filesystem (unshare --mount)");
 
-const HELLO = {
-  go: 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from go") }\n',
-  javascript: 'console.log("hello from javascript");\n',
-  c: '#include <stdio.h>\n#include "greet.h"\nint main(void) { puts(GREETING); return 0; }\n',
-} as const;
-
-const JOB_URL = /\/job\/([0-9a-hjkmnp-tv-z]{26})$/;
 
 describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
   let stack: FaasStack;
@@ -41,50 +35,14 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
   let bob: BrowserContext;
   const aliceJobs: string[] = [];
 
-  async function signIn(email: string, extraHTTPHeaders?: Record<string, string>): Promise<BrowserContext> {
-    const ctx = await browser.newContext({ acceptDownloads: true, ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
-    const page = await ctx.newPage();
-    await page.goto(`${stack.url}/`);
-    assert.match(page.url(), /\/oauth2\/sign_in\?rd=%2F$/);
-    await page.getByRole("button", { name: `Sign in as ${email}` }).click();
-    await page.waitForURL(`${stack.url}/`);
-    assert.equal(await page.getByTestId("signed-in-as").textContent(), email);
-    await page.close();
-    return ctx;
-  }
-
-  /** Fills the form and submits; returns the new job's id from the page it lands on. */
-  async function submit(page: Page, language: keyof typeof HELLO): Promise<string> {
-    await page.goto(`${stack.url}/`);
-    await page.getByLabel("Language").selectOption(language);
-    if (language === "c") {
-      // One file pasted plus an uploaded header: the "several files" path.
-      await page.getByLabel("Source code").fill(HELLO.c);
-      await page.getByLabel("Upload files").setInputFiles([{ name: "greet.h", mimeType: "text/plain", buffer: Buffer.from('#define GREETING "hello from c"\n') }]);
-    } else if (language === "javascript") {
-      // One uploaded file, nothing pasted.
-      await page.getByLabel("Upload files").setInputFiles([{ name: "main.js", mimeType: "text/javascript", buffer: Buffer.from(HELLO.javascript) }]);
-    } else {
-      await page.getByLabel("Source code").fill(HELLO.go);
-    }
-    await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForURL(JOB_URL, { timeout: 20_000 });
-    return JOB_URL.exec(page.url())![1]!;
-  }
-
-  async function finalStatus(page: Page): Promise<JobStatus> {
-    await page.locator('[data-testid="job-status"][data-final="yes"]').waitFor({ timeout: 120_000 });
-    return (await page.locator("[data-testid=job-status] [data-status]").getAttribute("data-status")) as JobStatus;
-  }
-
   beforeAll(async () => {
     if (skip) return;
     ensureFrontendBuilt();
     ensureMiddlewareBuilt();
     stack = await startFaasStack({ users: [ALICE, BOB] });
     browser = await launchChromium();
-    alice = await signIn(ALICE);
-    bob = await signIn(BOB);
+    alice = await signIn(browser, stack.url, ALICE);
+    bob = await signIn(browser, stack.url, BOB);
   }, 15 * 60_000);
 
   afterAll(async () => {
@@ -136,7 +94,7 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     const foreign: string[] = [];
     page.on("request", (r) => !r.url().startsWith(`${stack.url}/`) && !r.url().startsWith("data:") && foreign.push(r.url()));
     for (const language of ["go", "javascript", "c"] as const) {
-      const id = await submit(page, language);
+      const id = await submitJob(page, stack.url, language);
       aliceJobs.push(id);
       const status = await finalStatus(page);
       assert.ok(FINAL_STATUSES.has(status), `${language}: ${status}`);
@@ -188,7 +146,7 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     // A job submitted elsewhere appears without a reload (the page keeps its own state).
     await list.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const other = await alice.newPage();
-    const id = await submit(other, "go");
+    const id = await submitJob(other, stack.url, "go");
     aliceJobs.push(id);
     await list.locator(`tr[data-job-id="${id}"] [data-status="finished"]`).waitFor({ timeout: 15_000 });
     assert.equal(await list.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42, "the list refreshed in place, not by reloading");
@@ -211,7 +169,7 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
       assert.match(await dl.text(), /No such job output/);
     }
     // His own job works, so the 404s above are about ownership.
-    const own = await submit(page, "go");
+    const own = await submitJob(page, stack.url, "go");
     assert.equal(await finalStatus(page), "finished");
     assert.equal((await page.request.get(`${stack.url}/job/${own}/download`)).status(), 200);
     await page.goto(`${stack.url}/`);
