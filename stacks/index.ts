@@ -1,13 +1,23 @@
 /** Builds one Terraform stack per environment; the stack id is the environment name. */
 import type { Environment } from "../src/config/schema";
+import { resolveWritablePath } from "../src/config/state-paths";
 import type { App } from "../src/lib/tf";
 import type { SynthContext } from "../src/synth/context";
 import { AckStack } from "./ack/ack-stack";
 import { LocalStack } from "./local/local-stack";
+import { terraformLiterals } from "./shared/terraform-literal";
+
+/** Files Terraform will write at config-named paths must not land on the project's own files. */
+function checkWritablePaths(root: string, env: Environment): void {
+  resolveWritablePath(root, env.name, `${env.name}.kubeconfigPath`, "kubeconfig", env.config.kubeconfigPath);
+  if (env.kind === "ack" && env.config.backend.type === "local") resolveWritablePath(root, env.name, `${env.name}.backend.path`, "state", env.config.backend.path);
+}
 
 export function addStacks(app: App, envs: readonly Environment[], ctx: SynthContext): void {
   for (const env of envs) {
-    if (env.kind === "local") new LocalStack(app, env.name, { config: env.config, ctx });
-    else new AckStack(app, env.name, { environment: env.name, config: env.config, ctx });
+    checkWritablePaths(ctx.root, env);
+    // The config boundary: every string and key a stack can read is a Terraform literal.
+    if (env.kind === "local") new LocalStack(app, env.name, { config: terraformLiterals(env.config), ctx });
+    else new AckStack(app, env.name, { environment: env.name, config: terraformLiterals(env.config), ctx });
   }
 }

@@ -3,17 +3,17 @@
  * `CLUSTERKIT_CONFIG` (YAML or JSON, keyed by environment name), validated as a whole.
  * Any problem throws one UserError listing every problem; nothing is written before this passes.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { UserError } from "../errors";
+import { quote, UserError } from "../errors";
+import { formatPath, PROTOTYPE_KEYS, plainDataProblems, readConfigFile } from "./config-file";
 import { applyDerivedDefaults, defaultConfigs } from "./defaults";
 import { environmentProblems, type Problem } from "./rules";
 import { type AckConfig, ENVIRONMENT_NAMES, ENVIRONMENT_SCHEMAS, type Environment, type EnvironmentConfigs, type EnvironmentName, type LocalConfig } from "./schema";
 
 export const CONFIG_ENV_VAR = "CLUSTERKIT_CONFIG";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** Problems listed in one error; the rest are counted (a garbage file must not flood the terminal). */
+export const MAX_PROBLEMS_SHOWN = 30;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -27,49 +27,50 @@ export function deepMerge<T>(base: T, override: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
   if ("type" in base && "type" in override && base.type !== override.type) return override as T;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = key in out ? deepMerge(out[key], value) : value;
+  // Own keys only: a `__proto__` key must never reach (and replace) the prototype. Such keys are
+  // refused before merging (config-file.ts); skipping them here keeps deepMerge safe on its own.
+  for (const [key, value] of Object.entries(override)) {
+    if ((PROTOTYPE_KEYS as readonly string[]).includes(key)) continue;
+    out[key] = Object.hasOwn(out, key) ? deepMerge(out[key], value) : value;
+  }
   return out as T;
 }
 
-function readOverrides(file: string): Record<string, Json> {
-  if (!existsSync(file)) throw new UserError(`${CONFIG_ENV_VAR} names ${file}, which does not exist`);
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new UserError(`${file} is not valid YAML or JSON: ${(err as Error).message.split("\n")[0]}`);
+/** zod's own message for an issue, with any input it quotes bounded (unknown keys). */
+function issueMessage(issue: { code: string; message: string; keys?: readonly string[] }): string {
+  if (issue.code === "unrecognized_keys" && issue.keys) {
+    const shown = issue.keys.slice(0, 5).map((k) => quote(k, 40));
+    return `unknown field${issue.keys.length === 1 ? "" : "s"} ${shown.join(", ")}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}; check the spelling against \`npm run -s config -- <env>\``;
   }
-  if (data === null || data === undefined) return {};
-  if (!isPlainObject(data)) throw new UserError(`${file} must hold a mapping keyed by environment name (${ENVIRONMENT_NAMES.join(", ")})`);
-  return data as Record<string, Json>;
-}
-
-function formatPath(env: string, path: readonly PropertyKey[]): string {
-  return [env, ...path.map(String)].join(".");
+  return issue.message;
 }
 
 /**
  * Validates merged configs. Returns the typed configs, or the full list of problems.
- * Exported for tests; `loadConfig` is the entry point.
+ * Exported for tests; `loadConfig` is the entry point. `only` limits the work to some environments
+ * (the others are then missing from `configs`).
  */
-export function validateConfigs(overrides: Record<string, unknown>): { configs?: EnvironmentConfigs; problems: Problem[] } {
+export function validateConfigs(overrides: Record<string, unknown>, only: readonly EnvironmentName[] = ENVIRONMENT_NAMES): { configs?: EnvironmentConfigs; problems: Problem[] } {
   const problems: Problem[] = [];
+  // Data that is not plain JSON (prototype keys, Sets, non-finite numbers) is refused, never merged.
+  const plain = plainDataProblems(overrides);
+  if (plain.length) return { problems: plain.map((p) => ({ path: p.slice(0, p.indexOf(": ")), message: p.slice(p.indexOf(": ") + 2) })) };
   for (const key of Object.keys(overrides)) {
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(key)) {
-      problems.push({ path: key, message: `unknown environment; expected one of ${ENVIRONMENT_NAMES.join(", ")}` });
+      problems.push({ path: formatPath([key]), message: `unknown environment; expected one of ${ENVIRONMENT_NAMES.join(", ")}` });
     } else if (overrides[key] !== null && !isPlainObject(overrides[key])) {
       problems.push({ path: key, message: "must be a mapping of configuration fields" });
     }
   }
   const defaults = defaultConfigs();
   const configs: Partial<Record<EnvironmentName, unknown>> = {};
-  for (const name of ENVIRONMENT_NAMES) {
+  for (const name of only) {
     const override = isPlainObject(overrides[name]) ? overrides[name] : undefined;
     const merged = deepMerge<unknown>(defaults[name], override);
     applyDerivedDefaults(name, merged, override);
     const parsed = ENVIRONMENT_SCHEMAS[name].safeParse(merged);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ path: formatPath(name, issue.path), message: issue.message });
+      for (const issue of parsed.error.issues) problems.push({ path: formatPath([name, ...issue.path]), message: issueMessage(issue as Parameters<typeof issueMessage>[0]) });
       continue;
     }
     problems.push(...environmentProblems(name, parsed.data));
@@ -83,11 +84,13 @@ export function validateConfigs(overrides: Record<string, unknown>): { configs?:
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EnvironmentConfigs {
   // `npm run` runs in the project root; a relative path means the user's directory (INIT_CWD).
   const file = env[CONFIG_ENV_VAR] ? resolve(env.INIT_CWD ?? process.cwd(), env[CONFIG_ENV_VAR]) : undefined;
-  const overrides = file ? readOverrides(file) : {};
+  const overrides = file ? readConfigFile(file, ENVIRONMENT_NAMES) : {};
   const { configs, problems } = validateConfigs(overrides);
   if (!configs) {
-    const source = file ? ` in ${file}` : "";
-    throw new UserError(`invalid configuration${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):`, problems.map((p) => `${p.path}: ${p.message}`));
+    const source = file ? ` in ${quote(file, 200)}` : "";
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `${p.path}: ${p.message}`);
+    if (problems.length > MAX_PROBLEMS_SHOWN) shown.push(`… and ${problems.length - MAX_PROBLEMS_SHOWN} more problems`);
+    throw new UserError(`invalid configuration${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):`, shown);
   }
   return configs;
 }
@@ -104,5 +107,5 @@ export function environments(configs: EnvironmentConfigs): Environment[] {
 /** Parses an environment name given on the command line. */
 export function parseEnvironmentName(arg: string | undefined): EnvironmentName {
   if (arg && (ENVIRONMENT_NAMES as readonly string[]).includes(arg)) return arg as EnvironmentName;
-  throw new UserError(`${arg ? `unknown environment '${arg}'` : "no environment given"}; expected one of ${ENVIRONMENT_NAMES.join(", ")}`);
+  throw new UserError(`${arg ? `unknown environment ${quote(arg, 40)}` : "no environment given"}; expected one of ${ENVIRONMENT_NAMES.join(", ")}`);
 }

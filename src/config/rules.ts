@@ -4,10 +4,12 @@
  * Each rule reports `path: message`, with the path relative to the environment.
  */
 import { MAX_OUTPUT_LIMIT_BYTES } from "../../service/contract/executor";
+import { faasSecrets } from "../../charts/faas/secrets";
 import { localVolumeNodes } from "./local-volumes";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
 import { parseBytes } from "./quantity";
-import type { AckConfig, EnvironmentName, FaasConfig, HpaConfig, LocalConfig } from "./schema";
+import type { AckConfig, EnvironmentName, FaasConfig, HpaConfig, LocalConfig, WebAppConfig } from "./schema";
+import { writablePathProblem } from "./state-paths";
 
 export interface Problem {
   readonly path: string;
@@ -59,6 +61,43 @@ function checkExecutors(faas: FaasConfig, report: Report): void {
   if (output !== undefined && output > MAX_OUTPUT_LIMIT_BYTES) {
     report("faas.executors.limits.output", `${limits.output} is over 1Mi, the most one result frame can carry for each of stdout, stderr and the output folder`);
   }
+}
+
+/**
+ * The workload's namespaces are pairwise distinct (each gets its own Pod Security level and
+ * default-deny policies), and no Secret the deploy step creates shares a name with another.
+ */
+function checkWorkload(webApp: WebAppConfig, faas: FaasConfig, report: Report): void {
+  const namespaces = [
+    ...(webApp.enabled ? [{ path: "webApp.namespace", ns: webApp.namespace }] : []),
+    ...(faas.enabled ? [{ path: "faas.namespace", ns: faas.namespace }, { path: "faas.executorNamespace", ns: faas.executorNamespace }] : []),
+  ];
+  const seen = new Map<string, string>();
+  for (const { path, ns } of namespaces) {
+    const previous = seen.get(ns);
+    if (previous) report(path, `'${ns}' is already ${previous}; every workload namespace must be its own`);
+    else seen.set(ns, path);
+  }
+  if (!faas.enabled) return;
+  const secrets = new Map<string, number>();
+  for (const s of faasSecrets(faas)) secrets.set(`${s.namespace}/${s.name}`, (secrets.get(`${s.namespace}/${s.name}`) ?? 0) + 1);
+  if ((secrets.get(`${faas.namespace}/${faas.oauth2Proxy.secretName}`) ?? 0) > 1) {
+    report("faas.oauth2Proxy.secretName", `'${faas.oauth2Proxy.secretName}' is the name of a Secret the deploy step generates in ${faas.namespace}; choose another name`);
+  }
+  const provider = faas.oauth2Proxy.provider;
+  if ((provider === "oidc" || provider === "keycloak-oidc") && !faas.oauth2Proxy.oidcIssuerUrl) {
+    report("faas.oauth2Proxy.oidcIssuerUrl", `is required when provider is ${provider} (the https URL of the issuer, e.g. https://keycloak.example.com/realms/main)`);
+  }
+}
+
+/** Paths Terraform writes must stay in state/<env>/ (or be absolute) and must not coincide. */
+function checkWritablePaths(env: EnvironmentName, paths: readonly { path: string; role: "kubeconfig" | "state"; value: string }[], report: Report): void {
+  for (const p of paths) {
+    const problem = writablePathProblem(env, p.role, p.value);
+    if (problem) report(p.path, problem);
+  }
+  const [a, b] = paths;
+  if (a && b && a.value.replace(/\\/g, "/").replace(/^\.\//, "") === b.value.replace(/\\/g, "/").replace(/^\.\//, "")) report(b.path, `must differ from ${a.path}`);
 }
 
 export function localProblems(c: LocalConfig, report: Report): void {
@@ -118,6 +157,15 @@ export function localProblems(c: LocalConfig, report: Report): void {
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
   checkExecutors(c.faas, report);
   checkSignIn(c.faas, report);
+  checkWorkload(c.webApp, c.faas, report);
+  checkWritablePaths("local", [{ path: "kubeconfigPath", role: "kubeconfig", value: c.kubeconfigPath }], report);
+
+  // kubeadm's controller-manager gives every node a /24 of the pod network.
+  const pods = parseCidr(c.kubernetes.podCidr);
+  const k8sNodes = 1 + c.workers.length;
+  if (pods && 2 ** (24 - pods.prefix) < k8sNodes) {
+    report("kubernetes.podCidr", `/${pods.prefix} holds ${2 ** (24 - pods.prefix)} node range(s) of /24, but the cluster has ${k8sNodes} Kubernetes nodes; use /${24 - Math.ceil(Math.log2(k8sNodes))} or larger`);
+  }
 
   // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
   // and JetStream loses its quorum.
@@ -135,6 +183,8 @@ export function localProblems(c: LocalConfig, report: Report): void {
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t)!);
 
 export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, report: Report): void {
+  checkWritablePaths(env, [{ path: "kubeconfigPath", role: "kubeconfig", value: c.kubeconfigPath }, ...(c.backend.type === "local" ? [{ path: "backend.path", role: "state" as const, value: c.backend.path }] : [])], report);
+  checkWorkload(c.webApp, c.faas, report);
   const vpc = parseCidr(c.network.vpcCidr);
   if (vpc && !PRIVATE_RANGES.some((r) => cidrContainsCidr(r, vpc))) {
     report("network.vpcCidr", `${vpc.text} must lie within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);

@@ -3,11 +3,32 @@
  * per-field rules) and then by `rules.ts` (cross-field rules). Defaults live in `defaults.ts`.
  */
 import { z } from "zod";
+import { quote } from "../errors";
 import { REGISTRY_PATTERN } from "./built-images";
-import { isPinnedImage } from "./images";
-import { parseCidr, parseIp } from "./ipv4";
-import { projectPathProblem } from "./project-path";
-import { parseBytes, parseMillicores } from "./quantity";
+import {
+  byteQuantity,
+  cidrBlock,
+  cpuQuantity,
+  dataDirectory,
+  dnsLabel,
+  dnsName,
+  filePath,
+  grammar,
+  hostInterfaceName,
+  imageRef,
+  intRange,
+  keyPairName,
+  labelKey,
+  labelValue,
+  linuxInterfaceName,
+  namespace,
+  plainAbsolutePath,
+  tagKey,
+  tagValue,
+  webUrl,
+  zoneId,
+} from "./grammars";
+import { parseIp } from "./ipv4";
 import { type EnvironmentKind, supportedMinors } from "./versions";
 
 export const ENVIRONMENT_NAMES = ["local", "ack-managed", "ack-dedicated"] as const;
@@ -17,50 +38,44 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 // Field types
 // ---------------------------------------------------------------------------------------------
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export { dnsLabel };
 
-/** A file path the stack writes: inside the project (relative, no escaping '..') or absolute; see project-path.ts. */
-export const projectPath = z.string().min(1).superRefine((p, ctx) => {
-  const problem = projectPathProblem(p);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-
-/** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
-export const dnsLabel = z
-  .string()
-  .max(63, { error: "must be a DNS-1123 label of at most 63 characters" })
-  .regex(DNS1123_LABEL, { error: "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)" });
+/**
+ * A file path Terraform writes (kubeconfig, local state): relative to the project root or absolute.
+ * Where it may point (inside state/<env>/, never onto clusterkit's own files) is checked per
+ * environment in rules.ts and again on use (state-paths.ts).
+ */
+export const projectPath = filePath;
 
 export const ipv4 = z.string().refine((s) => parseIp(s) !== undefined, { error: "must be an IPv4 address like 192.168.60.11" });
 
-export const cidr = z
-  .string()
-  .refine((s) => parseCidr(s) !== undefined, { error: "must be an IPv4 CIDR block like 10.244.0.0/16 with no host bits set" });
+/** A CIDR block of any usable size; fields with a narrower rule use `cidrBlock`. */
+export const cidr = cidrBlock(8, 30);
 
-export const image = z.string().refine(isPinnedImage, { error: "must be a pinned image: an explicit tag other than 'latest', or a @sha256 digest" });
+/** A pinned image reference, by the OCI grammar (oci-reference.ts). */
+export const image = imageRef;
 
-/** Memory or storage size, e.g. 256Mi or 10Gi. */
-const byteQuantity = z.string().refine((q) => (parseBytes(q) ?? 0) > 0, { error: "must be a positive byte quantity like 256Mi or 10Gi" });
-/** CPU amount, e.g. 500m or 2. */
-const cpuQuantity = z.string().refine((q) => (parseMillicores(q) ?? 0) > 0, { error: "must be a positive CPU quantity like 500m or 2" });
+/** Storage sizes (volumes) and memory sizes (limits). */
+const storageSize = byteQuantity("64Ti");
+const memorySize = byteQuantity("256Gi");
 
 /** A Kubernetes minor listed for this kind of environment in the compatibility table. */
 function minorVersion(kind: EnvironmentKind) {
   const supported = supportedMinors(kind);
   const where = kind === "local" ? "the local environment" : "ACK";
   return z.string().refine((v) => supported.includes(v), {
-    error: (issue) => `${String(issue.input)} is not supported for ${where}; supported minors: ${supported.join(", ")}`,
+    error: (issue) => `${quote(issue.input)} is not supported for ${where}; supported minors: ${supported.join(", ")}`,
   });
 }
 
 /** HorizontalPodAutoscaler bounds and CPU target. */
 export const hpaSchema = z.strictObject({
   /** Lower bound on replicas. */
-  minReplicas: z.number().int().min(1, { error: "must be at least 1" }),
+  minReplicas: intRange(1, 100),
   /** Upper bound on replicas (validated >= minReplicas). */
-  maxReplicas: z.number().int().min(1, { error: "must be at least 1" }),
+  maxReplicas: intRange(1, 100),
   /** Average CPU utilization target, percent of the containers' CPU request. */
-  cpuUtilization: z.number().int().min(1).max(100),
+  cpuUtilization: intRange(1, 100),
 });
 export type HpaConfig = z.infer<typeof hpaSchema>;
 
@@ -71,12 +86,12 @@ export type HpaConfig = z.infer<typeof hpaSchema>;
 export const webAppSchema = z.strictObject({
   /** Deploy the demo web app (nginx + PHP page showing the serving pod). */
   enabled: z.boolean(),
-  namespace: dnsLabel,
+  namespace,
   /** Size of the shared content volume (NFS locally, NAS on ACK). */
-  storageSize: byteQuantity,
+  storageSize,
   hpa: hpaSchema,
   /** Ingress host on ACK (ALB); ignored locally, where a LoadBalancer Service is used. */
-  host: z.string().optional(),
+  host: dnsName.optional(),
   /** On ACK, serve the host over HTTPS (ALB certificate auto-discovery) and redirect HTTP to it. */
   https: z.boolean(),
 });
@@ -88,9 +103,9 @@ export const executorLimitsSchema = z.strictObject({
   /** Longest the program may run (wall clock). @default 10 */
   runTimeoutSeconds: z.number().int().min(1).max(600),
   /** The program's memory budget; the container gets this plus the runner's headroom. @default 256Mi */
-  memory: byteQuantity,
+  memory: memorySize,
   /** Cap on each of stdout, stderr and the output folder: at most 1Mi, the most one result frame carries. @default 1Mi */
-  output: byteQuantity,
+  output: byteQuantity("64Ti", "1Ki"),
   /** Most processes (threads included) the job may run at once. @default 128 */
   processes: z.number().int().min(1).max(4096),
 });
@@ -100,23 +115,23 @@ export const faasSchema = z.strictObject({
   /** Deploy the code-execution workload. */
   enabled: z.boolean(),
   /** Namespace of oauth2-proxy, frontend, NATS and middleware. */
-  namespace: dnsLabel,
+  namespace,
   /** Namespace where executor Pods run. */
-  executorNamespace: dnsLabel,
+  executorNamespace: namespace,
   oauth2Proxy: z.strictObject({
     /** oauth2-proxy `--provider` (documents: google). */
     provider: z.enum(["google", "github", "gitlab", "oidc", "keycloak-oidc", "azure"]),
-    /** OIDC issuer, required when provider is oidc or keycloak-oidc. */
-    oidcIssuerUrl: z.string().url().optional(),
+    /** OIDC issuer (https), required when provider is oidc or keycloak-oidc (rules.ts). */
+    oidcIssuerUrl: webUrl(["https"]).optional(),
     /** `--email-domain` values; `*` admits every account the provider authenticates. */
-    emailDomains: z.array(z.string().min(1)).min(1, { error: "must list at least one email domain ('*' for any)" }),
-    /** `--redirect-url`; must match the OAuth app registered with the provider. */
-    redirectUrl: z.string().url(),
+    emailDomains: z.array(z.union([z.literal("*"), dnsName], { error: "must be '*' or a lower-case DNS domain like example.com" })).min(1, { error: "must list at least one email domain ('*' for any)" }).max(50),
+    /** `--redirect-url` (http or https); must match the OAuth app registered with the provider. */
+    redirectUrl: webUrl(["http", "https"]),
     /** Send the session cookie only over HTTPS. */
     cookieSecure: z.boolean(),
     /** Name of the Secret (created at deploy time) holding client-id, client-secret, cookie-secret. */
     secretName: dnsLabel,
-    replicas: z.number().int().min(1),
+    replicas: intRange(1, 20),
     /**
      * How people sign in. `provider`: the OAuth/OIDC provider above (client id and secret from
      * the environment at deploy). `local-users`: accounts deploy generates (oauth2-proxy's htpasswd
@@ -127,7 +142,7 @@ export const faasSchema = z.strictObject({
     /** The generated accounts (`<name>@<emailDomain>`), for `signIn: local-users`. */
     localUsers: z.strictObject({
       /** Account names; deploy adds its own `clusterkit-verify` account for `npm run verify`. @default ["alice", "bob"] */
-      names: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lower-case name (letters, digits, '-'), at most 31 characters" })).min(1),
+      names: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lower-case name (letters, digits, '-'), at most 31 characters" })).min(1).max(100),
       /** Domain of their addresses: a name nobody else uses. @default clusterkit.internal */
       emailDomain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: "must be a DNS domain like clusterkit.internal" }),
     }),
@@ -140,13 +155,13 @@ export const faasSchema = z.strictObject({
    */
   registry: z.string().regex(REGISTRY_PATTERN, { error: "must be a registry host[:port][/path] in lower case, e.g. 192.168.60.30:5000" }),
   /** `port`: the container's listening port (frontend: HTTP behind oauth2-proxy; middleware: health only). */
-  frontend: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
-  middleware: z.strictObject({ image, hpa: hpaSchema, port: z.number().int().min(1024).max(65535) }),
+  frontend: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535) }),
+  middleware: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535) }),
   nats: z.strictObject({
     /** JetStream cluster size: 1, or 3/5 for a RAFT quorum. */
     replicas: z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (a JetStream quorum)" }),
     /** Size of each server's JetStream volume (never NFS). */
-    storageSize: byteQuantity,
+    storageSize,
   }),
   executors: z.strictObject({
     /** Run executor Pods under the gVisor RuntimeClass. */
@@ -156,13 +171,13 @@ export const faasSchema = z.strictObject({
      * cover limits.compileTimeoutSeconds + limits.runTimeoutSeconds + 15 s of start and report.
      * @default 60
      */
-    deadlineSeconds: z.number().int().min(5).max(3600),
+    deadlineSeconds: intRange(5, 3600),
     /** CPU of an executor's run container (requests = limits). @default 500m */
-    cpuLimit: cpuQuantity,
+    cpuLimit: cpuQuantity(64),
     /** What one job may use; the trusted runner enforces them and reports which one was hit. */
     limits: executorLimitsSchema,
     /** ResourceQuota for the whole executor namespace. */
-    maxPods: z.number().int().min(1),
+    maxPods: intRange(1, 1000),
     images: z.strictObject({ go: image, javascript: image, c: image }),
   }),
 });
@@ -178,9 +193,9 @@ export const vmSchema = z.strictObject({
   name: dnsLabel,
   /** Static address on the host-only network. */
   ip: ipv4,
-  cpus: z.number().int().min(1).max(64),
+  cpus: intRange(1, 64),
   /** Memory in MiB; must be a multiple of 256 so VirtualBox's normalised form round-trips. */
-  memoryMiB: z.number().int().min(512).max(262144).multipleOf(256, { error: "must be a multiple of 256 MiB" }),
+  memoryMiB: intRange(512, 262144).multipleOf(256, { error: "must be a multiple of 256 MiB" }),
 });
 export type VmConfig = z.infer<typeof vmSchema>;
 
@@ -188,36 +203,38 @@ export const localSchema = z.strictObject({
   kubernetes: z.strictObject({
     /** Kubernetes minor; versions of packages and add-ons follow from `versions.ts`. */
     version: minorVersion("local"),
-    podCidr: cidr,
-    serviceCidr: cidr,
+    /** Pod network; kubeadm gives every node a /24 of it (capacity checked in rules.ts). */
+    podCidr: cidrBlock(8, 24),
+    /** kube-apiserver allows at most a /12 of service addresses. */
+    serviceCidr: cidrBlock(12, 24),
     clusterName: dnsLabel,
   }),
   network: z.strictObject({
     /** Host-only network shared by all VMs (no default gateway on it). */
-    cidr,
+    cidr: cidrBlock(16, 29),
     /** The host's address on the host-only network (VirtualBox `hostonlyif ipconfig`). */
     hostIp: ipv4,
     /** Existing host-only interface on the host (`vboxnet0` on Linux). */
-    hostInterface: z.string().min(1),
+    hostInterface: hostInterfaceName,
     /** Guest NIC name of the host-only adapter (nic2 at PCI 00:08.0 -> enp0s8). */
-    guestInterface: z.string().regex(/^[a-z][a-z0-9]{1,14}$/, { error: "must be a Linux interface name like enp0s8" }),
+    guestInterface: linuxInterfaceName("enp0s8"),
     /** Guest NIC name of the NAT adapter (nic1 -> enp0s3). */
-    natInterface: z.string().regex(/^[a-z][a-z0-9]{1,14}$/, { error: "must be a Linux interface name like enp0s3" }),
+    natInterface: linuxInterfaceName("enp0s3"),
     /** VirtualBox NAT network every VM sits behind (fixed by VirtualBox; must not overlap others). */
-    natCidr: cidr,
+    natCidr: cidrBlock(16, 30),
   }),
   /** Local base box: tar archive with a VMDK/VDI of Ubuntu 24.04 with cloud-init and Guest Additions. */
-  image: z.strictObject({ path: z.string().min(1) }),
+  image: z.strictObject({ path: filePath }),
   provider: z.strictObject({
     /** Seconds before the provider's first IP poll; must be below its fixed 300 s limit. */
-    delaySeconds: z.number().int().min(10).max(290, { error: "must be below 300 (the provider's fixed wait limit)" }),
-    minTimeoutSeconds: z.number().int().min(1).max(60),
+    delaySeconds: intRange(10, 290),
+    minTimeoutSeconds: intRange(1, 60),
   }),
   controlPlane: vmSchema,
-  workers: z.array(vmSchema).min(1, { error: "must contain at least 1 worker node" }),
+  workers: z.array(vmSchema).min(1, { error: "must contain at least 1 worker node" }).max(50, { error: "must contain at most 50 worker nodes" }),
   nfs: vmSchema.extend({
-    /** Directory exported to the host-only network. */
-    exportPath: z.string().regex(/^\/[A-Za-z0-9._/-]+$/, { error: "must be an absolute path" }),
+    /** Directory exported to the host-only network, below a data directory (never /etc). */
+    exportPath: dataDirectory,
   }),
   /** Pod network. Calico enforces NetworkPolicy; Flannel does not. */
   cni: z.enum(["calico", "flannel"]),
@@ -227,7 +244,7 @@ export const localSchema = z.strictObject({
     addressEnd: ipv4,
   }),
   /** Directory on every worker holding local PersistentVolumes (NATS JetStream must not use NFS). */
-  localVolumes: z.strictObject({ path: z.string().regex(/^\/[A-Za-z0-9._/-]+$/, { error: "must be an absolute path" }), perNode: z.number().int().min(1).max(20) }),
+  localVolumes: z.strictObject({ path: dataDirectory, perNode: intRange(1, 20) }),
   /** Where Terraform writes the admin kubeconfig, relative to the project root. */
   kubeconfigPath: projectPath,
   webApp: webAppSchema,
@@ -239,6 +256,9 @@ export type LocalConfig = z.infer<typeof localSchema>;
 // Alibaba Cloud ACK (managed and dedicated)
 // ---------------------------------------------------------------------------------------------
 
+/** Region ids: eu-central-1, cn-hangzhou, cn-shanghai-finance-1. */
+const REGION = /^[a-z]{2}-[a-z]+(-[a-z]+)?(-\d+)?$/;
+
 export const backendSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
@@ -247,14 +267,15 @@ export const backendSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("oss"),
-    bucket: z.string().min(3),
-    prefix: z.string().min(1),
-    key: z.string().min(1),
-    region: z.string().min(1),
-    endpoint: z.string().optional(),
-    /** TableStore endpoint and table for state locking (primary key `LockID`, string). */
-    tablestoreEndpoint: z.string().url(),
-    tablestoreTable: z.string().min(1),
+    bucket: grammar(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "an OSS bucket name: 3-63 lower-case letters, digits and '-'", 63),
+    prefix: grammar(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "an OSS object prefix of plain segments (letters, digits, '.', '_', '-', '/')", 512),
+    key: grammar(/^[A-Za-z0-9._-]+$/, "an OSS object name (letters, digits, '.', '_', '-')", 255),
+    region: grammar(REGION, "an Alibaba Cloud region id like eu-central-1", 64),
+    /** OSS endpoint host, e.g. oss-eu-central-1.aliyuncs.com. */
+    endpoint: dnsName.optional(),
+    /** TableStore endpoint (https) and table for state locking (primary key `LockID`, string). */
+    tablestoreEndpoint: webUrl(["https"]),
+    tablestoreTable: grammar(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/, "a TableStore table name (letters, digits and '_', not starting with a digit)", 255),
   }),
 ]);
 export type BackendConfig = z.infer<typeof backendSchema>;
@@ -262,36 +283,51 @@ export type BackendConfig = z.infer<typeof backendSchema>;
 export const nodePoolSchema = z.strictObject({
   name: dnsLabel,
   /** Ordered fallback list of ECS instance types. */
-  instanceTypes: z.array(z.string().regex(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, { error: "must be an ECS instance type like ecs.g5.xlarge" })).min(1),
-  desiredSize: z.number().int().min(1, { error: "must be at least 1 node" }),
-  autoscaling: z.strictObject({ enabled: z.boolean(), minSize: z.number().int().min(0), maxSize: z.number().int().min(1) }),
-  systemDisk: z.strictObject({ category: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]), sizeGiB: z.number().int().min(20).max(2048) }),
+  instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g5.xlarge", 64)).min(1).max(10),
+  desiredSize: intRange(1, 500),
+  autoscaling: z.strictObject({ enabled: z.boolean(), minSize: intRange(0, 500), maxSize: intRange(1, 500) }),
+  systemDisk: z.strictObject({ category: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]), sizeGiB: intRange(20, 2048) }),
   imageType: z.enum(["AliyunLinux3", "AliyunLinux3ContainerOptimized", "ContainerOS", "Ubuntu"]),
   /**
    * Key pair for node login. With `publicKey` (not a secret) it is imported; without it Terraform
    * generates one and writes the private key to a local file beside the state.
    */
   keyPair: z.strictObject({
-    name: z.string().min(2).max(128),
+    /** ECS key-pair name; also the generated key's file name, state/<env>/<name>.pem. */
+    name: keyPairName,
     // ECS ImportKeyPair accepts RSA, DSA and ECDSA keys only; DSA is obsolete in OpenSSH.
     publicKey: z
       .string()
-      .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, { error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)" })
+      .max(16384, { error: "must be an OpenSSH public key of at most 16 KiB" })
+      .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [^\u0000-\u001f\u007f]*)?$/, { error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)" })
       .optional(),
   }),
-  labels: z.record(z.string(), z.string()),
-  taints: z.array(z.strictObject({ key: z.string().min(1), value: z.string(), effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })),
+  labels: z.record(labelKey, labelValue),
+  taints: z.array(z.strictObject({ key: labelKey, value: labelValue, effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })).max(50),
+});
+
+/** An ACK add-on's config: a JSON object, as ACK expects it. */
+const addonConfig = z.string().max(65536, { error: "must be at most 64 KiB of JSON" }).superRefine((text, ctx) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
+    return;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
 });
 
 export const ackSchema = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, { error: "must be an Alibaba Cloud region id like eu-central-1" }),
+  region: grammar(REGION, "an Alibaba Cloud region id like eu-central-1", 64),
   kubernetes: z.strictObject({
     /** Kubernetes minor; the ACK version string follows from `versions.ts`. */
     version: minorVersion("ack"),
     /** Pod CIDR, used by Flannel; Terway takes pod addresses from the pod vSwitches. */
-    podCidr: cidr,
-    serviceCidr: cidr,
-    clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a DNS domain" }),
+    podCidr: cidrBlock(8, 24),
+    /** ACK allows /16 to /24 (rules.ts says so by name). */
+    serviceCidr: cidrBlock(12, 24),
+    clusterDomain: dnsName,
   }),
   cluster: z.strictObject({
     name: dnsLabel,
@@ -303,21 +339,21 @@ export const ackSchema = z.strictObject({
     /** Public API server endpoint (an EIP on the API server load balancer). */
     publicApiServer: z.boolean(),
     /** ACK add-ons installed at creation (names as in ACK's catalogue). */
-    addons: z.array(z.strictObject({ name: z.string().min(1), config: z.string().optional(), disabled: z.boolean().optional() })),
+    addons: z.array(z.strictObject({ name: grammar(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "an ACK add-on name like csi-plugin", 63), config: addonConfig.optional(), disabled: z.boolean().optional() })).max(50),
   }),
   network: z.strictObject({
-    vpcCidr: cidr,
-    /** One node vSwitch per zone. */
-    vswitches: z.array(z.strictObject({ zone: z.string().min(1), cidr })).min(1),
+    vpcCidr: cidrBlock(8, 24),
+    /** One node vSwitch per zone (ACK: /16 to /29). */
+    vswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).min(1).max(10),
     /** Terway pod vSwitches, one per zone (same zones as `vswitches`). */
-    podVswitches: z.array(z.strictObject({ zone: z.string().min(1), cidr })),
+    podVswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).max(10),
   }),
   nodePool: nodePoolSchema,
   /** ACK Dedicated only: masters run in our account, one per distinct zone. */
   masters: z.strictObject({
-    count: z.number().int(),
-    instanceType: z.string().regex(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, { error: "must be an ECS instance type like ecs.g7a.large" }),
-    diskSizeGiB: z.number().int().min(40).max(500),
+    count: intRange(1, 7),
+    instanceType: grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g7a.large", 64),
+    diskSizeGiB: intRange(40, 500),
     diskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency"]),
   }),
   /** ACK Dedicated only: explicit opt-in to deploy a discontinued cluster type. */
@@ -325,7 +361,7 @@ export const ackSchema = z.strictObject({
   nas: z.strictObject({
     storageType: z.enum(["Capacity", "Performance", "Premium"]),
     /** Export path mounted by the NAS PersistentVolume. */
-    path: z.string().regex(/^\//, { error: "must be an absolute path" }),
+    path: plainAbsolutePath,
   }),
   /**
    * ACK service roles are a one-time account prerequisite (docs/ack.md); the stack expects them to
@@ -345,7 +381,7 @@ export const ackSchema = z.strictObject({
   }),
   /** Where Terraform writes the kubeconfig, relative to the project root. */
   kubeconfigPath: projectPath,
-  tags: z.record(z.string(), z.string()),
+  tags: z.record(tagKey, tagValue).refine((t) => Object.keys(t).length <= 20, { error: "must have at most 20 tags (Alibaba Cloud's limit per resource)" }),
   webApp: webAppSchema,
   faas: faasSchema,
 });

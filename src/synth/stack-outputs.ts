@@ -5,11 +5,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { STATE_FILES, statePath } from "../config/state-paths";
 import { UserError } from "../errors";
 
 /** Path of an environment's outputs file, relative to the project root. */
 export function stackOutputsPath(environment: string): string {
-  return join("state", environment, "outputs.json");
+  return statePath(environment, STATE_FILES.outputs);
 }
 
 /**

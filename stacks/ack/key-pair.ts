@@ -9,6 +9,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Construct } from "constructs";
 import { EcsKeyPair } from "../../.gen/providers/alicloud/ecs-key-pair";
 import type { AckConfig } from "../../src/config/schema";
+import { statePath } from "../../src/config/state-paths";
 import { fromRoot } from "../shared/paths";
 
 export interface NodeKeyPairProps {
@@ -19,7 +20,7 @@ export interface NodeKeyPairProps {
 
 /** Project-relative path of the generated private key. */
 export function privateKeyPath(environment: string, keyName: string): string {
-  return `state/${environment}/${keyName}.pem`;
+  return statePath(environment, `${keyName}.pem`);
 }
 
 export class NodeKeyPair extends Construct {

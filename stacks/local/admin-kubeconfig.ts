@@ -13,11 +13,13 @@ import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterIdentity } from "./identity";
 import { kubeconfigYaml } from "./kubeconfig";
 import { fromRoot } from "../shared/paths";
+import { literalText } from "../shared/terraform-literal";
 
 export interface AdminKubeconfigProps {
   readonly identity: ClusterIdentity;
+  /** Terraform literal (from the stack's config; terraform-literal.ts). */
   readonly clusterName: string;
-  /** API server URL. */
+  /** API server URL, a Terraform literal. */
   readonly server: string;
   /** Where to write the file, relative to the project root (outside cdktf.out). */
   readonly path: string;
@@ -49,9 +51,10 @@ export class AdminKubeconfig extends Construct {
       validityPeriodHours: props.validityHours ?? 8760,
       allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
     });
+    // The YAML is escaped as a whole by toTerraformString, so it renders from plain values.
     const text = kubeconfigYaml({
-      clusterName: props.clusterName,
-      server: props.server,
+      clusterName: literalText(props.clusterName),
+      server: literalText(props.server),
       caCertPemBase64: CA,
       userName: "clusterkit-admin",
       client: { certPemBase64: CERT, keyPemBase64: KEY },

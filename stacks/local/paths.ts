@@ -1,11 +1,12 @@
 /** Fixed locations of the local stack, relative to the project root (see `../shared/paths.ts`). */
+import { STATE_FILES, statePath } from "../../src/config/state-paths";
 import { backendPath } from "../shared/paths";
 
 /** Backend path: relative to Terraform's working directory (backends cannot use `${path.module}`). */
-export const LOCAL_STATE_FILE = backendPath("state/local/terraform.tfstate");
+export const LOCAL_STATE_FILE = backendPath(statePath("local", STATE_FILES.terraformState));
 
 /** Seed files and ISOs, relative to the project root (git-ignored with the rest of `state/`). */
-export const SEED_DIR = "state/local/seed";
+export const SEED_DIR = statePath("local", STATE_FILES.seed);
 
 /** The ISO builder run by Terraform at apply time, relative to the project root. */
 export const SEED_ISO_SCRIPT = "scripts/build-seed-iso.sh";

@@ -15,9 +15,11 @@ import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterNode } from "./nodes";
 import { fromRoot } from "../shared/paths";
+import { literalValues } from "../shared/terraform-literal";
 import { SEED_DIR, SEED_ISO_SCRIPT } from "./paths";
 
 export interface NodeSeedProps {
+  /** Config as the stack holds it: strings are Terraform literals (terraform-literal.ts). */
   readonly config: LocalConfig;
   readonly node: ClusterNode;
   /** Terraform expressions for the cluster identity. */
@@ -45,7 +47,8 @@ export class NodeSeed extends Construct {
     const dir = fromRoot(`${SEED_DIR}/${name}`);
     this.isoPath = fromRoot(`${SEED_DIR}/${name}.iso`);
 
-    const { documents: docs, revision } = renderSeed(props.config, props.node, SECRET_PLACEHOLDERS, HASH);
+    // The documents are escaped as a whole by toTerraformString, so they render from plain values.
+    const { documents: docs, revision } = renderSeed(literalValues(props.config), literalValues(props.node), SECRET_PLACEHOLDERS, HASH);
     const secrets = {
       [SECRET_PLACEHOLDERS.caCertPemBase64]: props.secrets.caCertPemBase64,
       [SECRET_PLACEHOLDERS.caKeyPemBase64]: props.secrets.caKeyPemBase64,

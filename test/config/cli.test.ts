@@ -45,7 +45,7 @@ describe("synth with a bad config file", () => {
   it("fails clearly when the file does not exist or is not YAML", () => {
     const missing = runEntry("src/cli/config.ts", ["local"], { CLUSTERKIT_CONFIG: "/nonexistent/clusterkit.yaml" });
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /CLUSTERKIT_CONFIG names \/nonexistent\/clusterkit.yaml, which does not exist/);
+    assert.match(missing.stderr, /CLUSTERKIT_CONFIG names "\/nonexistent\/clusterkit.yaml", which does not exist/);
     const dir = scratchDir();
     writeFileSync(join(dir, "bad.yaml"), "local: [unclosed");
     const broken = runEntry("src/cli/config.ts", ["local"], { CLUSTERKIT_CONFIG: join(dir, "bad.yaml") });
@@ -85,7 +85,7 @@ describe("npm run config", () => {
   it("rejects an unknown environment name", () => {
     const r = runEntry("src/cli/config.ts", ["staging"]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /unknown environment 'staging'; expected one of local, ack-managed, ack-dedicated/);
+    assert.match(r.stderr, /unknown environment "staging"; expected one of local, ack-managed, ack-dedicated/);
   });
 });
 

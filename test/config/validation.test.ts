@@ -113,12 +113,19 @@ describe("ACK configuration validation", () => {
     );
   });
 
-  it("rejects kubeconfig and state paths that leave the project or sit in generated folders, and accepts absolute ones", () => {
-    expectProblem({ local: { kubeconfigPath: "../../outside/kc" } }, "local.kubeconfigPath", /without '\.\.' leading out of it.*'\.\.\/\.\.\/outside\/kc'/);
-    expectProblem({ "ack-managed": { kubeconfigPath: "state/../../kc" } }, "ack-managed.kubeconfigPath", /without '\.\.' leading out of it/);
-    expectProblem({ "ack-dedicated": { kubeconfigPath: "cdktf.out/stacks/kc" } }, "ack-dedicated.kubeconfigPath", /must not be under cdktf\.out\/, which synth deletes/);
-    expectProblem({ "ack-managed": { backend: { type: "local", path: "..\\state.tfstate" } } }, "ack-managed.backend.path", /without '\.\.' leading out of it/);
-    expectProblem({ "ack-managed": { backend: { type: "local", path: "dist/state.tfstate" } } }, "ack-managed.backend.path", /must not be under dist\//);
+  it("keeps kubeconfig and state paths inside state/<env>/ (or absolute), off clusterkit's own files", () => {
+    expectProblem({ local: { kubeconfigPath: "../../outside/kc" } }, "local.kubeconfigPath", /must name a file inside state\/local\/ .* or be an absolute path, got "\.\.\/\.\.\/outside\/kc"/);
+    expectProblem({ "ack-managed": { kubeconfigPath: "state/../../kc" } }, "ack-managed.kubeconfigPath", /inside state\/ack-managed\//);
+    expectProblem({ "ack-dedicated": { kubeconfigPath: "cdktf.out/stacks/kc" } }, "ack-dedicated.kubeconfigPath", /inside state\/ack-dedicated\//);
+    expectProblem({ local: { kubeconfigPath: "package.json" } }, "local.kubeconfigPath", /inside state\/local\//);
+    expectProblem({ local: { kubeconfigPath: "state/ack-managed/kubeconfig" } }, "local.kubeconfigPath", /inside state\/local\//);
+    expectProblem({ local: { kubeconfigPath: "state/local/terraform.tfstate" } }, "local.kubeconfigPath", /would overwrite Terraform state/);
+    expectProblem({ local: { kubeconfigPath: "state/local/outputs.json" } }, "local.kubeconfigPath", /clusterkit's own/);
+    expectProblem({ local: { kubeconfigPath: "state/local/seed/master01/user-data" } }, "local.kubeconfigPath", /clusterkit's own/);
+    expectProblem({ "ack-managed": { kubeconfigPath: "state/ack-managed/ack-managed-nodes.pem" } }, "ack-managed.kubeconfigPath", /generated private key/);
+    expectProblem({ "ack-managed": { backend: { type: "local", path: "..\\state.tfstate" } } }, "ack-managed.backend.path", /inside state\/ack-managed\//);
+    expectProblem({ "ack-managed": { backend: { type: "local", path: "dist/state.tfstate" } } }, "ack-managed.backend.path", /inside state\/ack-managed\//);
+    expectProblem({ "ack-managed": { backend: { type: "local", path: "state/ack-managed/outputs.json" } } }, "ack-managed.backend.path", /clusterkit's own/);
     assert.deepEqual(
       problems({ local: { kubeconfigPath: "/home/me/.kube/lab" }, "ack-managed": { kubeconfigPath: "state/a/../ack-managed/kc", backend: { type: "local", path: "C:\\state\\ack.tfstate" } } }),
       [],
