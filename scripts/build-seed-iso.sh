@@ -8,6 +8,8 @@
 # Why host tools, and why these: no npm package writes ISO 9660, and plain ISO 9660 names are 8.3
 # upper case (user-data would become USER_DAT), which cloud-init does not find. The image needs
 # Rock Ridge (what Linux mounts by default) and Joliet (Windows, macOS), and the label cidata.
+# Rock Ridge is written "rationalized" (-r, not -rock): every file is owned by root (uid/gid 0) with
+# read-only modes, instead of recording the host user's uid, which is the guest's first user.
 # Tried in this order, first found wins:
 #   xorriso -as mkisofs   Debian/Ubuntu package "xorriso"; macOS: brew install xorriso
 #   genisoimage           Debian/Ubuntu package "genisoimage" (cloud-localds uses it too)
@@ -50,11 +52,11 @@ tmp="$iso.tmp.$$.iso"
 trap 'rm -f "$tmp"' EXIT INT TERM
 
 if have xorriso; then
-  xorriso -as mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
+  xorriso -as mkisofs -quiet -output "$tmp" -volid cidata -joliet -r "$@"
 elif have genisoimage; then
-  genisoimage -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
+  genisoimage -quiet -output "$tmp" -volid cidata -joliet -r "$@"
 elif have mkisofs; then
-  mkisofs -quiet -output "$tmp" -volid cidata -joliet -rock "$@"
+  mkisofs -quiet -output "$tmp" -volid cidata -joliet -r "$@"
 elif have hdiutil; then
   stage=$(mktemp -d)
   cp "$@" "$stage/"

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect } from "@jest/globals";
 import { parse } from "yaml";
 import { KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, DISCOVERY_KUBECONFIG } from "../../stacks/local/cloud-init/kubeadm";
 import { WORKER_CA_FILE } from "../../stacks/local/cloud-init/k8s-node";
-import { BOOT_STEPS_SCRIPT } from "../../stacks/local/cloud-init/scripts/boot-steps";
+import { BOOT_STATE_DIR, BOOT_STEPS_SCRIPT, BOOT_UNIT_FILE } from "../../stacks/local/cloud-init/scripts/boot-steps";
+import { PACKAGES_SCRIPT } from "../../stacks/local/cloud-init/scripts/packages";
+import { SEAL_SEED_RULE, SEAL_SEED_SCRIPT } from "../../stacks/local/cloud-init/scripts/seal-seed";
 import { metaData } from "../../stacks/local/cloud-init/meta-data";
 import { toTerraformString } from "../../stacks/local/cloud-init/terraform-text";
 import { scratchDir } from "../support/cli";
@@ -21,6 +24,11 @@ function seed(name: string, from = seeds) {
   const s = from.get(name);
   assert.ok(s, `no seed for ${name}`);
   return s;
+}
+
+/** The packages the packages boot step installs. */
+function packages(doc: ReturnType<typeof parseUserData>): string[] {
+  return /^PACKAGES='([^']*)'$/m.exec(writeFile(doc, PACKAGES_SCRIPT).content)?.[1]?.split(" ") ?? [];
 }
 
 /** The steps the boot runner calls, in order; runcmd holds only the runner. */
@@ -92,8 +100,10 @@ describe("seed user-data: Kubernetes nodes", () => {
       assert.deepEqual(writeFile(doc, "/etc/modules-load.d/clusterkit-k8s.conf").content.trim().split("\n"), ["overlay", "br_netfilter"]);
       const sysctls = writeFile(doc, "/etc/sysctl.d/99-clusterkit-k8s.conf").content;
       for (const s of ["net.bridge.bridge-nf-call-iptables = 1", "net.bridge.bridge-nf-call-ip6tables = 1", "net.ipv4.ip_forward = 1"]) assert.ok(sysctls.includes(s), s);
-      assert.ok(doc.packages.includes("nfs-common"));
-      assert.ok(doc.packages.includes("containerd"));
+      assert.ok(packages(doc).includes("nfs-common"));
+      assert.ok(packages(doc).includes("containerd"));
+      assert.equal(doc.packages, undefined, "no cloud-init packages module: it neither retries nor stops the boot");
+      assert.equal(doc.package_update, undefined);
       const prep = writeFile(doc, "/usr/local/sbin/clusterkit-node-prep.sh").content;
       assert.match(prep, /^K8S_MINOR='1\.35'$/m);
       assert.match(prep, /^K8S_DEB_VERSION='1\.35\.7-1\.1'$/m);
@@ -104,7 +114,8 @@ describe("seed user-data: Kubernetes nodes", () => {
       assert.match(prep, /^swapoff -a$/m);
       assert.match(prep, /\/etc\/fstab/);
       assert.match(prep, /SystemdCgroup/);
-      assert.equal(bootSteps(doc)[0], "/usr/local/sbin/clusterkit-node-prep.sh");
+      assert.deepEqual(bootSteps(doc).slice(0, 2), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-node-prep.sh"]);
+      assert.equal(bootSteps(doc).at(-1), SEAL_SEED_SCRIPT);
     });
   }
 
@@ -125,12 +136,7 @@ describe("seed user-data: control plane", () => {
     assert.ok(!doc.write_files.some((f) => f.path.startsWith("/etc/kubernetes/")));
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
-    assert.deepEqual(bootSteps(doc), [
-      "/usr/local/sbin/clusterkit-node-prep.sh",
-      "/usr/local/sbin/clusterkit-containerd-registry.sh",
-      "/usr/local/sbin/clusterkit-local-volumes.sh",
-      "/usr/local/sbin/clusterkit-kubeadm-init.sh",
-    ]);
+    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-containerd-registry.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh", SEAL_SEED_SCRIPT]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);
@@ -209,7 +215,7 @@ describe("seed user-data: workers", () => {
     assert.match(join, /curl [^\n]*--cacert "\$CA_FILE" "\$API_SERVER\/readyz"/);
     assert.match(join, /until kubeadm join --config "\$KUBEADM_CONFIG"; do/);
     assert.match(join, /if \[ -f \/etc\/kubernetes\/kubelet\.conf \]; then[\s\S]*exit 0/);
-    assert.equal(bootSteps(doc).at(-1), "/usr/local/sbin/clusterkit-kubeadm-join.sh");
+    assert.equal(bootSteps(doc).at(-2), "/usr/local/sbin/clusterkit-kubeadm-join.sh");
   });
 
   it("creates the local volume directories from config", () => {
@@ -299,52 +305,168 @@ esac`,
 });
 
 describe("boot runner", () => {
-  const WORKER_STEPS = ["node-prep", "containerd-registry", "local-volumes", "gvisor", "kubeadm-join"];
+  const WORKER_STEPS = ["packages", "node-prep", "containerd-registry", "local-volumes", "gvisor", "kubeadm-join", "seal-seed"];
 
-  /** Runs worker01's rendered runner with each step replaced by a stub; `fails` exits 7. */
-  function runWorkerBoot(fails?: string) {
+  /**
+   * Runs worker01's rendered runner with each step replaced by a stub (`fails` exits 7), its state
+   * folder and scripts under a scratch folder (kept across runs in `dir`), and a stub systemctl.
+   */
+  function runWorkerBoot(fails?: string, dir = scratchDir()) {
     const runner = writeFile(parseUserData(seed("worker01")["user-data"]), BOOT_STEPS_SCRIPT).content;
-    const dir = scratchDir();
     const log = join(dir, "ran.log");
+    mkdirSync(join(dir, "bin"), { recursive: true });
+    writeFileSync(join(dir, "bin", "systemctl"), `#!/bin/sh
+echo "systemctl $*" >> '${dir}/systemctl.log'
+`);
+    chmodSync(join(dir, "bin", "systemctl"), 0o755);
     for (const step of WORKER_STEPS) {
       const file = join(dir, `clusterkit-${step}.sh`);
-      writeFileSync(file, `#!/bin/sh\necho ${step} >> '${log}'\n${step === fails ? "exit 7\n" : ""}`);
+      writeFileSync(file, `#!/bin/sh
+echo ${step} >> '${log}'
+${step === fails ? "exit 7\n" : ""}`);
       chmodSync(file, 0o755);
     }
     const script = join(dir, "boot.sh");
-    writeFileSync(script, runner.replaceAll("/usr/local/sbin/", `${dir}/`));
-    const r = spawnSync("bash", [script], { encoding: "utf8" });
-    return { status: r.status, stderr: r.stderr, ran: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [] };
+    writeFileSync(script, runner.replaceAll("/usr/local/sbin/", `${dir}/`).replaceAll(BOOT_STATE_DIR, `${dir}/state`).replaceAll("/run/systemd/system", dir));
+    const r = spawnSync("bash", [script], { encoding: "utf8", env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH}` } });
+    return { status: r.status, stderr: r.stderr, stdout: r.stdout, dir, ran: existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [] };
   }
 
-  it("runs prep, the registry config, local volumes, gVisor, then join, in that order", () => {
+  it("runs packages, prep, the registry config, local volumes, gVisor, join, then seals the seed, in that order, and records completion", () => {
     const r = runWorkerBoot();
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.ran, WORKER_STEPS);
+    assert.ok(existsSync(join(r.dir, "state", "complete")));
+    assert.match(readFileSync(join(r.dir, "systemctl.log"), "utf8"), /^systemctl enable clusterkit-boot\.service$/m, "the resume unit is enabled before the first step");
   });
 
   it("stops at the first failing step with its exit code, so a worker never joins after a failed preparation", () => {
     const prep = runWorkerBoot("node-prep");
     assert.equal(prep.status, 7);
-    assert.deepEqual(prep.ran, ["node-prep"]);
-    assert.match(prep.stderr, /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run/);
+    assert.deepEqual(prep.ran, ["packages", "node-prep"]);
+    assert.match(prep.stderr, /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run\. Fix the cause, then resume with: sudo systemctl start clusterkit-boot\.service/);
     const gvisor = runWorkerBoot("gvisor");
     assert.equal(gvisor.status, 7);
-    assert.deepEqual(gvisor.ran, ["node-prep", "containerd-registry", "local-volumes", "gvisor"], "no join without the sandbox runtime");
+    assert.deepEqual(gvisor.ran, ["packages", "node-prep", "containerd-registry", "local-volumes", "gvisor"], "no join without the sandbox runtime");
+    assert.ok(!existsSync(join(gvisor.dir, "state", "complete")));
+  });
+
+  it("a re-run resumes at the step that failed, skipping the finished ones, and does nothing once complete", () => {
+    const first = runWorkerBoot("gvisor");
+    assert.equal(first.status, 7);
+    const second = runWorkerBoot(undefined, first.dir);
+    assert.equal(second.status, 0, second.stderr);
+    // ran.log accumulates: the second run added only gvisor onwards.
+    assert.deepEqual(second.ran, ["packages", "node-prep", "containerd-registry", "local-volumes", "gvisor", "gvisor", "kubeadm-join", "seal-seed"]);
+    assert.match(second.stdout, /boot step .*clusterkit-packages\.sh already done/);
+    const third = runWorkerBoot(undefined, first.dir);
+    assert.equal(third.status, 0);
+    assert.equal(third.ran.length, second.ran.length, "nothing runs twice once every step is done");
+  });
+
+  it("is resumed by a systemd unit on every boot until complete (the documented way to resume)", () => {
+    const doc = parseUserData(seed("nfs01")["user-data"]);
+    const unit = writeFile(doc, BOOT_UNIT_FILE);
+    assert.equal(unit.permissions, "0644");
+    assert.match(unit.content, new RegExp(`^ExecStart=${BOOT_STEPS_SCRIPT}$`, "m"));
+    assert.match(unit.content, new RegExp(`^ConditionPathExists=!${BOOT_STATE_DIR}/complete$`, "m"));
+    assert.match(unit.content, /^WantedBy=multi-user\.target$/m);
+  });
+
+  it("refuses a second runner while one holds the lock", () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, "state"));
+    // Hold the lock in a background process while the runner starts.
+    const bg = spawn("bash", ["-c", `exec 9>'${dir}/state/lock'; flock -n 9; sleep 5`], { stdio: "ignore" });
+    try {
+      spawnSync("sleep", ["0.3"]);
+      const r = runWorkerBoot(undefined, dir);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /the boot steps are already running/);
+      assert.deepEqual(r.ran, []);
+    } finally {
+      bg.kill();
+    }
+  });
+});
+
+describe("generated config files are written atomically", () => {
+  const doc = parseUserData(seed("worker01")["user-data"]);
+  const scripts = doc.write_files.filter((f) => f.path.startsWith("/usr/local/sbin/"));
+
+  it("no embedded script redirects output straight into a file under /etc or a config variable", () => {
+    for (const f of scripts) {
+      for (const line of f.content.split("\n")) {
+        assert.doesNotMatch(line, /[^2&]>>?\s*"?(\/etc\/|\$(CONTAINERD_CONFIG|KEYRING|RULE)\b)/, `${f.path}: ${line}`);
+      }
+    }
+  });
+
+  /** node-prep run with /etc under a scratch folder and every system command stubbed. */
+  function runPrep(containerdBody: string) {
+    const dir = scratchDir();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    mkdirSync(join(dir, "etc", "containerd"), { recursive: true });
+    writeFileSync(join(dir, "etc", "fstab"), "/swap.img none swap sw 0 0\n");
+    writeFileSync(join(dir, "etc", "containerd", "config.toml"), "old = true\n");
+    const stub = (name: string, body = "exit 0") => {
+      writeFileSync(join(bin, name), `#!/bin/bash\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    for (const t of ["swapoff", "modprobe", "sysctl", "systemctl", "apt-get", "apt-mark", "sleep"]) stub(t);
+    stub("curl", 'prev=; for a in "$@"; do [ "$prev" = -o ] && echo key > "$a"; prev=$a; done; exit 0');
+    stub("gpg", "cat");
+    stub("containerd", containerdBody);
+    const prep = writeFile(doc, "/usr/local/sbin/clusterkit-node-prep.sh").content;
+    const script = join(dir, "prep.sh");
+    writeFileSync(script, prep.replaceAll("/etc/", `${dir}/etc/`));
+    const r = spawnSync("bash", [script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return { ...r, config: readFileSync(join(dir, "etc", "containerd", "config.toml"), "utf8"), leftovers: readdirSync(join(dir, "etc", "containerd")).join(",") };
+  }
+
+  it("a failing `containerd config default` leaves the previous config.toml, not an empty one", () => {
+    const r = runPrep("exit 3");
+    assert.notEqual(r.status, 0);
+    assert.equal(r.config, "old = true\n");
+    assert.equal(r.leftovers, "config.toml");
+  });
+
+  it("a good one replaces it with the systemd cgroup driver and the pinned pause image", () => {
+    const r = runPrep(`printf '%s\\n' '[plugins]' '  sandbox_image = "registry.k8s.io/pause:3.8"' '  SystemdCgroup = false'`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.config, /SystemdCgroup = true/);
+    assert.match(r.config, /sandbox_image = "registry\.k8s\.io\/pause:3\.10\.1"/);
+    assert.equal(r.leftovers, "config.toml");
+  });
+});
+
+describe("the seed is sealed once consumed", () => {
+  it("the last boot step makes CD-ROM devices root-only, now and by a udev rule on every boot", () => {
+    for (const [name, s] of seeds) {
+      const doc = parseUserData(s["user-data"]);
+      assert.equal(bootSteps(doc).at(-1), SEAL_SEED_SCRIPT, name);
+      const seal = writeFile(doc, SEAL_SEED_SCRIPT).content;
+      assert.match(seal, new RegExp(`^RULE='${SEAL_SEED_RULE}'$`, "m"));
+      assert.match(seal, /KERNEL=="sr\[0-9\]\*", OWNER="root", GROUP="root", MODE="0600"/);
+      assert.match(seal, /chmod 0600 "\$dev"/);
+    }
   });
 });
 
 describe("seed user-data: NFS server", () => {
   it("exports the configured path to the host-only network, squashed to nobody", () => {
     const doc = parseUserData(seed("nfs01")["user-data"]);
-    assert.ok(doc.packages.includes("nfs-kernel-server"));
-    assert.ok(!doc.packages.includes("containerd"));
+    assert.deepEqual(packages(doc), ["nfs-kernel-server", "curl"]);
+    assert.equal(doc.packages, undefined);
     const script = writeFile(doc, "/usr/local/sbin/clusterkit-nfs-server.sh").content;
     assert.match(script, /^EXPORT_PATH='\/srv\/nfs\/k8s'$/m);
     assert.match(script, /^CLIENTS='192\.168\.60\.0\/24'$/m);
     assert.match(script, /"\$EXPORT_PATH \$CLIENTS\(rw,sync,no_subtree_check,all_squash,anonuid=65534,anongid=65534\)"/);
     assert.match(script, /install -d -m 0775 -o 65534 -g 65534 "\$EXPORT_PATH"/);
-    assert.deepEqual(bootSteps(doc), ["/usr/local/sbin/clusterkit-nfs-server.sh", "/usr/local/sbin/clusterkit-image-registry.sh"]);
+    // The same re-runnable runner as the Kubernetes nodes, with named steps.
+    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-nfs-server.sh", "/usr/local/sbin/clusterkit-image-registry.sh", SEAL_SEED_SCRIPT]);
+    assert.match(script, /\| atomic_write \/etc\/exports\.d\/clusterkit\.exports 0644$/m);
   });
 });
 

@@ -79,7 +79,8 @@ export interface WriteFileEntry {
 
 export interface CloudConfigDoc {
   hostname: string;
-  packages: string[];
+  packages?: string[];
+  package_update?: boolean;
   write_files: WriteFileEntry[];
   runcmd: string[][];
   [key: string]: unknown;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { hasTool, itIf, missingTools } from "../support/requires";
@@ -50,7 +50,7 @@ describe("shellcheck", () => {
 
   it("finds the embedded scripts it is meant to check", () => {
     const paths = new Set([...scripts.keys()].map((k) => k.split(" ")[1]));
-    for (const s of ["boot", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "nfs-server", "containerd-registry", "image-registry"]) {
+    for (const s of ["boot", "packages", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "nfs-server", "containerd-registry", "image-registry", "seal-seed"]) {
       assert.ok(paths.has(`/usr/local/sbin/clusterkit-${s}.sh`), `missing clusterkit-${s}.sh`);
     }
   });
@@ -77,6 +77,8 @@ describe("seed ISO", () => {
   const dir = join(scratchDir(), "worker01 seed");
   mkdirSync(dir);
   for (const f of SEED_FILES) writeFileSync(join(dir, f), seed[f]);
+  // As root, give the files a non-root owner, so the ISO's root ownership is really the builder's doing.
+  if (process.getuid?.() === 0) for (const f of SEED_FILES) chownSync(join(dir, f), 1234, 1234);
 
   for (const tool of ["xorriso", "genisoimage", "mkisofs"]) {
     itIf(missingTools([tool, "xorriso"], "apt-get install xorriso genisoimage; xorriso reads the ISO back"), `built with ${tool}, reads back with label cidata and the three seed files`, () => {
@@ -88,6 +90,11 @@ describe("seed ISO", () => {
       assert.match(read.stdout, /^Volume Id\s*:\s*cidata\s*$/m);
       const files = [...read.stdout.matchAll(/^'\/([^']+)'$/gm)].map((m) => m[1]).sort();
       assert.deepEqual(files, ["meta-data", "network-config", "user-data"]);
+      // Rationalized Rock Ridge: owned by root, read-only, whoever owned the files on the host
+      // (the host user's uid would otherwise become the guest's first user's files).
+      const listing = run("xorriso", ["-indev", iso, "-find", "/", "-type", "f", "-exec", "lsdl", "--"]);
+      const owners = [...listing.stdout.matchAll(/^(\S+)\s+\d+\s+(\d+)\s+(\d+)\s+.*'\/([^']+)'$/gm)].map((m) => `${m[4]} ${m[1]} ${m[2]}:${m[3]}`).sort();
+      assert.deepEqual(owners, ["meta-data -r--r--r-- 0:0", "network-config -r--r--r-- 0:0", "user-data -r--r--r-- 0:0"], listing.stdout);
       const extracted = join(scratchDir(), "user-data");
       const x = run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/user-data", extracted]);
       assert.equal(x.status, 0, x.stderr);

@@ -6,7 +6,7 @@ import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
 import { type CloudConfigDoc, type WriteFile, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
-import { BOOT_STEPS_SCRIPT, bootStepsScript } from "./scripts/boot-steps";
+import { bootFiles } from "./boot";
 import { BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript } from "./scripts/bootstrap-token";
 import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
 import { KUBEADM_INIT_SCRIPT, STAGED_CA_CERT, STAGED_CA_KEY, kubeadmInitScript } from "./scripts/kubeadm-init";
@@ -16,6 +16,7 @@ import { localVolumeDirs } from "../../../src/config/local-volumes";
 import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
 import { CONTAINERD_CERTS_DIR, localRegistryHost, registryHostsFile } from "./registry";
 import { CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript } from "./scripts/containerd-registry";
+import { PACKAGES_SCRIPT } from "./scripts/packages";
 import type { NodeSecrets } from "./secrets";
 
 /** The CA on workers: not under /etc/kubernetes/pki, whose ca.crt makes `kubeadm join` preflight fail. */
@@ -70,10 +71,13 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
   return files;
 }
 
-/** Boot steps in order: prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
+/** Distribution packages of a Kubernetes node (installed by the packages boot step, with retries). */
+export const K8S_NODE_PACKAGES = ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"] as const;
+
+/** Boot steps in order: packages, prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
 function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
-  if (role === "control-plane") return [NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
-  return [NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
+  if (role === "control-plane") return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
+  return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
 export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): CloudConfigDoc {
@@ -83,10 +87,7 @@ export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode
     preserve_hostname: false,
     // We write the whole /etc/hosts ourselves (every node by host-only address).
     manage_etc_hosts: false,
-    package_update: true,
-    packages: ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"],
-    write_files: [...commonFiles(config), ...roleFiles, scriptFile(BOOT_STEPS_SCRIPT, bootStepsScript(bootSteps(config, node.role)))],
-    // One entry: the runner stops at the first failing step (runcmd entries would not).
-    runcmd: [[BOOT_STEPS_SCRIPT]],
+    // No cloud-init `packages:`: it neither retries nor stops the boot steps (see scripts/packages.ts).
+    ...bootFiles(bootSteps(config, node.role), K8S_NODE_PACKAGES, [...commonFiles(config), ...roleFiles]),
   };
 }

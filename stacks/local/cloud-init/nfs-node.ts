@@ -1,21 +1,23 @@
-/** user-data of the NFS server node: the NFS export and the local image registry. */
+/** user-data of the NFS server node: the NFS export and the local image registry, through the same boot runner as the Kubernetes nodes. */
 import type { LocalConfig } from "../../../src/config/schema";
 import { clusterNodes } from "../nodes";
+import { bootFiles } from "./boot";
 import { type CloudConfigDoc, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { LOCAL_REGISTRY_PORT, REGISTRY_CONFIG, REGISTRY_DEB_VERSION, REGISTRY_STORAGE, registryConfigYaml } from "./registry";
-import { BOOT_STEPS_SCRIPT, bootStepsScript } from "./scripts/boot-steps";
 import { IMAGE_REGISTRY_SCRIPT, imageRegistryScript } from "./scripts/image-registry";
 import { NFS_SERVER_SCRIPT, nfsServerScript } from "./scripts/nfs-server";
+import { PACKAGES_SCRIPT } from "./scripts/packages";
+
+/** Distribution packages of the NFS node (the registry's own package is its step's: it pins a version). */
+export const NFS_NODE_PACKAGES = ["nfs-kernel-server", "curl"] as const;
 
 export function nfsNodeCloudConfig(config: LocalConfig): CloudConfigDoc {
   return {
     hostname: config.nfs.name,
     preserve_hostname: false,
     manage_etc_hosts: false,
-    package_update: true,
-    packages: ["nfs-kernel-server", "curl"],
-    write_files: [
+    ...bootFiles([PACKAGES_SCRIPT, NFS_SERVER_SCRIPT, IMAGE_REGISTRY_SCRIPT], NFS_NODE_PACKAGES, [
       { path: "/etc/hosts", content: etcHosts(clusterNodes(config)), permissions: "0644" },
       scriptFile(NFS_SERVER_SCRIPT, nfsServerScript(config.nfs.exportPath, config.network.cidr)),
       { path: REGISTRY_CONFIG, content: registryConfigYaml(config.nfs.ip), permissions: "0644", owner: "root:root" },
@@ -23,9 +25,6 @@ export function nfsNodeCloudConfig(config: LocalConfig): CloudConfigDoc {
         IMAGE_REGISTRY_SCRIPT,
         imageRegistryScript({ configPath: REGISTRY_CONFIG, debVersion: REGISTRY_DEB_VERSION, checkUrl: `http://${config.nfs.ip}:${LOCAL_REGISTRY_PORT}/v2/`, storage: REGISTRY_STORAGE }),
       ),
-      scriptFile(BOOT_STEPS_SCRIPT, bootStepsScript([NFS_SERVER_SCRIPT, IMAGE_REGISTRY_SCRIPT])),
-    ],
-    // One entry: the runner stops at the first failing step.
-    runcmd: [[BOOT_STEPS_SCRIPT]],
+    ]),
   };
 }

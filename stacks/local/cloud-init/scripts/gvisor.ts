@@ -33,12 +33,12 @@ sha512sum -c runsc.sha512 containerd-shim-runsc-v1.sha512
 install -m 0755 runsc containerd-shim-runsc-v1 /usr/local/bin/
 
 # containerd 1.7 (config version 2): a new runtime table may be appended after the defaults.
+# Appended to a copy that replaces the file in one step, never in place.
 if ! grep -qF "containerd.runtimes.$HANDLER]" "$CONTAINERD_CONFIG"; then
-  cat >>"$CONTAINERD_CONFIG" <<EOF_TOML
-
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$HANDLER]
-  runtime_type = "io.containerd.runsc.v1"
-EOF_TOML
+  {
+    cat "$CONTAINERD_CONFIG"
+    printf '\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.%s]\n  runtime_type = "io.containerd.runsc.v1"\n' "$HANDLER"
+  } | atomic_write "$CONTAINERD_CONFIG" 0644
 fi
 systemctl restart containerd
 echo "clusterkit: gVisor $GVISOR_RELEASE installed"

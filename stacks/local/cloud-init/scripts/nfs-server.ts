@@ -13,7 +13,7 @@ const BODY = String.raw`
 # user to one owner keeps the directory writable for any Pod while granting no one more than nobody.
 install -d -m 0775 -o 65534 -g 65534 "$EXPORT_PATH"
 install -d -m 0755 /etc/exports.d
-echo "$EXPORT_PATH $CLIENTS(rw,sync,no_subtree_check,all_squash,anonuid=65534,anongid=65534)" >/etc/exports.d/clusterkit.exports
+echo "$EXPORT_PATH $CLIENTS(rw,sync,no_subtree_check,all_squash,anonuid=65534,anongid=65534)" | atomic_write /etc/exports.d/clusterkit.exports 0644
 systemctl enable nfs-kernel-server
 systemctl restart nfs-kernel-server
 exportfs -ra

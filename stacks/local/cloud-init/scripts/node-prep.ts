@@ -28,24 +28,30 @@ modprobe overlay
 modprobe br_netfilter
 sysctl --system >/dev/null
 
-# containerd from Ubuntu: kubelet uses the systemd cgroup driver, so containerd must too, and the
-# sandbox (pause) image must be the one this kubeadm version expects.
+# containerd (installed by the packages step): kubelet uses the systemd cgroup driver, so containerd
+# must too, and the sandbox (pause) image must be the one this kubeadm version expects. The config is
+# generated and checked aside, then moved into place: a failure never leaves an empty config.toml.
+command -v containerd >/dev/null || { echo "clusterkit: containerd is not installed (the packages step should have installed it)" >&2; exit 1; }
 install -d -m 0755 /etc/containerd
-containerd config default >"$CONTAINERD_CONFIG"
-sed -i -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=).*/\1 true/' "$CONTAINERD_CONFIG"
-sed -i -E 's#^([[:space:]]*sandbox_image[[:space:]]*=).*#\1 "'"$PAUSE_IMAGE"'"#' "$CONTAINERD_CONFIG"
-grep -q 'SystemdCgroup = true' "$CONTAINERD_CONFIG" || { echo "clusterkit: could not set SystemdCgroup in $CONTAINERD_CONFIG" >&2; exit 1; }
-grep -qF "sandbox_image = \"$PAUSE_IMAGE\"" "$CONTAINERD_CONFIG" || { echo "clusterkit: could not set sandbox_image in $CONTAINERD_CONFIG" >&2; exit 1; }
+generated=$(mktemp)
+containerd config default >"$generated"
+sed -i -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=).*/\1 true/' "$generated"
+sed -i -E 's#^([[:space:]]*sandbox_image[[:space:]]*=).*#\1 "'"$PAUSE_IMAGE"'"#' "$generated"
+grep -q 'SystemdCgroup = true' "$generated" || { echo "clusterkit: could not set SystemdCgroup in $CONTAINERD_CONFIG" >&2; exit 1; }
+grep -qF "sandbox_image = \"$PAUSE_IMAGE\"" "$generated" || { echo "clusterkit: could not set sandbox_image in $CONTAINERD_CONFIG" >&2; exit 1; }
+atomic_write "$CONTAINERD_CONFIG" 0644 <"$generated"
+rm -f "$generated"
 systemctl enable containerd
 systemctl restart containerd
 
 # kubeadm, kubelet and kubectl from pkgs.k8s.io (one repository per minor), pinned and held so an
 # apt upgrade never moves the node to another version behind kubeadm's back.
-install -d -m 0755 /etc/apt/keyrings
-retry 5 curl -fsSL "https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/Release.key" -o /tmp/kubernetes-release.key
-gpg --batch --yes --dearmor -o "$KEYRING" /tmp/kubernetes-release.key
-chmod 0644 "$KEYRING"
-echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/ /" >/etc/apt/sources.list.d/kubernetes.list
+install -d -m 0755 /etc/apt/keyrings /etc/apt/sources.list.d
+key=$(mktemp)
+retry 5 curl -fsSL "https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/Release.key" -o "$key"
+gpg --batch --yes --dearmor <"$key" | atomic_write "$KEYRING" 0644
+rm -f "$key"
+echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/ /" | atomic_write /etc/apt/sources.list.d/kubernetes.list 0644
 retry 5 apt-get update -q
 retry 5 apt-get install -y -q "kubelet=$K8S_DEB_VERSION" "kubeadm=$K8S_DEB_VERSION" "kubectl=$K8S_DEB_VERSION"
 apt-mark hold kubelet kubeadm kubectl

@@ -8,7 +8,7 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Assembles a bash script: strict mode, a bounded `retry`, the parameters, then the body. */
+/** Assembles a bash script: strict mode, a bounded `retry`, `atomic_write`, the parameters, then the body. */
 export function bashScript(purpose: string, params: Readonly<Record<string, string | number>>, body: string): string {
   const assignments = Object.entries(params)
     .map(([name, value]) => `${name}=${typeof value === "number" ? String(value) : shQuote(value)}`)
@@ -20,9 +20,27 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 ${assignments}
-${RETRY}
+${RETRY}${ATOMIC_WRITE}
 ${body.replace(/^\n/, "")}`;
 }
+
+/**
+ * `atomic_write <path> <mode>`: standard input to a temporary file beside <path>, then renamed over
+ * it. A failed or interrupted generator never leaves an empty or half-written config file.
+ */
+const ATOMIC_WRITE = String.raw`
+atomic_write() {
+  local target=$1 mode=$2 tmp
+  tmp=$(mktemp "$target.XXXXXX")
+  if ! cat >"$tmp" || [ ! -s "$tmp" ]; then
+    rm -f "$tmp"
+    echo "clusterkit: could not write $target (no content)" >&2
+    return 1
+  fi
+  chmod "$mode" "$tmp"
+  mv -f "$tmp" "$target"
+}
+`;
 
 /** `retry <tries> <command...>`: package mirrors and downloads flake on a fresh VM. */
 const RETRY = String.raw`
