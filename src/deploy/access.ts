@@ -1,28 +1,13 @@
 /** The closing summary: where the kubeconfig is and how to reach the workload. */
 import type { Environment } from "../config/schema";
 import type { Kubectl } from "./kubectl";
-
-interface ServiceList {
-  items: {
-    metadata: { name: string; namespace: string };
-    spec: { type?: string; ports?: { port: number; name?: string }[] };
-    status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-  }[];
-}
-
-interface IngressList {
-  items: {
-    metadata: { name: string; namespace: string };
-    spec?: { rules?: { host?: string }[]; tls?: unknown[] };
-    status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-  }[];
-}
+import { ingressListSchema, serviceListSchema } from "./kubectl-json";
 
 export async function accessSummary(environment: Environment, kubectl: Kubectl, kubeconfigRelative: string): Promise<string[]> {
   const k = `kubectl --kubeconfig ${kubeconfigRelative}`;
   const lines = [`kubeconfig: ${kubeconfigRelative}   (export KUBECONFIG=$PWD/${kubeconfigRelative})`];
   if (environment.kind === "local") {
-    const svcs = (await kubectl.getJson<ServiceList>(["svc", "-A"]))?.items ?? [];
+    const svcs = (await kubectl.getJson(["svc", "-A"], serviceListSchema))?.items ?? [];
     const faas = environment.config.faas;
     const redirect = faas.enabled ? new URL(faas.oauth2Proxy.redirectUrl) : undefined;
     const proxy = faas.enabled ? svcs.find((s) => s.metadata.namespace === faas.namespace && s.metadata.name.includes("oauth2-proxy")) : undefined;
@@ -49,7 +34,7 @@ export async function accessSummary(environment: Environment, kubectl: Kubectl, 
     }
     if (lines.length === 1) lines.push(`no LoadBalancer Service found; list Services with \`${k} get svc -A\``);
   } else {
-    const ings = (await kubectl.getJson<IngressList>(["ingress", "-A"]))?.items ?? [];
+    const ings = (await kubectl.getJson(["ingress", "-A"], ingressListSchema))?.items ?? [];
     for (const i of ings) {
       const lb = i.status?.loadBalancer?.ingress?.[0];
       const addr = lb?.hostname ?? lb?.ip;

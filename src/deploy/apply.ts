@@ -12,6 +12,7 @@ import { UserError } from "../errors";
 import { waitForNodes } from "./cluster-wait";
 import type { Kubectl } from "./kubectl";
 import { archivePath, type ImageDelivery, type ImagePusher } from "./images";
+import type { Redactor } from "./redact";
 import { type ApplyStep, describeWait } from "./plan";
 import type { Reporter } from "./reporter";
 import { type Clock, done, notYet, type RetryPolicy, waitUntil } from "./retry";
@@ -79,6 +80,8 @@ export interface ApplyContext {
   readonly images?: { readonly pusher: ImagePusher; readonly env: NodeJS.ProcessEnv };
   /** Runs after the workload Secrets (deploy creates the local sign-in accounts' Secret here). @default nothing */
   readonly afterSecrets?: () => Promise<void>;
+  /** Learns the generated Secret values, so no error or log line can show them. @default none */
+  readonly redactor?: Redactor;
 }
 
 function firstLine(r: RunResult): string {
@@ -145,7 +148,9 @@ async function applySecrets(secrets: readonly ResolvedSecret[], files: readonly 
     await applyWithRetry(`Namespace ${ns}`, ctx, () => ctx.kubectl.applyStdin(namespaceManifest(ns, ctx.manifestsDir, files)));
   }
   // Generated keys (NATS passwords): kept from the cluster when present, else generated once.
-  for (const secret of await withGeneratedKeys(secrets, kubectlSecretReader(ctx.kubectl))) {
+  const filled = await withGeneratedKeys(secrets, kubectlSecretReader(ctx.kubectl));
+  for (const v of filled.flatMap((s) => Object.values(s.data))) ctx.redactor?.add(v);
+  for (const secret of filled) {
     const name = `${secret.spec.namespace}/${secret.spec.name}`;
     // Values go to kubectl on stdin only: never on a command line, never in a file.
     const r = await ctx.kubectl.applyStdin(secretManifest(secret));

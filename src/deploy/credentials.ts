@@ -35,8 +35,9 @@ export function alicloudCredentialsProblem(env: NodeJS.ProcessEnv, home: string 
 
 function profileExists(file: string, profile: string): boolean {
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as { profiles?: { name?: string }[] };
-    return (parsed.profiles ?? []).some((p) => p.name === profile);
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { profiles?: unknown } | null;
+    const profiles = parsed?.profiles;
+    return Array.isArray(profiles) && profiles.some((p) => (p as { name?: unknown } | null)?.name === profile);
   } catch {
     return false;
   }

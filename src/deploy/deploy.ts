@@ -4,29 +4,36 @@
  * workload Secrets, then how to reach the app. Every step is re-entrant: an interrupted run is
  * resumed by running the same command again.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { CHART_IDS } from "../../charts/order";
 import { environments } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } from "../config/schema";
 import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
-import { UserError } from "../errors";
+import { STATE_FILES, resolveWritablePath, statePath } from "../config/state-paths";
+import { fsUserError, UserError } from "../errors";
+import { stackOutputsPath } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
 import { type ApplyPolicies, DEFAULT_APPLY_POLICIES, executePlan } from "./apply";
 import { BOOTSTRAP_TOKEN_OUTPUT } from "../../stacks/local/identity";
 import { renewBootstrapToken } from "./bootstrap-token";
 import { waitForApi, waitForNodes } from "./cluster-wait";
+import { Interruption, interruptedError, interruptibleClock, interruptibleRunner } from "./interrupt";
 import { Kubectl } from "./kubectl";
+import { describeUnparsed, parseKubectlJson, secretSchema } from "./kubectl-json";
+import { acquireLock, type HeldLock } from "./lock";
 import { manifestFiles } from "./manifest-files";
 import { assertNoPlaceholders, writeStackOutputs } from "./outputs";
 import { describeStep, planApply } from "./plan";
 import { assertNoProblems, preflightDeploy } from "./preflight";
+import { Redactor } from "./redact";
 import type { Reporter } from "./reporter";
 import { type Clock, type RetryPolicy } from "./retry";
 import { findOnPath, type Runner } from "./runner";
 import type { ResolvedSecret } from "./secret-values";
 import { prepareStateDir, protectStateFiles } from "./state-dir";
+import { erroredStateRecovery, rescueErroredState, snapshotManifests, stackDir } from "./state-files";
 import { Terraform } from "./terraform";
 import { ensureUpstream, type Fetcher } from "./upstream-cache";
 import { waitForWorkloads, workloadsIn } from "./workload-wait";
@@ -87,6 +94,8 @@ export interface DeployOptions {
   readonly verifyLoad?: LoadRunner;
   /** @default DEFAULT_VERIFY_POLICIES */
   readonly verifyPolicies?: VerifyPolicies;
+  /** Stop requests (Ctrl-C, SIGTERM); the same object the process runner forwards. @default never interrupted */
+  readonly interruption?: Interruption;
 }
 
 /** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
@@ -95,9 +104,7 @@ export function expectedNodes(environment: Environment): number {
   return environment.config.nodePool.desiredSize + (environment.name === "ack-dedicated" ? environment.config.masters.count : 0);
 }
 
-export function stackDir(root: string, environment: string): string {
-  return join(root, "cdktf.out", "stacks", environment);
-}
+export { stackDir };
 
 /** The apply plan for the environment's synthesized manifests. */
 export function applyPlanFor(
@@ -163,20 +170,68 @@ async function applyLocalUsers(environment: Environment, kubectl: Kubectl, opts:
   created.push(...fresh);
   const r = await kubectl.run(["-n", faas.namespace, "get", "secret", LOCAL_USERS_SECRET, "-o", "json", "--ignore-not-found", "--request-timeout=20s"]);
   if (r.code !== 0) throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${r.code})`, [r.stderr.trim(), "fix the cause and run the same command again"]);
-  const current = r.stdout.trim() ? parseHtpasswd(Buffer.from((JSON.parse(r.stdout) as { data?: Record<string, string> }).data?.[LOCAL_USERS_KEY] ?? "", "base64").toString("utf8")) : {};
+  const secret = r.stdout.trim() ? parseKubectlJson(r.stdout, secretSchema) : { data: {} };
+  // Never echoed: it is a Secret. Carrying on would replace every account's password hash.
+  if (!secret) throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} gave ${describeUnparsed(r.stdout)}`, ["check kubectl and the cluster, then run the same command again"]);
+  const current = parseHtpasswd(Buffer.from(secret.data?.[LOCAL_USERS_KEY] ?? "", "base64").toString("utf8"));
   const applied = await kubectl.applyStdin(localUsersSecret(faas.namespace, htpasswd(users, current)));
   if (applied.code !== 0) throw new UserError(`creating Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${applied.code})`, [applied.stderr.trim(), "fix the cause and run the same command again"]);
   opts.reporter.info(`Secret ${faas.namespace}/${LOCAL_USERS_SECRET} applied: ${users.length} local sign-in accounts (bcrypt hashes; passwords in state/${environment.name}/sign-in-users.json)`);
 }
 
+/** Where Terraform keeps this environment's state, for messages. */
+export function stateLocation(environment: Environment): string {
+  if (environment.kind === "local") return statePath("local", STATE_FILES.terraformState);
+  return environment.config.backend.type === "local" ? environment.config.backend.path : `OSS bucket ${environment.config.backend.bucket}`;
+}
+
+/**
+ * Runs a terraform step. When it fails or is interrupted, state Terraform could not save
+ * (errored.tfstate) is moved to state/<env>/ and named with the way to recover; an interruption
+ * Terraform survived cleanly says that its state is saved.
+ */
+export async function terraformStep<T>(what: string, environment: Environment, root: string, interruption: Interruption, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const rescued = rescueErroredState(root, environment.name, stackDir(root, environment.name));
+    const exitCode = err instanceof UserError ? err.exitCode : 1;
+    if (rescued) throw new UserError(`terraform ${what} ${interruption.signal ? `was interrupted by ${interruption.signal} and` : "failed and"} could not save its state`, erroredStateRecovery(environment.name, [rescued]), exitCode);
+    if (interruption.signal) {
+      throw interruptedError(interruption.signal, `during terraform ${what}`, [`terraform stopped cleanly; its state is saved (${stateLocation(environment)})`]);
+    }
+    throw err;
+  }
+}
+
 export async function deploy(opts: DeployOptions): Promise<string[]> {
-  const { root, reporter, clock } = opts;
+  // Every line printed and the error deploy may end with pass the redactor (redact.ts).
+  const redactor = new Redactor();
+  redactor.addEnvironment(opts.env);
+  const held: { lock?: HeldLock; snapshot?: string } = {};
+  try {
+    return await deploySteps(opts, redactor, held);
+  } catch (err) {
+    throw redactor.error(fsUserError(err, opts.root) ?? err);
+  } finally {
+    if (held.snapshot) rmSync(held.snapshot, { recursive: true, force: true });
+    held.lock?.release();
+  }
+}
+
+async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock?: HeldLock; snapshot?: string }): Promise<string[]> {
+  const { root } = opts;
+  const reporter = redactor.reporter(opts.reporter);
+  const interruption = opts.interruption ?? new Interruption();
+  const runner = interruptibleRunner(opts.runner, interruption);
+  const clock = interruptibleClock(opts.clock, interruption);
   const policies = opts.policies ?? DEFAULT_DEPLOY_POLICIES;
   const environment = environments(opts.configs).find((e) => e.name === opts.environment)!;
   const config = environment.config;
 
   reporter.step(`Preflight checks for ${environment.name}`);
-  const pre = await preflightDeploy(environment, { root, env: opts.env, runner: opts.runner, secretsFile: opts.secretsFile });
+  const pre = await preflightDeploy(environment, { root, env: opts.env, runner, secretsFile: opts.secretsFile });
+  for (const s of pre.secrets) for (const v of Object.values(s.data)) redactor.add(v);
   const images = planImages(environment);
   const imageProblems = imagePreflightProblems(root, images, opts.env, opts.imageBuilder !== undefined || hasImagesScript(root));
   // Building images from Debian packages needs mmdebstrap (docs/images.md); say so before anything is created.
@@ -187,14 +242,25 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
   assertNoProblems("deploy", environment.name, [...pre.problems, ...imageProblems]);
   reporter.info("all prerequisites present");
 
+  if (!opts.planOnly) {
+    // Before anything is created (no lock, no state folder): a failed build or an offline machine fails here.
+    await buildImages(images, environment, { ...opts, runner, reporter });
+    interruption.check("after building the images");
+    await fetchUpstreamInstalls(environment, { ...opts, reporter });
+    interruption.check("after the upstream downloads");
+    held.lock = acquireLock(root, environment.name, "deploy", clock.now());
+  }
+  const lockToken = held.lock?.info.token;
+
   reporter.step("Synthesizing Terraform and manifests");
-  const synth = synthesize(opts.configs, { root });
-  // Synth covers every environment; only this one's warnings (and general ones) matter here.
-  const others = environments(opts.configs).filter((e) => e.name !== environment.name).map((e) => `${e.name}:`);
-  for (const w of synth.warnings) if (!others.some((o) => w.startsWith(o))) reporter.warn(w);
-  const manifestsDir = join(root, "dist", environment.name);
+  // This environment only: the others' cdktf.out and dist folders stay as they are.
+  const only = [environment.name];
+  const synth = synthesize(opts.configs, { root, lockToken, only });
+  for (const w of synth.warnings) reporter.warn(w);
+  interruption.check("after synthesizing");
 
   if (opts.planOnly) {
+    const manifestsDir = join(root, "dist", environment.name);
     return [
       ...images.deliveries.map((d) => `image ${d.reference} from build/images/${d.name}.tar (built when missing)`),
       `terraform init + apply in ${stackDir(root, environment.name)}`,
@@ -203,35 +269,42 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
     ];
   }
 
-  await buildImages(images, environment, opts);
-  await fetchUpstreamInstalls(environment, opts);
-
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
-  const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
+  const terraform = new Terraform(runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
-  await terraform.init();
+  await terraformStep("init", environment, root, interruption, () => terraform.init());
+  const kubeconfig = resolveWritablePath(root, environment.name, `${environment.name}.kubeconfigPath`, "kubeconfig", config.kubeconfigPath);
   if (environment.kind === "local") {
     // Workers this apply adds or replaces join with the bootstrap token: renew it in the running cluster.
-    if (existsSync(resolve(root, config.kubeconfigPath))) {
-      await renewBootstrapToken(new Kubectl(opts.runner, resolve(root, config.kubeconfigPath)), () => terraform.output(BOOTSTRAP_TOKEN_OUTPUT), clock.now(), reporter);
+    if (existsSync(kubeconfig)) {
+      const readToken = async () => {
+        const token = await terraform.output(BOOTSTRAP_TOKEN_OUTPUT);
+        redactor.add((token as { secret?: string } | undefined)?.secret);
+        return token;
+      };
+      await renewBootstrapToken(new Kubectl(runner, kubeconfig), readToken, clock.now(), reporter);
     } else {
       reporter.info("bootstrap token renewal skipped: no kubeconfig yet (first deploy)");
     }
   }
-  await terraform.apply();
+  await terraformStep("apply", environment, root, interruption, () => terraform.apply());
   protectStateFiles(root, environment.name);
-  const kept = writeStackOutputs(root, environment.name, await terraform.outputs());
-  reporter.info(`outputs ${kept.join(", ") || "(none)"} written to state/${environment.name}/outputs.json`);
+  const outputs = await terraformStep("output", environment, root, interruption, () => terraform.outputs());
+  const kept = writeStackOutputs(root, environment.name, outputs);
+  reporter.info(`outputs ${kept.join(", ") || "(none)"} written to ${stackOutputsPath(environment.name)}`);
 
   reporter.step("Re-synthesizing manifests with the stack's outputs");
-  synthesize(opts.configs, { root, terraform: false });
+  synthesize(opts.configs, { root, terraform: false, lockToken, only });
+  // What this run applies from here on is its own copy: nothing rewriting dist/ can change it.
+  const distDir = join(root, "dist", environment.name);
+  const manifestsDir = snapshotManifests(root, environment.name, distDir, manifestFiles(distDir), clock.now());
+  held.snapshot = manifestsDir;
   assertNoPlaceholders(manifestsDir, environment.name);
 
-  const kubeconfig = resolve(root, config.kubeconfigPath);
   if (!existsSync(kubeconfig)) {
     throw new UserError(`terraform apply finished but the kubeconfig ${config.kubeconfigPath} was not written`, ["check the stack's outputs and run the same command again"]);
   }
-  const kubectl = new Kubectl(opts.runner, kubeconfig);
+  const kubectl = new Kubectl(runner, kubeconfig);
   const expected = expectedNodes(environment);
   reporter.step("Waiting for the cluster");
   await waitForApi(kubectl, policies.api, clock, reporter);
@@ -249,7 +322,8 @@ export async function deploy(opts: DeployOptions): Promise<string[]> {
     expectedNodes: expected,
     policies,
     images: { pusher: opts.imagePusher ?? registryPusher, env: opts.env },
-    afterSecrets: () => applyLocalUsers(environment, kubectl, opts, createdUsers),
+    afterSecrets: () => applyLocalUsers(environment, kubectl, { ...opts, reporter }, createdUsers),
+    redactor,
   });
   await waitForWorkloads(workloadsIn(manifestsDir), kubectl, policies.workloads, clock, reporter);
 

@@ -8,10 +8,13 @@ import { createInterface } from "node:readline/promises";
 import { SEED_DIR } from "../../stacks/local/paths";
 import { environments } from "../config/load";
 import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
-import { UserError } from "../errors";
+import { fsUserError, UserError } from "../errors";
 import { stackOutputsPath } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
-import { stackDir } from "./deploy";
+import { stackDir, terraformStep } from "./deploy";
+import { Interruption, interruptibleRunner } from "./interrupt";
+import { acquireLock, type HeldLock } from "./lock";
+import { Redactor } from "./redact";
 import { assertNoProblems, preflightDestroy } from "./preflight";
 import type { Reporter } from "./reporter";
 import type { Runner } from "./runner";
@@ -29,6 +32,8 @@ export interface DestroyOptions {
   readonly yes: boolean;
   /** Asks the user to type the environment name; undefined when there is no terminal. @default no prompt */
   readonly confirm?: (question: string) => Promise<string>;
+  /** Stop requests (Ctrl-C, SIGTERM); the same object the process runner forwards. @default never interrupted */
+  readonly interruption?: Interruption;
 }
 
 /** Prompts on the terminal, or undefined when stdin is not one. */
@@ -36,8 +41,10 @@ export function terminalConfirm(): ((q: string) => Promise<string>) | undefined 
   if (!process.stdin.isTTY) return undefined;
   return async (q) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
+    // In a terminal readline receives Ctrl-C itself; without this the prompt would just pause.
+    const cancelled = new Promise<never>((_, reject) => rl.on("SIGINT", () => reject(new UserError("not confirmed (Ctrl-C); nothing was destroyed", [], 130))));
     try {
-      return await rl.question(q);
+      return await Promise.race([rl.question(q), cancelled]);
     } finally {
       rl.close();
     }
@@ -45,9 +52,25 @@ export function terminalConfirm(): ((q: string) => Promise<string>) | undefined 
 }
 
 export async function destroy(opts: DestroyOptions): Promise<void> {
-  const { root, reporter } = opts;
+  const redactor = new Redactor();
+  redactor.addEnvironment(opts.env);
+  let lock: HeldLock | undefined;
+  try {
+    await destroySteps(opts, redactor, (l) => (lock = l));
+  } catch (err) {
+    throw redactor.error(fsUserError(err, opts.root) ?? err);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (lock: HeldLock) => void): Promise<void> {
+  const { root } = opts;
+  const reporter = redactor.reporter(opts.reporter);
+  const interruption = opts.interruption ?? new Interruption();
+  const runner = interruptibleRunner(opts.runner, interruption);
   const environment = environments(opts.configs).find((e) => e.name === opts.environment)!;
-  const problems = await preflightDestroy(environment, { root, env: opts.env, runner: opts.runner });
+  const problems = await preflightDestroy(environment, { root, env: opts.env, runner });
   if (environment.kind === "ack" && environment.config.cluster.deletionProtection) {
     problems.push(
       `${environment.name}.cluster.deletionProtection is true, so ACK refuses to delete the cluster (that is its purpose); to really delete it, set ${environment.name}.cluster.deletionProtection: false in your CLUSTERKIT_CONFIG file, run \`npm run deploy -- ${environment.name}\` so the cluster records the change, then run destroy again`,
@@ -61,13 +84,16 @@ export async function destroy(opts: DestroyOptions): Promise<void> {
     if (answer.trim() !== environment.name) throw new UserError("not confirmed; nothing was destroyed");
   }
 
+  const lock = acquireLock(root, environment.name, "destroy");
+  locked(lock);
   reporter.step("Synthesizing Terraform");
-  synthesize(opts.configs, { root, manifests: false });
+  synthesize(opts.configs, { root, manifests: false, lockToken: lock.info.token, only: [environment.name] });
+  interruption.check("after synthesizing");
   reporter.step(`Terraform destroy (stack ${environment.name})`);
-  const terraform = new Terraform(opts.runner, stackDir(root, environment.name), reporter);
+  const terraform = new Terraform(runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
-  await terraform.init();
-  await terraform.destroy();
+  await terraformStep("init", environment, root, interruption, () => terraform.init());
+  await terraformStep("destroy", environment, root, interruption, () => terraform.destroy());
   protectStateFiles(root, environment.name);
   // Outputs of a destroyed stack would feed stale values (e.g. a deleted NAS server) into synth.
   rmSync(join(root, stackOutputsPath(environment.name)), { force: true });

@@ -1,4 +1,6 @@
 /** kubectl against the environment's kubeconfig; every call goes through the injectable runner. */
+import type { z } from "zod";
+import { nodeListSchema, parseKubectlJson } from "./kubectl-json";
 import type { RunResult, Runner } from "./runner";
 
 /** Longest any single kubectl call may take (a `kubectl wait` call sets its own, longer limit). */
@@ -33,18 +35,20 @@ export class Kubectl {
     const r = await this.run(["get", "nodes", "-o", "json", "--request-timeout=20s"]);
     if (r.code !== 0) return { nodes: [], error: r.stderr.trim() || `exit ${r.code}` };
     // A proxy or a half-started API server can answer with something that is not a NodeList: that
-    // is one more "not yet" for the wait, not a crash.
-    let list: { items?: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }[] };
+    // is one more "not yet" for the wait, not a crash. (A node list holds no secrets: its first
+    // line may be shown, cut short.)
+    let raw: unknown;
     try {
-      list = JSON.parse(r.stdout) as typeof list;
+      raw = JSON.parse(r.stdout);
     } catch {
-      return { nodes: [], error: `unexpected output from kubectl get nodes (not JSON): ${r.stdout.trim().split("\n")[0]?.slice(0, 120) || "(empty)"}` };
+      return { nodes: [], error: `unexpected output from kubectl get nodes (not JSON): ${JSON.stringify(r.stdout.trim().split("\n")[0]?.slice(0, 120) || "(empty)").slice(1, -1)}` };
     }
-    if (!list || typeof list !== "object" || !Array.isArray(list.items ?? [])) return { nodes: [], error: "unexpected output from kubectl get nodes (no item list)" };
+    const list = nodeListSchema.safeParse(raw);
+    if (!list.success) return { nodes: [], error: "unexpected output from kubectl get nodes (no item list)" };
     return {
-      nodes: (list.items ?? []).map((n) => ({
-        name: n?.metadata?.name ?? "(unnamed)",
-        ready: (n?.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+      nodes: list.data.items.map((n) => ({
+        name: n.metadata?.name ?? "(unnamed)",
+        ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
       })),
     };
   }
@@ -70,10 +74,15 @@ export class Kubectl {
     return this.run(["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`], undefined, (timeoutSeconds + 30) * 1000);
   }
 
-  /** `kubectl get <args> -o json`, parsed; undefined when the call fails. */
-  async getJson<T>(args: readonly string[]): Promise<T | undefined> {
+  /**
+   * `kubectl get <args> -o json`, parsed and checked against `schema`; undefined when the call fails
+   * or the answer does not fit (never a throw). Without a schema the parsed JSON is returned
+   * unchecked: its reader must check every field itself. @default no schema
+   */
+  async getJson<T>(args: readonly string[], schema?: z.ZodType<T>): Promise<T | undefined> {
     const r = await this.run(["get", ...args, "-o", "json", "--request-timeout=20s"]);
     if (r.code !== 0) return undefined;
+    if (schema) return parseKubectlJson(r.stdout, schema);
     try {
       return JSON.parse(r.stdout) as T;
     } catch {

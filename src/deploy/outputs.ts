@@ -3,12 +3,13 @@
  * (state/<env>/outputs.json, see src/synth/stack-outputs.ts), and refuse manifests that still
  * carry a value only a deployed stack can provide.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
 import { UserError } from "../errors";
 import { stackOutputsPath } from "../synth/stack-outputs";
 import { manifestFiles } from "./manifest-files";
+import { writeFileAtomic } from "./state-files";
 
 /** Placeholders charts write while a stack output is unknown, and the output that replaces each. */
 export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: "nas_server" }];
@@ -21,9 +22,9 @@ export function writeStackOutputs(root: string, environment: string, outputs: Re
   const kept: Record<string, { value: unknown }> = {};
   for (const [name, o] of Object.entries(outputs)) if (!o.sensitive) kept[name] = { value: o.value };
   const file = join(root, stackOutputsPath(environment));
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Atomic: a full disk or a kill leaves the previous file, never an empty or torn one.
+  writeFileAtomic(file, `${JSON.stringify(kept, null, 2)}\n`);
   return Object.keys(kept);
 }
 

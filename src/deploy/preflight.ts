@@ -14,6 +14,7 @@ import { placeholderProblems } from "./placeholders";
 import { findOnPath, type Runner, tail } from "./runner";
 import { type ResolvedSecret, resolveSecrets } from "./secret-values";
 import { readSecretsFile } from "./secrets-file";
+import { erroredStateFiles, erroredStateRecovery, stackDir } from "./state-files";
 
 export interface PreflightContext {
   /** Project root; relative config paths (base box) resolve against it. */
@@ -86,9 +87,15 @@ function secretsFileValues(ctx: PreflightContext, problems: string[]): Record<st
   }
 }
 
+/** State Terraform failed to save must be pushed back before Terraform runs again (it would create everything anew). */
+function erroredStateProblems(environment: Environment, root: string): string[] {
+  const files = erroredStateFiles(root, environment.name, stackDir(root, environment.name));
+  return files.length ? [erroredStateRecovery(environment.name, files).join("; ")] : [];
+}
+
 /** Every problem that would stop `deploy`, plus the Secret values when there are none. */
 export async function preflightDeploy(environment: Environment, ctx: PreflightContext): Promise<PreflightResult> {
-  const problems = toolProblems(["terraform", "kubectl"], ctx.env);
+  const problems = [...erroredStateProblems(environment, ctx.root), ...toolProblems(["terraform", "kubectl"], ctx.env)];
   if (environment.kind === "local") problems.push(...(await localProblems(environment.config, ctx, false)));
   else problems.push(...ackProblems(environment.name, environment.config, ctx, false));
   const file = secretsFileValues(ctx, problems);
@@ -99,7 +106,7 @@ export async function preflightDeploy(environment: Environment, ctx: PreflightCo
 
 /** Every problem that would stop `destroy` (no Secrets, no base box needed). */
 export async function preflightDestroy(environment: Environment, ctx: PreflightContext): Promise<string[]> {
-  const problems = toolProblems(["terraform"], ctx.env);
+  const problems = [...erroredStateProblems(environment, ctx.root), ...toolProblems(["terraform"], ctx.env)];
   if (environment.kind === "local") problems.push(...(await localProblems(environment.config, ctx, true)));
   else problems.push(...ackProblems(environment.name, environment.config, ctx, true));
   return problems;

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { type GeneratedKeySpec, isGeneratedKey, type SecretSpec } from "../../charts/faas/secrets";
 import { UserError } from "../errors";
 import type { Kubectl } from "./kubectl";
+import { describeUnparsed, parseKubectlJson, secretSchema } from "./kubectl-json";
 
 export interface ResolvedSecret {
   readonly spec: SecretSpec;
@@ -84,7 +85,10 @@ export function kubectlSecretReader(kubectl: Kubectl): SecretReader {
       throw new UserError(`reading Secret ${namespace}/${name} failed (exit ${r.code})`, [r.stderr.trim() || r.stdout.trim(), "fix the cause and run the same command again"]);
     }
     if (!r.stdout.trim()) return undefined;
-    const data = (JSON.parse(r.stdout) as { data?: Record<string, string> }).data ?? {};
+    const secret = parseKubectlJson(r.stdout, secretSchema);
+    // Never echo this output: it is a Secret. Carrying on would generate new passwords pods do not know.
+    if (!secret) throw new UserError(`reading Secret ${namespace}/${name} gave ${describeUnparsed(r.stdout)}`, ["check kubectl and the cluster, then run the same command again"]);
+    const data = secret.data ?? {};
     return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
   };
 }

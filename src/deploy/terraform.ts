@@ -16,6 +16,12 @@ export const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_A
 /** State (CA key, token, client and node keys) and everything else Terraform writes is owner-only. */
 export const TERRAFORM_UMASK = 0o077;
 
+/**
+ * On Ctrl-C or SIGTERM terraform gets one SIGINT: it finishes the operations in flight, saves its
+ * state and exits. Creating a cloud cluster can take a quarter of an hour, so it gets that long.
+ */
+export const TERRAFORM_STOP = { signal: "SIGINT", graceMs: 20 * 60_000 } as const;
+
 /** Known failure texts and what to do about them. */
 const HINTS: readonly (readonly [RegExp, string])[] = [
   [
@@ -44,6 +50,7 @@ export class Terraform {
       cwd: this.dir,
       env: TERRAFORM_ENV,
       umask: TERRAFORM_UMASK,
+      stop: TERRAFORM_STOP,
       onOutput: stream ? (c) => this.reporter.output(c) : undefined,
     });
     if (r.code !== 0) {
@@ -75,7 +82,7 @@ export class Terraform {
    * undefined when the state has no such output (e.g. state written by an older version).
    */
   async output(name: string): Promise<unknown> {
-    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: TERRAFORM_ENV, umask: TERRAFORM_UMASK });
+    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: TERRAFORM_ENV, umask: TERRAFORM_UMASK, stop: TERRAFORM_STOP });
     if (r.code !== 0) return undefined;
     try {
       return JSON.parse(r.stdout) as unknown;
@@ -87,10 +94,18 @@ export class Terraform {
   /** `terraform output -json`: `{ name: { value, type, sensitive } }`. */
   async outputs(): Promise<Record<string, { value: unknown; sensitive?: boolean }>> {
     const text = await this.run("output -json", ["output", "-json", "-no-color"], false);
+    let raw: unknown;
     try {
-      return JSON.parse(text || "{}") as Record<string, { value: unknown; sensitive?: boolean }>;
+      raw = JSON.parse(text || "{}");
     } catch {
-      throw new UserError(`\`terraform output -json\` in ${this.dir} did not print JSON`, [tail(text, 3)]);
+      raw = undefined;
     }
+    // Only `{ name: { value, sensitive? } }` entries count; the text is never echoed (it may hold sensitive values).
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`\`terraform output -json\` in ${this.dir} did not print a JSON object of outputs (${text.length} bytes)`);
+    const out: Record<string, { value: unknown; sensitive?: boolean }> = {};
+    for (const [name, o] of Object.entries(raw)) {
+      if (o && typeof o === "object" && "value" in o) out[name] = { value: (o as { value: unknown }).value, sensitive: (o as { sensitive?: unknown }).sensitive === true };
+    }
+    return out;
   }
 }

@@ -9,7 +9,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { UserError } from "../errors";
+import { InterruptedError } from "./interrupt";
 import type { Kubectl } from "./kubectl";
+import { podListSchema, workloadSchema } from "./kubectl-json";
 import { manifestFiles } from "./manifest-files";
 import type { Reporter } from "./reporter";
 import { type Clock, done, notYet, type RetryPolicy, waitUntil } from "./retry";
@@ -75,24 +77,6 @@ export function notReadyReason(kind: Workload["kind"], obj: WorkloadObject): str
   return undefined;
 }
 
-interface PodList {
-  items?: {
-    metadata?: { name?: string };
-    status?: {
-      phase?: string;
-      conditions?: { type: string; status: string; reason?: string; message?: string }[];
-      initContainerStatuses?: ContainerStatus[];
-      containerStatuses?: ContainerStatus[];
-    };
-  }[];
-}
-
-interface ContainerStatus {
-  name: string;
-  image?: string;
-  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
-}
-
 /** Waiting reasons that mean a Pod will not start without a fix (shown with the image or message). */
 const STUCK = /ImagePullBackOff|ErrImagePull|InvalidImageName|CrashLoopBackOff|CreateContainerConfigError|CreateContainerError|RunContainerError/;
 
@@ -100,7 +84,7 @@ const STUCK = /ImagePullBackOff|ErrImagePull|InvalidImageName|CrashLoopBackOff|C
 export async function podProblems(kubectl: Kubectl, w: Workload): Promise<string[]> {
   const selector = Object.entries(w.selector).map(([k, v]) => `${k}=${v}`).join(",");
   if (!selector) return [];
-  const pods = await kubectl.getJson<PodList>(["pods", "-n", w.namespace, "-l", selector]);
+  const pods = await kubectl.getJson(["pods", "-n", w.namespace, "-l", selector], podListSchema);
   const problems: string[] = [];
   for (const pod of pods?.items ?? []) {
     const name = pod.metadata?.name ?? "?";
@@ -129,7 +113,7 @@ export async function waitForWorkloads(workloads: readonly Workload[], kubectl: 
       async () => {
         const details: string[] = [];
         for (const [label, w] of pending) {
-          const obj = await kubectl.getJson<WorkloadObject>([w.kind === "Deployment" ? "deployment" : "statefulset", w.name, "-n", w.namespace]);
+          const obj = await kubectl.getJson([w.kind === "Deployment" ? "deployment" : "statefulset", w.name, "-n", w.namespace], workloadSchema);
           const reason = obj ? notReadyReason(w.kind, obj) : "cannot read its status (kubectl get failed)";
           if (!reason) {
             pending.delete(label);
@@ -151,7 +135,8 @@ export async function waitForWorkloads(workloads: readonly Workload[], kubectl: 
       },
     );
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
+    // A stop request is not the workload's fault: it keeps its own message and exit status.
+    if (!(err instanceof UserError) || err instanceof InterruptedError) throw err;
     const first = [...pending.values()][0];
     throw new UserError(`the workload is not ready: ${[...pending.keys()].join(", ")}; ${err.message.split("\n")[0]}`, [
       ...lastDetails,

@@ -15,10 +15,18 @@ export function stagingDir(target: string): string {
 
 /**
  * Moves `staged` into `target`, carrying over the named entries of the old target that synthesis
- * does not produce (Terraform's `.terraform/` plugin cache and lock file, generated diagrams).
+ * does not produce (Terraform's `.terraform/` plugin cache and lock file, generated diagrams), and
+ * keeping the old version of every `preserve` entry (an environment another run holds) in place of
+ * the new one.
  */
-export function commitDir(staged: string, target: string, keep: (relativePath: string) => boolean): void {
+export function commitDir(staged: string, target: string, keep: (relativePath: string) => boolean, preserve: readonly string[] = []): void {
   if (existsSync(target)) {
+    for (const p of preserve) {
+      if (!existsSync(join(target, p))) continue;
+      rmSync(join(staged, p), { recursive: true, force: true });
+      mkdirSync(join(staged, p, ".."), { recursive: true });
+      renameSync(join(target, p), join(staged, p));
+    }
     carryOver(target, staged, "", keep);
     const old = `${target}.old-${process.pid}-${Date.now()}`;
     renameSync(target, old);

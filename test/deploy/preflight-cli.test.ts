@@ -140,7 +140,7 @@ describe("deploy preflight (real CLI, stubbed PATH)", () => {
   it("rejects an unknown environment with the list of valid ones", () => {
     const { result } = deployIn(["staging"], { tools: LOCAL_TOOLS, env: SECRET_ENV });
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /unknown environment 'staging'; expected one of local, ack-managed, ack-dedicated/);
+    assert.match(result.stderr, /unknown environment "staging"; expected one of local, ack-managed, ack-dedicated/);
   });
 });
 
