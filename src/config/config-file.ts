@@ -98,16 +98,17 @@ export function plainDataProblems(value: unknown, path: PropertyKey[] = [], out:
 /** The overrides in `file`: a mapping keyed by environment name, as plain data. */
 export function readConfigFile(file: string, environmentNames: readonly string[], limit = CONFIG_FILE_LIMIT): Record<string, Json> {
   const text = readRegularFile(file, limit);
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const syntax = [...doc.errors, ...doc.warnings];
-  if (syntax.length) {
-    const first = syntax[0]!;
+  const doc = parseDocument(text, { uniqueKeys: true });
+  // Only the first line of a YAML error: the rest is a code frame that would echo the file.
+  const syntaxError = (first: { message: string; linePos?: readonly { line: number; col: number }[] }) => {
     const at = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
-    throw new UserError(`${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}`);
-  }
+    return new UserError(`${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}`);
+  };
+  if (doc.errors.length) throw syntaxError(doc.errors[0]!);
   const tags: string[] = [];
   tagProblems(doc.contents as Node, [], tags);
   if (tags.length) throw new UserError(`invalid configuration in ${quote(file, 200)}:`, tags);
+  if (doc.warnings.length) throw syntaxError(doc.warnings[0]!);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });

@@ -37,7 +37,9 @@ export function deepMerge<T>(base: T, override: unknown): T {
 }
 
 /** zod's own message for an issue, with any input it quotes bounded (unknown keys). */
-function issueMessage(issue: { code: string; message: string; keys?: readonly string[] }): string {
+function issueMessage(issue: { code: string; message: string; keys?: readonly string[]; issues?: readonly { message: string }[] }): string {
+  // A record key that breaks its grammar: the grammar's own message says why.
+  if (issue.code === "invalid_key" && issue.issues?.length) return issue.issues.map((i) => i.message).join("; ");
   if (issue.code === "unrecognized_keys" && issue.keys) {
     const shown = issue.keys.slice(0, 5).map((k) => quote(k, 40));
     return `unknown field${issue.keys.length === 1 ? "" : "s"} ${shown.join(", ")}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}; check the spelling against \`npm run -s config -- <env>\``;
@@ -55,7 +57,14 @@ export function validateConfigs(overrides: Record<string, unknown>, only: readon
   // Data that is not plain JSON (prototype keys, Sets, non-finite numbers) is refused, never merged.
   const plain = plainDataProblems(overrides);
   if (plain.length) return { problems: plain.map((p) => ({ path: p.slice(0, p.indexOf(": ")), message: p.slice(p.indexOf(": ") + 2) })) };
+  // Unknown top-level keys that could be a misspelt environment are named; anything else (a file
+  // that is not a clusterkit config at all, say /etc/shadow) is only counted, never echoed.
+  const strange = Object.keys(overrides).filter((k) => !(ENVIRONMENT_NAMES as readonly string[]).includes(k) && !/^[a-z0-9][a-z0-9._-]{0,30}$/.test(k));
+  if (strange.length) {
+    problems.push({ path: "(top level)", message: `${strange.length} key${strange.length === 1 ? " is" : "s are"} not environment names (not shown); the file must be a mapping keyed by ${ENVIRONMENT_NAMES.join(", ")}` });
+  }
   for (const key of Object.keys(overrides)) {
+    if (strange.includes(key)) continue;
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(key)) {
       problems.push({ path: formatPath([key]), message: `unknown environment; expected one of ${ENVIRONMENT_NAMES.join(", ")}` });
     } else if (overrides[key] !== null && !isPlainObject(overrides[key])) {
