@@ -6,16 +6,17 @@
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { STATE_ROOT, statePath } from "../config/state-paths";
 
 export function stateDir(root: string, environment: string): string {
-  return join(root, "state", environment);
+  return join(root, statePath(environment));
 }
 
 /** Creates state/<env>/ (and state/) as 0700, or tightens them when they already exist. */
 export function prepareStateDir(root: string, environment: string): void {
   const dir = stateDir(root, environment);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(join(root, "state"), 0o700);
+  chmodSync(join(root, STATE_ROOT), 0o700);
   chmodSync(dir, 0o700);
 }
 
