@@ -24,6 +24,8 @@ export const STATE_FILES = {
   seed: "seed",
   /** Per-run snapshots of the manifests a deploy applies. */
   runs: "runs",
+  /** Local sign-in accounts and their passwords (src/deploy/local-users.ts). */
+  signInUsers: "sign-in-users.json",
 } as const;
 
 /** What a config path is for: a kubeconfig Terraform writes, or the local backend's state file. */
@@ -41,8 +43,8 @@ function isAbsolutePath(p: string): boolean {
 /** Why `name` (the part below state/<env>/) is clusterkit's own file, or undefined. */
 function reservedProblem(environment: string, name: string, role: WriteRole): string | undefined {
   const first = name.split("/")[0]!;
-  const own = [STATE_FILES.outputs, STATE_FILES.lock, STATE_FILES.seed, STATE_FILES.runs];
-  if (own.includes(first as (typeof own)[number])) return `${statePath(environment, first)} is clusterkit's own (outputs, lock, seeds or run snapshots)`;
+  const own = [STATE_FILES.outputs, STATE_FILES.lock, STATE_FILES.seed, STATE_FILES.runs, STATE_FILES.signInUsers];
+  if (own.includes(first as (typeof own)[number])) return `${statePath(environment, first)} is clusterkit's own (outputs, lock, seeds, run snapshots or sign-in accounts)`;
   if (/^errored/.test(first)) return `${statePath(environment, first)} is where a failed state save is kept`;
   if (role === "kubeconfig") {
     if (/\.tfstate(\.|$)|^terraform\.tfstate/.test(name)) return "it would overwrite Terraform state";

@@ -4,7 +4,7 @@
  * the way the real one does (state/local/terraform.tfstate, its serial bumped by every apply).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
@@ -14,9 +14,11 @@ import { DEFAULT_DEPLOY_POLICIES, deploy, type DeployOptions } from "../../src/d
 import { Interruption } from "../../src/deploy/interrupt";
 import { memoryReporter } from "../../src/deploy/reporter";
 import type { RunOptions, RunResult, Runner } from "../../src/deploy/runner";
+import { archivePath, planImages } from "../../src/deploy/images";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
+import { ociArchive } from "../support/oci-fixture";
 import { type Call, fakeClock, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 
 export const COOKIE = "0123456789abcdef0123456789abcdef";
@@ -96,6 +98,15 @@ export function harness(): Harness {
           ALICLOUD_SECRET_KEY: CLOUD_SECRET,
         },
         upstreamInstalls: installs,
+        // Image archives as the build would leave them (made once: later runs find them up to date), pushes faked.
+        imageBuilder: async (names, environment) => {
+          mkdirSync(join(root, "build", "images"), { recursive: true });
+          for (const d of planImages(environment).deliveries.filter((x) => names.includes(x.name))) {
+            copyFileSync(ociArchive({ layers: [{ "hello.txt": d.name }], refName: d.reference }).path, archivePath(root, d.name));
+          }
+        },
+        imagePusher: async () => ({ digest: `sha256:${"0".repeat(64)}`, blobsUploaded: 0, blobsSkipped: 2, bytesUploaded: 0, manifestsPut: 0 }),
+        skipVerify: true,
         policies: { ...DEFAULT_DEPLOY_POLICIES, deployment: { attempts: 3, intervalMs: 5000, timeoutMs: 60_000 } },
         interruption,
       };

@@ -25,8 +25,18 @@ describe("SIGTERM during deploy (real CLI)", () => {
   itIf(process.platform === "win32" ? "POSIX signals" : undefined, "reaches terraform as one SIGINT, is waited for, and ends in exit 143 with the state saved and the lock gone", async () => {
     const root = scratchDir();
     const mark = scratchDir("clusterkit-mark-");
+    // Images pinned by digest: nothing to build or push, so the run reaches terraform at once.
+    const pinned = (name: string) => `docker.io/example/${name}@sha256:${"a".repeat(64)}`;
     const config = configFile({
-      "ack-managed": { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } },
+      "ack-managed": {
+        webApp: { host: "web.acme.io" },
+        faas: {
+          oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] },
+          frontend: { image: pinned("frontend") },
+          middleware: { image: pinned("middleware") },
+          executors: { images: { go: pinned("go"), javascript: pinned("js"), c: pinned("c") } },
+        },
+      },
     });
     const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts/deploy.ts"), "ack-managed"], {
       cwd: PROJECT_ROOT,
@@ -46,9 +56,10 @@ describe("SIGTERM during deploy (real CLI)", () => {
     });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let ended = false;
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => ((ended = true), resolve(code))));
     const deadline = Date.now() + 60_000;
-    while (!existsSync(join(mark, "applying")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!existsSync(join(mark, "applying")) && !ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.ok(existsSync(join(mark, "applying")), `terraform apply never started:\n${stderr}`);
     assert.ok(existsSync(join(root, "state/ack-managed/deploy.lock")), "deploy holds the lock while terraform runs");
     child.kill("SIGTERM");

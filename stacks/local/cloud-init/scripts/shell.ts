@@ -8,7 +8,7 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Assembles a bash script: strict mode, a bounded `retry`, `atomic_write`, the parameters, then the body. */
+/** Assembles a bash script: strict mode, a bounded `retry`, `atomic_write` (when the body uses it), the parameters, then the body. */
 export function bashScript(purpose: string, params: Readonly<Record<string, string | number>>, body: string): string {
   const assignments = Object.entries(params)
     .map(([name, value]) => `${name}=${typeof value === "number" ? String(value) : shQuote(value)}`)
@@ -20,7 +20,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 ${assignments}
-${RETRY}${ATOMIC_WRITE}
+${RETRY}${body.includes("atomic_write") ? ATOMIC_WRITE : ""}
 ${body.replace(/^\n/, "")}`;
 }
 
