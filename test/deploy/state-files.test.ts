@@ -68,10 +68,10 @@ describe("the redactor", () => {
     const r = new Redactor();
     r.add("s3cr3t-\"quoted\"-value");
     r.add("short");
-    r.addEnvironment({ ALICLOUD_SECRET_KEY: "cloud-key-1234567", PATH: "/usr/bin:/bin:/usr/local/bin" });
+    r.addEnvironment({ ALICLOUD_SECRET_KEY: "cloud-key-1234567", CLUSTERKIT_REGISTRY_PASSWORD: "registry-pass-987", PATH: "/usr/bin:/bin:/usr/local/bin" });
     const b64 = Buffer.from('s3cr3t-"quoted"-value').toString("base64");
-    const text = `a s3cr3t-"quoted"-value b ${b64} c s3cr3t-\\"quoted\\"-value d cloud-key-1234567 e short f /usr/bin:/bin:/usr/local/bin`;
-    assert.equal(r.redact(text), "a <redacted> b <redacted> c <redacted> d <redacted> e short f /usr/bin:/bin:/usr/local/bin");
+    const text = `a s3cr3t-"quoted"-value b ${b64} c s3cr3t-\\"quoted\\"-value d cloud-key-1234567 e short f /usr/bin:/bin:/usr/local/bin g registry-pass-987`;
+    assert.equal(r.redact(text), "a <redacted> b <redacted> c <redacted> d <redacted> e short f /usr/bin:/bin:/usr/local/bin g <redacted>");
   });
 });
 
