@@ -2,13 +2,14 @@
  * `npm run bench:faas`: what the code-execution service costs on this machine. For each language
  * under runc and under gVisor (runsc, when installed): the time from publishing a hello-world job
  * on `cola.<lang>` to its final record (median and p95), the same program compiled and run bare in
- * one container of the same image, and jobs per minute with N concurrent submitters. The service
+ * one container of the same image with the same CPU and memory limits, and jobs per minute with N
+ * concurrent submitters. The service
  * is the real one — nats-server with the chart's nats.conf, the bundled middleware, the chart's
  * PodTemplates through the fake Kubernetes API — and every executor Pod runs for real with podman.
  * Prints a table (ratios service/bare and gVisor/runc) and writes dist/bench/faas.json.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { connect, type NatsConnection } from "nats";
@@ -24,6 +25,9 @@ import { containerSkipReason, podmanEnv, runtimeArgs, type Runtime } from "../te
 import { podmanPodRunner } from "../test/support/podman-pod-runner";
 import { startNatsServer } from "../test/support/nats-server";
 import { missingTools } from "../test/support/tools";
+import { testEnvironment } from "../test/support/synth-charts";
+import { executorMemory } from "../charts/faas/executors";
+import { quantityMillicores } from "../charts/faas/resources";
 import { HELLO_SOURCES, bareCommand } from "./bench-faas-programs";
 
 const ROOT = resolve(__dirname, "..");
@@ -98,13 +102,21 @@ export function stats(samples: readonly number[]): Stats {
   return { n: s.length, medianMs: Math.round(s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2), p95Ms: Math.round(at(0.95)) };
 }
 
+/** CPU and memory of the executor's run container (the chart's), so bare and service runs get the same. */
+function executorResources(): { cpus: string; memory: string } {
+  const faas = testEnvironment("local").config.faas;
+  return { cpus: String(quantityMillicores(faas.executors.cpuLimit) / 1000), memory: executorMemory(faas) };
+}
+
 /** The bare program: compile and run in one container of the executor image, no runner, no service. */
 function timeBare(runtime: Runtime, image: string, language: Language): number {
   const dir = mkdtempSync(join(tmpdir(), "clusterkit-bench-bare-"));
   try {
-    for (const f of HELLO_SOURCES[language]) writeFileSync(join(dir, f.name), f.content);
+    // The container runs as uid 1000: the folder and files must be readable by others.
+    chmodSync(dir, 0o755);
+    for (const f of HELLO_SOURCES[language]) writeFileSync(join(dir, f.name), f.content, { mode: 0o644 });
     const t0 = performance.now();
-    const r = spawnSync("podman", [...runtimeArgs(runtime), "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,exec", "--user", "1000:1000", "-e", "HOME=/tmp", "-v", `${dir}:/src:ro`, "--entrypoint", "/bin/sh", image, "-c", bareCommand(language)], { env: podmanEnv(), encoding: "utf8" });
+    const r = spawnSync("podman", [...runtimeArgs(runtime), "run", "--rm", "--cpus", executorResources().cpus, "--memory", executorResources().memory.replace(/i$/, ""), "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,exec", "--user", "1000:1000", "-e", "HOME=/tmp", "-v", `${dir}:/src:ro`, "--entrypoint", "/bin/sh", image, "-c", bareCommand(language)], { env: podmanEnv(), encoding: "utf8" });
     const ms = performance.now() - t0;
     if (r.status !== 0 || !r.stdout.includes(`hello from ${language}`)) throw new Error(`bare ${language} under ${runtime} failed (${r.status}):\n${r.stdout}${r.stderr}`);
     return ms;
