@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   /** Per-request timeout in seconds; @default DEFAULTS.timeoutSeconds */
   readonly timeoutSeconds: number;
+  /** Print the summary as one JSON line (the runtime benchmark reads it); @default false */
+  readonly json?: boolean;
 }
 
 export interface LoadSummary {
@@ -49,7 +51,8 @@ export const USAGE = `usage: loadgen <url> [--requests N] [--concurrency C] [--d
   --requests N     total requests (default ${DEFAULTS.requests}, max ${MAXIMA.requests})
   --concurrency C  requests in flight (default ${DEFAULTS.concurrency}, max ${MAXIMA.concurrency})
   --duration S     stop after S seconds (default ${DEFAULTS.durationSeconds}, max ${MAXIMA.durationSeconds})
-  --timeout S      per-request timeout (default ${DEFAULTS.timeoutSeconds}, max ${MAXIMA.timeoutSeconds})`;
+  --timeout S      per-request timeout (default ${DEFAULTS.timeoutSeconds}, max ${MAXIMA.timeoutSeconds})
+  --json           print only the summary, as one JSON line`;
 
 function bounded(flag: string, text: string | undefined, max: number): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a positive whole number, got ${text === undefined ? "nothing" : `'${text}'`}`);
@@ -60,6 +63,7 @@ function bounded(flag: string, text: string | undefined, max: number): number {
 
 export function parseArgs(argv: readonly string[]): LoadOptions {
   let url: URL | undefined;
+  let json = false;
   const values: { requests: number; concurrency: number; durationSeconds: number; timeoutSeconds: number } = { ...DEFAULTS };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -78,6 +82,9 @@ export function parseArgs(argv: readonly string[]): LoadOptions {
       case "--timeout":
         values.timeoutSeconds = bounded(flag, next(), MAXIMA.timeoutSeconds);
         break;
+      case "--json":
+        json = true;
+        break;
       case "-h":
       case "--help":
         throw new UsageError("");
@@ -93,7 +100,7 @@ export function parseArgs(argv: readonly string[]): LoadOptions {
     }
   }
   if (!url) throw new UsageError("the URL to load is required");
-  return { url, ...values, concurrency: Math.min(values.concurrency, values.requests) };
+  return { url, ...values, concurrency: Math.min(values.concurrency, values.requests), json };
 }
 
 /** Nearest-rank percentile of ascending values. */
@@ -214,6 +221,11 @@ async function main(): Promise<number> {
     if (err.message) process.stderr.write(`loadgen: ${err.message}\n`);
     process.stderr.write(`${USAGE}\n`);
     return err.message ? 2 : 0;
+  }
+  if (options.json) {
+    const summary = await runLoad(options);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return summary.requests > 0 && summary.errors === summary.requests ? 1 : 0;
   }
   process.stdout.write(
     `loadgen: ${options.url.href}: up to ${options.requests} requests, ${options.concurrency} at a time, for at most ${options.durationSeconds} s\n`,
