@@ -56,6 +56,9 @@ export const SIZES: Readonly<Record<"default" | "quick", BenchSizes>> = {
   quick: { compiles: 1, matrixN: 160, ioFiles: 8, ioFileKiB: 256, requests: 200, concurrency: 4 },
 };
 
+/** The HTTP server's command (bench-net; also the start app). */
+export const SERVE_ARGS: readonly string[] = ["serve", String(SERVE_PORT)];
+
 /** The container command (after the image's entrypoint, which is the workload program) per app. */
 export function workloadArgs(app: Exclude<BenchApp, "start">, sizes: BenchSizes): string[] {
   switch (app) {
@@ -64,7 +67,7 @@ export function workloadArgs(app: Exclude<BenchApp, "start">, sizes: BenchSizes)
     case "io":
       return ["io", BENCH_PATHS.dataDir, String(sizes.ioFiles), String(sizes.ioFileKiB)];
     case "net":
-      return ["serve", String(SERVE_PORT)];
+      return [...SERVE_ARGS];
   }
 }
 
