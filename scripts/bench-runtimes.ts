@@ -18,7 +18,7 @@ void runCli(async () => {
   const root = process.env.CLUSTERKIT_ROOT ? resolve(process.env.CLUSTERKIT_ROOT) : resolve(__dirname, "..");
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
   const backend =
-    args.target === "local"
+    args.target === "local-machine"
       ? new LocalBackend({ imagesDir: args.images ?? resolve(root, "build", "images"), ...(args.podmanRoot ? { podmanRoot: args.podmanRoot } : {}), log })
       : clusterBackend(args.target, loadConfig(), root, args.kubeconfig, log);
   const written = await benchAndWrite(backend, args, root, log);

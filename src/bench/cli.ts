@@ -33,7 +33,8 @@ against runC and writes dist/<environment>/runtimes-bench.{json,svg}.
   --out DIR            where the JSON and SVG go (default dist/<environment> or dist/local-machine)`;
 
 export interface BenchArgs {
-  readonly target: EnvironmentName | "local";
+  /** An environment (a cluster), or this machine (`--local`). */
+  readonly target: EnvironmentName | "local-machine";
   readonly repeat: number;
   readonly warmup: number;
   readonly quick: boolean;
@@ -76,9 +77,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     switch (flag) {
       case "-h":
       case "--help":
-        return { target: "local", repeat: 5, warmup: 1, quick: false, help: true };
+        return { target: "local-machine", repeat: 5, warmup: 1, quick: false, help: true };
       case "--local":
-        setTarget("local");
+        setTarget("local-machine");
         break;
       case "--repeat":
         a.repeat = count(flag, value(), 1, 50);
@@ -114,8 +115,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (!target) throw new UserError(`name an environment (${ENVIRONMENT_NAMES.join(", ")}) or --local`);
-  if (target === "local" && a.kubeconfig) throw new UserError("--kubeconfig is for a cluster, not --local");
-  if (target !== "local" && a.podmanRoot) throw new UserError("--podman-root is for --local only");
+  if (target === "local-machine" && a.kubeconfig) throw new UserError("--kubeconfig is for a cluster, not --local");
+  if (target !== "local-machine" && a.podmanRoot) throw new UserError("--podman-root is for --local only");
   return { ...a, target } as BenchArgs;
 }
 

@@ -24,7 +24,8 @@ export interface RequestAttributes {
 
 /** Request info as the API server derives it (core group and named groups). */
 export function requestAttributes(method: string, url: URL): RequestAttributes {
-  const parts = url.pathname.split("/").filter(Boolean);
+  // Segments are percent-decoded, as the API server does (client-node encodes `pod:port` in proxy paths).
+  const parts = url.pathname.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
   let i: number;
   let apiGroup: string;
   if (parts[0] === "api" && parts.length >= 2) {
@@ -80,13 +81,13 @@ export function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
 }
 
 export interface Grant {
-  /** The namespace of the Role (and RoleBinding). */
-  readonly namespace: string;
+  /** The namespace of the Role (and RoleBinding); undefined for a ClusterRole bound cluster-wide. */
+  readonly namespace?: string;
   readonly rules: readonly PolicyRule[];
 }
 
 export function allowed(grants: readonly Grant[], a: RequestAttributes): boolean {
-  return grants.some((g) => a.namespace === g.namespace && g.rules.some((r) => ruleAllows(r, a)));
+  return grants.some((g) => (g.namespace === undefined || a.namespace === g.namespace) && g.rules.some((r) => ruleAllows(r, a)));
 }
 
 export function forbiddenMessage(user: string, a: RequestAttributes): string {

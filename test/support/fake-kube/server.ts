@@ -9,7 +9,11 @@
  *    non-terminal Pods with a deadline (403 "exceeded quota");
  *  - deterministic names: a second create is 409 AlreadyExists;
  *  - list with label selectors and a resourceVersion, watch streaming ADDED/MODIFIED/DELETED
- *    from a resourceVersion (410 Gone when it is older than what is kept), pods/log per container.
+ *    from a resourceVersion (410 Gone when it is older than what is kept), pods/log per container;
+ *  - ClusterRoles bound by ClusterRoleBindings grant cluster-wide; namespaces create/get/delete
+ *    (deleting one deletes its Pods); a Pod naming a RuntimeClass that is not among the objects is
+ *    refused as admission does (403 "pod rejected: RuntimeClass ... not found"); `pods/proxy`
+ *    reaches what the runner serves (503 "connection refused" until it serves).
  * What happens to a created Pod is a pluggable PodRunner (scripted in the fast tier).
  *
  * Usage: `const api = await FakeKubeApi.start({ objects: synthFaas(env).all, runner }); const kc = api.kubeConfig();`
@@ -29,6 +33,8 @@ export interface PodControl {
   setStatus(status: V1PodStatus): void;
   /** The text `pods/log?container=<name>` returns. */
   setLog(container: string, text: string): void;
+  /** Answers `pods/proxy` on `port` (path → body) from now on; undefined stops answering. */
+  serve(port: number, handler: ((path: string) => string) | undefined): void;
   readonly deleted: boolean;
 }
 
@@ -60,6 +66,8 @@ export interface FakeKubeOptions {
   readonly serviceAccount?: string;
   /** Watch events older than this many are forgotten (a watch from before them gets 410 Gone). @default 10000 */
   readonly keepEvents?: number;
+  /** Refuse Pods naming a RuntimeClass absent from `objects` even when it holds none. @default only when it holds some */
+  readonly runtimeClassesKnown?: boolean;
 }
 
 type Json = Record<string, any>;
@@ -83,6 +91,9 @@ export class FakeKubeApi {
   private readonly templates: Map<string, Json>;
   private readonly quotas: { namespace: string; name: string; pods: number }[];
   private readonly restricted: Set<string>;
+  private readonly runtimeClasses: Set<string> | undefined;
+  readonly namespaces = new Map<string, Json>();
+  private readonly servers = new Map<string, Map<number, (path: string) => string>>();
   /** Set to make the API unreachable-ish: every request gets 503. */
   unavailable = false;
 
@@ -95,17 +106,26 @@ export class FakeKubeApi {
     })();
     const [saNs, saName] = sa.split("/");
     this.user = `system:serviceaccount:${saNs}:${saName}`;
-    this.grants = bindings
-      .filter((b) => (b.subjects ?? []).some((s: Json) => s.kind === "ServiceAccount" && s.namespace === saNs && s.name === saName) && b.roleRef.kind === "Role")
-      .map((b) => {
-        const role = objs.find((o) => o.kind === "Role" && o.metadata.name === b.roleRef.name && o.metadata.namespace === b.metadata.namespace);
-        return { namespace: b.metadata.namespace as string, rules: (role?.rules ?? []) as PolicyRule[] };
-      });
+    const subjectIsUs = (b: Json) => (b.subjects ?? []).some((s: Json) => s.kind === "ServiceAccount" && s.namespace === saNs && s.name === saName);
+    this.grants = [
+      ...bindings
+        .filter((b) => subjectIsUs(b) && b.roleRef.kind === "Role")
+        .map((b) => {
+          const role = objs.find((o) => o.kind === "Role" && o.metadata.name === b.roleRef.name && o.metadata.namespace === b.metadata.namespace);
+          return { namespace: b.metadata.namespace as string, rules: (role?.rules ?? []) as PolicyRule[] };
+        }),
+      ...objs
+        .filter((b) => b.kind === "ClusterRoleBinding" && subjectIsUs(b) && b.roleRef.kind === "ClusterRole")
+        .map((b) => ({ rules: (objs.find((o) => o.kind === "ClusterRole" && o.metadata.name === b.roleRef.name)?.rules ?? []) as PolicyRule[] })),
+    ];
     this.templates = new Map(objs.filter((o) => o.kind === "PodTemplate").map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
     this.quotas = objs
       .filter((o) => o.kind === "ResourceQuota" && (o.spec?.scopes ?? []).includes("Terminating") && o.spec?.hard?.pods !== undefined)
       .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, pods: Number(o.spec.hard.pods) }));
     this.restricted = new Set(objs.filter((o) => o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((o) => o.metadata.name));
+    for (const n of objs.filter((o) => o.kind === "Namespace")) this.namespaces.set(n.metadata.name, n);
+    const classes = objs.filter((o) => o.kind === "RuntimeClass").map((o) => o.metadata.name as string);
+    this.runtimeClasses = opts.runtimeClassesKnown || classes.length ? new Set(classes) : undefined;
   }
 
   static async start(opts: FakeKubeOptions): Promise<FakeKubeApi> {
@@ -178,6 +198,7 @@ export class FakeKubeApi {
       const details = a.name ? { name: a.name, kind: a.resource } : { kind: a.resource };
       return this.status(res, 403, "Forbidden", forbiddenMessage(this.user, a), details);
     }
+    if (a.resource === "namespaces" && !a.subresource) return this.namespaceRequest(req, res, a.verb, a.name);
     const ns = a.namespace!;
     const key = (name: string) => `${ns}/${name}`;
     const sub = a.subresource;
@@ -190,6 +211,7 @@ export class FakeKubeApi {
       if (a.verb === "create" && !sub) return this.create(res, ns, await this.body(req));
       if (a.verb === "list") return this.json(res, 200, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: String(this.rv) }, items: this.podsIn(ns).filter((p) => selects(url.searchParams.get("labelSelector") ?? "", p)) });
       if (a.verb === "watch") return this.watch(res, ns, url);
+      if (a.verb === "get" && sub === "proxy") return this.proxy(res, ns, a.name!, url);
       const pod = this.pods.get(key(a.name!));
       if (!pod) return this.status(res, 404, "NotFound", `pods "${a.name}" not found`, { name: a.name, kind: "pods" });
       if (a.verb === "get" && !sub) return this.json(res, 200, pod);
@@ -227,6 +249,9 @@ export class FakeKubeApi {
       const v = restrictedViolations(pod.spec as unknown as Record<string, unknown>, (pod.metadata ?? {}) as Record<string, unknown>);
       if (v.length) return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: violates PodSecurity "restricted:latest": ${v.join("; ")}`, { name, kind: "pods" });
     }
+    if (this.runtimeClasses && pod.spec?.runtimeClassName && !this.runtimeClasses.has(pod.spec.runtimeClassName)) {
+      return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: pod rejected: RuntimeClass "${pod.spec.runtimeClassName}" not found`, { name, kind: "pods" });
+    }
     if (this.pods.has(`${ns}/${name}`)) return this.status(res, 409, "AlreadyExists", `pods "${name}" already exists`, { name, kind: "pods" });
     if (pod.spec?.activeDeadlineSeconds !== undefined) {
       for (const q of this.quotas.filter((x) => x.namespace === ns)) {
@@ -257,11 +282,60 @@ export class FakeKubeApi {
         if (cur) this.emit("MODIFIED", { ...cur, status: { ...cur.status, ...status } });
       },
       setLog: (container, text) => void logs.set(container, text),
+      serve: (port, handler) => {
+        const uid = stored.metadata!.uid!;
+        const ports = this.servers.get(uid) ?? new Map<number, (path: string) => string>();
+        if (handler) ports.set(port, handler);
+        else ports.delete(port);
+        this.servers.set(uid, ports);
+      },
       get deleted() {
         return current() === undefined;
       },
     };
     setImmediate(() => this.opts.runner.start(stored, ctl));
+  }
+
+  private async namespaceRequest(req: IncomingMessage, res: ServerResponse, verb: string, name: string | undefined): Promise<void> {
+    if (verb === "create") {
+      let ns: Json;
+      try {
+        ns = JSON.parse(await this.body(req)) as Json;
+      } catch {
+        return this.status(res, 400, "BadRequest", "the body of the request was in an unknown format");
+      }
+      const n = ns.metadata?.name as string | undefined;
+      if (!n) return this.status(res, 422, "Invalid", "Namespace is invalid: metadata.name: Required value");
+      if (this.namespaces.has(n)) return this.status(res, 409, "AlreadyExists", `namespaces "${n}" already exists`, { name: n, kind: "namespaces" });
+      const stored = { apiVersion: "v1", kind: "Namespace", ...ns, metadata: { ...ns.metadata, uid: randomUUID() }, status: { phase: "Active" } };
+      this.namespaces.set(n, stored);
+      if (ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"] === "restricted") this.restricted.add(n);
+      return this.json(res, 201, stored);
+    }
+    const found = name ? this.namespaces.get(name) : undefined;
+    if (!found) return this.status(res, 404, "NotFound", `namespaces "${name}" not found`, { name, kind: "namespaces" });
+    if (verb === "get") return this.json(res, 200, found);
+    if (verb === "delete") {
+      this.namespaces.delete(name!);
+      this.restricted.delete(name!);
+      for (const p of this.podsIn(name!)) {
+        this.pods.delete(`${name}/${p.metadata!.name}`);
+        this.emit("DELETED", p);
+      }
+      return this.json(res, 200, { ...found, status: { phase: "Terminating" } });
+    }
+    return this.status(res, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  }
+
+  private proxy(res: ServerResponse, ns: string, target: string, url: URL): void {
+    const [name, port = "80"] = target.split(":");
+    const pod = this.pods.get(`${ns}/${name}`);
+    if (!pod) return this.status(res, 404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" });
+    const handler = this.servers.get(pod.metadata!.uid!)?.get(Number(port));
+    if (!handler) return this.status(res, 503, "ServiceUnavailable", `error trying to reach service: dial tcp ${pod.status?.podIP ?? "<nil>"}:${port}: connect: connection refused`);
+    const path = url.pathname.replace(/^.*?\/proxy/, "") || "/";
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(handler(path));
   }
 
   private log(res: ServerResponse, pod: V1Pod, url: URL): void {
