@@ -8,12 +8,14 @@ import { App, YamlOutputType } from "../src/lib/k8s";
 import type { SynthContext } from "../src/synth/context";
 import { addFaasCharts } from "./faas";
 import { addPlatformCharts } from "./platform";
+import { addRuntimeClassChart } from "./runtime-classes";
 import { unenforcedPolicyWarning } from "./shared/network-policy";
 
 export function addCharts(env: Environment, outdir: string, ctx: SynthContext): void {
   const policyWarning = unenforcedPolicyWarning(env);
   if (policyWarning) ctx.warnings.push(policyWarning);
   const app = new App({ outdir, outputFileExtension: ".k8s.yaml", yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  addRuntimeClassChart(app, env);
   addPlatformCharts(app, env, ctx);
   addFaasCharts(app, env, ctx);
   app.synth();

@@ -3,6 +3,8 @@
  * files in name order is correct; upstream installs go right before the prefix they name.
  */
 export const CHART_IDS = {
+  /** RuntimeClasses of the sandboxed runtimes the environment installs (cluster-scoped), before any workload. */
+  runtimeClasses: "05-runtime-classes",
   /** Pod network: Flannel DaemonSet, or Calico `Installation` (after the Tigera operator). */
   cni: "10-cni",
   /** metrics-server for the HPAs (local only; ACK ships it). */
@@ -15,6 +17,4 @@ export const CHART_IDS = {
   web: "50-web",
   /** The code-execution workload. */
   faas: "60-faas",
-  /** RuntimeClass for sandboxed executors (cluster-scoped). */
-  faasRuntime: "59-faas-runtime",
 } as const;

@@ -25,6 +25,8 @@ export interface FaasDeploymentProps {
   readonly scratch?: Readonly<Record<string, string>>;
   /** Further volumes (the container mounts them itself). @default none */
   readonly volumes?: readonly k8s.Volume[];
+  /** The Pods' RuntimeClass (charts/runtime-classes.ts podRuntime). @default none: runc */
+  readonly runtimeClassName?: string;
 }
 
 /** maxSkew 1 across hostnames, ScheduleAnyway: the documents' fix for pods piling onto one worker. */
@@ -45,6 +47,7 @@ export function addFaasDeployment(scope: Construct, props: FaasDeploymentProps):
       template: {
         metadata: { labels },
         spec: {
+          ...(props.runtimeClassName ? { runtimeClassName: props.runtimeClassName } : {}),
           ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
           automountServiceAccountToken: props.serviceAccountName !== undefined,
           enableServiceLinks: false,

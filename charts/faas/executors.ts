@@ -4,7 +4,7 @@
  * The untrusted job runs in the init container `run` under the trusted runner; the container
  * `report` (same image) then prints the result frame the middleware reads through `pods/log`.
  * The job holds no credentials and (NetworkPolicy) no network. A LimitRange and ResourceQuota
- * bound the namespace; the gVisor RuntimeClass sandboxes the Pods when enabled.
+ * bound the namespace; the Pods run under `faas.executors.runtime` (gVisor locally by default).
  */
 import type { Construct } from "constructs";
 import { EXECUTOR_MEMORY_HEADROOM_BYTES, EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
@@ -13,10 +13,8 @@ import { k8s } from "../../src/lib/k8s";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
 import { quantityBytes, quantityMillicores } from "./resources";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { podRuntime, runtimeClassOf } from "../runtime-classes";
 
-/** RuntimeClass name and the containerd runtime (handler) the node bootstrap registers. */
-export const GVISOR_RUNTIME_CLASS = "gvisor";
-export const GVISOR_HANDLER = "runsc";
 
 export const EXECUTOR_UID = 1000;
 /** Where the job's code is unpacked and built (the root filesystem is read-only). */
@@ -53,13 +51,14 @@ export function limitEnv(faas: FaasConfig, lang: Language): k8s.EnvVar[] {
   ];
 }
 
-export function executorPodSpec(faas: FaasConfig, lang: Language): k8s.PodSpec {
+export function executorPodSpec(env: Environment, lang: Language): k8s.PodSpec {
+  const faas = env.config.faas;
   const runLimits = { cpu: k8s.Quantity.fromString(faas.executors.cpuLimit), memory: k8s.Quantity.fromString(executorMemory(faas)) };
   const reportLimits = { cpu: k8s.Quantity.fromString(REPORT_RESOURCES.cpu), memory: k8s.Quantity.fromString(REPORT_RESOURCES.memory) };
   const image = faas.executors.images[lang];
   const volume = (name: keyof typeof SCRATCH): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH[name]) } });
   return {
-    ...(faas.executors.sandbox ? { runtimeClassName: GVISOR_RUNTIME_CLASS } : {}),
+    ...podRuntime(env, faas.executors.runtime),
     restartPolicy: "Never",
     activeDeadlineSeconds: faas.executors.deadlineSeconds,
     automountServiceAccountToken: false,
@@ -113,7 +112,7 @@ export function addExecutors(scope: Construct, env: Environment): void {
   for (const lang of LANGUAGES) {
     new k8s.KubePodTemplate(scope, `executor-${lang}`, {
       metadata: { name: executorTemplateName(lang), namespace: ns, labels: executorLabels(lang) },
-      template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(faas, lang) },
+      template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(env, lang) },
     });
   }
 
@@ -125,9 +124,11 @@ export function addExecutors(scope: Construct, env: Environment): void {
     metadata: { name: "executor-limits", namespace: ns, labels },
     spec: { limits: [{ type: "Container", max: { cpu, memory }, default: { cpu, memory }, defaultRequest: { cpu, memory } }] },
   });
-  const totalCpu = k8s.Quantity.fromString(`${quantityMillicores(faas.executors.cpuLimit) * faas.executors.maxPods}m`);
+  // A sandbox's own overhead (RuntimeClass) counts against the quota too: reserve it per Pod.
+  const overhead = runtimeClassOf(env, faas.executors.runtime)?.overhead;
+  const totalCpu = k8s.Quantity.fromString(`${(quantityMillicores(faas.executors.cpuLimit) + (overhead ? quantityMillicores(overhead.cpu) : 0)) * faas.executors.maxPods}m`);
   // A Pod's effective request is the larger of its init container and its regular containers: the run container.
-  const totalMemory = k8s.Quantity.fromString(mebibytes(quantityBytes(executorMemory(faas)) * faas.executors.maxPods));
+  const totalMemory = k8s.Quantity.fromString(mebibytes((quantityBytes(executorMemory(faas)) + (overhead ? quantityBytes(overhead.memory) : 0)) * faas.executors.maxPods));
   // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
   // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
   new k8s.KubeResourceQuota(scope, "executor-quota", {
@@ -158,7 +159,3 @@ export function addExecutors(scope: Construct, env: Environment): void {
   });
 }
 
-/** Cluster-scoped RuntimeClass; the handler must be registered with containerd on the nodes. */
-export function addRuntimeClass(scope: Construct): void {
-  new k8s.KubeRuntimeClass(scope, "gvisor", { metadata: { name: GVISOR_RUNTIME_CLASS, labels: { "app.kubernetes.io/part-of": "faas" } }, handler: GVISOR_HANDLER });
-}

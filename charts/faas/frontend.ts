@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
+import { podRuntime } from "../runtime-classes";
 import { FRONTEND_ENV, NATS_ENV } from "../../service/contract/env";
 import { componentLabels, COMPONENTS, natsUrl } from "./names";
 import { natsClientEnv } from "./nats-auth";
@@ -19,6 +20,7 @@ export function addFrontend(scope: Construct, env: Environment): void {
   const port = faas.frontend.port;
   const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: FRONTEND_HEALTH_PATH, port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
   addFaasDeployment(scope, {
+    ...podRuntime(env, env.config.faas.frontend.runtime),
     component: COMPONENTS.frontend,
     namespace: faas.namespace,
     uid: APP_UID,

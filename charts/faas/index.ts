@@ -1,12 +1,12 @@
 /**
- * The code-execution workload: `59-faas-runtime` (the cluster-scoped gVisor RuntimeClass, only
- * when executors are sandboxed) and `60-faas` (everything else). Nothing when faas is disabled.
+ * The code-execution workload, `60-faas` (its RuntimeClasses are in `05-runtime-classes`, see
+ * charts/runtime-classes.ts). Nothing when faas is disabled.
  */
 import type { Environment } from "../../src/config/schema";
 import { type App, Chart } from "../../src/lib/k8s";
 import type { SynthContext } from "../../src/synth/context";
 import { CHART_IDS } from "../order";
-import { addExecutors, addRuntimeClass } from "./executors";
+import { addExecutors } from "./executors";
 import { addFrontend } from "./frontend";
 import { addMiddleware } from "./middleware";
 import { addNamespaces } from "./namespaces";
@@ -21,8 +21,6 @@ export function addFaasCharts(app: App, env: Environment, ctx: SynthContext): vo
   if (!faas.enabled) return;
   const placement = natsPlacementWarning(env);
   if (placement) ctx.warnings.push(placement);
-
-  if (faas.executors.sandbox) addRuntimeClass(new Chart(app, CHART_IDS.faasRuntime));
 
   const chart = new Chart(app, CHART_IDS.faas);
   addNamespaces(chart, { faas, kubernetesMinor: env.config.kubernetes.version });

@@ -8,6 +8,7 @@ import { MIDDLEWARE_ENV, NATS_ENV, podTemplateEnv } from "../../service/contract
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
+import { podRuntime } from "../runtime-classes";
 import { APP_UID } from "./frontend";
 import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT, natsUrl } from "./names";
 import { natsClientEnv } from "./nats-auth";
@@ -38,6 +39,7 @@ export function addMiddleware(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
   const probe = (path: string): k8s.Probe => ({ httpGet: { path, port: k8s.IntOrString.fromString("health") }, periodSeconds: 10, timeoutSeconds: 5 });
   addFaasDeployment(scope, {
+    ...podRuntime(env, env.config.faas.middleware.runtime),
     component: COMPONENTS.middleware,
     namespace: faas.namespace,
     uid: APP_UID,

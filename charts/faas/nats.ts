@@ -14,6 +14,7 @@ import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_CREDENTIALS_SECRET, 
 import { natsAuthorization, type NatsUser, workloadNatsUsers } from "./nats-auth";
 import { quantityBytes, resources, RESOURCES } from "./resources";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { podRuntime } from "../runtime-classes";
 
 /** The alpine image runs as root unless told otherwise. */
 export const NATS_UID = 1000;
@@ -107,6 +108,7 @@ export function addNats(scope: Construct, env: Environment): void {
       template: {
         metadata: { labels },
         spec: {
+          ...podRuntime(env, faas.nats.runtime),
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           // The reloader signals the server through its pid file.

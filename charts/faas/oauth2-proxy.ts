@@ -8,6 +8,7 @@ import { IMAGES } from "../../src/config/images";
 import { k8s } from "../../src/lib/k8s";
 import { albIngress } from "../shared/alb-ingress";
 import { addFaasDeployment } from "./deployment";
+import { podRuntime } from "../runtime-classes";
 import { componentLabels, COMPONENTS, PORTS, serviceHost } from "./names";
 import { resources, RESOURCES } from "./resources";
 import { faasSecrets, OAUTH2_PROXY_SECRET_ENV } from "./secrets";
@@ -73,6 +74,7 @@ export function addOauth2Proxy(scope: Construct, env: Environment): void {
     });
   }
   addFaasDeployment(scope, {
+    ...podRuntime(env, env.config.faas.oauth2Proxy.runtime),
     component: COMPONENTS.oauth2Proxy,
     namespace: faas.namespace,
     uid: OAUTH2_PROXY_UID,

@@ -12,6 +12,7 @@ import { IMAGES } from "../../src/config/images";
 import { KUBERNETES_RELEASES } from "../../src/config/versions";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { runtimeClassOf } from "../runtime-classes";
 import { LANGUAGES } from "./names";
 
 export const PREPULL_NAME = "executor-image-prepull";
@@ -72,7 +73,15 @@ export function addExecutorPrepull(scope: Construct, env: Environment): void {
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }],
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" },
+                      // Where the executors' runtime lives (Kata: labelled nodes), so images are pulled where jobs run.
+                      ...Object.entries(runtimeClassOf(env, faas.executors.runtime)?.nodeSelector ?? {}).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+                    ],
+                  },
+                ],
               },
             },
           },

@@ -14,6 +14,7 @@ import { FlannelChart } from "./flannel";
 import { LocalStorageChart } from "./local-storage";
 import { MetalLbConfigChart } from "./metallb-config";
 import { MetricsServerChart } from "./metrics-server";
+import { podRuntime } from "../runtime-classes";
 import { WebChart } from "./web";
 
 /** CNI, metrics-server, MetalLB config, storage and the demo web app. */
@@ -33,7 +34,7 @@ function addLocal(app: App, config: LocalConfig): void {
   new MetalLbConfigChart(app, CHART_IDS.metallb, { config });
   new LocalStorageChart(app, CHART_IDS.storage, { config });
   if (config.webApp.enabled) {
-    new WebChart(app, CHART_IDS.web, { webApp: config.webApp, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" } });
+    new WebChart(app, CHART_IDS.web, { webApp: config.webApp, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" }, ...podRuntime({ name: "local", kind: "local", config }, config.webApp.runtime) });
   }
 }
 
@@ -50,6 +51,7 @@ function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConf
     new WebChart(app, CHART_IDS.web, {
       webApp: config.webApp,
       kubernetesMinor: config.kubernetes.version,
+      ...podRuntime({ name, kind: "ack", config }, config.webApp.runtime),
       // With Flannel, ALB cannot reach pod IPs and needs NodePort backends.
       exposure: { kind: "albIngress", host: config.webApp.host, serviceType: config.cluster.cni === "flannel" ? "NodePort" : "ClusterIP" },
     });

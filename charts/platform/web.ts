@@ -36,6 +36,8 @@ export interface WebChartProps {
   /** Cluster minor, pinned in the namespace's Pod Security labels. */
   readonly kubernetesMinor: string;
   readonly exposure: WebExposure;
+  /** RuntimeClass of the web Pods (from `webApp.runtime`). @default none: runc */
+  readonly runtimeClassName?: string;
 }
 
 export class WebChart extends Chart {
@@ -75,6 +77,7 @@ export class WebChart extends Chart {
         template: {
           metadata: { labels },
           spec: {
+            ...(props.runtimeClassName ? { runtimeClassName: props.runtimeClassName } : {}),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: restrictedPod(WEB_UID),

@@ -1,13 +1,14 @@
-/** Which runtimes an environment installs, and the RuntimeClass that selects each. */
-import type { RuntimeName } from "../config/runtimes";
+/** Which runtimes an environment installs, and the RuntimeClass that selects each (src/config/runtimes.ts). */
+import { RUNTIMES, type RuntimeName, runtimeSupport } from "../config/runtimes";
 import type { Environment } from "../config/schema";
 import type { ClusterRuntime } from "./kube";
 
 export function clusterRuntimes(env: Environment): Record<RuntimeName, ClusterRuntime> {
-  const sandbox = env.config.faas.executors.sandbox;
-  return {
-    runc: {},
-    gvisor: sandbox ? { runtimeClassName: "gvisor" } : { unavailable: `not installed in ${env.name}` },
-    kata: { unavailable: `not installed in ${env.name}` },
-  };
+  const support = runtimeSupport(env.kind, env.config);
+  return Object.fromEntries(
+    RUNTIMES.map((r): [RuntimeName, ClusterRuntime] => {
+      const s = support[r];
+      return [r, s.installed ? (s.runtimeClass ? { runtimeClassName: s.runtimeClass.name } : {}) : { unavailable: `not installed in ${env.name}: ${s.reason}` }];
+    }),
+  ) as Record<RuntimeName, ClusterRuntime>;
 }

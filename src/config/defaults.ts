@@ -5,11 +5,12 @@
  */
 import { ackRegistry, BUILT_IMAGE_NAMESPACE, builtImage, localRegistry } from "./built-images";
 import type { AckConfig, FaasConfig, LocalConfig, WebAppConfig } from "./schema";
+import type { RuntimeName } from "./runtimes";
 import { DEFAULT_KUBERNETES_MINOR } from "./versions";
 
 function webApp(cpuUtilization: number): WebAppConfig {
   // Documents: min 2, max 5; 10 % CPU locally, 4 % on ACK.
-  return { enabled: true, namespace: "web", storageSize: "1Gi", https: true, hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization } };
+  return { enabled: true, namespace: "web", storageSize: "1Gi", https: true, hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization }, runtime: "runc" };
 }
 
 interface FaasDefaults {
@@ -20,15 +21,15 @@ interface FaasDefaults {
   /** Email domains allowed to sign in. */
   readonly emailDomains: string[];
   readonly cookieSecure: boolean;
-  /** gVisor for executors (needs the node bootstrap's runsc; ACK would need bare-metal pools). */
-  readonly sandbox: boolean;
+  /** Executors' runtime: gVisor locally (the node bootstrap installs runsc); ACK has no gVisor. */
+  readonly executorRuntime: RuntimeName;
   /** JetStream volume size per NATS server. */
   readonly natsStorage: string;
   /** Registry the images this repository builds are pushed to. */
   readonly registry: string;
 }
 
-function faas({ signIn, redirectUrl, emailDomains, cookieSecure, sandbox, natsStorage, registry }: FaasDefaults): FaasConfig {
+function faas({ signIn, redirectUrl, emailDomains, cookieSecure, executorRuntime, natsStorage, registry }: FaasDefaults): FaasConfig {
   return {
     enabled: true,
     namespace: "faas",
@@ -40,17 +41,18 @@ function faas({ signIn, redirectUrl, emailDomains, cookieSecure, sandbox, natsSt
       cookieSecure,
       secretName: "oauth2-proxy",
       replicas: 2,
+      runtime: "runc",
       signIn,
       localUsers: { names: ["alice", "bob"], emailDomain: "clusterkit.internal" },
     },
     // Built by this repository (`npm run images -- build`); tags from images/images.lock.json.
     // Loading re-derives registry and images from the merged config unless the override sets them.
     registry,
-    frontend: { image: builtImage(registry, "frontend"), hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 }, port: 3000 },
-    middleware: { image: builtImage(registry, "middleware"), hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }, port: 8080 },
-    nats: { replicas: 3, storageSize: natsStorage },
+    frontend: { image: builtImage(registry, "frontend"), hpa: { minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 }, port: 3000, runtime: "runc" },
+    middleware: { image: builtImage(registry, "middleware"), hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }, port: 8080, runtime: "runc" },
+    nats: { replicas: 3, storageSize: natsStorage, runtime: "runc" },
     executors: {
-      sandbox,
+      runtime: executorRuntime,
       // Covers compile + run + 15 s of start and report (checked in rules.ts).
       deadlineSeconds: 60,
       cpuLimit: "500m",
@@ -82,12 +84,14 @@ export function localDefaults(): LocalConfig {
     ],
     nfs: { name: "nfs01", ip: nfsIp, cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
     cni: "calico",
+    // gVisor needs no virtualization; Kata needs nested virtualization in the VMs (opt-in).
+    runtimes: { gvisor: { enabled: true }, kata: { enabled: false } },
     metallb: { addressStart: "192.168.60.200", addressEnd: "192.168.60.250" },
     localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
     // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
-    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, sandbox: true, natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
+    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, executorRuntime: "gvisor", natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
   };
 }
 
@@ -134,6 +138,9 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
       labels: {},
       taints: [],
     },
+    // ACK's sandboxed containers run on ECS Bare Metal only (whole servers: 128 vCPU / 512 GiB for
+    // ebmg7.32xlarge, 32 times a g5.xlarge), so the pool is off unless asked for.
+    sandboxedNodePool: { enabled: false, name: "sandboxed-pool", instanceTypes: ["ecs.ebmg7.32xlarge"], desiredSize: 1, systemDisk: { category: "cloud_essd", sizeGiB: 120 } },
     masters: { count: 3, instanceType: "ecs.g7a.large", diskSizeGiB: 50, diskCategory: "cloud_essd" },
     allowDedicatedDeploy: false,
     nas: { storageType: "Capacity", path: "/" },
@@ -145,7 +152,7 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
     // Public: placeholders that deploy refuses until set (src/deploy/placeholders.ts). Cloud disks start at 20 GiB.
-    faas: faas({ signIn: "provider", redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, sandbox: false, natsStorage: "20Gi", registry: ackRegistry(region) }),
+    faas: faas({ signIn: "provider", redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, executorRuntime: "runc", natsStorage: "20Gi", registry: ackRegistry(region) }),
   };
 }
 

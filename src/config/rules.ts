@@ -10,6 +10,7 @@ import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, p
 import { parseBytes } from "./quantity";
 import type { AckConfig, EnvironmentName, FaasConfig, HpaConfig, LocalConfig, WebAppConfig } from "./schema";
 import { writablePathProblem } from "./state-paths";
+import { runtimeProblems } from "./runtime-rules";
 
 export interface Problem {
   readonly path: string;
@@ -166,6 +167,7 @@ export function localProblems(c: LocalConfig, report: Report): void {
   if (pods && 2 ** (24 - pods.prefix) < k8sNodes) {
     report("kubernetes.podCidr", `/${pods.prefix} holds ${2 ** (24 - pods.prefix)} node range(s) of /24, but the cluster has ${k8sNodes} Kubernetes nodes; use /${24 - Math.ceil(Math.log2(k8sNodes))} or larger`);
   }
+  runtimeProblems("local", c, report);
 
   // Each NATS server claims one local PV (no provisioner): with fewer PVs, servers stay Pending
   // and JetStream loses its quorum.
@@ -246,6 +248,7 @@ export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, 
   checkHpa("faas.middleware.hpa", c.faas.middleware.hpa, report);
   checkExecutors(c.faas, report);
   checkSignIn(c.faas, report);
+  runtimeProblems("ack", c, report);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);

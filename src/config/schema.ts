@@ -29,6 +29,7 @@ import {
   zoneId,
 } from "./grammars";
 import { parseIp } from "./ipv4";
+import { RUNTIMES } from "./runtimes";
 import { type EnvironmentKind, supportedMinors } from "./versions";
 
 export const ENVIRONMENT_NAMES = ["local", "ack-managed", "ack-dedicated"] as const;
@@ -54,6 +55,9 @@ export const cidr = cidrBlock(8, 30);
 
 /** A pinned image reference, by the OCI grammar (oci-reference.ts). */
 export const image = imageRef;
+
+/** The container runtime a workload's Pods run under (runtimes.ts); the environment must install it. */
+export const runtime = z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(", ")}` });
 
 /** Storage sizes (volumes) and memory sizes (limits). */
 const storageSize = byteQuantity("64Ti");
@@ -94,6 +98,8 @@ export const webAppSchema = z.strictObject({
   host: dnsName.optional(),
   /** On ACK, serve the host over HTTPS (ALB certificate auto-discovery) and redirect HTTP to it. */
   https: z.boolean(),
+  /** Container runtime of the web app's Pods. @default runc */
+  runtime,
 });
 
 /** Limits of one job (service/contract/executor.ts LIMIT_ENV), set on the executor PodTemplates. */
@@ -132,6 +138,8 @@ export const faasSchema = z.strictObject({
     /** Name of the Secret (created at deploy time) holding client-id, client-secret, cookie-secret. */
     secretName: dnsLabel,
     replicas: intRange(1, 20),
+    /** Container runtime of oauth2-proxy's Pods. @default runc */
+    runtime,
     /**
      * How people sign in. `provider`: the OAuth/OIDC provider above (client id and secret from
      * the environment at deploy). `local-users`: accounts deploy generates (oauth2-proxy's htpasswd
@@ -155,17 +163,23 @@ export const faasSchema = z.strictObject({
    */
   registry: z.string().regex(REGISTRY_PATTERN, { error: "must be a registry host[:port][/path] in lower case, e.g. 192.168.60.30:5000" }),
   /** `port`: the container's listening port (frontend: HTTP behind oauth2-proxy; middleware: health only). */
-  frontend: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535) }),
-  middleware: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535) }),
+  /** `runtime`: the container runtime of the component's Pods (@default runc). */
+  frontend: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535), runtime }),
+  middleware: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535), runtime }),
   nats: z.strictObject({
     /** JetStream cluster size: 1, or 3/5 for a RAFT quorum. */
     replicas: z.union([z.literal(1), z.literal(3), z.literal(5)], { error: "must be 1, 3 or 5 (a JetStream quorum)" }),
     /** Size of each server's JetStream volume (never NFS). */
     storageSize,
+    /** Container runtime of the NATS servers' Pods. @default runc */
+    runtime,
   }),
   executors: z.strictObject({
-    /** Run executor Pods under the gVisor RuntimeClass. */
-    sandbox: z.boolean(),
+    /**
+     * Container runtime of the executor Pods, which run untrusted code: a sandbox (gvisor, kata)
+     * keeps a kernel exploit inside it. @default gvisor locally, runc on ACK (no gVisor there)
+     */
+    runtime,
     /**
      * Pod `activeDeadlineSeconds`: the hard stop for one job, image pull and start included. Must
      * cover limits.compileTimeoutSeconds + limits.runTimeoutSeconds + 15 s of start and report.
@@ -238,6 +252,19 @@ export const localSchema = z.strictObject({
   }),
   /** Pod network. Calico enforces NetworkPolicy; Flannel does not. */
   cni: z.enum(["calico", "flannel"]),
+  /**
+   * Sandboxed runtimes the node bootstrap installs on every node that runs workloads, each with its
+   * RuntimeClass; runc is always there. A workload may only name an installed runtime.
+   */
+  runtimes: z.strictObject({
+    /** gVisor (runsc, systrap platform: no virtualization needed). @default true */
+    gvisor: z.strictObject({ enabled: z.boolean() }),
+    /**
+     * Kata Containers: each Pod a small VM. Needs nested virtualization in the VirtualBox VMs, which
+     * the deploy turns on and preflight checks (docs/runtimes.md). @default false
+     */
+    kata: z.strictObject({ enabled: z.boolean() }),
+  }),
   metallb: z.strictObject({
     /** First and last address MetalLB may assign, inside the host-only network. */
     addressStart: ipv4,
@@ -349,6 +376,22 @@ export const ackSchema = z.strictObject({
     podVswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).max(10),
   }),
   nodePool: nodePoolSchema,
+  /**
+   * A second node pool on ECS Bare Metal with ACK's sandboxed-container runtime
+   * (Sandboxed-Container.runv, Kata-based): workloads with `runtime: kata` run there, through the
+   * RuntimeClass `runv` ACK provides. Off by default: bare-metal instances are whole servers.
+   */
+  sandboxedNodePool: z.strictObject({
+    /** @default false */
+    enabled: z.boolean(),
+    name: dnsLabel,
+    /** ECS Bare Metal types only (`ecs.ebm*`), the only ones ACK runs sandboxed containers on. @default ["ecs.ebmg7.32xlarge"] */
+    instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.ebmg7.32xlarge", 64)).min(1).max(10),
+    desiredSize: intRange(1, 50),
+    systemDisk: z.strictObject({ category: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]), sizeGiB: intRange(20, 2048) }),
+    /** Sandboxed-Container version; unset = the one ACK pairs with the cluster's Kubernetes version. */
+    runtimeVersion: grammar(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/, "a version like 2.4.3", 16).optional(),
+  }),
   /** ACK Dedicated only: masters run in our account, one per distinct zone. */
   masters: z.strictObject({
     count: intRange(1, 7),

@@ -80,3 +80,9 @@ export function kubernetesRelease(minor: string): KubernetesRelease {
 
 /** gVisor release installed on local nodes when executor sandboxing is on (checked against its published sha512). */
 export const GVISOR_RELEASE = "20250820.0";
+
+/**
+ * The newest Kubernetes minor on which ACK creates sandboxed-container (runV) node pools: Alibaba's
+ * "Create a sandboxed container node pool" lists 1.16 to 1.34 (page of 2026).
+ */
+export const ACK_SANDBOX_MAX_MINOR = "1.34";

@@ -87,7 +87,7 @@ async function play(pod: V1Pod, ctl: PodControl, podIP: string, servers: Map<str
   } else if (image.includes("/bench-net:")) {
     servers.set(podIP, pod);
     await sleep(60 * speed);
-    ctl.serve(8080, () => "ok\n");
+    ctl.serve!(8080, () => "ok\n");
   } else if (image.includes("/bench-loadgen:")) {
     const target = new URL(c.args![0]!);
     const server = servers.get(target.hostname);

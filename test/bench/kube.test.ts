@@ -12,7 +12,9 @@ import { benchImageRef } from "../../src/bench/kube-target";
 import { formatTable, NOT_AVAILABLE } from "../../src/bench/report";
 import type { BenchResult } from "../../src/bench/result";
 import { runBench } from "../../src/bench/run";
-import { environment, synthFaas } from "../faas/fixtures";
+import { addRuntimeClassChart } from "../../charts/runtime-classes";
+import type { K8sObject } from "../faas/fixtures";
+import { synthCharts, testEnvironment } from "../support/synth-charts";
 import { BASE, type BenchCluster, LOADGEN_REQUESTS, SPEED, startBenchCluster } from "./fake-cluster";
 
 const images = { "bench-cpu": benchImageRef("registry.test:5000", "bench-cpu"), "bench-io": benchImageRef("registry.test:5000", "bench-io"), "bench-net": benchImageRef("registry.test:5000", "bench-net"), "bench-loadgen": benchImageRef("registry.test:5000", "bench-loadgen") };
@@ -24,7 +26,7 @@ describe("bench:runtimes on a cluster (fake API server)", () => {
 
   beforeAll(async () => {
     // The RuntimeClasses exactly as the local environment's charts write them.
-    const runtimeClasses = synthFaas(environment("local")).all.filter((o) => o.kind === "RuntimeClass");
+    const runtimeClasses = synthCharts(testEnvironment("local"), addRuntimeClassChart).all.filter((o) => o.kind === "RuntimeClass") as K8sObject[];
     expect(runtimeClasses.map((o) => o.metadata.name)).toContain("gvisor");
     cluster = await startBenchCluster(runtimeClasses);
     const backend = new KubeBackend({

@@ -22,8 +22,8 @@ function containers(o: K8sObject): any[] {
 }
 
 describe("faas chart files", () => {
-  it("writes 59-faas-runtime and 60-faas locally, only 60-faas on ACK (no sandbox)", () => {
-    assert.deepEqual([...localOut.charts.keys()], [CHART_IDS.faasRuntime, CHART_IDS.faas]);
+  it("writes 60-faas (its RuntimeClasses are in 05-runtime-classes, test/runtimes)", () => {
+    assert.deepEqual([...localOut.charts.keys()], [CHART_IDS.faas]);
     assert.deepEqual([...ackOut.charts.keys()], [CHART_IDS.faas]);
   });
 
@@ -182,16 +182,21 @@ describe("executors", () => {
     assert.throws(() => environment("ack-managed", { faas: { executors: { limits: { runTimeoutSeconds: 0 } } } }), /ack-managed\.faas\.executors\.limits\.runTimeoutSeconds/);
   });
 
-  it("creates the gVisor RuntimeClass only when sandboxing is on", () => {
-    const rc = find(localOut.charts.get(CHART_IDS.faasRuntime)!, "RuntimeClass", "gvisor");
-    assert.equal(rc.handler, "runsc");
-    const off = synthFaas(environment("local", { faas: { executors: { sandbox: false } } }));
-    assert.equal(off.all.some((o) => o.kind === "RuntimeClass"), false);
+  it("runs executors under gVisor locally and runc on ACK by default; a runtime overhead is reserved in the quota", () => {
+    assert.ok(podSpecsOf(localOut.all).filter((s) => s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === "gvisor"));
+    assert.ok(podSpecsOf(localOut.all).filter((s) => !s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === undefined));
+    const off = synthFaas(environment("local", { faas: { executors: { runtime: "runc" } } }));
     assert.ok(podSpecsOf(off.all).every((s) => s.spec.runtimeClassName === undefined));
-    const on = synthFaas(environment("ack-managed", { faas: { executors: { sandbox: true } } }));
-    assert.equal(find(on.all, "RuntimeClass", "gvisor").handler, "runsc");
-    assert.ok(podSpecsOf(on.all).filter((s) => s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === "gvisor"));
-    assert.ok(podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined), "ACK default: no sandbox");
+    assert.ok(podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined), "ACK default: runc");
+    // Kata's RuntimeClass adds 250m / 160Mi per Pod: 20 × (500m + 250m), 20 × (384Mi + 160Mi).
+    const kata = synthFaas(environment("local", { runtimes: { kata: { enabled: true } }, faas: { executors: { runtime: "kata" } } }));
+    const q = find(kata.all, "ResourceQuota", "executor-quota", EXEC_NS);
+    assert.equal(q.spec.hard["limits.cpu"], "15000m");
+    assert.equal(q.spec.hard["limits.memory"], `${20 * (384 + 160)}Mi`);
+    // The pre-pull DaemonSet follows the executors to the Kata nodes (it stays runc itself).
+    const ds = find(kata.all, "DaemonSet", "executor-image-prepull", EXEC_NS);
+    assert.equal(ds.spec.template.spec.runtimeClassName, undefined);
+    assert.deepEqual(ds.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1], { key: "katacontainers.io/kata-runtime", operator: "In", values: ["true"] });
   });
 
   it("bounds the executor namespace with a quota and a LimitRange from config", () => {

@@ -238,7 +238,7 @@ describe("seed user-data: workers", () => {
     assert.ok(order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh") < order.indexOf("/usr/local/sbin/clusterkit-kubeadm-join.sh"));
     const master = parseUserData(seed("master01")["user-data"]);
     assert.ok(!master.write_files.some((f) => f.path.includes("gvisor")));
-    const off = parseUserData(renderAll(localConfig({ faas: { executors: { sandbox: false } } })).get("worker01")?.["user-data"] ?? "");
+    const off = parseUserData(renderAll(localConfig({ runtimes: { gvisor: { enabled: false } }, faas: { executors: { runtime: "runc" } } })).get("worker01")?.["user-data"] ?? "");
     assert.ok(!off.write_files.some((f) => f.path.includes("gvisor")));
     assert.ok(!bootSteps(off).some((step) => step.includes("gvisor")));
   });

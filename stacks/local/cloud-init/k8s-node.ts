@@ -67,7 +67,7 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
     { path: KUBEADM_JOIN_CONFIG, content: kubeadmJoinConfig(config, vm.name, vm.ip, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
     scriptFile(KUBEADM_JOIN_SCRIPT, kubeadmJoinScript({ apiServer: apiServerUrl(config), caFile: WORKER_CA_FILE, configPath: KUBEADM_JOIN_CONFIG })),
   ];
-  if (config.faas.executors.sandbox) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
+  if (config.runtimes.gvisor.enabled) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
   return files;
 }
 
@@ -77,7 +77,7 @@ export const K8S_NODE_PACKAGES = ["ca-certificates", "curl", "gpg", "containerd"
 /** Boot steps in order: packages, prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
 function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
   if (role === "control-plane") return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
-  return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.faas.executors.sandbox ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
+  return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.runtimes.gvisor.enabled ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
 }
 
 export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): CloudConfigDoc {

@@ -34,7 +34,7 @@ export interface PodControl {
   /** The text `pods/log?container=<name>` returns. */
   setLog(container: string, text: string): void;
   /** Answers `pods/proxy` on `port` (path → body) from now on; undefined stops answering. */
-  serve(port: number, handler: ((path: string) => string) | undefined): void;
+  serve?(port: number, handler: ((path: string) => string) | undefined): void;
   readonly deleted: boolean;
 }
 
