@@ -16,6 +16,7 @@ import { ManagedCluster } from "./managed-cluster";
 import { AckNas } from "./nas";
 import { AckNetwork } from "./network";
 import { AckNodePool } from "./node-pool";
+import { AckSandboxedNodePool } from "./sandboxed-node-pool";
 import { addAckProviders } from "./provider";
 
 export interface AckStackProps {
@@ -55,6 +56,16 @@ export class AckStack extends TerraformStack {
       keyName: login.keyPair.keyPairName,
       tags,
     });
+    if (config.sandboxedNodePool.enabled) {
+      new AckSandboxedNodePool(this, "sandboxed-node-pool", {
+        clusterId: cluster.id,
+        pool: config.sandboxedNodePool,
+        vswitchIds: network.nodeVswitches.map((v) => v.vswitch.id),
+        securityGroupId: network.securityGroup.id,
+        keyName: login.keyPair.keyPairName,
+        tags,
+      });
+    }
     const nas = new AckNas(this, "nas", { name: config.cluster.name, nas: config.nas, vpcCidr: config.network.vpcCidr, network, tags });
     new KubeconfigFile(this, "kubeconfig", { clusterId: cluster.id, path: config.kubeconfigPath });
     const repositories = acrRepositories(config);
