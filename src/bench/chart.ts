@@ -23,7 +23,14 @@ export function renderChart(result: BenchResult): string {
   const plot = 470;
   const barH = 14;
   const groupH = Math.max(1, available.length) * (barH + 3) + 14;
-  const top = 70;
+  // The machine's description, wrapped at commas to fit the chart's width.
+  const machineLines: string[] = [];
+  for (const part of result.machine.summary.split(", ")) {
+    const last = machineLines.length - 1;
+    if (last >= 0 && machineLines[last]!.length + part.length + 2 <= 125) machineLines[last] += `, ${part}`;
+    else machineLines.push(part);
+  }
+  const top = 70 + (machineLines.length - 1) * 15;
   const height = top + bars.length * groupH + 60;
   const width = left + plot + 170;
   const x = (v: number) => left + (v / maxRatio) * plot;
@@ -31,14 +38,15 @@ export function renderChart(result: BenchResult): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(`Container runtimes: ${result.target}, slowdown against runC (median of ${result.repeats})`)}</text>`);
-  out.push(`<text x="12" y="40" fill="#444">${escapeXml(result.machine.summary)}</text>`);
+  machineLines.forEach((line, i) => out.push(`<text x="12" y="${40 + i * 15}" fill="#444">${escapeXml(line)}</text>`));
   // Legend: every runtime, the unavailable ones named as such.
   let lx = 12;
+  const legendY = 50 + (machineLines.length - 1) * 15;
   for (const r of RUNTIMES) {
     const status = result.runtimes.find((s) => s.runtime === r);
     const text = status?.available ? RUNTIME_LABELS[r] : `${RUNTIME_LABELS[r]}: ${NOT_AVAILABLE}`;
-    out.push(`<rect x="${lx}" y="50" width="10" height="10" fill="${status?.available ? COLORS[r] : "#cccccc"}"/>`);
-    out.push(`<text x="${lx + 14}" y="59" data-runtime="${r}" data-available="${status?.available ? "true" : "false"}">${escapeXml(text)}</text>`);
+    out.push(`<rect x="${lx}" y="${legendY}" width="10" height="10" fill="${status?.available ? COLORS[r] : "#cccccc"}"/>`);
+    out.push(`<text x="${lx + 14}" y="${legendY + 9}" data-runtime="${r}" data-available="${status?.available ? "true" : "false"}">${escapeXml(text)}</text>`);
     lx += 24 + text.length * 6.5;
   }
   // Grid: 1× (runC) and whole multiples.
