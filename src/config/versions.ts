@@ -78,8 +78,6 @@ export function kubernetesRelease(minor: string): KubernetesRelease {
   return release;
 }
 
-/** gVisor release installed on local nodes when executor sandboxing is on (checked against its published sha512). */
-export const GVISOR_RELEASE = "20250820.0";
 
 /**
  * The newest Kubernetes minor on which ACK creates sandboxed-container (runV) node pools: Alibaba's

@@ -10,6 +10,7 @@ import type { AckConfig, Environment, LocalConfig } from "../config/schema";
 import { UserError } from "../errors";
 import { alicloudCredentialsProblem } from "./credentials";
 import { hostOnlyProblems, parseHostOnlyIfs } from "./hostonly";
+import { kataHostProblems } from "./kata-preflight";
 import { placeholderProblems } from "./placeholders";
 import { findOnPath, type Runner, tail } from "./runner";
 import { type ResolvedSecret, resolveSecrets } from "./secret-values";
@@ -50,6 +51,7 @@ async function localProblems(config: LocalConfig, ctx: PreflightContext, forDest
     const r = await ctx.runner.run("VBoxManage", ["list", "hostonlyifs"], { env: { LANG: "C", LC_ALL: "C" } });
     if (r.code !== 0) problems.push(`\`VBoxManage list hostonlyifs\` failed (exit ${r.code}): ${tail(r.stderr, 3)}; check that VirtualBox works (its kernel modules are loaded)`);
     else problems.push(...hostOnlyProblems(config, parseHostOnlyIfs(r.stdout)));
+    problems.push(...(await kataHostProblems(config, ctx.runner)));
   }
   if (forDestroy) return problems;
   const box = resolve(ctx.root, config.image.path);

@@ -1,4 +1,5 @@
 /** One VirtualBox VM, seeded by its NoCloud ISO. */
+import { Resource } from "@cdktf/provider-null/lib/resource";
 import { Construct } from "constructs";
 import { Vm } from "../../.gen/providers/virtualbox/vm";
 import type { LocalConfig } from "../../src/config/schema";
@@ -12,6 +13,9 @@ export interface NodeVmProps {
   readonly node: ClusterNode;
   readonly seed: NodeSeed;
 }
+
+/** Switches nested VT-x/AMD-V on for one VM (Kata Containers needs KVM inside it). */
+export const NESTED_VIRT_SCRIPT = "scripts/vbox-nested-virt.sh";
 
 /** nic1/nic2 model; Intel PRO/1000 MT Desktop is what VirtualBox itself picks for Ubuntu guests. */
 const NIC_DEVICE = "IntelPro1000MTDesktop";
@@ -43,5 +47,17 @@ export class NodeVm extends Construct {
     });
     // A readable address for `terraform apply -replace=virtualbox_vm.<name>`.
     this.vm.overrideLogicalId(node.vm.name.replace(/-/g, "_"));
+
+    // Kata needs hardware virtualization inside the Kubernetes nodes; the provider cannot set it, so
+    // a script does (power off, modifyvm --nested-hw-virt on, start) once the VM exists. The VM name
+    // reaches the script as an environment variable, never as shell text.
+    if (config.runtimes.kata.enabled && node.role !== "nfs") {
+      const nested = new Resource(this, "nested-virt", {
+        triggers: { vm: this.vm.id },
+        dependsOn: [this.vm],
+        provisioners: [{ type: "local-exec", command: `sh "${fromRoot(NESTED_VIRT_SCRIPT)}"`, environment: { VM_NAME: node.vm.name } }],
+      });
+      nested.overrideLogicalId(`nested_virt_${node.vm.name.replace(/-/g, "_")}`);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { GVISOR, KATA } from "../../src/config/runtime-releases";
 import { spawnSync } from "node:child_process";
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -136,7 +137,8 @@ describe("seed user-data: control plane", () => {
     assert.ok(!doc.write_files.some((f) => f.path.startsWith("/etc/kubernetes/")));
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
-    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-containerd-registry.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh", SEAL_SEED_SCRIPT]);
+    // gVisor on the control plane too: NATS (and anything tolerating the taint) may run under it.
+    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-containerd-registry.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-gvisor.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh", SEAL_SEED_SCRIPT]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);
@@ -226,21 +228,47 @@ describe("seed user-data: workers", () => {
     assert.ok(bootSteps(doc).includes("/usr/local/sbin/clusterkit-local-volumes.sh"));
   });
 
-  it("installs gVisor, checked against its sha512, before joining, only when executors are sandboxed", () => {
-    const doc = parseUserData(seed("worker01")["user-data"]);
-    const gvisor = writeFile(doc, "/usr/local/sbin/clusterkit-gvisor.sh").content;
-    assert.match(gvisor, /^GVISOR_RELEASE='20250820\.0'$/m);
-    assert.match(gvisor, /https:\/\/storage\.googleapis\.com\/gvisor\/releases\/release\/\$GVISOR_RELEASE\/x86_64/);
-    assert.match(gvisor, /sha512sum -c runsc\.sha512 containerd-shim-runsc-v1\.sha512/);
-    assert.match(gvisor, /runtime_type = "io\.containerd\.runsc\.v1"/);
-    assert.match(gvisor, /systemctl restart containerd/);
-    const order = bootSteps(doc);
-    assert.ok(order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh") < order.indexOf("/usr/local/sbin/clusterkit-kubeadm-join.sh"));
-    const master = parseUserData(seed("master01")["user-data"]);
-    assert.ok(!master.write_files.some((f) => f.path.includes("gvisor")));
+  it("installs gVisor on every Kubernetes node before kubeadm, checked against the SHA-512 pinned in the repository, never the server's own", () => {
+    for (const [name, step] of [["worker01", "kubeadm-join"], ["master01", "kubeadm-init"]] as const) {
+      const doc = parseUserData(seed(name)["user-data"]);
+      const gvisor = writeFile(doc, "/usr/local/sbin/clusterkit-gvisor.sh").content;
+      assert.match(gvisor, new RegExp(`^RUNSC_SHA512='${GVISOR.runsc.digest}'$`, "m"));
+      assert.match(gvisor, new RegExp(`^SHIM_SHA512='${GVISOR.shim.digest}'$`, "m"));
+      assert.match(gvisor, /^RUNSC_URL='https:\/\/storage\.googleapis\.com\/gvisor\/releases\/release\/20260817\.0\/x86_64\/runsc'$/m);
+      assert.doesNotMatch(gvisor, /\.sha512/, "no checksum file is fetched from the binaries' server");
+      assert.match(gvisor, /"\$RUNSC_SHA512" "\$work\/runsc" "\$SHIM_SHA512" "\$work\/containerd-shim-runsc-v1" \| sha512sum -c -/);
+      assert.match(gvisor, /runtime_type = "io\.containerd\.runsc\.v1"/);
+      assert.match(gvisor, /platform = "systrap"/);
+      const order = bootSteps(doc);
+      assert.ok(order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh") < order.indexOf(`/usr/local/sbin/clusterkit-${step}.sh`));
+      assert.ok(order.indexOf("/usr/local/sbin/clusterkit-node-prep.sh") < order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh"));
+    }
+    assert.ok(!parseUserData(seed("nfs01")["user-data"]).write_files.some((f) => f.path.includes("gvisor")));
     const off = parseUserData(renderAll(localConfig({ runtimes: { gvisor: { enabled: false } }, faas: { executors: { runtime: "runc" } } })).get("worker01")?.["user-data"] ?? "");
     assert.ok(!off.write_files.some((f) => f.path.includes("gvisor")));
     assert.ok(!bootSteps(off).some((step) => step.includes("gvisor")));
+  });
+
+  it("installs Kata only when enabled: pinned SHA-256, a KVM check that names nested virtualization, containerd's kata runtime, the node label its RuntimeClass selects", () => {
+    assert.ok(!parseUserData(seed("worker01")["user-data"]).write_files.some((f) => f.path.includes("kata")), "off by default");
+    const seeds = renderAll(localConfig({ runtimes: { kata: { enabled: true } } }));
+    for (const [name, join] of [["worker01", "kubeadm-join"], ["master01", "kubeadm-init"]] as const) {
+      const doc = parseUserData(seeds.get(name)!["user-data"]);
+      const kata = writeFile(doc, "/usr/local/sbin/clusterkit-kata.sh").content;
+      assert.match(kata, new RegExp(`^KATA_SHA256='${KATA.tarball.digest}'$`, "m"));
+      assert.match(kata, /^KATA_URL='https:\/\/github\.com\/kata-containers\/kata-containers\/releases\/download\/3\.32\.0\/kata-static-3\.32\.0-amd64\.tar\.zst'$/m);
+      assert.match(kata, /printf '%s  %s\\n' "\$KATA_SHA256" "\$work\/kata\.tar\.zst" \| sha256sum -c -/);
+      assert.match(kata, /nested virtualization/);
+      assert.match(kata, /runtime_type = "io\.containerd\.kata\.v2"/);
+      const order = bootSteps(doc);
+      assert.ok(order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh") < order.indexOf("/usr/local/sbin/clusterkit-kata.sh"));
+      assert.ok(order.indexOf("/usr/local/sbin/clusterkit-kata.sh") < order.indexOf(`/usr/local/sbin/clusterkit-${join}.sh`));
+      const kubeadm = doc.write_files.find((f) => f.path.startsWith("/etc/clusterkit/kubeadm-"))!.content;
+      assert.match(kubeadm, /name: node-labels\n\s+value: katacontainers\.io\/kata-runtime=true/);
+    }
+    assert.ok(!parseUserData(seeds.get("nfs01")!["user-data"]).write_files.some((f) => f.path.includes("kata")));
+    const v130 = parseUserData(renderAll(localConfig({ kubernetes: { version: "1.30" }, runtimes: { kata: { enabled: true } } })).get("worker01")!["user-data"]);
+    assert.match(v130.write_files.find((f) => f.path === "/etc/clusterkit/kubeadm-join.yaml")!.content, /node-labels: katacontainers\.io\/kata-runtime=true/);
   });
 
   it("matches the join config snapshot", () => {

@@ -17,6 +17,7 @@ const BUILD_SEED_ISO = join(PROJECT_ROOT, "scripts", "build-seed-iso.sh");
 /** Every seed under the default config (1.35, sandboxed executors) and under 1.30. */
 const VARIANTS = [
   ["1.35", renderAll(localConfig())],
+  ["1.35 with Kata", renderAll(localConfig({ runtimes: { kata: { enabled: true } } }))],
   ["1.30", renderAll(localConfig({ kubernetes: { version: "1.30" } }))],
 ] as const;
 
@@ -50,7 +51,7 @@ describe("shellcheck", () => {
 
   it("finds the embedded scripts it is meant to check", () => {
     const paths = new Set([...scripts.keys()].map((k) => k.split(" ")[1]));
-    for (const s of ["boot", "packages", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "nfs-server", "containerd-registry", "image-registry", "seal-seed"]) {
+    for (const s of ["boot", "packages", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "kata", "nfs-server", "containerd-registry", "image-registry", "seal-seed"]) {
       assert.ok(paths.has(`/usr/local/sbin/clusterkit-${s}.sh`), `missing clusterkit-${s}.sh`);
     }
   });
@@ -63,6 +64,11 @@ describe("shellcheck", () => {
       assert.equal(r.status, 0, r.stdout + r.stderr);
     });
   }
+
+  itIf(missingTools(["shellcheck"], "apt-get install shellcheck"), "scripts/vbox-nested-virt.sh passes shellcheck as POSIX sh", () => {
+    const r = run("shellcheck", ["--shell=sh", "--severity=style", join(PROJECT_ROOT, "scripts", "vbox-nested-virt.sh")]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
 
   itIf(missingTools(["shellcheck"], "apt-get install shellcheck"), "scripts/build-seed-iso.sh passes shellcheck as POSIX sh", () => {
     const r = run("shellcheck", ["--shell=sh", "--severity=style", BUILD_SEED_ISO]);
@@ -116,6 +122,19 @@ describe("seed ISO", () => {
     assert.equal(built.status, 0, built.stderr);
     assert.equal(statSync(iso).mode & 0o777, 0o600);
     assert.equal(statSync(dirname(iso)).mode & 0o777, 0o700);
+  });
+
+  itIf(missingTools(["xorriso"], "apt-get install xorriso"), "a Kata-enabled worker's seed (gVisor and Kata installers) builds and reads back unchanged", () => {
+    const kataSeed = VARIANTS[1][1].get("worker01")!;
+    assert.match(kataSeed["user-data"], /clusterkit-kata\.sh/);
+    const kataDir = join(scratchDir(), "kata seed");
+    mkdirSync(kataDir);
+    for (const f of SEED_FILES) writeFileSync(join(kataDir, f), kataSeed[f]);
+    const iso = join(scratchDir(), "seed.iso");
+    assert.equal(run("sh", [BUILD_SEED_ISO, kataDir, iso], { SEED_ISO_TOOL: "xorriso" }).status, 0);
+    const extracted = join(scratchDir(), "user-data");
+    assert.equal(run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/user-data", extracted]).status, 0);
+    assert.equal(run("cat", [extracted]).stdout, kataSeed["user-data"]);
   });
 
   it("fails clearly, naming packages to install, when no ISO tool is found", () => {

@@ -1,6 +1,6 @@
 /** user-data of the Kubernetes nodes: common node preparation plus the control-plane or worker part. */
 import type { LocalConfig, VmConfig } from "../../../src/config/schema";
-import { GVISOR_RELEASE, kubernetesRelease } from "../../../src/config/versions";
+import { kubernetesRelease } from "../../../src/config/versions";
 import { kubeconfigYaml } from "../kubeconfig";
 import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
 import { type CloudConfigDoc, type WriteFile, scriptFile } from "./cloud-config";
@@ -9,6 +9,7 @@ import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM
 import { bootFiles } from "./boot";
 import { BOOTSTRAP_TOKEN_SCRIPT, bootstrapTokenScript } from "./scripts/bootstrap-token";
 import { GVISOR_SCRIPT, gvisorScript } from "./scripts/gvisor";
+import { KATA_SCRIPT, kataScript } from "./scripts/kata";
 import { KUBEADM_INIT_SCRIPT, STAGED_CA_CERT, STAGED_CA_KEY, kubeadmInitScript } from "./scripts/kubeadm-init";
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
@@ -39,7 +40,15 @@ function commonFiles(config: LocalConfig): WriteFile[] {
     // Images this repository builds come from the local registry on the NFS node (registry.ts).
     registryHostsFile(localRegistryHost(config)),
     scriptFile(CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript(CONTAINERD_CERTS_DIR, localRegistryHost(config))),
+    // Sandboxed runtimes on every node that runs workloads (NATS runs on the control plane too).
+    ...(config.runtimes.gvisor.enabled ? [scriptFile(GVISOR_SCRIPT, gvisorScript())] : []),
+    ...(config.runtimes.kata.enabled ? [scriptFile(KATA_SCRIPT, kataScript())] : []),
   ];
+}
+
+/** The runtime installs, after containerd is set up and before the node registers with Kubernetes. */
+function runtimeSteps(config: LocalConfig): string[] {
+  return [...(config.runtimes.gvisor.enabled ? [GVISOR_SCRIPT] : []), ...(config.runtimes.kata.enabled ? [KATA_SCRIPT] : [])];
 }
 
 function controlPlaneFiles(config: LocalConfig, secrets: NodeSecrets): WriteFile[] {
@@ -67,17 +76,21 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
     { path: KUBEADM_JOIN_CONFIG, content: kubeadmJoinConfig(config, vm.name, vm.ip, secrets.bootstrapToken), permissions: "0600", owner: "root:root" },
     scriptFile(KUBEADM_JOIN_SCRIPT, kubeadmJoinScript({ apiServer: apiServerUrl(config), caFile: WORKER_CA_FILE, configPath: KUBEADM_JOIN_CONFIG })),
   ];
-  if (config.runtimes.gvisor.enabled) files.push(scriptFile(GVISOR_SCRIPT, gvisorScript(GVISOR_RELEASE)));
   return files;
 }
 
 /** Distribution packages of a Kubernetes node (installed by the packages boot step, with retries). */
 export const K8S_NODE_PACKAGES = ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"] as const;
 
-/** Boot steps in order: packages, prepare and volumes, then (worker) gVisor before joining, so Pods find them. */
+/** The packages a node installs: Kata's release is a zstd tarball. */
+function nodePackages(config: LocalConfig): string[] {
+  return [...K8S_NODE_PACKAGES, ...(config.runtimes.kata.enabled ? ["zstd"] : [])];
+}
+
+/** Boot steps in order: packages, prepare and volumes, then the sandboxed runtimes before kubeadm, so Pods find them. */
 function bootSteps(config: LocalConfig, role: "control-plane" | "worker"): string[] {
-  if (role === "control-plane") return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, KUBEADM_INIT_SCRIPT];
-  return [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...(config.runtimes.gvisor.enabled ? [GVISOR_SCRIPT] : []), KUBEADM_JOIN_SCRIPT];
+  const before = [PACKAGES_SCRIPT, NODE_PREP_SCRIPT, CONTAINERD_REGISTRY_SCRIPT, LOCAL_VOLUMES_SCRIPT, ...runtimeSteps(config)];
+  return [...before, role === "control-plane" ? KUBEADM_INIT_SCRIPT : KUBEADM_JOIN_SCRIPT];
 }
 
 export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode & { role: "control-plane" | "worker" }, secrets: NodeSecrets): CloudConfigDoc {
@@ -88,6 +101,6 @@ export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode
     // We write the whole /etc/hosts ourselves (every node by host-only address).
     manage_etc_hosts: false,
     // No cloud-init `packages:`: it neither retries nor stops the boot steps (see scripts/packages.ts).
-    ...bootFiles(bootSteps(config, node.role), K8S_NODE_PACKAGES, [...commonFiles(config), ...roleFiles]),
+    ...bootFiles(bootSteps(config, node.role), nodePackages(config), [...commonFiles(config), ...roleFiles]),
   };
 }

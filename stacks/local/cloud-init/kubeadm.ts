@@ -3,6 +3,7 @@
  * v1beta3 (1.30) writes `kubeletExtraArgs` as a map, v1beta4 (1.31+) as a list of {name, value}.
  */
 import { stringify } from "yaml";
+import { LOCAL_RUNTIME_CLASSES } from "../../../src/config/runtimes";
 import type { LocalConfig } from "../../../src/config/schema";
 import { type KubernetesRelease, kubernetesRelease } from "../../../src/config/versions";
 import { API_SERVER_PORT } from "../nodes";
@@ -24,9 +25,19 @@ function kubeletExtraArgs(release: KubernetesRelease, args: Record<string, strin
   return Object.entries(args).map(([name, value]) => ({ name, value }));
 }
 
-function nodeRegistration(release: KubernetesRelease, name: string, ip: string) {
+function nodeRegistration(config: LocalConfig, release: KubernetesRelease, name: string, ip: string) {
+  const labels = nodeLabels(config);
   // node-ip: otherwise every node registers the NAT address 10.0.2.15 and logs/exec break.
-  return { name, criSocket: CRI_SOCKET, kubeletExtraArgs: kubeletExtraArgs(release, { "node-ip": ip }) };
+  return { name, criSocket: CRI_SOCKET, kubeletExtraArgs: kubeletExtraArgs(release, { "node-ip": ip, ...(labels ? { "node-labels": labels } : {}) }) };
+}
+
+/**
+ * Labels a node registers with: where Kata is installed (every Kubernetes node when it is on), the
+ * label its RuntimeClass schedules on. Kubelets may set labels under this prefix themselves.
+ */
+export function nodeLabels(config: LocalConfig): string | undefined {
+  if (!config.runtimes.kata.enabled) return undefined;
+  return Object.entries(LOCAL_RUNTIME_CLASSES.kata.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 function documents(docs: readonly object[]): string {
@@ -50,7 +61,7 @@ export function kubeadmInitConfig(config: LocalConfig, bootstrapToken: string): 
         },
       ],
       localAPIEndpoint: { advertiseAddress: cp.ip, bindPort: API_SERVER_PORT },
-      nodeRegistration: nodeRegistration(release, cp.name, cp.ip),
+      nodeRegistration: nodeRegistration(config, release, cp.name, cp.ip),
     },
     {
       apiVersion: release.kubeadmApi,
@@ -77,7 +88,7 @@ export function kubeadmJoinConfig(config: LocalConfig, name: string, ip: string,
       apiVersion: release.kubeadmApi,
       kind: "JoinConfiguration",
       discovery: { file: { kubeConfigPath: DISCOVERY_KUBECONFIG }, tlsBootstrapToken: bootstrapToken },
-      nodeRegistration: nodeRegistration(release, name, ip),
+      nodeRegistration: nodeRegistration(config, release, name, ip),
     },
   ]);
 }
