@@ -1,3 +1,5 @@
+import { executorMemory } from "../../charts/faas/executors";
+import { quantityBytes } from "../../charts/faas/resources";
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
 import { stringify } from "yaml";
@@ -188,11 +190,14 @@ describe("executors", () => {
     const off = synthFaas(environment("local", { faas: { executors: { runtime: "runc" } } }));
     assert.ok(podSpecsOf(off.all).every((s) => s.spec.runtimeClassName === undefined));
     assert.ok(podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined), "ACK default: runc");
-    // Kata's RuntimeClass adds 250m / 160Mi per Pod: 20 × (500m + 250m), 20 × (384Mi + 160Mi).
-    const kata = synthFaas(environment("local", { runtimes: { kata: { enabled: true } }, faas: { executors: { runtime: "kata" } } }));
+    // Kata's RuntimeClass adds 250m / 160Mi per Pod: 20 × (500m + 250m), 20 × (run container + 160Mi).
+    const kataEnv = environment("local", { runtimes: { kata: { enabled: true } }, faas: { executors: { runtime: "kata" } } });
+    const kata = synthFaas(kataEnv);
     const q = find(kata.all, "ResourceQuota", "executor-quota", EXEC_NS);
     assert.equal(q.spec.hard["limits.cpu"], "15000m");
-    assert.equal(q.spec.hard["limits.memory"], `${20 * (384 + 160)}Mi`);
+    const runMiB = quantityBytes(executorMemory(kataEnv.config.faas)) / 2 ** 20;
+    assert.equal(q.spec.hard["limits.memory"], `${20 * (runMiB + 160)}Mi`);
+    assert.equal(find(synthFaas(environment("local")).all, "ResourceQuota", "executor-quota", EXEC_NS).spec.hard["limits.memory"], `${20 * runMiB}Mi`, "no overhead under gVisor");
     // The pre-pull DaemonSet follows the executors to the Kata nodes (it stays runc itself).
     const ds = find(kata.all, "DaemonSet", "executor-image-prepull", EXEC_NS);
     assert.equal(ds.spec.template.spec.runtimeClassName, undefined);

@@ -50,6 +50,7 @@ export function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
     faas: faas(c.faas),
     cluster: { ...c.cluster, addons: [{ name: "csi-plugin", config: JSON.stringify({ a: "b" }), disabled: false }, ...c.cluster.addons.slice(1)] },
     nodePool: { ...c.nodePool, keyPair: { name: "ops-key", publicKey: SSH_RSA }, labels: { team: "platform" }, taints: [{ key: "dedicated", value: "ops", effect: "NoSchedule" }] },
+    sandboxedNodePool: { ...c.sandboxedNodePool, runtimeVersion: "2.4.3" },
   };
   return [rich, { ...rich, backend: OSS_BACKEND }];
 }
