@@ -12,6 +12,9 @@ export function packagesScript(packages: readonly string[]): string {
 }
 
 const BODY = String.raw`
+# A VM restarted in the middle of an install (nested virtualization for Kata restarts it) leaves dpkg
+# "interrupted"; apt refuses to go on until it is finished. (Only then: dpkg takes no lock timeout.)
+if [ -n "$(dpkg --audit 2>/dev/null)" ]; then retry 5 dpkg --configure -a; fi
 # dpkg may still be locked by unattended-upgrades on first boot: apt waits for it (bounded).
 retry 5 apt-get -q -o DPkg::Lock::Timeout=600 update
 # shellcheck disable=SC2086 # PACKAGES is a list of package names
