@@ -17,7 +17,7 @@ import { environment, find, synthFaas } from "../faas/fixtures";
 export interface JobPodOptions {
   readonly language: Language;
   readonly files: readonly SourceFile[];
-  /** gVisor (runsc) sets `faas.executors.sandbox`, so the template names the gvisor RuntimeClass. */
+  /** gVisor (runsc) sets `faas.executors.runtime: gvisor`, so the template names the gvisor RuntimeClass. */
   readonly runtime: Runtime;
   /** Configuration overrides of `faas.executors.limits`. @default the chart's defaults */
   readonly limits?: Partial<ExecutorLimitsConfig>;
@@ -31,7 +31,7 @@ function template(o: JobPodOptions): { template: V1PodTemplate; namespace: strin
   const key = JSON.stringify([o.language, o.runtime, o.limits ?? {}]);
   let t = templates.get(key);
   if (!t) {
-    const env = environment("local", { faas: { executors: { sandbox: o.runtime === "runsc", ...(o.limits ? { limits: o.limits } : {}) } } });
+    const env = environment("local", { faas: { executors: { runtime: o.runtime === "runsc" ? "gvisor" : "runc", ...(o.limits ? { limits: o.limits } : {}) } } });
     const namespace = env.config.faas.executorNamespace;
     t = { template: find(synthFaas(env).all, "PodTemplate", executorTemplateName(o.language), namespace) as unknown as V1PodTemplate, namespace };
     templates.set(key, t);
