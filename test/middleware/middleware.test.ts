@@ -79,7 +79,8 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     assert.equal(pod.metadata?.labels?.[EXECUTOR_LABELS.job], id);
     assert.equal(pod.metadata?.labels?.[EXECUTOR_LABELS.user], user);
     assert.equal(pod.metadata?.labels?.[EXECUTOR_LABELS.language], "c");
-    assert.equal((await h.record(user, id))?.status, "running");
+    // The Pod is created before the record says so: wait for the record rather than race it.
+    assert.equal((await h.waitFor(user, id, (r) => r.status !== "Pendiente")).status, "running");
     release("inspect");
     assert.equal((await h.waitFor(user, id, finalOf)).status, "finished");
   });
