@@ -46,12 +46,11 @@ export function inboxSubjects(user: NatsUserName): string {
 }
 
 /**
- * Reading KV entries and objects, as nats.js 2.29 does it: account info, stream info, last
- * message by subject (direct get, or the API's message get), and the ordered push consumers that
- * list keys, watch a bucket or stream an object's chunks, with their flow-control replies.
+ * Reading KV entries and objects, as nats.js 2.29 does it: stream info, last message by subject
+ * (direct get, or the API's message get), and the ordered push consumers that list keys, watch a
+ * bucket or stream an object's chunks, with their flow-control replies.
  */
 export const JS_READ = [
-  "$JS.API.INFO",
   "$JS.API.STREAM.INFO.*",
   "$JS.API.STREAM.NAMES",
   "$JS.API.STREAM.MSG.GET.*",
@@ -59,6 +58,12 @@ export const JS_READ = [
   "$JS.API.CONSUMER.CREATE.>",
   "$JS.FC.>",
 ] as const;
+/**
+ * Account info: nats.js's jetstreamManager() asks for it first unless told `checkAPI: false`. The
+ * middleware's job store uses the default; the frontend turns the check off (service/frontend/lib/jobs.ts)
+ * and is not granted it.
+ */
+export const JS_ACCOUNT_INFO = "$JS.API.INFO";
 /** The middleware's writes: KV puts and object chunks, creating a user's bucket and object store, listing buckets to reconcile. */
 export const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.LIST"] as const;
 /** Nobody here removes or rewrites streams, their messages or others' consumers, or leaves durable consumers behind (deny wins over any later-widened allow). */
@@ -76,7 +81,7 @@ export function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser
     {
       ...user("middleware"),
       // Receives jobs as one queue group (each job reaches one replica) and answers them; the only writer of job state.
-      publish: { allow: [...JS_READ, ...JS_WRITE], deny: [`${SUBJECT_PREFIX}.>`, ...JS_DESTRUCTIVE] },
+      publish: { allow: [JS_ACCOUNT_INFO, ...JS_READ, ...JS_WRITE], deny: [`${SUBJECT_PREFIX}.>`, ...JS_DESTRUCTIVE] },
       subscribe: { allow: [`${SUBJECT_PREFIX}.* ${queueGroup}`, inboxSubjects("middleware")] },
       allowResponses: true,
     },

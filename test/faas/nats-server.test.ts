@@ -10,6 +10,7 @@ import { inboxPrefix } from "../../service/contract/env";
 import { type JobRecord, newJobId } from "../../service/contract/job";
 import { jobSubject, MIDDLEWARE_QUEUE_GROUP } from "../../service/contract/languages";
 import { jobsBucket, outputsBucket, userIdFromEmail } from "../../service/contract/user";
+import { getJob, JS_OPTIONS as FRONTEND_JS, listJobs, openOutputZip } from "../../service/frontend/lib/jobs";
 import { Conflict, JobStore } from "../../service/middleware/store";
 import { missingTools, itIf } from "../support/requires";
 import { type RunningNats, startNatsServer, testPassword } from "../support/nats-server";
@@ -121,7 +122,15 @@ describe("NATS permissions on the real server", () => {
     const zip = Buffer.alloc(2 * 1024 * 1024 + 17, 3);
     await store.putZip(bob, `${r.id}-output.zip`, zip);
 
-    const js = fe.jetstream();
+    // The frontend's own reads, as the chart's frontend user.
+    assert.deepEqual((await listJobs(fe, bob)).map((j) => j.id), [r.id]);
+    assert.equal((await getJob(fe, bob, r.id))?.status, "Pendiente");
+    const download = await openOutputZip(fe, bob, r.id);
+    assert.equal(download?.size, zip.length);
+    await download?.data.cancel();
+
+    // The same reads through nats.js's views, opened as the frontend opens JetStream.
+    const js = fe.jetstream(FRONTEND_JS);
     const kv = await js.views.kv(jobsBucket(bob), { bindOnly: true });
     assert.equal(JSON.parse((await kv.get(r.id))!.string()).id, r.id);
     const keys: string[] = [];
@@ -144,6 +153,8 @@ describe("NATS permissions on the real server", () => {
     await denied(os.putBlob({ name: "forged.zip" }, Buffer.from("x")), /Permissions Violation for Publish to "\$(O\.|JS\.API\.STREAM\.PURGE\.)/);
     assert.equal(await os.info("forged.zip"), null, "no object was stored");
     await denied(js.views.kv(jobsBucket(userIdFromEmail("new@example.org"))), pub("$JS.API.STREAM.CREATE."));
+    // Account info is not a right the frontend has (it opens JetStream without the API check).
+    await denied(fe.jetstreamManager(), pub("$JS.API.INFO"));
     await denied(fe.request("cola.python", Buffer.from("{}"), { timeout: 2000 }), pub("cola.python"));
     await denied(fe.request("cola.go.extra", Buffer.from("{}"), { timeout: 2000 }), pub("cola.go.extra"));
     assert.equal(JSON.parse((await kv.get(r.id))!.string()).status, "Pendiente", "the record is unchanged");
@@ -154,7 +165,7 @@ describe("NATS permissions on the real server", () => {
     await store.create(record(alice));
     const stream = `KV_${jobsBucket(alice)}`;
     for (const nc of [fe, mw]) {
-      const jsm = await nc.jetstreamManager();
+      const jsm = await nc.jetstreamManager(nc === fe ? FRONTEND_JS : {});
       const info = await jsm.streams.info(stream);
       await denied(jsm.streams.delete(stream), pub(`$JS.API.STREAM.DELETE.${stream}`));
       await denied(jsm.streams.purge(stream), pub(`$JS.API.STREAM.PURGE.${stream}`));
@@ -174,7 +185,7 @@ describe("NATS permissions on the real server", () => {
     const store = new JobStore(mw.jetstream(), await mw.jetstreamManager(), 1);
     await store.create(record(alice));
     const stream = `KV_${jobsBucket(alice)}`;
-    const created = await (await fe.jetstreamManager()).consumers.add(stream, { durable_name: "left-behind" });
+    const created = await (await fe.jetstreamManager(FRONTEND_JS)).consumers.add(stream, { durable_name: "left-behind" });
     assert.equal(created.config.durable_name, "left-behind");
   });
 

@@ -1,7 +1,8 @@
 /**
  * The chart and the frontend agree: the probes call the path the frontend answers without sign-in,
  * the pod gets the NATS env the frontend reads, and the synthesized nats.conf grants the frontend
- * user every subject the frontend uses (frontend-permissions.ts, which the NATS tests enforce).
+ * user every subject the frontend uses and nothing else (frontend-permissions.ts, the rights the
+ * NATS tests run the frontend with).
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -57,5 +58,12 @@ describe("chart and frontend fit together", () => {
     for (const s of used) assert.ok(FRONTEND_PUBLISH.some((p) => subjectMatches(p, s)), `sample ${s} is covered by frontend-permissions.ts`);
     for (const s of used) assert.ok(permitted(frontend.permissions.publish, s), `the chart lets the frontend publish ${s}`);
     assert.ok(permitted(frontend.permissions.subscribe, `${env[NATS_ENV.inboxPrefix]}.abc.1`), "replies reach the frontend's inbox prefix");
+  });
+
+  it("grants the frontend user nothing beyond the rights the frontend's NATS tests run with (least privilege)", () => {
+    const granted = frontend.permissions.publish.allow ?? [];
+    assert.deepEqual(granted.filter((a) => !(FRONTEND_PUBLISH as readonly string[]).includes(a)), [], "every allowed subject is one the frontend is tested with");
+    // nats.js asks for account info unless told not to; the frontend does not, and may not.
+    assert.ok(!permitted(frontend.permissions.publish, "$JS.API.INFO"), "no $JS.API.INFO");
   });
 });

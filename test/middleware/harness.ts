@@ -18,6 +18,7 @@ import { jobSubject, type Language } from "../../service/contract/languages";
 import type { SourceFile } from "../../service/contract/source";
 import { isFinal } from "../../service/contract/status";
 import { jobsBucket, outputsBucket } from "../../service/contract/user";
+import { JS_OPTIONS as FRONTEND_JS } from "../../service/frontend/lib/jobs";
 import { loadConfig, type MiddlewareConfig } from "../../service/middleware/config";
 import { kubeApi } from "../../service/middleware/kube";
 import { jsonLogger } from "../../service/middleware/log";
@@ -86,7 +87,7 @@ export interface Harness {
   readonly passwords: { frontend: string; middleware: string };
   readonly executorNamespace: string;
   readonly logs: string[];
-  /** The frontend's NATS connection (its own user and inbox). */
+  /** The frontend's NATS connection (its own user and inbox; JetStream opened with the frontend's JS_OPTIONS: it may not ask for account info). */
   readonly fe: NatsConnection;
   config(podName: string, extra?: Record<string, string>): MiddlewareConfig;
   /** Env for a middleware process, as the chart sets it plus what the kubelet fills in. */
@@ -127,7 +128,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
 
   const recordOf = async (userId: string, id: string): Promise<JobRecord | undefined> => {
     try {
-      const kv = await fe.jetstream().views.kv(jobsBucket(userId), { bindOnly: true });
+      const kv = await fe.jetstream(FRONTEND_JS).views.kv(jobsBucket(userId), { bindOnly: true });
       const e = await kv.get(id);
       return e && e.value.length ? (JSON.parse(e.string()) as JobRecord) : undefined;
     } catch {
@@ -184,7 +185,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
       }, timeoutMs);
     },
     async zip(userId, name) {
-      const os = await fe.jetstream().views.os(outputsBucket(userId));
+      const os = await fe.jetstream(FRONTEND_JS).views.os(outputsBucket(userId));
       const r = await os.get(name);
       if (!r) throw new Error(`no object ${name}`);
       const chunks: Uint8Array[] = [];

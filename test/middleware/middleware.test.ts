@@ -12,6 +12,7 @@ import type { JobRecord } from "../../service/contract/job";
 import { LANGUAGES, type Language } from "../../service/contract/languages";
 import { encodeSource, SOURCE_LIMITS } from "../../service/contract/source";
 import { userIdFromEmail } from "../../service/contract/user";
+import { JS_OPTIONS as FRONTEND_JS } from "../../service/frontend/lib/jobs";
 import { itIf, missingTools } from "../support/requires";
 import { unzip } from "../support/unzip";
 import { finalOf, type Harness, hold, release, SOURCES, startHarness, until } from "./harness";
@@ -164,7 +165,7 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
       assert.match(reply.error ?? "", why, what);
     }
     // Rejected records for the identifiable user (all but "not JSON" and "no user").
-    const kv = await h.fe.jetstream().views.kv(`jobs-${user}`, { bindOnly: true });
+    const kv = await h.fe.jetstream(FRONTEND_JS).views.kv(`jobs-${user}`, { bindOnly: true });
     const keys: string[] = [];
     for await (const k of await kv.keys("*")) keys.push(k);
     const mine = (await Promise.all(keys.map((k) => h.record(user, k)))).filter((r): r is JobRecord => r?.status === "rejected");

@@ -15,8 +15,11 @@ export const DEFAULT_LIST_LIMIT = 200;
 /** Records read in parallel while listing. */
 const READ_BATCH = 50;
 
-/** checkAPI would call $JS.API.INFO (account info) first, which the frontend does not need. */
-const JS_OPTIONS: JetStreamManagerOptions = { checkAPI: false };
+/**
+ * How the frontend opens JetStream: checkAPI would call $JS.API.INFO (account info) first, which
+ * the frontend does not need and its NATS user is not granted (charts/faas/nats-auth.ts).
+ */
+export const JS_OPTIONS: JetStreamManagerOptions = { checkAPI: false };
 
 function manager(nc: NatsConnection): Promise<JetStreamManager> {
   return nc.jetstreamManager(JS_OPTIONS);

@@ -1,8 +1,9 @@
 /**
  * The NATS rights the frontend needs, and nothing more: request jobs on the three subjects, read
  * KV records and objects (stream info, message gets, the ordered consumer an object read runs and
- * its flow control), replies only on its own inbox prefix. Tests run the frontend with exactly
- * these, so a call outside them fails a test. The chart's `frontend` user must allow at least these.
+ * its flow control), replies only on its own inbox prefix; no account info (`$JS.API.INFO`). Tests
+ * run the frontend with exactly these, so a call outside them fails a test. The chart's `frontend`
+ * user allows these and nothing else (test/frontend/chart-fit.test.ts).
  */
 import { inboxPrefix } from "../../../service/contract/env";
 import { jobSubjects } from "../../../service/contract/languages";
