@@ -5,6 +5,7 @@ import { k8s } from "../../src/lib/k8s";
 import { addFaasDeployment } from "./deployment";
 import { podRuntime } from "../runtime-classes";
 import { FRONTEND_ENV, NATS_ENV } from "../../service/contract/env";
+import { API_PATHS } from "../../service/contract/http";
 import { componentLabels, COMPONENTS, natsUrl } from "./names";
 import { natsClientEnv } from "./nats-auth";
 import { resources, RESOURCES } from "./resources";
@@ -12,13 +13,12 @@ import { restrictedContainer } from "../shared/pod-security";
 
 /** An unprivileged UID; the documents' images do not say which user they expect. */
 export const APP_UID = 1000;
-/** Answered without sign-in by the frontend (service/frontend); the probes use it. */
-export const FRONTEND_HEALTH_PATH = "/api/health";
 
 export function addFrontend(scope: Construct, env: Environment): void {
   const faas = env.config.faas;
   const port = faas.frontend.port;
-  const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: FRONTEND_HEALTH_PATH, port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
+  // The frontend answers its health path without sign-in (the probes do not pass through oauth2-proxy).
+  const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: API_PATHS.health, port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
   addFaasDeployment(scope, {
     ...podRuntime(env, env.config.faas.frontend.runtime),
     component: COMPONENTS.frontend,

@@ -1,6 +1,6 @@
 /**
- * The chart and the frontend agree: the probes call the path the frontend answers without sign-in,
- * the pod gets the NATS env the frontend reads, and the synthesized nats.conf grants the frontend
+ * The chart and the frontend agree: the probes call the contract's health path, which the frontend
+ * serves without sign-in (as it serves every path of the contract), the pod gets the NATS env the frontend reads, and the synthesized nats.conf grants the frontend
  * user every subject the frontend uses and nothing else (frontend-permissions.ts, the rights the
  * NATS tests run the frontend with).
  */
@@ -11,7 +11,8 @@ import { describe, it } from "@jest/globals";
 import { NATS_ENV } from "../../service/contract/env";
 import { jobSubjects } from "../../service/contract/languages";
 import { jobsBucket, outputsBucket, userIdFromEmail } from "../../service/contract/user";
-import { HEALTH_PATH, PUBLIC_PATHS } from "../../service/frontend/lib/routes";
+import { API_PATHS } from "../../service/contract/http";
+import { PUBLIC_PATHS } from "../../service/frontend/lib/routes";
 import { FRONTEND_NATS_USER, FRONTEND_PUBLISH } from "../e2e/support/frontend-permissions";
 import { environment, find, synthFaas } from "../faas/fixtures";
 import { parseNatsConf, permitted, subjectMatches } from "../support/nats-conf";
@@ -26,10 +27,23 @@ const users = (parseNatsConf(find(out.all, "ConfigMap", "nats-config", ns).data[
 const frontend = users.find((u) => u.user === FRONTEND_NATS_USER)!;
 
 describe("chart and frontend fit together", () => {
-  it("probes the frontend's open health path, which exists as a route", () => {
-    for (const p of ["startupProbe", "livenessProbe", "readinessProbe"]) assert.equal(container[p].httpGet.path, HEALTH_PATH, p);
-    assert.ok(PUBLIC_PATHS.includes(HEALTH_PATH));
-    assert.ok(existsSync(join(__dirname, "../../service/frontend/app", HEALTH_PATH, "route.ts")));
+  it("probes the contract's health path, which the frontend serves without sign-in", () => {
+    for (const p of ["startupProbe", "livenessProbe", "readinessProbe"]) assert.equal(container[p].httpGet.path, API_PATHS.health, p);
+    assert.deepEqual(PUBLIC_PATHS, [API_PATHS.health], "the health path, and only it, is open");
+  });
+
+  it("serves every path of the HTTP contract from an App Router route with the contract's methods", () => {
+    const app = join(__dirname, "../../service/frontend/app");
+    const routes: [string, string[]][] = [
+      [API_PATHS.health, ["GET"]],
+      [API_PATHS.download("[id]"), ["GET"]],
+    ];
+    for (const [path, methods] of routes) {
+      const file = join(app, path, "route.ts");
+      assert.ok(existsSync(file), `${path} has ${file}`);
+      const mod = require(file) as Record<string, unknown>;
+      for (const m of methods) assert.equal(typeof mod[m], "function", `${path} exports ${m}`);
+    }
   });
 
   it("gives the pod the NATS user and inbox prefix the frontend reads, listening on all addresses", () => {

@@ -18,6 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NATS_ENV } from "../../../service/contract/env";
+import { API_PATHS } from "../../../service/contract/http";
 import { startNatsServer, type RunningNats } from "../../support/nats-server";
 import { chartNats } from "./chart-nats";
 import { startOauth2ProxyStandIn, type Oauth2ProxyStandIn } from "./oauth2-proxy";
@@ -107,7 +108,7 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the frontend exited with ${child.exitCode}:\n${log()}`);
     try {
-      const r = await fetch(`${url}/api/health`);
+      const r = await fetch(`${url}${API_PATHS.health}`);
       last = await r.text();
       if (r.ok && (JSON.parse(last) as { nats: { connected: boolean } }).nats.connected) return;
     } catch (e) {

@@ -11,7 +11,7 @@ import { formatBytes, formatDuration, formatTime, LANGUAGE_NAMES, messageOf } fr
 import { identityFromHeaders } from "../../../lib/identity";
 import { getJob } from "../../../lib/jobs";
 import { natsOrUnavailable } from "../../../lib/nats";
-import { downloadPath } from "../../../lib/routes";
+import { API_PATHS } from "../../../../contract/http";
 
 export const dynamic = "force-dynamic";
 
@@ -131,7 +131,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
       )}
       {r?.zip && (
         <p>
-          <a href={downloadPath(job.id)} download={r.zip.name} data-testid="download">
+          <a href={API_PATHS.download(job.id)} download={r.zip.name} data-testid="download">
             Download {r.zip.name}
           </a>{" "}
           <span className="muted">
