@@ -4,9 +4,14 @@
  * oauth2-proxy. Identity comes only from oauth2-proxy's headers (user.ts), as for the pages.
  *
  *   POST /api/jobs              body JobSubmission (application/json) -> 201 JobSubmitted
- *                               400 { problems: string[] } (sourceProblems), 401 without identity,
- *                               503 { error } when NATS or the middleware is unavailable
- *   GET  /api/jobs/<id>         -> 200 JobRecord of the signed-in user's job, 404 otherwise
+ *                               400 ApiProblems (sourceProblems, a body that is not a JobSubmission,
+ *                               or the middleware's own refusal), 401 without identity,
+ *                               413 ApiError for a body over MAX_SUBMISSION_BODY_BYTES,
+ *                               415 ApiError for any other content type,
+ *                               503 ApiError when NATS or the middleware does not answer
+ *   GET  /api/jobs/<id>         -> 200 JobRecord of the signed-in user's job, 404 ApiError otherwise
+ *                               (the same 404 for an absent job, another user's and a malformed id),
+ *                               401 without identity, 503 ApiError when NATS does not answer
  *   GET  /job/<id>/download     -> 200 application/zip `<id>-output.zip`, 404 when absent
  *   GET  /api/health            -> 200 { ok: true, nats: { connected } } (no sign-in: kubelet probes)
  *
@@ -31,6 +36,22 @@ export interface JobSubmission {
 export interface JobSubmitted {
   readonly id: string;
 }
+
+/** 400: what is wrong with the submission, as `field: rule` strings. */
+export interface ApiProblems {
+  readonly problems: readonly string[];
+}
+
+/** Every other refusal: a sentence for people. */
+export interface ApiError {
+  readonly error: string;
+}
+
+/**
+ * Largest POST body the frontend reads. A valid submission is about SOURCE_LIMITS.maxEncodedBytes
+ * (200 KiB) of JSON at most; the rest is slack for a client's own formatting.
+ */
+export const MAX_SUBMISSION_BODY_BYTES = 512 * 1024;
 
 /** Names inside `<jobId>-output.zip` (written by the middleware). */
 export const OUTPUT_ZIP_ENTRIES = { stdout: "stdout.txt", stderr: "stderr.txt" } as const;

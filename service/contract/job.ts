@@ -20,7 +20,11 @@ export interface JobRequest {
   readonly files: readonly SourceFile[];
 }
 
-export type JobReply = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly error: string };
+/**
+ * The middleware's answer. A refusal of the submission itself (it breaks the contract's rules)
+ * carries the rules it broke in `problems`; a refusal without them is the service's failure.
+ */
+export type JobReply = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly error: string; readonly problems?: readonly string[] };
 
 /** One run's measurements (compile or run phase), as the trusted runner saw them. */
 export interface PhaseResult {

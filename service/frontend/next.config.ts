@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { NextConfig } from "next";
+import { MAX_SUBMISSION_BODY_BYTES } from "../contract/http";
 
 /**
  * The shared contract lives in ../contract (service/contract), outside this app: Turbopack resolves
@@ -25,7 +26,10 @@ const nextConfig: NextConfig = {
   experimental: {
     // A submission is at most 128 KiB of source (SOURCE_LIMITS) plus multipart overhead.
     serverActions: { bodySizeLimit: "1mb" },
-    proxyClientMaxBodySize: "1mb",
+    // The identity gate (proxy.ts) buffers request bodies up to this size and silently cuts longer
+    // ones; POST /api/jobs refuses anything over MAX_SUBMISSION_BODY_BYTES (413), so a cut body,
+    // always longer than that, is refused rather than misread.
+    proxyClientMaxBodySize: 2 * MAX_SUBMISSION_BODY_BYTES,
   },
   async headers() {
     return [

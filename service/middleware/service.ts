@@ -123,13 +123,13 @@ export class Middleware {
         try {
           await this.deps.store.create(record);
           this.info("job rejected", { job: record.id, user: record.userId, language, problems: checked.problems.length });
-          reply({ ok: false, error });
+          reply({ ok: false, error, problems: checked.problems });
           return;
         } catch (err) {
           this.logError("could not store a rejected job", err, { user: checked.userId });
         }
       }
-      reply({ ok: false, error });
+      reply({ ok: false, error, problems: checked.problems });
       return;
     }
     const req = checked.request;

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe } from "@jest/globals";
 import type { Browser, BrowserContext } from "playwright-core";
+import { API_PATHS } from "../../service/contract/http";
 import { newJobId } from "../../service/contract/job";
 import { FINAL_STATUSES, STATUS_LABELS, type JobStatus } from "../../service/contract/status";
 import { itIf, missingTools } from "../support/requires";
@@ -67,12 +68,14 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
       ["GET", `/job/${id}/download`, {}],
       ["POST", "/", { "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" }],
       ["GET", "/_next/static/chunks/none.js", {}],
+      ["GET", API_PATHS.job(id), {}],
+      ["POST", API_PATHS.jobs, { "content-type": "application/json" }],
     ] as const) {
       const r = await fetch(`${stack.frontendUrl}${path}`, { method, headers, redirect: "manual", ...(method === "POST" ? { body: "[]" } : {}) });
       assert.equal(r.status, 401, `${method} ${path}`);
       assert.match(await r.text(), /Not signed in: this service is reached only through oauth2-proxy/);
     }
-    const health = await fetch(`${stack.frontendUrl}/api/health`);
+    const health = await fetch(`${stack.frontendUrl}${API_PATHS.health}`);
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(await health.text()), { ok: true, nats: { connected: true, state: "connected" } });
   });

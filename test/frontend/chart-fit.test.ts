@@ -1,8 +1,8 @@
 /**
  * The chart and the frontend agree: the probes call the contract's health path, which the frontend
- * serves without sign-in (as it serves every path of the contract), the pod gets the NATS env the frontend reads, and the synthesized nats.conf grants the frontend
- * user every subject the frontend uses and nothing else (frontend-permissions.ts, the rights the
- * NATS tests run the frontend with).
+ * serves without sign-in (as it serves every path of the contract), the pod gets the NATS env the
+ * frontend reads, and the synthesized nats.conf grants the frontend user every subject the frontend
+ * uses and nothing else (frontend-permissions.ts, the rights the NATS tests run the frontend with).
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -36,6 +36,8 @@ describe("chart and frontend fit together", () => {
     const app = join(__dirname, "../../service/frontend/app");
     const routes: [string, string[]][] = [
       [API_PATHS.health, ["GET"]],
+      [API_PATHS.jobs, ["POST"]],
+      [API_PATHS.job("[id]"), ["GET"]],
       [API_PATHS.download("[id]"), ["GET"]],
     ];
     for (const [path, methods] of routes) {

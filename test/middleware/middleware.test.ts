@@ -150,7 +150,7 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
 
   itIf(skip, "rejects invalid and oversized submissions with a reason, records them as rejected when the user is known, and starts no Pod", async () => {
     const before = h.api.created.length;
-    const cases: [string, Promise<{ ok: boolean; error?: string }>, RegExp][] = [
+    const cases: [string, Promise<{ ok: boolean; error?: string; problems?: readonly string[] }>, RegExp][] = [
       ["not JSON", h.raw("go", Buffer.from("{nope")), /request: must be a JSON/],
       ["no user", h.raw("go", Buffer.from(JSON.stringify({ email: "x@y.z", language: "go", files: SOURCES.go() }))), /userId: must be/],
       ["wrong language", h.submit(user, "go", SOURCES.c()) as never, /files\[0\]\.name: go files must end in \.go/],
@@ -163,6 +163,8 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
       const reply = await p;
       assert.equal(reply.ok, false, what);
       assert.match(reply.error ?? "", why, what);
+      // The rules broken, one per entry, so the frontend can answer 400 with them.
+      assert.ok(reply.problems?.some((p) => why.test(p)) && reply.problems.join("; ") === reply.error, `${what}: ${JSON.stringify(reply.problems)}`);
     }
     // Rejected records for the identifiable user (all but "not JSON" and "no user").
     const kv = await h.fe.jetstream(FRONTEND_JS).views.kv(`jobs-${user}`, { bindOnly: true });

@@ -66,3 +66,20 @@ export async function submissionFromForm(form: FormData): Promise<Submission> {
   return parseSubmission({ language: text(FORM_FIELDS.language), filename: text(FORM_FIELDS.filename), source: text(FORM_FIELDS.source), uploads });
 }
 
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Reads a JobSubmission sent as JSON (`POST /api/jobs`), checked with the same contract rules as the
+ * form. Files are taken exactly as sent (a program means its line endings); other fields are ignored.
+ */
+export function submissionFromJson(body: unknown): Submission {
+  if (!isObject(body)) return { ok: false, problems: ["body: must be a JSON object { language, files: [{ name, content }] }"] };
+  if (!isLanguage(body.language)) return { ok: false, problems: [`language: must be one of ${LANGUAGES.join(", ")}`] };
+  const language = body.language;
+  if (!Array.isArray(body.files)) return { ok: false, problems: ["files: must be a list of { name, content }"] };
+  const files = body.files.map((f) => (isObject(f) ? f : {})) as unknown as SourceFile[];
+  const problems = sourceProblems(language, files);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, language, files: files.map((f) => ({ name: f.name, content: f.content })) };
+}
