@@ -10,8 +10,9 @@ import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe } from "@jest/globals";
 import { API_PATHS, OUTPUT_ZIP_ENTRIES, type JobSubmission } from "../../service/contract/http";
 import { isJobId, newJobId, type JobRecord } from "../../service/contract/job";
-import { LANGUAGES } from "../../service/contract/languages";
+import { LANGUAGES, type Language } from "../../service/contract/languages";
 import { isFinal } from "../../service/contract/status";
+import { helloJob } from "../../src/verify/checks/jobs";
 import { itIf, missingTools } from "../support/requires";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
 import { ensureMiddlewareBuilt } from "./support/middleware-process";
@@ -22,11 +23,8 @@ const BOB = "bob@example.com";
 
 const skip = missingTools(["nats-server", "openssl"], "apt-get install nats-server openssl");
 
-const SOURCES: Record<string, JobSubmission["files"]> = {
-  go: [{ name: "main.go", content: 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' }],
-  javascript: [{ name: "main.js", content: 'console.log("hello");\n' }],
-  c: [{ name: "main.c", content: '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' }],
-};
+/** What `npm run verify` submits (the scripted executors answer "hello from <language>" whatever the source). */
+const source = (language: Language) => helloJob(language, `clusterkit-verify ${language} e2e`);
 
 describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no browser)", () => {
   let stack: FaasStack;
@@ -49,7 +47,7 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
 
   itIf(skip, "submits one job per language, follows each to its final state and downloads its zip", async () => {
     for (const language of LANGUAGES) {
-      const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language, files: SOURCES[language] } satisfies JobSubmission) });
+      const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language, files: source(language) } satisfies JobSubmission) });
       assert.equal(r.status, 201, `${language}: ${await r.clone().text()}`);
       const { id } = await body(r);
       assert.ok(isJobId(id), String(id));
@@ -110,7 +108,7 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
   // Last: it stops the middleware.
   itIf(skip, "answers 503 with the reason when no middleware answers", async () => {
     await stack.middleware.stop();
-    const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language: "go", files: SOURCES.go }) });
+    const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language: "go", files: source("go") }) });
     assert.equal(r.status, 503);
     assert.match(String((await body(r)).error), /No middleware is answering on cola\.go/);
     // Reading still works: the job records are in NATS, not in the middleware.
