@@ -110,11 +110,17 @@ export class JobStore {
     }
   }
 
-  /** Every job record of a user (keys first, then values: reading inside the key listing truncates it). */
+  /**
+   * Every job record of a user. The keys come from the stream's subject list (`*` leaves out
+   * `source.<id>`), not from kv.keys(): that runs an ordered consumer which, seen here under load,
+   * sometimes never ends — and a reconciliation that never ends stops this replica's reconciling.
+   */
   async records(userId: string): Promise<Versioned[]> {
-    const kv = await this.kv(userId);
-    const keys: string[] = [];
-    for await (const k of await kv.keys("*")) keys.push(k);
+    const bucket = jobsBucket(userId);
+    await this.kv(userId);
+    const info = await this.jsm.streams.info(`KV_${bucket}`, { subjects_filter: `$KV.${bucket}.*` });
+    const prefix = `$KV.${bucket}.`;
+    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length));
     const out: Versioned[] = [];
     for (const k of keys) {
       try {
