@@ -2,10 +2,13 @@
  * The middleware against the real nats-server (synthesized nats.conf) and the fake Kubernetes API
  * (synthesized Role, PodTemplates, quota), executor Pods scripted: jobs of every language end in
  * the right state with the right zip, each job's Pod is created exactly once whatever replicas do,
- * invalid submissions are rejected, a full quota makes jobs wait, and only the Role's calls are made.
+ * invalid submissions are rejected, a full quota makes jobs wait, a stopping replica leaves its
+ * running jobs to a successor, the health endpoint and the configuration say what is wrong, and
+ * only the Role's calls are made. (The bundled process itself: test/e2e/middleware-process.e2e.test.ts.)
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
 import { EXECUTOR_LABELS, SOURCE_ANNOTATION } from "../../service/contract/executor";
 import type { JobRecord } from "../../service/contract/job";
@@ -13,6 +16,10 @@ import { LANGUAGES, type Language } from "../../service/contract/languages";
 import { encodeSource, SOURCE_LIMITS } from "../../service/contract/source";
 import { userIdFromEmail } from "../../service/contract/user";
 import { JS_OPTIONS as FRONTEND_JS } from "../../service/frontend/lib/jobs";
+import { ConfigError, loadConfig } from "../../service/middleware/config";
+import { healthServer } from "../../service/middleware/health";
+import { kubeApi } from "../../service/middleware/kube";
+import type { Middleware } from "../../service/middleware/service";
 import { itIf, missingTools } from "../support/requires";
 import { unzip } from "../support/unzip";
 import { finalOf, type Harness, hold, release, SOURCES, startHarness, until } from "./harness";
@@ -20,6 +27,8 @@ import { finalOf, type Harness, hold, release, SOURCES, startHarness, until } fr
 const skip = missingTools(["nats-server", "openssl"], "apt-get install nats-server openssl");
 const QUOTA = 3;
 let h: Harness;
+/** The replica that runs from the start (the drain test stops it). */
+let first: Middleware;
 const user = userIdFromEmail("alice@example.org");
 const other = userIdFromEmail("bob@example.org");
 
@@ -35,7 +44,7 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     if (skip) return;
     h = await startHarness({ faas: { executors: { maxPods: QUOTA } } });
     // More slots than the quota (as with several replicas): the quota, not the replica, is the bound.
-    await h.replica("middleware-a", { MAX_CONCURRENT_JOBS: "10" });
+    first = await h.replica("middleware-a", { MAX_CONCURRENT_JOBS: "10" });
   });
   afterAll(async () => {
     await h?.stop();
@@ -246,6 +255,67 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     assert.match(r.error ?? "", /disappeared/);
     assert.equal(h.api.created.filter((c) => c.endsWith(`/job-${id}`)).length, 1);
     release("vanish");
+  });
+
+  itIf(skip, "stops gracefully: no new requests, its running job (record and Pod) left as it was for a successor, which finishes it once; health says draining", async () => {
+    // One replica only, so the job is certainly this one's: the queue group and reconciliation would otherwise share it out.
+    const c = await h.replica("middleware-c");
+    await first.stop(2000);
+    const cfg = h.config("middleware-c");
+    const kube = kubeApi(h.api.kubeConfig(), cfg.executorNamespace);
+    // main.ts's readiness wiring, with this replica.
+    const health = healthServer({ nats: () => !h.fe.isClosed(), api: async () => void (await kube.readTemplate(cfg.podTemplates.go)), draining: () => c.draining });
+    await new Promise<void>((r) => health.listen(0, "127.0.0.1", r));
+    const probe = async (path: string) => {
+      const r = await fetch(`http://127.0.0.1:${(health.address() as AddressInfo).port}${path}`);
+      return { code: r.status, body: JSON.parse(await r.text()) as unknown };
+    };
+    hold("drain");
+    try {
+      h.api.unavailable = true;
+      assert.deepEqual(await probe("/healthz"), { code: 200, body: { ok: true } });
+      assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: false } });
+      h.api.unavailable = false;
+      assert.deepEqual(await probe("/readyz"), { code: 200, body: { ok: true, nats: true, api: true, draining: false } });
+
+      const id = await submitOk(user, "c", SOURCES.c(scenario("ok", "// hold: drain")));
+      await h.waitFor(user, id, (r) => r.status === "running");
+      assert.equal(c.activeJobs, 1);
+      await c.stop(2000);
+      assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: true } });
+      const stopped = h.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === "middleware stopped" && l.replica === "middleware-c");
+      assert.deepEqual(stopped.map((l) => l.leftRunning), [1], "it reports the job it left running");
+      await expect(h.submit(user, "go", SOURCES.go())).rejects.toThrow(/503|no responders/i);
+      assert.equal((await h.record(user, id))?.status, "running", "the job is left as it was");
+      assert.ok(h.api.pods.has(`${h.executorNamespace}/job-${id}`), "its Pod too");
+
+      release("drain");
+      await h.replica("middleware-d");
+      assert.equal((await h.waitFor(user, id, finalOf)).status, "finished");
+      assert.equal(h.api.created.filter((n) => n.endsWith(`/job-${id}`)).length, 1, "one Pod for the job");
+      // The successor's first reconciliation found the job; its Pod watch opens just after.
+      await until("the successor's Pod watch", () => h.api.openWatches >= 1 || undefined);
+    } finally {
+      release("drain");
+      h.api.unavailable = false;
+      await new Promise((r) => health.close(r));
+    }
+  });
+
+  itIf(skip, "refuses bad configuration naming each variable and rule, echoing no value", () => {
+    const env = h.processEnv("middleware-x", { MAX_CONCURRENT_JOBS: "lots", NATS_INBOX_PREFIX: "bad.prefix", NATS_PASSWORD: "" });
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.match(err.message, /NATS_PASSWORD: required/);
+    assert.match(err.message, /MAX_CONCURRENT_JOBS: must be an integer/);
+    assert.match(err.message, /NATS_INBOX_PREFIX: must be one NATS subject token/);
+    assert.doesNotMatch(err.message, /lots|bad\.prefix/);
+    assert.equal(err.problems.length, 3);
   });
 
   itIf(skip, "makes only the calls its Role allows, and every one of them", () => {

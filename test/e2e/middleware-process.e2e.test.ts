@@ -1,15 +1,18 @@
 /**
  * The bundled middleware (build/middleware/main.js, what the image runs) as a process: configured
  * only by the synthesized Deployment's env, its health endpoint, a SIGKILL in the middle of a job
- * with another replica finishing it (the Pod created exactly once), and a graceful SIGTERM.
+ * with another replica finishing it (the Pod created exactly once), a graceful SIGTERM, and bad
+ * configuration refused with exit 2. Slow tier: it bundles the middleware first. The same
+ * behaviour in-process (no bundle, no process) is in the fast tier: test/middleware/middleware.test.ts.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe } from "@jest/globals";
 import { userIdFromEmail } from "../../service/contract/user";
+import type { Middleware } from "../../service/middleware/service";
+import { finalOf, type Harness, hold, middlewareProcess, release, SOURCES, startHarness, until } from "../middleware/harness";
 import { itIf, missingTools } from "../support/requires";
-import { finalOf, type Harness, hold, middlewareProcess, release, SOURCES, startHarness, until } from "./harness";
+import { ensureMiddlewareBuilt, MIDDLEWARE_MAIN } from "./support/middleware-process";
 
 const skip = missingTools(["nats-server", "openssl"], "apt-get install nats-server openssl");
 let h: Harness;
@@ -19,8 +22,7 @@ const HEALTH = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${
 describe("the middleware process", () => {
   beforeAll(async () => {
     if (skip) return;
-    const built = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "build-middleware.mjs")], { encoding: "utf8" });
-    assert.equal(built.status, 0, built.stderr);
+    ensureMiddlewareBuilt();
     h = await startHarness();
   });
   afterAll(async () => {
@@ -32,6 +34,7 @@ describe("the middleware process", () => {
     // Started while the API answers 503: alive, but not ready.
     h.api.unavailable = true;
     const a = middlewareProcess(h, "middleware-a", { HEALTH_PORT: String(port) });
+    let b: Middleware | undefined;
     try {
       await until("health endpoint", () => HEALTH(port, "/healthz").then((r) => r.code === 200 || undefined).catch(() => undefined), 15_000);
       const down = await HEALTH(port, "/readyz");
@@ -49,7 +52,7 @@ describe("the middleware process", () => {
       await new Promise((r) => a.child.once("exit", r));
       assert.ok(!a.output().includes(h.passwords.middleware), "the password never reaches the output");
 
-      await h.replica("middleware-b");
+      b = await h.replica("middleware-b");
       release("kill");
       const r = await h.waitFor(user, reply.id, finalOf);
       assert.equal(r.status, "finished");
@@ -58,6 +61,8 @@ describe("the middleware process", () => {
     } finally {
       release("kill");
       a.child.kill("SIGKILL");
+      // Gone before the next test: a live peer would share its jobs (queue group, reconciliation).
+      await b?.stop(2000);
     }
   }, 60_000);
 
@@ -70,6 +75,11 @@ describe("the middleware process", () => {
       const reply = await h.submit(user, "c", SOURCES.c("// hold: term"));
       assert.ok(reply.ok);
       await h.waitFor(user, reply.id, (r) => r.status === "running");
+      // It is this replica's job (a peer left running by the previous test used to take it, and
+      // leftRunning was 0). The log line follows the record's update, so wait for it.
+      const own = (msg: string) => c.output().split("\n").some((l) => l.includes(`"msg":"${msg}"`) && l.includes(reply.id));
+      await until("middleware-c to log the job as started (another replica started it?)", () => own("job started") || undefined);
+      assert.ok(own("job accepted"), c.output());
       const exited = new Promise<number | null>((r) => c.child.once("exit", (code) => r(code)));
       c.child.kill("SIGTERM");
       assert.equal(await exited, 0, c.output());
@@ -90,7 +100,7 @@ describe("the middleware process", () => {
 
   itIf(skip, "refuses to start on bad configuration, naming each variable, echoing no value", () => {
     const env = h.processEnv("middleware-x", { MAX_CONCURRENT_JOBS: "lots", NATS_INBOX_PREFIX: "bad.prefix", NATS_PASSWORD: "" });
-    const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "build", "middleware", "main.js")], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 10_000 });
+    const r = spawnSync(process.execPath, [MIDDLEWARE_MAIN], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", timeout: 10_000 });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /NATS_PASSWORD: required/);
     assert.match(r.stderr, /MAX_CONCURRENT_JOBS: must be an integer/);
