@@ -18,6 +18,7 @@ import type { JobRecord, JobReply } from "../service/contract/job";
 import { jobSubject, LANGUAGES, type Language } from "../service/contract/languages";
 import { isFinal } from "../service/contract/status";
 import { jobsBucket, userIdFromEmail } from "../service/contract/user";
+import { JS_OPTIONS as FRONTEND_JS } from "../service/frontend/lib/jobs";
 import { chartNats } from "../test/e2e/support/chart-nats";
 import { ensureMiddlewareBuilt, middlewareProcess } from "../test/e2e/support/middleware-process";
 import { executorImages, executorImagesSkipReason } from "../test/support/executor-images";
@@ -143,7 +144,8 @@ async function startService(runtime: Runtime): Promise<ServiceBench> {
       const t0 = performance.now();
       const reply = JSON.parse((await fe.request(jobSubject(language), JSON.stringify({ userId, email: user, language, files: HELLO_SOURCES[language] }), { timeout: 30_000 })).string()) as JobReply;
       if (!reply.ok) throw new Error(`the middleware rejected a ${language} job: ${reply.error}`);
-      const kv = await fe.jetstream().views.kv(jobsBucket(userId), { bindOnly: true });
+      // As the frontend reads: its NATS user may not ask for account info (nats.js's API check).
+      const kv = await fe.jetstream(FRONTEND_JS).views.kv(jobsBucket(userId), { bindOnly: true });
       for (;;) {
         const e = await kv.get(reply.id);
         const record = e && e.value.length ? (JSON.parse(e.string()) as JobRecord) : undefined;
