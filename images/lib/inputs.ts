@@ -16,6 +16,8 @@ export interface InputSpec {
 
 /** Directories never hashed: dependencies and build outputs, which follow from the sources. */
 const SKIP_DIRS = new Set(["node_modules", ".next", "build", "dist", ".cache", ".git", "coverage", "test-results"]);
+/** Files tools write beside the sources (git-ignored): hashing them would make a fresh clone's tags differ. */
+const SKIP_FILES = /^(next-env\.d\.ts|.*\.tsbuildinfo)$/;
 
 function walk(dir: string, match: RegExp | undefined, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
@@ -23,7 +25,7 @@ function walk(dir: string, match: RegExp | undefined, out: string[]): void {
     const st = lstatSync(path);
     if (st.isDirectory()) {
       if (!SKIP_DIRS.has(name)) walk(path, match, out);
-    } else if (!match || match.test(name)) out.push(path);
+    } else if (!SKIP_FILES.test(name) && (!match || match.test(name))) out.push(path);
   }
 }
 

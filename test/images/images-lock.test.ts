@@ -128,6 +128,17 @@ describe("image tags", () => {
     assert.equal(computeTag(recipe, lock, root), base);
   });
 
+  it("ignores files tools generate beside the sources (a fresh clone has none)", () => {
+    writeFileSync(join(root, "app", "next-env.d.ts"), "/// <reference types=\"next\" />\n");
+    writeFileSync(join(root, "app", "tsconfig.tsbuildinfo"), "{}\n");
+    try {
+      assert.equal(computeTag(recipe, lock, root), base);
+    } finally {
+      rmSync(join(root, "app", "next-env.d.ts"));
+      rmSync(join(root, "app", "tsconfig.tsbuildinfo"));
+    }
+  });
+
   it("changes with a source file, a locked package, the config, the recipe file and the builder's code", () => {
     writeFileSync(join(root, "app", "main.js"), "console.log(2)\n");
     const afterSource = computeTag(recipe, lock, root);
