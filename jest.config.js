@@ -15,6 +15,8 @@ module.exports = {
   },
   // The real synth, CLIs and tools run inside some tests; none should take longer.
   testTimeout: 120_000,
+  // One temporary folder per test file, deleted after it (test/support/temp-dir.ts).
+  setupFilesAfterEnv: ["<rootDir>/test/support/temp-dir.ts"],
   // A missing snapshot fails under CI (jest's `ci` option follows the CI variable); `npx jest -u` writes them.
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   reporters: [["default", { summaryThreshold: 0 }], "<rootDir>/test/support/skip-reporter.js"],

@@ -14,35 +14,29 @@ import { parseAllDocuments, stringify } from "yaml";
 import { ALL_UPSTREAM_INSTALLS, type UpstreamInstall } from "../src/config/upstream";
 import { ensureUpstream, httpFetch } from "../src/deploy/upstream-cache";
 import { streamReporter } from "../src/deploy/reporter";
+import { type CommandSpec, helpText, parseCommandLine } from "../src/cli/args";
+import { UserError } from "../src/errors";
 import { GENERATED_CRD_IMPORTS, type CrdImport, generatedHeader } from "./crd-imports";
 
 const root = resolve(__dirname, "..");
 
-function usage(): string {
-  return [
-    "usage: npm run gen:crds [-- --from <dir>]",
-    "",
-    "Regenerates charts/imports/*.ts from the pinned upstream CRDs, trimmed to what the charts use.",
-    "  --from <dir>   read <id>.yaml files from <dir> instead of .cache/upstream (SHA-256 still checked)",
-    "",
-    `imports: ${GENERATED_CRD_IMPORTS.map((i) => `${i.module} (${i.upstream})`).join(", ")}`,
-  ].join("\n");
-}
+export const GEN_CRDS_COMMAND: CommandSpec = {
+  command: "npm run gen:crds --",
+  summary: "Regenerates charts/imports/*.ts from the pinned upstream CRDs (SHA-256 checked), trimmed to what the charts use.",
+  positionals: [],
+  options: [{ flag: "--from", value: "dir", description: "read <id>.yaml files from <dir> instead of .cache/upstream (SHA-256 still checked; relative to the folder you run npm in)" }],
+  notes: [`imports: ${GENERATED_CRD_IMPORTS.map((i) => `${i.module} (${i.upstream})`).join(", ")}`],
+  examples: ["npm run gen:crds", "npm run gen:crds -- --from ../shared/upstream"],
+};
 
 function parseArgs(argv: string[]): { from?: string } {
-  const out: { from?: string } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--help" || a === "-h") {
-      process.stdout.write(`${usage()}\n`);
-      process.exit(0);
-    } else if (a === "--from" && argv[i + 1]) out.from = resolve(process.env.INIT_CWD ?? process.cwd(), argv[++i]!);
-    else {
-      process.stderr.write(`gen:crds: unknown argument ${JSON.stringify(a).slice(0, 80)}\n\n${usage()}\n`);
-      process.exit(2);
-    }
+  const cl = parseCommandLine(GEN_CRDS_COMMAND, argv);
+  if (cl.help) {
+    process.stdout.write(helpText(GEN_CRDS_COMMAND));
+    process.exit(0);
   }
-  return out;
+  const from = cl.options.from;
+  return { from: typeof from === "string" ? resolve(process.env.INIT_CWD ?? process.cwd(), from) : undefined };
 }
 
 async function upstreamText(install: UpstreamInstall, from?: string): Promise<string> {
@@ -100,7 +94,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`gen:crds: ${err.message}\n`);
+if (require.main === module) main().catch((err: Error) => {
+  process.stderr.write(`${err instanceof UserError ? "clusterkit" : "gen:crds"}: ${err.message}\n`);
   process.exit(1);
 });

@@ -1,22 +1,10 @@
 /**
- * `npm run synth`: validates the configuration, then synthesizes Terraform JSON for every stack
- * (cdktf.out/stacks/<env>/cdk.tf.json) and manifests for every environment (dist/<env>/*.k8s.yaml).
- *
- * Also the app behind `cdktf synth|deploy` (cdktf.json) and `cdk8s synth` (cdk8s.yaml): those CLIs
- * set CDKTF_OUTDIR / CDK8S_OUTDIR and then get only their half, written where they expect it.
+ * `npm run synth` (scripts/synth.mjs bundles and runs this file) and the app behind the cdktf and
+ * cdk8s CLIs: see src/cli/commands/synth.ts.
  */
 import { resolve } from "node:path";
-import { runCli } from "./errors";
-import { runSynth } from "./synth/run";
+import { synthMain } from "./cli/commands/synth";
+import { runEntry } from "./cli/io";
 
-void runCli(() => {
-  const started = performance.now();
-  // CLUSTERKIT_ROOT lets tests synthesize into a scratch folder instead of the checkout.
-  const root = process.env.CLUSTERKIT_ROOT ? resolve(process.env.CLUSTERKIT_ROOT) : resolve(__dirname, "..");
-  const cdktfOut = process.env.CDKTF_OUTDIR;
-  const cdk8sOut = process.env.CDK8S_OUTDIR;
-  const ctx = runSynth(process.env, root);
-  for (const w of ctx.warnings) process.stderr.write(`WARNING: ${w}\n`);
-  const what = [cdk8sOut ? undefined : "cdktf.out/stacks/*/cdk.tf.json", cdktfOut ? undefined : "dist/*/*.k8s.yaml"].filter(Boolean).join(" and ");
-  process.stdout.write(`clusterkit: synthesized ${what} in ${Math.round(performance.now() - started)} ms\n`);
-});
+// The bundle (build/main.js) and this file both sit one folder below the project root.
+runEntry(synthMain, resolve(__dirname, ".."));

@@ -41,9 +41,11 @@ function addLocal(app: App, config: LocalConfig): void {
 function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: SynthContext): void {
   const outputs = readStackOutputs(ctx.root, name);
   const nasServer = outputs?.nas_server;
-  if (config.webApp.enabled && !nasServer) {
+  // Before the first deploy the placeholder is expected (deploy fills it in, or refuses): only a
+  // deployed stack without the output deserves a warning.
+  if (config.webApp.enabled && outputs && !nasServer) {
     ctx.warnings.push(
-      `${name}: no stack output nas_server in ${stackOutputsPath(name)} (not deployed yet); the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — re-run synth after terraform apply`,
+      `${name}: nas: no stack output nas_server in ${stackOutputsPath(name)}; the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — run \`npm run deploy -- ${name}\` again`,
     );
   }
   new AckStorageChart(app, CHART_IDS.storage, { config, nasServer, nasPath: outputs?.nas_path });

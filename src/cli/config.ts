@@ -1,9 +1,6 @@
-/** `npm run -s config -- <environment>`: prints the effective configuration as JSON. */
-import { loadConfig, parseEnvironmentName } from "../config/load";
-import { runCli } from "../errors";
+/** `npm run -s config -- <environment>` (see src/cli/commands/config.ts). */
+import { resolve } from "node:path";
+import { configMain } from "./commands/config";
+import { runEntry } from "./io";
 
-void runCli(() => {
-  const name = parseEnvironmentName(process.argv[2]);
-  const configs = loadConfig();
-  process.stdout.write(`${JSON.stringify(configs[name], null, 2)}\n`);
-});
+runEntry(configMain, resolve(__dirname, "..", ".."));

@@ -27,6 +27,27 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" || /^[A-Za-z0-9_-]{1,64}$/.test(String(p)) ? String(p) : `[${quote(String(p), 40)}]`)).join(".");
 }
 
+/** Lines of a YAML error's code frame shown, and their longest length. */
+const FRAME_LINES = 6;
+const FRAME_WIDTH = 120;
+
+/**
+ * The code frame the YAML parser appends to its message (the lines before the error, the line
+ * itself, and a caret under the column), bounded and with control characters made visible.
+ */
+export function codeFrame(message: string): string {
+  const lines = message.split("\n").slice(1);
+  while (lines.length && !lines[0]!.trim()) lines.shift();
+  while (lines.length && !lines[lines.length - 1]!.trim()) lines.pop();
+  return lines
+    .slice(0, FRAME_LINES)
+    .map((l) => {
+      const safe = l.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
+      return safe.length > FRAME_WIDTH ? `${safe.slice(0, FRAME_WIDTH)}…` : safe;
+    })
+    .join("\n");
+}
+
 /** Reads at most `limit` + 1 bytes of a regular file; refuses anything else without waiting on it. */
 function readRegularFile(file: string, limit: number): string {
   let fd: number;
@@ -99,10 +120,13 @@ export function plainDataProblems(value: unknown, path: PropertyKey[] = [], out:
 export function readConfigFile(file: string, environmentNames: readonly string[], limit = CONFIG_FILE_LIMIT): Record<string, Json> {
   const text = readRegularFile(file, limit);
   const doc = parseDocument(text, { uniqueKeys: true });
-  // Only the first line of a YAML error: the rest is a code frame that would echo the file.
+  // The first line of a YAML error, then its code frame (the offending line with a caret under the
+  // spot): bounded to a few lines of limited length with control characters replaced, so a wrong
+  // file is never echoed at length.
   const syntaxError = (first: { message: string; linePos?: readonly { line: number; col: number }[] }) => {
     const at = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
-    return new UserError(`${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}`);
+    const frame = codeFrame(first.message);
+    return new UserError(`${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}${frame ? `\n${frame}` : ""}`);
   };
   if (doc.errors.length) throw syntaxError(doc.errors[0]!);
   const tags: string[] = [];
@@ -115,7 +139,9 @@ export function readConfigFile(file: string, environmentNames: readonly string[]
   } catch (err) {
     throw new UserError(`${quote(file, 200)} cannot be read as plain data: ${quote((err as Error).message.split("\n")[0], 120)}`);
   }
-  if (data === null || data === undefined) return {};
+  if (data === null || data === undefined) {
+    throw new UserError(`${quote(file, 200)} (named by CLUSTERKIT_CONFIG) is empty: write at least one environment key (${environmentNames.join(", ")}) with the fields to change, or unset CLUSTERKIT_CONFIG to use the defaults`);
+  }
   if (typeof data !== "object" || Array.isArray(data)) throw new UserError(`${quote(file, 200)} must hold a mapping keyed by environment name (${environmentNames.join(", ")})`);
   const plain = plainDataProblems(data);
   if (plain.length) throw new UserError(`invalid configuration in ${quote(file, 200)}:`, plain);

@@ -3,8 +3,10 @@
  * value (VM addresses and sizes, HPA bounds and targets, the Frankfurt deployment) and chosen
  * here where they do not. A `CLUSTERKIT_CONFIG` file overrides any part of it.
  */
+import { fromHostNumber, resolveLocalAddresses } from "./addresses";
+import { defaultBoxPath } from "./base-image";
 import { ackRegistry, BUILT_IMAGE_NAMESPACE, builtImage, localRegistry } from "./built-images";
-import type { AckConfig, FaasConfig, LocalConfig, WebAppConfig } from "./schema";
+import type { AckConfig, EnvironmentConfigs, FaasConfig, LocalConfigInput, WebAppConfig } from "./schema";
 import type { RuntimeName } from "./runtimes";
 import { DEFAULT_KUBERNETES_MINOR } from "./versions";
 
@@ -63,35 +65,36 @@ function faas({ signIn, redirectUrl, emailDomains, cookieSecure, executorRuntime
   };
 }
 
-export function localDefaults(): LocalConfig {
-  const nfsIp = "192.168.60.30";
+/** As written: addresses are host numbers inside network.cidr (the documents' .11, .21, .22, .30, .200-.250). */
+export function localDefaults(): LocalConfigInput {
+  const cidr = "192.168.60.0/24";
+  const nfsHost = 30;
   return {
     kubernetes: { version: DEFAULT_KUBERNETES_MINOR, podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", clusterName: "clusterkit" },
     network: {
-      cidr: "192.168.60.0/24",
-      hostIp: "192.168.60.1",
+      cidr,
       hostInterface: "vboxnet0",
       guestInterface: "enp0s8",
       natInterface: "enp0s3",
       natCidr: "10.0.2.0/24",
     },
-    image: { path: "boxes/ubuntu-24.04-vbox.box" },
+    image: { path: defaultBoxPath() },
     provider: { delaySeconds: 150, minTimeoutSeconds: 5 },
-    controlPlane: { name: "master01", ip: "192.168.60.11", cpus: 3, memoryMiB: 4096 },
+    controlPlane: { name: "master01", hostNumber: 11, cpus: 3, memoryMiB: 4096 },
     workers: [
-      { name: "worker01", ip: "192.168.60.21", cpus: 3, memoryMiB: 4096 },
-      { name: "worker02", ip: "192.168.60.22", cpus: 3, memoryMiB: 4096 },
+      { name: "worker01", hostNumber: 21, cpus: 3, memoryMiB: 4096 },
+      { name: "worker02", hostNumber: 22, cpus: 3, memoryMiB: 4096 },
     ],
-    nfs: { name: "nfs01", ip: nfsIp, cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
+    nfs: { name: "nfs01", hostNumber: nfsHost, cpus: 1, memoryMiB: 1536, exportPath: "/srv/nfs/k8s" },
     cni: "calico",
     // gVisor needs no virtualization; Kata needs nested virtualization in the VMs (opt-in).
     runtimes: { gvisor: { enabled: true }, kata: { enabled: false } },
-    metallb: { addressStart: "192.168.60.200", addressEnd: "192.168.60.250" },
+    metallb: { firstHostNumber: 200, lastHostNumber: 250 },
     localVolumes: { path: "/var/lib/clusterkit/volumes", perNode: 3 },
     kubeconfigPath: "state/local/kubeconfig",
     webApp: webApp(10),
     // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
-    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, executorRuntime: "gvisor", natsStorage: "5Gi", registry: localRegistry(nfsIp) }),
+    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, executorRuntime: "gvisor", natsStorage: "5Gi", registry: localRegistry(fromHostNumber(cidr, nfsHost)) }),
   };
 }
 
@@ -156,8 +159,8 @@ function ackDefaults(name: "ack-managed" | "ack-dedicated"): AckConfig {
   };
 }
 
-/** Fresh default configs (callers may mutate the returned objects). */
-export function defaultConfigs(): { local: LocalConfig; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
+/** Fresh default configs as written, before addresses are resolved (what a config file overrides). */
+export function defaultInputs(): { local: LocalConfigInput; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
   return { local: localDefaults(), "ack-managed": ackDefaults("ack-managed"), "ack-dedicated": ackDefaults("ack-dedicated") };
 }
 
@@ -167,7 +170,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Defaults that follow other fields, applied to the merged config before validation: unless the
- * override sets them, the registry follows `nfs.ip` (local) or `region` (ACK), and the service's
+ * override sets them, the registry follows the NFS node's address (local) or `region` (ACK), and the service's
  * images follow the registry. So moving the NFS node moves the image references with it.
  */
 export function applyDerivedDefaults(env: "local" | "ack-managed" | "ack-dedicated", merged: unknown, override: unknown): void {
@@ -176,7 +179,12 @@ export function applyDerivedDefaults(env: "local" | "ack-managed" | "ack-dedicat
   const o = isRecord(override) && isRecord(override.faas) ? override.faas : {};
   const set = (obj: unknown, key: string) => isRecord(obj) && obj[key] !== undefined;
   if (!set(o, "registry")) {
-    if (env === "local" && isRecord(merged.nfs) && typeof merged.nfs.ip === "string") faas.registry = localRegistry(merged.nfs.ip);
+    if (env === "local" && isRecord(merged.nfs)) {
+      // The NFS node's address, written or from its host number inside network.cidr (addresses.ts).
+      const cidr = isRecord(merged.network) ? merged.network.cidr : undefined;
+      const ip = typeof merged.nfs.ip === "string" ? merged.nfs.ip : typeof merged.nfs.hostNumber === "number" && typeof cidr === "string" ? fromHostNumber(cidr, merged.nfs.hostNumber) : undefined;
+      if (ip) faas.registry = localRegistry(ip);
+    }
     if (env !== "local" && typeof merged.region === "string") faas.registry = ackRegistry(merged.region);
   }
   const registry = faas.registry;
@@ -191,4 +199,10 @@ export function applyDerivedDefaults(env: "local" | "ack-managed" | "ack-dedicat
     if (!set(oi, "c")) images.c = builtImage(registry, "executor-c");
     faas.executors = { ...faas.executors, images };
   }
+}
+
+/** Fresh default configs with every address resolved (callers may mutate the returned objects). */
+export function defaultConfigs(): EnvironmentConfigs {
+  const inputs = defaultInputs();
+  return { ...inputs, local: resolveLocalAddresses(inputs.local) };
 }

@@ -6,9 +6,11 @@
 import { resolve } from "node:path";
 import { quote, UserError } from "../errors";
 import { formatPath, PROTOTYPE_KEYS, plainDataProblems, readConfigFile } from "./config-file";
-import { applyDerivedDefaults, defaultConfigs } from "./defaults";
+import { resolveLocalAddresses } from "./addresses";
+import { applyDerivedDefaults, defaultInputs } from "./defaults";
+import { issueProblems, nearest } from "./issues";
 import { environmentProblems, type Problem } from "./rules";
-import { type AckConfig, ENVIRONMENT_NAMES, ENVIRONMENT_SCHEMAS, type Environment, type EnvironmentConfigs, type EnvironmentName, type LocalConfig } from "./schema";
+import { type AckConfig, ENVIRONMENT_NAMES, ENVIRONMENT_SCHEMAS, type Environment, type EnvironmentConfigs, type EnvironmentName, type LocalConfig, type LocalConfigInput } from "./schema";
 
 export const CONFIG_ENV_VAR = "CLUSTERKIT_CONFIG";
 
@@ -36,17 +38,6 @@ export function deepMerge<T>(base: T, override: unknown): T {
   return out as T;
 }
 
-/** zod's own message for an issue, with any input it quotes bounded (unknown keys). */
-function issueMessage(issue: { code: string; message: string; keys?: readonly string[]; issues?: readonly { message: string }[] }): string {
-  // A record key that breaks its grammar: the grammar's own message says why.
-  if (issue.code === "invalid_key" && issue.issues?.length) return issue.issues.map((i) => i.message).join("; ");
-  if (issue.code === "unrecognized_keys" && issue.keys) {
-    const shown = issue.keys.slice(0, 5).map((k) => quote(k, 40));
-    return `unknown field${issue.keys.length === 1 ? "" : "s"} ${shown.join(", ")}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ""}; check the spelling against \`npm run -s config -- <env>\``;
-  }
-  return issue.message;
-}
-
 /**
  * Validates merged configs. Returns the typed configs, or the full list of problems.
  * Exported for tests; `loadConfig` is the entry point. `only` limits the work to some environments
@@ -66,12 +57,13 @@ export function validateConfigs(overrides: Record<string, unknown>, only: readon
   for (const key of Object.keys(overrides)) {
     if (strange.includes(key)) continue;
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(key)) {
-      problems.push({ path: formatPath([key]), message: `unknown environment; expected one of ${ENVIRONMENT_NAMES.join(", ")}` });
+      const near = nearest(key, ENVIRONMENT_NAMES);
+      problems.push({ path: formatPath([key]), message: `unknown environment; ${near ? `did you mean "${near}"? ` : ""}expected one of ${ENVIRONMENT_NAMES.join(", ")}` });
     } else if (overrides[key] !== null && !isPlainObject(overrides[key])) {
       problems.push({ path: key, message: "must be a mapping of configuration fields" });
     }
   }
-  const defaults = defaultConfigs();
+  const defaults = defaultInputs();
   const configs: Partial<Record<EnvironmentName, unknown>> = {};
   for (const name of only) {
     const override = isPlainObject(overrides[name]) ? overrides[name] : undefined;
@@ -79,11 +71,13 @@ export function validateConfigs(overrides: Record<string, unknown>, only: readon
     applyDerivedDefaults(name, merged, override);
     const parsed = ENVIRONMENT_SCHEMAS[name].safeParse(merged);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ path: formatPath([name, ...issue.path]), message: issueMessage(issue as Parameters<typeof issueMessage>[0]) });
+      for (const issue of parsed.error.issues) problems.push(...issueProblems(name, issue, merged, ENVIRONMENT_SCHEMAS[name]));
       continue;
     }
-    problems.push(...environmentProblems(name, parsed.data));
-    configs[name] = parsed.data;
+    // Local addresses written as host numbers inside network.cidr become addresses before the rules run.
+    const config = name === "local" ? resolveLocalAddresses(parsed.data as LocalConfigInput) : (parsed.data as AckConfig);
+    problems.push(...environmentProblems(name, config));
+    configs[name] = config;
   }
   if (problems.length) return { problems };
   return { configs: configs as EnvironmentConfigs, problems };

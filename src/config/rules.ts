@@ -5,6 +5,7 @@
  */
 import { MAX_OUTPUT_LIMIT_BYTES } from "../../service/contract/executor";
 import { faasSecrets } from "../../charts/faas/secrets";
+import { addressField } from "./addresses";
 import { localVolumeNodes } from "./local-volumes";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
 import { parseBytes } from "./quantity";
@@ -114,22 +115,23 @@ export function localProblems(c: LocalConfig, report: Report): void {
   );
 
   // Every fixed address: inside the host-only network, not its network/broadcast address, unique.
-  const addresses: { path: string; ip: string }[] = [
-    { path: "network.hostIp", ip: c.network.hostIp },
-    { path: "controlPlane.ip", ip: c.controlPlane.ip },
-    ...c.workers.map((w, i) => ({ path: `workers.${i}.ip`, ip: w.ip })),
-    { path: "nfs.ip", ip: c.nfs.ip },
+  // Addresses from host numbers are named by their host-number field (see addresses.ts).
+  const addresses: { path: string; ip: string; shown: string }[] = [
+    { path: "network.hostIp", ip: c.network.hostIp, shown: c.network.hostIp },
+    { ...addressField("controlPlane", c.controlPlane), ip: c.controlPlane.ip },
+    ...c.workers.map((w, i) => ({ ...addressField(`workers.${i}`, w), ip: w.ip })),
+    { ...addressField("nfs", c.nfs), ip: c.nfs.ip },
   ];
   const seen = new Map<number, string>();
-  for (const { path, ip } of addresses) {
+  for (const { path, ip, shown } of addresses) {
     const value = parseIp(ip);
     if (value === undefined) continue; // already reported by the schema
     if (network) {
-      if (!cidrContainsIp(network, value)) report(path, `${ip} is outside network.cidr (${network.text})`);
-      else if (value === network.first || value === network.last) report(path, `${ip} is the network or broadcast address of ${network.text}`);
+      if (!cidrContainsIp(network, value)) report(path, `${shown} is outside network.cidr (${network.text})`);
+      else if (value === network.first || value === network.last) report(path, `${shown} is the network or broadcast address of ${network.text}`);
     }
     const previous = seen.get(value);
-    if (previous) report(path, `${ip} is already used by ${previous}; addresses must be unique`);
+    if (previous) report(path, `${shown} is already used by ${previous}; addresses must be unique`);
     else seen.set(value, path);
   }
 
@@ -144,12 +146,15 @@ export function localProblems(c: LocalConfig, report: Report): void {
   // MetalLB pool: inside the network, ordered, and clear of every fixed address.
   const start = parseIp(c.metallb.addressStart);
   const end = parseIp(c.metallb.addressEnd);
+  const m = c.metallb;
+  const startField = m.firstHostNumber !== undefined ? { path: "metallb.firstHostNumber", shown: `${m.addressStart} (host number ${m.firstHostNumber})` } : { path: "metallb.addressStart", shown: m.addressStart };
+  const endField = m.lastHostNumber !== undefined ? { path: "metallb.lastHostNumber", shown: `${m.addressEnd} (host number ${m.lastHostNumber})` } : { path: "metallb.addressEnd", shown: m.addressEnd };
   if (network && start !== undefined && end !== undefined) {
-    if (!cidrContainsIp(network, start) || start === network.first) report("metallb.addressStart", `${c.metallb.addressStart} is not a host address of network.cidr (${network.text})`);
-    if (!cidrContainsIp(network, end) || end === network.last) report("metallb.addressEnd", `${c.metallb.addressEnd} is not a host address of network.cidr (${network.text})`);
-    if (start > end) report("metallb.addressEnd", `must not come before metallb.addressStart (${c.metallb.addressStart})`);
+    if (!cidrContainsIp(network, start) || start === network.first) report(startField.path, `${startField.shown} is not a host address of network.cidr (${network.text})`);
+    if (!cidrContainsIp(network, end) || end === network.last) report(endField.path, `${endField.shown} is not a host address of network.cidr (${network.text})`);
+    if (start > end) report(endField.path, `must not come before the pool's start ${startField.shown}`);
     for (const [ip, path] of seen) {
-      if (ip >= start && ip <= end) report("metallb", `pool ${c.metallb.addressStart}-${c.metallb.addressEnd} contains ${path}; the pool must be clear of node and host addresses`);
+      if (ip >= start && ip <= end) report("metallb", `pool ${m.addressStart}-${m.addressEnd} contains ${path}; the pool must be clear of node and host addresses`);
     }
   }
 

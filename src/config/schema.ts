@@ -202,16 +202,33 @@ export type WebAppConfig = z.infer<typeof webAppSchema>;
 // local: VirtualBox + kubeadm
 // ---------------------------------------------------------------------------------------------
 
-export const vmSchema = z.strictObject({
+/** A host number inside local.network.cidr: 1 is the first address after the network address. */
+const hostNumber = z.number().int().min(1, { error: "must be a host number of at least 1 (1 is the first address of network.cidr)" }).max(16_777_214);
+
+const vmFields = {
   /** VM name and node hostname. */
   name: dnsLabel,
-  /** Static address on the host-only network. */
-  ip: ipv4,
+  /**
+   * Static address on the host-only network as a host number inside `network.cidr` (11 in
+   * 192.168.60.0/24 is 192.168.60.11), so changing the network moves the VM with it.
+   */
+  hostNumber: hostNumber.optional(),
+  /** Static address on the host-only network; when given it wins over `hostNumber`. @default from hostNumber */
+  ip: ipv4.optional(),
   cpus: intRange(1, 64),
   /** Memory in MiB; must be a multiple of 256 so VirtualBox's normalised form round-trips. */
   memoryMiB: intRange(512, 262144).multipleOf(256, { error: "must be a multiple of 256 MiB" }),
-});
-export type VmConfig = z.infer<typeof vmSchema>;
+};
+
+const needsAddress = (vm: { hostNumber?: number; ip?: string }, ctx: z.core.$RefinementCtx) => {
+  if (vm.hostNumber === undefined && vm.ip === undefined) {
+    ctx.addIssue({ code: "custom", message: "needs an address: hostNumber (a host number inside local.network.cidr, e.g. 21) or ip" });
+  }
+};
+
+export const vmSchema = z.strictObject(vmFields).superRefine(needsAddress);
+/** A VM with its address resolved (src/config/addresses.ts); `hostNumber` stays only when the address came from it. */
+export type VmConfig = Omit<z.infer<typeof vmSchema>, "ip"> & { readonly ip: string };
 
 export const localSchema = z.strictObject({
   kubernetes: z.strictObject({
@@ -226,8 +243,8 @@ export const localSchema = z.strictObject({
   network: z.strictObject({
     /** Host-only network shared by all VMs (no default gateway on it). */
     cidr: cidrBlock(16, 29),
-    /** The host's address on the host-only network (VirtualBox `hostonlyif ipconfig`). */
-    hostIp: ipv4,
+    /** The host's address on the host-only network (VirtualBox `hostonlyif ipconfig`). @default the first host address of `cidr` */
+    hostIp: ipv4.optional(),
     /** Existing host-only interface on the host (`vboxnet0` on Linux). */
     hostInterface: hostInterfaceName,
     /** Guest NIC name of the host-only adapter (nic2 at PCI 00:08.0 -> enp0s8). */
@@ -246,10 +263,13 @@ export const localSchema = z.strictObject({
   }),
   controlPlane: vmSchema,
   workers: z.array(vmSchema).min(1, { error: "must contain at least 1 worker node" }).max(50, { error: "must contain at most 50 worker nodes" }),
-  nfs: vmSchema.extend({
-    /** Directory exported to the host-only network, below a data directory (never /etc). */
-    exportPath: dataDirectory,
-  }),
+  nfs: z
+    .strictObject({
+      ...vmFields,
+      /** Directory exported to the host-only network, below a data directory (never /etc). */
+      exportPath: dataDirectory,
+    })
+    .superRefine(needsAddress),
   /** Pod network. Calico enforces NetworkPolicy; Flannel does not. */
   cni: z.enum(["calico", "flannel"]),
   /**
@@ -265,11 +285,19 @@ export const localSchema = z.strictObject({
      */
     kata: z.strictObject({ enabled: z.boolean() }),
   }),
-  metallb: z.strictObject({
-    /** First and last address MetalLB may assign, inside the host-only network. */
-    addressStart: ipv4,
-    addressEnd: ipv4,
-  }),
+  metallb: z
+    .strictObject({
+      /** First and last host number of the pool inside `network.cidr` (200 and 250 in a /24: .200-.250). */
+      firstHostNumber: hostNumber.optional(),
+      lastHostNumber: hostNumber.optional(),
+      /** First and last address MetalLB may assign; when given they win over the host numbers. @default from the host numbers */
+      addressStart: ipv4.optional(),
+      addressEnd: ipv4.optional(),
+    })
+    .superRefine((m, ctx) => {
+      if (m.firstHostNumber === undefined && m.addressStart === undefined) ctx.addIssue({ code: "custom", message: "needs the pool's start: firstHostNumber or addressStart" });
+      if (m.lastHostNumber === undefined && m.addressEnd === undefined) ctx.addIssue({ code: "custom", message: "needs the pool's end: lastHostNumber or addressEnd" });
+    }),
   /** Directory on every worker holding local PersistentVolumes (NATS JetStream must not use NFS). */
   localVolumes: z.strictObject({ path: dataDirectory, perNode: intRange(1, 20) }),
   /** Where Terraform writes the admin kubeconfig, relative to the project root. */
@@ -277,7 +305,16 @@ export const localSchema = z.strictObject({
   webApp: webAppSchema,
   faas: faasSchema,
 });
-export type LocalConfig = z.infer<typeof localSchema>;
+/** The local environment as written (host numbers, optional addresses). */
+export type LocalConfigInput = z.infer<typeof localSchema>;
+/** The local environment with every address resolved inside `network.cidr` (src/config/addresses.ts). */
+export type LocalConfig = Omit<LocalConfigInput, "network" | "controlPlane" | "workers" | "nfs" | "metallb"> & {
+  readonly network: LocalConfigInput["network"] & { readonly hostIp: string };
+  readonly controlPlane: VmConfig;
+  readonly workers: VmConfig[];
+  readonly nfs: VmConfig & { readonly exportPath: string };
+  readonly metallb: LocalConfigInput["metallb"] & { readonly addressStart: string; readonly addressEnd: string };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Alibaba Cloud ACK (managed and dedicated)

@@ -1,8 +1,7 @@
-/** Command-line arguments of `npm run deploy|destroy -- <environment> [options]`. */
+/** Command lines of `npm run deploy|destroy -- <environment> [options]`. */
 import { isAbsolute, resolve } from "node:path";
-import { parseEnvironmentName } from "../config/load";
-import type { EnvironmentName } from "../config/schema";
-import { UserError } from "../errors";
+import { type CommandSpec, parseCommandLine } from "../cli/args";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
 
 export interface DeployArgs {
   readonly environment: EnvironmentName;
@@ -10,7 +9,7 @@ export interface DeployArgs {
   readonly secretsFile?: string;
   /** `--yes`: skip the confirmation prompt (destroy). */
   readonly yes: boolean;
-  /** `--plan`: print the apply order and exit without touching anything (deploy). */
+  /** `--plan`: print what deploy would do and exit without touching anything (deploy). */
   readonly planOnly: boolean;
   /** `--skip-verify`: do not run `verify` at the end (deploy). */
   readonly skipVerify: boolean;
@@ -24,25 +23,40 @@ export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): st
   return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 
-export function parseArgs(argv: readonly string[], allowed: readonly ("--secrets-file" | "--yes" | "--plan" | "--skip-verify")[], env: NodeJS.ProcessEnv = process.env): DeployArgs {
-  let environment: string | undefined;
-  let secretsFile: string | undefined;
-  let yes = false;
-  let planOnly = false;
-  let skipVerify = false;
-  const usage = `usage: <environment> ${allowed.map((a) => (a === "--secrets-file" ? "[--secrets-file <path>]" : `[${a}]`)).join(" ")}`;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const flag = a.split("=")[0] as (typeof allowed)[number];
-    if (a.startsWith("--") && !allowed.includes(flag)) throw new UserError(`unknown option ${a}; ${usage}`);
-    if (flag === "--secrets-file") {
-      secretsFile = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (!secretsFile) throw new UserError(`--secrets-file needs a path; ${usage}`);
-    } else if (a === "--yes") yes = true;
-    else if (a === "--plan") planOnly = true;
-    else if (a === "--skip-verify") skipVerify = true;
-    else if (environment === undefined) environment = a;
-    else throw new UserError(`unexpected argument ${a}; ${usage}`);
-  }
-  return { environment: parseEnvironmentName(environment), secretsFile: secretsFile === undefined ? undefined : userPath(secretsFile, env), yes, planOnly, skipVerify };
+const ENVIRONMENT = { name: "environment", noun: "environment", description: "the environment to act on", choices: ENVIRONMENT_NAMES } as const;
+
+export const DEPLOY_COMMAND: CommandSpec = {
+  command: "npm run deploy --",
+  summary:
+    "Takes an environment from nothing to a running cluster with the workload: preflight (creates nothing when a prerequisite is missing), synth, the base box (local), the service's images, terraform apply, waits, upstream installs, manifests, Secrets and sign-in accounts, then how to reach the app and `verify`. Safe to run again; an interrupted run resumes. See docs/deploy.md.",
+  positionals: [ENVIRONMENT],
+  options: [
+    { flag: "--secrets-file", value: "path", description: "KEY=VALUE lines with the workload's Secret values (OAUTH2_PROXY_*); they win over the environment; relative to the folder you run npm in" },
+    { flag: "--plan", description: "print what deploy would do (stack, apply order, images, Secrets) and any missing prerequisite, then exit; creates nothing" },
+    { flag: "--skip-verify", description: "do not run `npm run verify -- <environment>` at the end" },
+  ],
+  notes: ["Secret values come from the environment or --secrets-file and reach the cluster on kubectl's standard input only."],
+  examples: ["npm run deploy -- local --plan", "npm run deploy -- local --secrets-file ~/clusterkit-secrets.env", "CLUSTERKIT_CONFIG=clusterkit.yaml npm run deploy -- ack-managed"],
+};
+
+export const DESTROY_COMMAND: CommandSpec = {
+  command: "npm run destroy --",
+  summary: "Deletes everything deploy created for an environment (terraform destroy), after you type its name to confirm; removes the local seed ISOs too. See docs/deploy.md.",
+  positionals: [ENVIRONMENT],
+  options: [{ flag: "--yes", description: "do not ask (required when stdin is not a terminal, e.g. in CI)" }],
+  examples: ["npm run destroy -- local", "npm run destroy -- local --yes"],
+};
+
+/** Parses a deploy or destroy command line; undefined means `--help` was asked for. */
+export function parseDeployArgs(spec: CommandSpec, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DeployArgs | undefined {
+  const cl = parseCommandLine(spec, argv);
+  if (cl.help) return undefined;
+  const secretsFile = cl.options["secrets-file"];
+  return {
+    environment: cl.positionals.environment as EnvironmentName,
+    secretsFile: typeof secretsFile === "string" ? userPath(secretsFile, env) : undefined,
+    yes: cl.options.yes === true,
+    planOnly: cl.options.plan === true,
+    skipVerify: cl.options["skip-verify"] === true,
+  };
 }

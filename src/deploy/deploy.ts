@@ -7,6 +7,11 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CHART_IDS } from "../../charts/order";
+import { SSH_DIR } from "../../stacks/local/access";
+import { clusterNodes } from "../../stacks/local/nodes";
+import { boxFile, ensureBox } from "../box/build";
+import { httpOpen, type Opener } from "../box/download";
+import { type BaseImage, UBUNTU_NOBLE } from "../config/base-image";
 import { environments } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } from "../config/schema";
 import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
@@ -22,10 +27,12 @@ import { waitForApi, waitForNodes } from "./cluster-wait";
 import { Interruption, interruptedError, interruptibleClock, interruptibleRunner } from "./interrupt";
 import { Kubectl } from "./kubectl";
 import { describeUnparsed, parseKubectlJson, secretSchema } from "./kubectl-json";
+import { ensureLabKeys } from "./lab-keys";
+import { planReport } from "./plan-report";
 import { acquireLock, type HeldLock } from "./lock";
 import { manifestFiles } from "./manifest-files";
 import { assertNoPlaceholders, writeStackOutputs } from "./outputs";
-import { describeStep, planApply } from "./plan";
+import { planApply } from "./plan";
 import { assertNoProblems, preflightDeploy } from "./preflight";
 import { Redactor } from "./redact";
 import type { Reporter } from "./reporter";
@@ -96,6 +103,10 @@ export interface DeployOptions {
   readonly verifyPolicies?: VerifyPolicies;
   /** Stop requests (Ctrl-C, SIGTERM); the same object the process runner forwards. @default never interrupted */
   readonly interruption?: Interruption;
+  /** Opens the base image download when the box must be built. @default httpOpen */
+  readonly open?: Opener;
+  /** The base image a missing box is built from. @default UBUNTU_NOBLE */
+  readonly baseImage?: BaseImage;
 }
 
 /** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
@@ -239,11 +250,18 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   if (toBuild.length && !opts.imageBuilder && !findOnPath("mmdebstrap", opts.env)) {
     imageProblems.push(`building ${toBuild.map((d) => d.name).join(", ")} (build/images/ lacks them) needs mmdebstrap on PATH (apt-get install mmdebstrap; see docs/images.md), or copy built archives into build/images/`);
   }
-  assertNoProblems("deploy", environment.name, [...pre.problems, ...imageProblems]);
-  reporter.info("all prerequisites present");
+  const problems = [...pre.problems, ...imageProblems];
+  // --plan looks before anything is installed: it reports the problems instead of stopping at them.
+  if (!opts.planOnly) assertNoProblems("deploy", environment.name, problems);
+  reporter.info(problems.length ? `${problems.length} prerequisite problem(s), listed with the plan` : "all prerequisites present");
 
   if (!opts.planOnly) {
     // Before anything is created (no lock, no state folder): a failed build or an offline machine fails here.
+    if (environment.kind === "local" && !existsSync(boxFile(root, environment.config.image.path))) {
+      reporter.step(`Base box ${environment.config.image.path} is missing: building it (npm run box)`);
+      await ensureBox({ root, boxPath: environment.config.image.path, image: opts.baseImage ?? UBUNTU_NOBLE, runner, open: opts.open ?? httpOpen, reporter, env: opts.env });
+      interruption.check("after building the base box");
+    }
     await buildImages(images, environment, { ...opts, runner, reporter });
     interruption.check("after building the images");
     await fetchUpstreamInstalls(environment, { ...opts, reporter });
@@ -261,17 +279,27 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
 
   if (opts.planOnly) {
     const manifestsDir = join(root, "dist", environment.name);
-    return [
-      ...images.deliveries.map((d) => `image ${d.reference} from build/images/${d.name}.tar (built when missing)`),
-      `terraform init + apply in ${stackDir(root, environment.name)}`,
-      ...applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls, images.deliveries).map(describeStep),
-      ...(opts.skipVerify ? [] : ["verify (npm run verify -- " + environment.name + ")"]),
-    ];
+    return planReport({
+      root,
+      environment,
+      stackDir: stackDir(root, environment.name),
+      manifestsDir,
+      steps: applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls, images.deliveries),
+      images: images.deliveries.map((d) => `${d.reference} from build/images/${d.name}.tar (built when missing)`),
+      verify: !opts.skipVerify,
+      baseImage: opts.baseImage ?? UBUNTU_NOBLE,
+      problems,
+    });
   }
 
   reporter.step(`Terraform apply (stack ${environment.name}); this takes a while, output follows`);
   const terraform = new Terraform(runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
+  if (environment.kind === "local") {
+    // The seeds read these files at apply time (stacks/local/seed.ts).
+    const { created } = ensureLabKeys(root, clusterNodes(environment.config).map((n) => n.vm.name));
+    reporter.info(created.length ? `SSH keys created in ${SSH_DIR}: ${created.map((f) => f.slice(SSH_DIR.length + 1)).join(", ")}` : `SSH keys in ${SSH_DIR} kept`);
+  }
   await terraformStep("init", environment, root, interruption, () => terraform.init());
   const kubeconfig = resolveWritablePath(root, environment.name, `${environment.name}.kubeconfigPath`, "kubeconfig", config.kubeconfigPath);
   if (environment.kind === "local") {

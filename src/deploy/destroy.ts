@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { clusterNodes } from "../../stacks/local/nodes";
 import { SEED_DIR } from "../../stacks/local/paths";
 import { environments } from "../config/load";
 import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
@@ -15,6 +16,7 @@ import { stackDir, terraformStep } from "./deploy";
 import { Interruption, interruptibleRunner } from "./interrupt";
 import { acquireLock, type HeldLock } from "./lock";
 import { Redactor } from "./redact";
+import { ensureLabKeys } from "./lab-keys";
 import { assertNoProblems, preflightDestroy } from "./preflight";
 import type { Reporter } from "./reporter";
 import type { Runner } from "./runner";
@@ -92,6 +94,8 @@ async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (l
   reporter.step(`Terraform destroy (stack ${environment.name})`);
   const terraform = new Terraform(runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
+  // Terraform reads the seeds' key files even to destroy; recreate any that went missing.
+  if (environment.kind === "local") ensureLabKeys(root, clusterNodes(environment.config).map((n) => n.vm.name));
   await terraformStep("init", environment, root, interruption, () => terraform.init());
   await terraformStep("destroy", environment, root, interruption, () => terraform.destroy());
   protectStateFiles(root, environment.name);

@@ -7,6 +7,8 @@ import { resolve } from "node:path";
 import { faasSecrets } from "../../charts/faas/secrets";
 import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
 import type { AckConfig, Environment, LocalConfig } from "../config/schema";
+import { checkBox } from "../box/check";
+import { CONVERTER_HINT, pickConverter } from "../box/convert";
 import { UserError } from "../errors";
 import { alicloudCredentialsProblem } from "./credentials";
 import { hostOnlyProblems, parseHostOnlyIfs } from "./hostonly";
@@ -39,8 +41,6 @@ const INSTALL_HINT: Record<string, string> = {
   VBoxManage: "install VirtualBox 7 (it ships VBoxManage) and make sure VBoxManage is on PATH",
 };
 
-const ISO_TOOLS = ["xorriso", "genisoimage", "mkisofs", "hdiutil"] as const;
-
 function toolProblems(tools: readonly string[], env: NodeJS.ProcessEnv): string[] {
   return tools.filter((t) => !findOnPath(t, env)).map((t) => `${t} not found on PATH; ${INSTALL_HINT[t] ?? `install ${t}`}`);
 }
@@ -54,16 +54,21 @@ async function localProblems(config: LocalConfig, ctx: PreflightContext, forDest
     problems.push(...(await kataHostProblems(config, ctx.runner)));
   }
   if (forDestroy) return problems;
+  problems.push(...(await boxProblems(config, ctx)));
+  return problems;
+}
+
+/**
+ * The base box: a missing one is built by deploy (`npm run box`), which needs qemu-img or
+ * VBoxManage; one that is there must be a real box (format, and the size and SHA-256 recorded
+ * when it was built).
+ */
+async function boxProblems(config: LocalConfig, ctx: PreflightContext): Promise<string[]> {
   const box = resolve(ctx.root, config.image.path);
   if (!existsSync(box)) {
-    problems.push(
-      `base box ${config.image.path} not found (resolved to ${box}); place an Ubuntu 24.04 box with cloud-init and VirtualBox Guest Additions there, or point local.image.path at yours (see docs/deploy.md)`,
-    );
+    return pickConverter(ctx.env) ? [] : [`base box ${config.image.path} not found (resolved to ${box}) and deploy cannot build it: ${CONVERTER_HINT}`];
   }
-  if (!ISO_TOOLS.some((t) => findOnPath(t, ctx.env))) {
-    problems.push(`no ISO tool found on PATH (one of ${ISO_TOOLS.join(", ")}) to build the cloud-init seed ISOs; install one, e.g. \`sudo apt-get install xorriso\``);
-  }
-  return problems;
+  return (await checkBox(box, config.image.path)).problems;
 }
 
 function ackProblems(name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: PreflightContext, forDestroy: boolean): string[] {

@@ -28,7 +28,22 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): URL
 }
 
 /** GET `url` through `proxy`, following redirects; resolves with the body of a 200 answer. */
-export function fetchViaProxy(url: string, proxy: URL, redirects = MAX_REDIRECTS): Promise<Uint8Array> {
+export async function fetchViaProxy(url: string, proxy: URL): Promise<Uint8Array> {
+  const res = await openViaProxy(url, proxy);
+  const where = `proxy ${proxy.hostname}:${Number(proxy.port || 80)}`;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    res.on("error", (err: NodeJS.ErrnoException) => reject(new Error(`fetch failed through ${where} (${err.code ? `${err.code}: ` : ""}${err.message})`)));
+  });
+}
+
+/**
+ * GET `url` through `proxy`, following redirects; resolves with the 200 response itself, so large
+ * files can be streamed to disk (the caller reads and checks its length and content).
+ */
+export function openViaProxy(url: string, proxy: URL, redirects = MAX_REDIRECTS): Promise<IncomingMessage> {
   const target = new URL(url);
   const proxyPort = Number(proxy.port || 80);
   const where = `proxy ${proxy.hostname}:${proxyPort}`;
@@ -42,16 +57,13 @@ export function fetchViaProxy(url: string, proxy: URL, redirects = MAX_REDIRECTS
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         if (redirects <= 0) return reject(new Error(`too many redirects from ${url}`));
-        return void fetchViaProxy(new URL(res.headers.location, url).href, proxy, redirects - 1).then(resolve, reject);
+        return void openViaProxy(new URL(res.headers.location, url).href, proxy, redirects - 1).then(resolve, reject);
       }
       if (status !== 200) {
         res.resume();
         return reject(new Error(`HTTP ${status} ${res.statusMessage ?? ""}`.trim() + ` (through ${where})`));
       }
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-      res.on("error", fail);
+      resolve(res);
     };
     const timeout = (req: ReturnType<typeof httpRequest>) => req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000}s`), { code: "ETIMEDOUT" })));
 

@@ -3,6 +3,7 @@
  * `cdktf deploy <stack>` without the cdktf CLI. Every command is re-entrant: Terraform compares
  * state with reality and only does what is missing.
  */
+import { delimiter, dirname } from "node:path";
 import { UserError } from "../errors";
 import type { Reporter } from "./reporter";
 import { type Runner, tail } from "./runner";
@@ -12,6 +13,14 @@ import { type Runner, tail } from "./runner";
  * automation mode keeps Terraform from suggesting interactive next steps.
  */
 export const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_ALL: "C", TF_IN_AUTOMATION: "1" };
+
+/**
+ * TERRAFORM_ENV plus this Node's folder first on PATH: the local stack's seed ISO builder runs as
+ * `node scripts/seed-iso.js`, and must find the Node that runs deploy (nvm, Windows installers).
+ */
+export function terraformEnv(): Record<string, string> {
+  return { ...TERRAFORM_ENV, PATH: [dirname(process.execPath), process.env.PATH ?? process.env.Path ?? ""].join(delimiter) };
+}
 
 /** State (CA key, token, client and node keys) and everything else Terraform writes is owner-only. */
 export const TERRAFORM_UMASK = 0o077;
@@ -48,7 +57,7 @@ export class Terraform {
   private async run(what: string, args: readonly string[], stream: boolean): Promise<string> {
     const r = await this.runner.run("terraform", args, {
       cwd: this.dir,
-      env: TERRAFORM_ENV,
+      env: terraformEnv(),
       umask: TERRAFORM_UMASK,
       stop: TERRAFORM_STOP,
       onOutput: stream ? (c) => this.reporter.output(c) : undefined,
@@ -82,7 +91,7 @@ export class Terraform {
    * undefined when the state has no such output (e.g. state written by an older version).
    */
   async output(name: string): Promise<unknown> {
-    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: TERRAFORM_ENV, umask: TERRAFORM_UMASK, stop: TERRAFORM_STOP });
+    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: terraformEnv(), umask: TERRAFORM_UMASK, stop: TERRAFORM_STOP });
     if (r.code !== 0) return undefined;
     try {
       return JSON.parse(r.stdout) as unknown;

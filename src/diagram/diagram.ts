@@ -1,9 +1,9 @@
 /**
- * `npm run diagram -- <env>`: dist/<env>/architecture.svg and .png (plus the .dot source) from the
- * environment's configuration and its synthesized manifests. Not part of `npm run synth`, which
- * stays fast; synth keeps these files when it rewrites dist/.
+ * `npm run diagram -- <env>`: diagrams/<env>/architecture.svg and .png (plus the .dot source) from
+ * the environment's configuration and its synthesized manifests. Not part of `npm run synth`,
+ * which stays fast. Kept out of dist/, which synth and `cdk8s synth` delete and rewrite.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { environments } from "../config/load";
@@ -53,16 +53,22 @@ export interface DiagramFiles {
   readonly png: string;
 }
 
+/** Where an environment's diagram goes: outside dist/, which `cdk8s synth` deletes before it runs. */
+export function diagramDir(root: string, name: string): string {
+  return join(root, "diagrams", name);
+}
+
 /**
- * Writes architecture.{dot,svg,png} into dist/<env>. The manifests are always synthesized again
+ * Writes architecture.{dot,svg,png} into diagrams/<env>. The manifests are always synthesized again
  * first (about a second): drawing machines from the current config next to a workload from an
  * older synth would show something that never gets built.
  */
 export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
   const env = environments(configs).find((e) => e.name === name)!;
-  const dir = join(root, "dist", name);
-  synthesize(configs, { root, terraform: false });
-  const diagram = buildDiagram(env, readManifests(dir), readStackOutputs(root, name) ?? {});
+  synthesize(configs, { root, terraform: false, only: [name] });
+  const diagram = buildDiagram(env, readManifests(join(root, "dist", name)), readStackOutputs(root, name) ?? {});
+  const dir = diagramDir(root, name);
+  mkdirSync(dir, { recursive: true });
   const dot = toDot(diagram);
   const svg = await dotToSvg(dot);
   const files = { dot: join(dir, "architecture.dot"), svg: join(dir, "architecture.svg"), png: join(dir, "architecture.png") };

@@ -57,11 +57,12 @@ function refuseLocked(locked: readonly { env: string; holder: LockInfo }[]): voi
 }
 
 /**
- * Terraform's working files inside cdktf.out survive a re-synth, as do generated diagrams in dist.
- * So does `errored.tfstate`, Terraform's only copy of state it failed to save (never deleted).
+ * Terraform's working files inside cdktf.out survive a re-synth, and so does `errored.tfstate`,
+ * Terraform's only copy of state it failed to save (never deleted). dist/ holds manifests only
+ * (diagrams live in diagrams/, out of the folder `cdk8s synth` deletes).
  */
 const KEEP_TERRAFORM = (p: string) => /^stacks\/[^/]+\/(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*|errored\.tfstate)$/.test(p);
-const KEEP_DIST = (p: string) => /^[^/]+\/architecture\.(svg|png|dot)$/.test(p);
+const KEEP_NOTHING = () => false;
 
 export function synthesize(configs: EnvironmentConfigs, options: SynthOptions): SynthContext {
   const ctx = newContext(options.root);
@@ -82,7 +83,7 @@ export function synthesize(configs: EnvironmentConfigs, options: SynthOptions): 
     }
     if (options.manifests ?? true) {
       const dir = options.manifestsOutdir ?? stagingDir(join(options.root, "dist"));
-      staged.push({ dir, target: options.manifestsOutdir ? undefined : join(options.root, "dist"), keep: KEEP_DIST });
+      staged.push({ dir, target: options.manifestsOutdir ? undefined : join(options.root, "dist"), keep: KEEP_NOTHING });
       for (const env of envs) addCharts(env, join(dir, env.name), ctx);
     }
   } catch (err) {

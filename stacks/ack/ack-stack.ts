@@ -43,10 +43,13 @@ export class AckStack extends TerraformStack {
     });
     const login = new NodeKeyPair(this, "node-login", { environment, keyPair: config.nodePool.keyPair, tags });
 
+    // The parts name the field; the environment is added here, so every warning says where it applies.
+    const warnings: string[] = [];
     const cluster =
       environment === "ack-dedicated"
-        ? new DedicatedCluster(this, "dedicated", { config, network, keyName: login.keyPair.keyPairName, warnings: ctx.warnings })
-        : new ManagedCluster(this, "managed", { config, network, warnings: ctx.warnings });
+        ? new DedicatedCluster(this, "dedicated", { config, network, keyName: login.keyPair.keyPairName, warnings })
+        : new ManagedCluster(this, "managed", { config, network, warnings });
+    ctx.warnings.push(...warnings.map((w) => `${environment}: ${w}`));
 
     new AckNodePool(this, "node-pool", {
       clusterId: cluster.id,

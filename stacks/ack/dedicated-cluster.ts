@@ -13,9 +13,10 @@ import { clusterNetworkArgs } from "./cluster-network";
 import { dedicatedDeployProblem } from "./dedicated-opt-in";
 import type { AckNetwork } from "./network";
 
+/** Given once a user opts in to deploying it; without `allowDedicatedDeploy: true` deploy refuses with the same facts. */
 export const DEDICATED_WARNING =
-  "ack-dedicated: Alibaba Cloud discontinued the creation of ACK dedicated clusters on 2024-08-21 and provider aliyun/alicloud deprecates alicloud_cs_kubernetes since 1.276.0. " +
-  "The stack is synthesized for reference; deploying it requires `allowDedicatedDeploy: true` in its config (and an account Alibaba still allows). Use ack-managed for new clusters.";
+  "allowDedicatedDeploy is true, but Alibaba Cloud discontinued the creation of ACK dedicated clusters on 2024-08-21 and provider aliyun/alicloud deprecates alicloud_cs_kubernetes since 1.276.0; " +
+  "deploying works only for an account Alibaba still allows. Use ack-managed for new clusters.";
 
 export interface DedicatedClusterProps {
   readonly config: AckConfig;
@@ -31,7 +32,7 @@ export class DedicatedCluster extends Construct implements AckCluster {
   constructor(scope: Construct, id: string, props: DedicatedClusterProps) {
     super(scope, id);
     const { config, network } = props;
-    props.warnings.push(DEDICATED_WARNING);
+    if (config.allowDedicatedDeploy) props.warnings.push(DEDICATED_WARNING);
     const count = config.masters.count;
     // Validation guarantees at least `count` node vSwitches in distinct zones: one master per zone.
     const masterVswitches = network.nodeVswitches.slice(0, count);

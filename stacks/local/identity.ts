@@ -9,7 +9,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Construct } from "constructs";
 import { Fn } from "../../src/lib/tf";
-import type { NodeSecrets } from "./cloud-init/secrets";
+import type { ClusterSecrets } from "./cloud-init/secrets";
 
 export interface ClusterIdentityProps {
   /** Goes into the CA's organisation so the CA is recognisable in a certificate viewer. */
@@ -32,8 +32,8 @@ export class ClusterIdentity extends Construct {
   /** The token's public id and its secret half, as Terraform expressions (sensitive). */
   readonly tokenId: string;
   readonly tokenSecret: string;
-  /** What the seeds need, as Terraform expressions (PEMs base64-encoded, see `NodeSecrets`). */
-  readonly nodeSecrets: NodeSecrets;
+  /** What the seeds need, as Terraform expressions (PEMs base64-encoded, see `ClusterSecrets`). */
+  readonly nodeSecrets: ClusterSecrets;
   /** Changes whenever the CA or the token does (a hash, so the token itself stays out of triggers). */
   readonly fingerprint: string;
 

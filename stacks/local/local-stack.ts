@@ -15,7 +15,7 @@ import { AdminKubeconfig } from "./admin-kubeconfig";
 import { BOOTSTRAP_TOKEN_OUTPUT, ClusterIdentity } from "./identity";
 import { vboxMemory, vboxMemoryEffectiveMiB } from "./memory";
 import { NodeVm } from "./node-vm";
-import { apiServerUrl, clusterNodes } from "./nodes";
+import { apiServerUrl, type ClusterNode, clusterNodes } from "./nodes";
 import { LocalOutputs } from "./outputs";
 import { LOCAL_STATE_FILE } from "./paths";
 import { NodeSeed } from "./seed";
@@ -49,7 +49,7 @@ export class LocalStack extends TerraformStack {
 
     const vms = new Map<string, NodeVm>();
     for (const node of clusterNodes(config)) {
-      warnIfMemoryRounds(ctx, node.vm.name, node.vm.memoryMiB);
+      warnIfMemoryRounds(ctx, nodeField(config, node), node.vm.memoryMiB);
       const seed = new NodeSeed(this, `seed-${node.vm.name}`, { config, node, secrets: identity.nodeSecrets, identityFingerprint: identity.fingerprint });
       vms.set(node.vm.name, new NodeVm(this, `node-${node.vm.name}`, { config, node, seed }));
     }
@@ -64,10 +64,17 @@ export class LocalStack extends TerraformStack {
   }
 }
 
+/** The config field of a node: controlPlane, workers.<i> or nfs. */
+function nodeField(config: LocalConfig, node: ClusterNode): string {
+  if (node.role === "control-plane") return "controlPlane";
+  if (node.role === "nfs") return "nfs";
+  return `workers.${config.workers.indexOf(node.vm)}`;
+}
+
 /** The provider only keeps one decimal of GiB; say so when that changes the VM's memory. */
-function warnIfMemoryRounds(ctx: SynthContext, name: string, mib: number): void {
+function warnIfMemoryRounds(ctx: SynthContext, field: string, mib: number): void {
   const effective = vboxMemoryEffectiveMiB(mib);
   if (effective !== mib) {
-    ctx.warnings.push(`local: ${name} memoryMiB ${mib} is written as "${vboxMemory(mib)}" (the provider's only stable form), so the VM gets ${effective} MiB`);
+    ctx.warnings.push(`local: ${field}.memoryMiB ${mib} is written as "${vboxMemory(mib)}" (the provider's only stable form), so the VM gets ${effective} MiB`);
   }
 }

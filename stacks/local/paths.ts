@@ -8,5 +8,5 @@ export const LOCAL_STATE_FILE = backendPath(statePath("local", STATE_FILES.terra
 /** Seed files and ISOs, relative to the project root (git-ignored with the rest of `state/`). */
 export const SEED_DIR = statePath("local", STATE_FILES.seed);
 
-/** The ISO builder run by Terraform at apply time, relative to the project root. */
-export const SEED_ISO_SCRIPT = "scripts/build-seed-iso.sh";
+/** The ISO builder Terraform runs with Node at apply time (no ISO tool or shell needed), relative to the project root. */
+export const SEED_ISO_SCRIPT = "scripts/seed-iso.js";

@@ -1,6 +1,6 @@
 /**
  * A node's NoCloud seed, built at apply time: the three documents are written under
- * `state/local/seed/<node>/` and `scripts/build-seed-iso.sh` packs them into `<node>.iso`.
+ * `state/local/seed/<node>/` and `scripts/seed-iso.js` packs them into `<node>.iso`.
  * The provider reads `optical_disks` only when it creates a VM, so the VM is replaced whenever the
  * seed's revision changes (see `NodeVm` and `cloud-init/revision.ts`).
  */
@@ -11,7 +11,8 @@ import { Construct } from "constructs";
 import { Fn } from "../../src/lib/tf";
 import type { LocalConfig } from "../../src/config/schema";
 import { renderSeed } from "./cloud-init/render";
-import { type NodeSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
+import { type ClusterSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
+import { hostKeyPath, LAB_KEY } from "./access";
 import { toTerraformString } from "./cloud-init/terraform-text";
 import type { ClusterNode } from "./nodes";
 import { fromRoot } from "../shared/paths";
@@ -23,7 +24,7 @@ export interface NodeSeedProps {
   readonly config: LocalConfig;
   readonly node: ClusterNode;
   /** Terraform expressions for the cluster identity. */
-  readonly secrets: NodeSecrets;
+  readonly secrets: ClusterSecrets;
   /**
    * Terraform expression that changes when the cluster identity does; Kubernetes nodes are replaced
    * with it (a node trusting an old CA is useless). Not used for the NFS node.
@@ -32,6 +33,14 @@ export interface NodeSeedProps {
 }
 
 const HASH = "CLUSTERKIT_PLACEHOLDER_USER_DATA_HASH";
+
+/**
+ * A key file's content as a JSON string literal, read by Terraform at apply time. Written as a raw
+ * interpolation: cdktf would escape the `${path.module}` inside an `Fn.file()` argument.
+ */
+function keyFile(path: string): string {
+  return `\${jsonencode(trimspace(file("${fromRoot(path)}")))}`;
+}
 
 export class NodeSeed extends Construct {
   /** The ISO path as Terraform sees it (for `optical_disks`). */
@@ -53,6 +62,11 @@ export class NodeSeed extends Construct {
       [SECRET_PLACEHOLDERS.caCertPemBase64]: props.secrets.caCertPemBase64,
       [SECRET_PLACEHOLDERS.caKeyPemBase64]: props.secrets.caKeyPemBase64,
       [SECRET_PLACEHOLDERS.bootstrapToken]: props.secrets.bootstrapToken,
+      // SSH keys deploy generated before terraform runs (src/deploy/lab-keys.ts), read at apply time;
+      // JSON strings are YAML double-quoted scalars, so a multi-line key stays one value.
+      [SECRET_PLACEHOLDERS.sshAuthorizedKey]: keyFile(`${LAB_KEY}.pub`),
+      [SECRET_PLACEHOLDERS.sshHostPrivateKey]: keyFile(hostKeyPath(name)),
+      [SECRET_PLACEHOLDERS.sshHostPublicKey]: keyFile(`${hostKeyPath(name)}.pub`),
     };
     // user-data holds the CA key (control plane) and the bootstrap token: sensitive, owner-only.
     const userData = new SensitiveFile(this, "user-data", {
@@ -81,7 +95,8 @@ export class NodeSeed extends Construct {
         network_config: networkConfig.contentSha256,
       },
       dependsOn: [userData, metaData, networkConfig],
-      provisioners: [{ type: "local-exec", command: `sh "${fromRoot(SEED_ISO_SCRIPT)}" "${dir}" "${this.isoPath}"` }],
+      // Node runs the builder on every host (cmd.exe on Windows too); deploy puts its own node on PATH.
+      provisioners: [{ type: "local-exec", command: `node "${fromRoot(SEED_ISO_SCRIPT)}" "${dir}" "${this.isoPath}"` }],
     });
     this.builder.overrideLogicalId(`seed_iso_${name.replace(/-/g, "_")}`);
 

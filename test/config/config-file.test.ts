@@ -68,7 +68,7 @@ describe("plain JSON data only", () => {
   });
 
   it("duplicate keys and non-finite numbers are refused", () => {
-    assert.match(refusal(fileWith("local: {}\nlocal: {}\n")), /not valid YAML or JSON at line 2, column 1: "Map keys must be unique"$/);
+    assert.match(refusal(fileWith("local: {}\nlocal: {}\n")), /not valid YAML or JSON at line 2, column 1: "Map keys must be unique"\n/);
     assert.match(refusal(fileWith("local:\n  provider: {delaySeconds: .inf}\n")), /local\.provider\.delaySeconds: Infinity is not a finite number/);
   });
 

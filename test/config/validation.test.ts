@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { validateConfigs } from "../../src/config/load";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig, validateConfigs } from "../../src/config/load";
+import { UserError } from "../../src/errors";
+import { scratchDir } from "../support/cli";
 
 /** Validates one override and returns the problems as `path: message` lines. */
 function problems(overrides: Record<string, unknown>): string[] {
@@ -43,7 +47,8 @@ describe("configuration validation", () => {
   });
 
   it("rejects duplicate IPs", () => {
-    expectProblem({ local: { nfs: { ip: "192.168.60.21" } } }, "local.nfs.ip", /already used by workers\.0\.ip/);
+    expectProblem({ local: { nfs: { ip: "192.168.60.21" } } }, "local.nfs.ip", /already used by workers\.0\.hostNumber/);
+    expectProblem({ local: { nfs: { hostNumber: 22 } } }, "local.nfs.hostNumber", /192\.168\.60\.22 \(host number 22 of network\.cidr\) is already used by workers\.1\.hostNumber/);
   });
 
   it("rejects zero workers", () => {
@@ -52,7 +57,7 @@ describe("configuration validation", () => {
 
   it("rejects an unknown environment key and an unknown field", () => {
     expectProblem({ staging: {} }, "staging", /unknown environment; expected one of local, ack-managed, ack-dedicated/);
-    expectProblem({ local: { colour: "blue" } }, "local", /colour/);
+    expectProblem({ local: { colour: "blue" } }, "local.colour", /unknown field; valid here: kubernetes, network, /);
   });
 
   it("rejects names that are not DNS-1123 labels", () => {
@@ -60,7 +65,7 @@ describe("configuration validation", () => {
   });
 
   it("rejects a MetalLB pool that contains a node address", () => {
-    expectProblem({ local: { metallb: { addressStart: "192.168.60.20", addressEnd: "192.168.60.40" } } }, "local.metallb", /contains workers\.0\.ip/);
+    expectProblem({ local: { metallb: { addressStart: "192.168.60.20", addressEnd: "192.168.60.40" } } }, "local.metallb", /contains workers\.0\.hostNumber/);
   });
 
   it("rejects an unpinned image", () => {
@@ -134,5 +139,45 @@ describe("ACK configuration validation", () => {
 
   it("rejects an unknown cluster spec", () => {
     expectProblem({ "ack-managed": { cluster: { spec: "ack.pro.huge" } } }, "ack-managed.cluster.spec", /ack\.pro\.small, ack\.standard/);
+  });
+});
+
+describe("configuration errors a user can act on", () => {
+  it("suggests the nearest valid field for a typo, at any depth, and the nearest environment", () => {
+    expectProblem({ local: { kubernetes: { versoin: "1.30" } } }, "local.kubernetes.versoin", /^local\.kubernetes\.versoin: unknown field; did you mean "version"\?$/);
+    expectProblem({ local: { workers: [{ name: "worker01", hostNumber: 21, cpus: 2, memoryMiB: 2048, memoryMib: 2048 }] } }, "local.workers.0.memoryMib", /did you mean "memoryMiB"\?/);
+    expectProblem({ "ack-managed": { nodePool: { autoscaling: { maxsize: 4 } } } }, "ack-managed.nodePool.autoscaling.maxsize", /did you mean "maxSize"\?/);
+    expectProblem({ locl: {} }, "locl", /unknown environment; did you mean "local"\? expected one of local, ack-managed, ack-dedicated/);
+  });
+
+  it("explains that YAML reads an unquoted version 1.30 as the number 1.3, and shows the quoted form", () => {
+    expectProblem({ local: { kubernetes: { version: 1.3 } } }, "local.kubernetes.version", /1\.3 is a number, not text: YAML reads a version written without quotes as a number, and drops trailing zeros \(1\.30 becomes 1\.3\); quote it: version: "1\.30"/);
+    expectProblem({ "ack-managed": { kubernetes: { version: 1.35 } } }, "ack-managed.kubernetes.version", /quote it: version: "1\.35"/);
+    expectProblem({ local: { network: { hostInterface: 7 } } }, "local.network.hostInterface", /7 is a number, but text is expected: write it in quotes \(hostInterface: "7"\)/);
+  });
+});
+
+describe("the configuration file itself", () => {
+  function load(text: string) {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "clusterkit.yaml"), text);
+    return () => loadConfig({ CLUSTERKIT_CONFIG: join(dir, "clusterkit.yaml") });
+  }
+
+  it("refuses an empty file (or one of comments only), saying what to write", () => {
+    for (const text of ["", "# nothing yet\n"]) {
+      assert.throws(load(text), (e: unknown) => e instanceof UserError && /clusterkit\.yaml \(named by CLUSTERKIT_CONFIG\) is empty: write at least one environment key \(local, ack-managed, ack-dedicated\)/.test(e.message));
+    }
+  });
+
+  it("shows the YAML error with its whole code frame (the line and the caret)", () => {
+    assert.throws(load("local:\n  kubernetes:\n    version: [1\n  cni: flannel\n"), (e: unknown) => {
+      const m = (e as Error).message;
+      return e instanceof UserError && /is not valid YAML or JSON: .* at line 4, column 3:\n\n {4}version: \[1\n {2}cni: flannel\n {2}\^/.test(m);
+    });
+  });
+
+  it("reads an unquoted version from a real YAML file and explains the coercion", () => {
+    assert.throws(load("local:\n  kubernetes:\n    version: 1.30\n"), (e: unknown) => e instanceof UserError && /local\.kubernetes\.version: 1\.3 is a number, not text.*quote it: version: "1\.30"/.test(e.message));
   });
 });

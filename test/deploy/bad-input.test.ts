@@ -1,5 +1,5 @@
 /**
- * Bad input never ends in a stack trace: an unreadable `--secrets-file`, a corrupt
+ * Bad input never ends in a stack trace (commands run in-process, as their entry scripts run them): an unreadable `--secrets-file`, a corrupt
  * `state/<env>/outputs.json` (synth, deploy and diagram all read it), and `kubectl get nodes`
  * answering with something that is not a NodeList.
  */
@@ -13,28 +13,35 @@ import { Kubectl } from "../../src/deploy/kubectl";
 import { memoryReporter } from "../../src/deploy/reporter";
 import { UserError } from "../../src/errors";
 import { readStackOutputs } from "../../src/synth/stack-outputs";
-import { configFile, runEntry, scratchDir } from "../support/cli";
+import { deployMain } from "../../src/cli/commands/deploy";
+import { diagramMain } from "../../src/cli/commands/diagram";
+import { synthMain } from "../../src/cli/commands/synth";
+import { type CommandMain, memoryIo, runCommand } from "../../src/cli/io";
+import { processRunner, type Runner } from "../../src/deploy/runner";
+import { configFile, scratchDir } from "../support/cli";
+import { writeDefaultBox } from "../support/box";
 import { configWithPinnedImages, fakeClock, fakeRunner, hostOnlyList, stubBin } from "./fakes";
 
 const COOKIE = "0123456789abcdef0123456789abcdef";
 const TOOLS = { terraform: "", kubectl: "", VBoxManage: `printf '%s' '${hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }])}'`, xorriso: "" };
 const NO_FRAMES = /^\s+at /m;
 
-function deployWithSecretsFile(file: string, extraEnv: Record<string, string> = {}) {
+/** An in-process deploy of local with `--secrets-file <file>`, tools stubbed on PATH. */
+async function deployWithSecretsFile(file: string, extraEnv: Record<string, string> = {}) {
   const root = scratchDir();
-  mkdirSync(join(root, "boxes"));
-  writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
-  return runEntry("scripts/deploy.ts", ["local", "--secrets-file", file], {
-    PATH: stubBin(TOOLS),
-    HOME: scratchDir("clusterkit-home-"),
-    CLUSTERKIT_ROOT: root,
-    // Provider sign-in (the file matters) and pinned images (not what these tests are about).
-    CLUSTERKIT_CONFIG: configFile(configWithPinnedImages({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } })),
-    OAUTH2_PROXY_CLIENT_ID: "id",
-    OAUTH2_PROXY_CLIENT_SECRET: "secret",
-    OAUTH2_PROXY_COOKIE_SECRET: COOKIE,
-    ...extraEnv,
-  });
+  writeDefaultBox(root);
+  const path = stubBin(TOOLS);
+  // Provider sign-in (the file matters) and pinned images (not what these tests are about).
+  const config = configFile(configWithPinnedImages({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } }));
+  const io = memoryIo({ PATH: path, HOME: scratchDir("clusterkit-home-"), CLUSTERKIT_CONFIG: config, OAUTH2_PROXY_CLIENT_ID: "id", OAUTH2_PROXY_CLIENT_SECRET: "secret", OAUTH2_PROXY_COOKIE_SECRET: COOKIE, ...extraEnv }, root);
+  const runner: Runner = { run: (cmd, args, o = {}) => processRunner.run(cmd, args, { ...o, env: { PATH: path, ...o.env } }) };
+  const status = await runCommand((a, i) => deployMain(a, i, { runner }), ["local", "--secrets-file", file], io);
+  return { status, stderr: io.stderr() };
+}
+
+async function run(main: CommandMain, argv: string[], root: string) {
+  const io = memoryIo({}, root);
+  return { status: await runCommand(main, argv, io), stderr: io.stderr() };
 }
 
 /** A scratch root whose state/<env>/outputs.json holds `content`. */
@@ -45,20 +52,20 @@ function rootWithOutputs(env: string, content: string): string {
   return root;
 }
 
-describe("--secrets-file that cannot be read (real CLI)", () => {
-  it("a folder: a clear refusal, no stack trace", () => {
-    const r = deployWithSecretsFile(scratchDir());
+describe("--secrets-file that cannot be read", () => {
+  it("a folder: a clear refusal, no stack trace", async () => {
+    const r = await deployWithSecretsFile(scratchDir());
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /clusterkit: cannot deploy local: 1 problem found before anything was created/);
     assert.match(r.stderr, /cannot read --secrets-file .*: it is a folder, not a file/);
     assert.doesNotMatch(r.stderr, NO_FRAMES);
   });
 
-  itIf(process.getuid?.() === 0 ? "running as root: every file is readable, EACCES cannot happen" : undefined, "a file without read permission: a clear refusal, no stack trace", () => {
+  itIf(process.getuid?.() === 0 ? "running as root: every file is readable, EACCES cannot happen" : undefined, "a file without read permission: a clear refusal, no stack trace", async () => {
     const file = join(scratchDir(), "secrets.env");
     writeFileSync(file, "OAUTH2_PROXY_CLIENT_ID=x\n");
     chmodSync(file, 0o000);
-    const r = deployWithSecretsFile(file);
+    const r = await deployWithSecretsFile(file);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /cannot read --secrets-file .*: permission denied/);
     assert.doesNotMatch(r.stderr, NO_FRAMES);
@@ -66,8 +73,8 @@ describe("--secrets-file that cannot be read (real CLI)", () => {
 });
 
 describe("corrupt state/<env>/outputs.json", () => {
-  it("npm run synth names the file and the fix instead of a SyntaxError", () => {
-    const r = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: rootWithOutputs("ack-managed", "not json"), CLUSTERKIT_CONFIG: undefined });
+  it("npm run synth names the file and the fix instead of a SyntaxError", async () => {
+    const r = await run(synthMain, [], rootWithOutputs("ack-managed", "not json"));
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /clusterkit: cannot read the stack outputs state\/ack-managed\/outputs\.json: not valid JSON/);
     assert.match(r.stderr, /delete state\/ack-managed\/outputs\.json and run `npm run deploy -- ack-managed` again/);
@@ -75,8 +82,8 @@ describe("corrupt state/<env>/outputs.json", () => {
     assert.doesNotMatch(r.stderr, /SyntaxError/);
   });
 
-  it("npm run diagram does the same", () => {
-    const r = runEntry("scripts/diagram.ts", ["local"], { CLUSTERKIT_ROOT: rootWithOutputs("local", "{\"truncated\": {\"val"), CLUSTERKIT_CONFIG: undefined });
+  it("npm run diagram does the same", async () => {
+    const r = await run(diagramMain, ["local"], rootWithOutputs("local", "{\"truncated\": {\"val"));
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /clusterkit: cannot read the stack outputs state\/local\/outputs\.json/);
     assert.doesNotMatch(r.stderr, NO_FRAMES);
@@ -105,12 +112,12 @@ describe("kubectl get nodes answering garbage", () => {
   });
 });
 
-describe("user-given relative paths (real CLI)", () => {
-  it("--secrets-file resolves from the folder npm was run in (INIT_CWD), not the project root", () => {
+describe("user-given relative paths", () => {
+  it("--secrets-file resolves from the folder npm was run in (INIT_CWD), not the project root", async () => {
     const userDir = scratchDir("clusterkit-user-");
     // An invalid line makes the file's use visible: the refusal quotes its resolved path and line.
     writeFileSync(join(userDir, "my-secrets.env"), "this is not KEY=VALUE\n");
-    const r = deployWithSecretsFile("my-secrets.env", { INIT_CWD: userDir });
+    const r = await deployWithSecretsFile("my-secrets.env", { INIT_CWD: userDir });
     assert.equal(r.status, 1, r.stderr);
     assert.ok(r.stderr.includes(`${join(userDir, "my-secrets.env")}:1: expected KEY=VALUE`), r.stderr);
     assert.doesNotMatch(r.stderr, /does not exist/);

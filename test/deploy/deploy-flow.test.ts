@@ -15,7 +15,9 @@ import { memoryReporter } from "../../src/deploy/reporter";
 import type { RunResult, Runner } from "../../src/deploy/runner";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
+import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../stacks/local/access";
 import { scratchDir } from "../support/cli";
+import { writeDefaultBox } from "../support/box";
 import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 import { archivePath, type ImageDelivery, IMAGE_FIELDS } from "../../src/deploy/images";
 import type { PushResult } from "../../src/registry/push";
@@ -53,8 +55,7 @@ interface ClusterScript {
 
 function setup(environment: DeployOptions["environment"], script: ClusterScript = {}) {
   const root = scratchDir();
-  mkdirSync(join(root, "boxes"));
-  writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
+  writeDefaultBox(root);
   const configs = defaultConfigs();
   // Real public names: deploy refuses the ACK placeholders (src/deploy/placeholders.ts).
   for (const ack of [configs["ack-managed"], configs["ack-dedicated"]]) {
@@ -197,6 +198,25 @@ describe("deploy flow (fakes)", () => {
     const tf = runner.calls.filter((c) => c.cmd === "terraform");
     assert.ok(tf.length > 0 && tf.every((c) => c.umask === 0o077), "every terraform run is owner-only");
     assert.equal(statSync(join(dir, "terraform.tfstate")).mode & 0o777, 0o600);
+  });
+
+  it("generates the lab SSH keys (owner-only) and known_hosts before terraform reads them, and keeps them on a re-run", async () => {
+    const { root, runner, opts } = setup("local");
+    let keysAtInit: string[] = [];
+    const watching: Runner = {
+      run: (cmd, args, o) => {
+        if (cmd === "terraform" && args[0] === "init") keysAtInit = [LAB_KEY, `${LAB_KEY}.pub`, KNOWN_HOSTS, ...["master01", "worker01", "worker02", "nfs01"].map(hostKeyPath)].filter((f) => existsSync(join(root, f)));
+        return runner.run(cmd, args, o);
+      },
+    };
+    await deploy({ ...opts, runner: watching });
+    assert.equal(keysAtInit.length, 7, `present at terraform init: ${keysAtInit.join(", ")}`);
+    assert.equal(statSync(join(root, LAB_KEY)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(root, hostKeyPath("nfs01"))).mode & 0o777, 0o600);
+    assert.equal(statSync(join(root, SSH_DIR)).mode & 0o777, 0o700);
+    const key = readFileSync(join(root, LAB_KEY), "utf8");
+    await deploy(opts);
+    assert.equal(readFileSync(join(root, LAB_KEY), "utf8"), key, "the VMs trust the existing key: it is kept");
   });
 
   describe("bootstrap token renewal (local re-deploy)", () => {

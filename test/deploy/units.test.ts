@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
-import { parseArgs } from "../../src/deploy/args";
+import { DEPLOY_COMMAND, DESTROY_COMMAND, parseDeployArgs } from "../../src/deploy/args";
 import { alicloudCredentialsProblem } from "../../src/deploy/credentials";
 import { hostOnlyProblems, parseHostOnlyIfs } from "../../src/deploy/hostonly";
 import { findOnPath, processRunner } from "../../src/deploy/runner";
@@ -103,14 +103,20 @@ describe("Alibaba Cloud credentials", () => {
 describe("command-line arguments", () => {
   it("parses the environment and options", () => {
     const user = { INIT_CWD: "/home/u/work" };
-    assert.deepEqual(parseArgs(["local", "--secrets-file", "s.env"], ["--secrets-file", "--plan"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false, skipVerify: false });
-    assert.equal(parseArgs(["--secrets-file=../x", "ack-managed"], ["--secrets-file"], user).secretsFile, "/home/u/x", "relative to the folder npm was run from (INIT_CWD), not the project root");
-    assert.equal(parseArgs(["--secrets-file=/etc/s.env", "ack-managed"], ["--secrets-file"], user).secretsFile, "/etc/s.env");
-    assert.equal(parseArgs(["local", "--yes"], ["--yes"]).yes, true);
+    assert.deepEqual(parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file", "s.env"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false, skipVerify: false });
+    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["local", "--skip-verify"])?.skipVerify, true);
+    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["--secrets-file=../x", "ack-managed"], user)?.secretsFile, "/home/u/x", "relative to the folder npm was run from (INIT_CWD), not the project root");
+    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["--secrets-file=/etc/s.env", "ack-managed"], user)?.secretsFile, "/etc/s.env");
+    assert.equal(parseDeployArgs(DESTROY_COMMAND, ["local", "--yes"])?.yes, true);
+    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["local", "--plan"])?.planOnly, true);
+    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["--help"]), undefined, "--help asks for the help text");
   });
-  it("rejects unknown options and missing values", () => {
-    assert.throws(() => parseArgs(["local", "--force"], ["--yes"]), /unknown option --force/);
-    assert.throws(() => parseArgs(["local", "--secrets-file"], ["--secrets-file"]), /--secrets-file needs a path/);
-    assert.throws(() => parseArgs([], ["--yes"]), /no environment given/);
+  it("rejects unknown options, missing values, extra arguments and unknown environments, listing the valid ones", () => {
+    assert.throws(() => parseDeployArgs(DESTROY_COMMAND, ["local", "--force"]), /unknown option "--force"; valid options: --yes, --help/);
+    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--yes"]), /unknown option "--yes"; valid options: --secrets-file, --plan, --help/);
+    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file"]), /--secrets-file needs a value \(<path>\)/);
+    assert.throws(() => parseDeployArgs(DESTROY_COMMAND, []), /no environment given; expected one of local, ack-managed, ack-dedicated/);
+    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["prod"]), /unknown environment "prod"; expected one of local, ack-managed, ack-dedicated/);
+    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "ack-managed"]), /unexpected argument "ack-managed"\nusage: npm run deploy -- <environment> \[--secrets-file <path>\] \[--plan\]/);
   });
 });

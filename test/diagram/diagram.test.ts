@@ -5,13 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { beforeAll, describe, it } from "@jest/globals";
 import { defaultConfigs } from "../../src/config/defaults";
 import { environments } from "../../src/config/load";
-import { buildDiagram } from "../../src/diagram/diagram";
+import { buildDiagram, diagramDir } from "../../src/diagram/diagram";
 import { toDot } from "../../src/diagram/dot";
-import { runEntry, scratchDir } from "../support/cli";
+import { synthMain } from "../../src/cli/commands/synth";
+import { PROJECT_ROOT, runEntry, scratchDir } from "../support/cli";
+import { type CommandResult, runCommandIn } from "../support/commands";
 import { elements, parseXml, texts, type XmlElement } from "./xml";
 
 const local = defaultConfigs().local;
@@ -57,14 +59,15 @@ const inside = (inner: Box, outer: Box) => inner.minX >= outer.minX && inner.max
 
 describe("npm run diagram -- local", () => {
   const root = scratchDir();
-  const dir = join(root, "dist", "local");
+  const dir = join(root, "diagrams", "local");
   let svgText = "";
   let svg: XmlElement;
-  let synthBefore: ReturnType<typeof runEntry>;
+  let synthBefore: CommandResult;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // synth alone draws nothing (it must stay fast) ...
-    synthBefore = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
+    synthBefore = await runCommandIn(synthMain, [], root);
+    // The one run of the real entry point, as npm starts it.
     const r = runEntry("scripts/diagram.ts", ["local"], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
     assert.equal(r.status, 0, r.stderr);
     svgText = readFileSync(join(dir, "architecture.svg"), "utf8");
@@ -73,7 +76,7 @@ describe("npm run diagram -- local", () => {
 
   it("is not drawn by npm run synth", () => {
     assert.equal(synthBefore.status, 0, synthBefore.stderr);
-    assert.ok(existsSync(join(dir, "60-faas.k8s.yaml")));
+    assert.ok(existsSync(join(root, "dist", "local", "60-faas.k8s.yaml")));
     assert.match(synthBefore.stdout, /synthesized/);
   });
 
@@ -138,8 +141,12 @@ describe("npm run diagram -- local", () => {
     assert.ok(png.length > 10_000);
   });
 
-  it("survives a later npm run synth", () => {
-    const r = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
+  it("lives outside the folder cdk8s synth deletes (cdk8s.yaml output), and survives a later npm run synth", async () => {
+    const cdk8sOut = /^output:\s*(\S+)\s*$/m.exec(readFileSync(join(PROJECT_ROOT, "cdk8s.yaml"), "utf8"))?.[1];
+    assert.ok(cdk8sOut, "cdk8s.yaml names its output folder");
+    const rel = relative(join(root, cdk8sOut), diagramDir(root, "local"));
+    assert.ok(rel.startsWith(".."), `diagrams/ must not be inside ${cdk8sOut}/, which cdk8s synth removes`);
+    const r = await runCommandIn(synthMain, [], root);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(readFileSync(join(dir, "architecture.svg"), "utf8"), svgText);
   });

@@ -64,7 +64,7 @@ describe("local stack: VMs", () => {
       const command = (builder.provisioner as { "local-exec": { command: string } }[])[0]?.["local-exec"].command ?? "";
       assert.equal(
         command,
-        `sh "\${path.module}/../../../scripts/build-seed-iso.sh" "\${path.module}/../../../state/local/seed/${name}" "\${path.module}/../../../state/local/seed/${name}.iso"`,
+        `node "\${path.module}/../../../scripts/seed-iso.js" "\${path.module}/../../../state/local/seed/${name}" "\${path.module}/../../../state/local/seed/${name}.iso"`,
       );
       // The ISO is rebuilt whenever any seed document changes.
       assert.deepEqual(Object.keys(builder.triggers as Block).sort(), ["meta_data", "network_config", "user_data"]);
@@ -90,7 +90,8 @@ describe("local stack: VMs", () => {
   });
 
   it("takes the image from config, relative to the project root unless absolute", () => {
-    assert.equal(vmNamed("master01").image, "${path.module}/../../../boxes/ubuntu-24.04-vbox.box");
+    // One file name per image serial: the provider caches unpacked boxes by base name.
+    assert.equal(vmNamed("master01").image, "${path.module}/../../../boxes/ubuntu-24.04-20251213-vbox.box");
     const abs = synthLocal({ image: { path: "/srv/boxes/noble.box" } });
     for (const vm of Object.values(resources(abs.json, "virtualbox_vm"))) assert.equal(vm.image, "/srv/boxes/noble.box");
   });
@@ -114,7 +115,7 @@ describe("local stack: VMs", () => {
   it("warns when a memory size cannot be written exactly", () => {
     assert.deepEqual(defaults.ctx.warnings, []);
     const odd = synthLocal({ nfs: { memoryMiB: 1280 } });
-    assert.ok(odd.ctx.warnings.some((w) => /nfs01 memoryMiB 1280 is written as "1\.3 gib".*1331 MiB/.test(w)), odd.ctx.warnings.join("\n"));
+    assert.ok(odd.ctx.warnings.some((w) => /^local: nfs\.memoryMiB 1280 is written as "1\.3 gib".*1331 MiB/.test(w)), odd.ctx.warnings.join("\n"));
   });
 });
 
@@ -223,7 +224,10 @@ describe("local stack: seed content equals the rendered seed", () => {
     const back = inTerraform
       .replace(/\$\{base64encode\(tls_self_signed_cert\.[^}]+\.cert_pem\)\}/g, SECRET_PLACEHOLDERS.caCertPemBase64)
       .replace(/\$\{base64encode\(tls_private_key\.[^}]+\.private_key_pem\)\}/g, SECRET_PLACEHOLDERS.caKeyPemBase64)
-      .replace(/\$\{random_password\.[^}]+\.result\}\.\$\{random_password\.[^}]+\.result\}/g, SECRET_PLACEHOLDERS.bootstrapToken);
+      .replace(/\$\{random_password\.[^}]+\.result\}\.\$\{random_password\.[^}]+\.result\}/g, SECRET_PLACEHOLDERS.bootstrapToken)
+      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/id_ed25519\.pub"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshAuthorizedKey)
+      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshHostPrivateKey)
+      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519\.pub"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshHostPublicKey);
     assert.doesNotMatch(back, /(?<!\$)\$\{/, "an unescaped interpolation is left");
     assert.equal(back.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"), rendered);
   });

@@ -62,6 +62,9 @@ export const SAMPLE_SECRETS: NodeSecrets = {
   caCertPemBase64: Buffer.from(SAMPLE_CERT).toString("base64"),
   caKeyPemBase64: Buffer.from(SAMPLE_KEY).toString("base64"),
   bootstrapToken: "abcdef.0123456789abcdef",
+  sshAuthorizedKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISampleAdminKeyNotRealAtAll0000000000000000 clusterkit-lab-admin",
+  sshHostPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAsampleHOSTkeyNotReal\n-----END OPENSSH PRIVATE KEY-----\n",
+  sshHostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISampleHostKeyNotRealAtAll00000000000000000 clusterkit-host",
 };
 
 /** Rendered seed documents per node name. */

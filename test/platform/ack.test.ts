@@ -40,13 +40,15 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
       assert.ok(!ctx.warnings.some((w) => w.includes("nas_server")), ctx.warnings.join("\n"));
     });
 
-    it("before deployment the server is the marked placeholder, with a warning", () => {
+    it("before deployment the server is the marked placeholder (no warning: deploy fills it in); a deployed stack without the output warns", () => {
       const { charts, ctx } = synthPlatform(name);
       const pv = one(charts.get("40-storage")!, "PersistentVolume", "web-content");
       assert.equal(field(pv, "spec.csi.volumeAttributes.server"), NAS_SERVER_PLACEHOLDER);
       assert.match(NAS_SERVER_PLACEHOLDER, /\.invalid$/, "a name that can never resolve");
       assert.equal(field(pv, "spec.csi.volumeAttributes.path"), "/", "path falls back to config.nas.path");
-      assert.ok(ctx.warnings.some((w) => w.startsWith(`${name}:`) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)));
+      assert.deepEqual(ctx.warnings.filter((w) => w.includes("nas_server")), []);
+      const deployed = synthPlatform(name, {}, rootWithOutputs(name, { cluster_id: "c123" }));
+      assert.ok(deployed.ctx.warnings.some((w) => w.startsWith(`${name}: nas: `) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)), deployed.ctx.warnings.join("\n"));
     });
 
     it("the web app sits behind an ALB Ingress for the configured host, on a ClusterIP Service (Terway)", () => {

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ORIGINAL_TMPDIR } from "./temp-dir";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
@@ -16,13 +17,15 @@ export interface CliResult {
 export function runEntry(entry: string, args: readonly string[], env: Record<string, string | undefined> = {}): CliResult {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, entry), ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
+    // The child gets the usual TMPDIR back: tsx keeps its compile cache there.
+    env: { ...process.env, TMPDIR: ORIGINAL_TMPDIR, ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A fresh folder inside this test file's temporary folder (deleted after the file, see temp-dir.ts). */
 export function scratchDir(prefix = "clusterkit-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

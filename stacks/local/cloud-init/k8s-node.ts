@@ -14,6 +14,7 @@ import { KUBEADM_INIT_SCRIPT, STAGED_CA_CERT, STAGED_CA_KEY, kubeadmInitScript }
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
 import { localVolumeDirs } from "../../../src/config/local-volumes";
+import { nodeAccessConfig } from "./node-access";
 import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
 import { CONTAINERD_CERTS_DIR, localRegistryHost, registryHostsFile } from "./registry";
 import { CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript } from "./scripts/containerd-registry";
@@ -100,6 +101,7 @@ export function kubernetesNodeCloudConfig(config: LocalConfig, node: ClusterNode
     preserve_hostname: false,
     // We write the whole /etc/hosts ourselves (every node by host-only address).
     manage_etc_hosts: false,
+    ...nodeAccessConfig(secrets),
     // No cloud-init `packages:`: it neither retries nor stops the boot steps (see scripts/packages.ts).
     ...bootFiles(bootSteps(config, node.role), nodePackages(config), [...commonFiles(config), ...roleFiles]),
   };

@@ -6,17 +6,20 @@ import { type CloudConfigDoc, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { LOCAL_REGISTRY_PORT, REGISTRY_CONFIG, REGISTRY_DEB_VERSION, REGISTRY_STORAGE, registryConfigYaml } from "./registry";
 import { IMAGE_REGISTRY_SCRIPT, imageRegistryScript } from "./scripts/image-registry";
+import { nodeAccessConfig } from "./node-access";
+import type { NodeAccessKeys } from "./secrets";
 import { NFS_SERVER_SCRIPT, nfsServerScript } from "./scripts/nfs-server";
 import { PACKAGES_SCRIPT } from "./scripts/packages";
 
 /** Distribution packages of the NFS node (the registry's own package is its step's: it pins a version). */
 export const NFS_NODE_PACKAGES = ["nfs-kernel-server", "curl"] as const;
 
-export function nfsNodeCloudConfig(config: LocalConfig): CloudConfigDoc {
+export function nfsNodeCloudConfig(config: LocalConfig, access: NodeAccessKeys): CloudConfigDoc {
   return {
     hostname: config.nfs.name,
     preserve_hostname: false,
     manage_etc_hosts: false,
+    ...nodeAccessConfig(access),
     ...bootFiles([PACKAGES_SCRIPT, NFS_SERVER_SCRIPT, IMAGE_REGISTRY_SCRIPT], NFS_NODE_PACKAGES, [
       { path: "/etc/hosts", content: etcHosts(clusterNodes(config)), permissions: "0644" },
       scriptFile(NFS_SERVER_SCRIPT, nfsServerScript(config.nfs.exportPath, config.network.cidr)),

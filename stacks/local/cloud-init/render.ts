@@ -29,7 +29,7 @@ export const SEED_FILES = ["user-data", "meta-data", "network-config"] as const;
  *   user-data (the stack passes a Terraform expression because the secrets are only known at apply).
  */
 export function renderSeed(config: LocalConfig, node: ClusterNode, secrets: NodeSecrets, userDataHash?: string): RenderedSeed {
-  const doc = node.role === "nfs" ? nfsNodeCloudConfig(config) : kubernetesNodeCloudConfig(config, { ...node, role: node.role }, secrets);
+  const doc = node.role === "nfs" ? nfsNodeCloudConfig(config, secrets) : kubernetesNodeCloudConfig(config, { ...node, role: node.role }, secrets);
   const userData = cloudConfig(doc);
   const network = networkConfig(config, node.vm.ip);
   return {
