@@ -523,9 +523,12 @@ describe("deploy delivers images, creates sign-in accounts and verifies (fakes)"
   it("--plan lists the images, the push before 60-faas and verify last", async () => {
     const { opts } = setup("local");
     const plan = await deploy({ ...opts, planOnly: true });
-    const push = plan.findIndex((l) => l.startsWith("push images"));
-    const faas = plan.findIndex((l) => l === "manifest 60-faas.k8s.yaml");
-    assert.ok(push > 0 && push < faas);
-    assert.equal(plan[plan.length - 1], "verify (npm run verify -- local)");
+    // Numbered steps ("  7. manifest ..."), then the images the manifests run and the prerequisites.
+    const steps = plan.filter((l) => /^ {2}\d+\. /.test(l)).map((l) => l.replace(/^ {2}\d+\. /, ""));
+    assert.ok(steps.some((l) => /^the service's images, built by this repository when their archives are missing: /.test(l)));
+    const push = steps.findIndex((l) => l.startsWith("push images"));
+    const faas = steps.findIndex((l) => l === "manifest 60-faas.k8s.yaml");
+    assert.ok(push > 0 && push < faas, steps.join("\n"));
+    assert.equal(steps[steps.length - 1], "verify (npm run verify -- local)");
   });
 });

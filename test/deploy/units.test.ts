@@ -113,7 +113,7 @@ describe("command-line arguments", () => {
   });
   it("rejects unknown options, missing values, extra arguments and unknown environments, listing the valid ones", () => {
     assert.throws(() => parseDeployArgs(DESTROY_COMMAND, ["local", "--force"]), /unknown option "--force"; valid options: --yes, --help/);
-    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--yes"]), /unknown option "--yes"; valid options: --secrets-file, --plan, --help/);
+    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--yes"]), /unknown option "--yes"; valid options: --secrets-file, --plan, --skip-verify, --help/);
     assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file"]), /--secrets-file needs a value \(<path>\)/);
     assert.throws(() => parseDeployArgs(DESTROY_COMMAND, []), /no environment given; expected one of local, ack-managed, ack-dedicated/);
     assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["prod"]), /unknown environment "prod"; expected one of local, ack-managed, ack-dedicated/);
