@@ -203,7 +203,8 @@ export type WebAppConfig = z.infer<typeof webAppSchema>;
 // ---------------------------------------------------------------------------------------------
 
 /** A host number inside local.network.cidr: 1 is the first address after the network address. */
-const hostNumber = z.number().int().min(1, { error: "must be a host number of at least 1 (1 is the first address of network.cidr)" }).max(16_777_214);
+// network.cidr is a /16 at most, so 65534 is the highest host number any network has.
+const hostNumber = z.number().int().min(1, { error: "must be a host number of at least 1 (1 is the first address of network.cidr)" }).max(65_534, { error: "must be a host number of at most 65534 (network.cidr is a /16 at most)" });
 
 const vmFields = {
   /** VM name and node hostname. */

@@ -58,7 +58,7 @@ describe("synth with a bad config file", () => {
   it("fails clearly when the file does not exist or is not YAML", async () => {
     const missing = await run(configMain, ["local"], { CLUSTERKIT_CONFIG: "/nonexistent/clusterkit.yaml" });
     assert.equal(missing.code, 1);
-    assert.match(missing.err, /CLUSTERKIT_CONFIG names \/nonexistent\/clusterkit.yaml, which does not exist/);
+    assert.match(missing.err, /CLUSTERKIT_CONFIG names "\/nonexistent\/clusterkit.yaml", which does not exist/);
     const dir = scratchDir();
     writeFileSync(join(dir, "bad.yaml"), "local: [unclosed");
     const broken = await run(configMain, ["local"], { CLUSTERKIT_CONFIG: join(dir, "bad.yaml") });

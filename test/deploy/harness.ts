@@ -18,6 +18,7 @@ import { archivePath, planImages } from "../../src/deploy/images";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
+import { writeDefaultBox } from "../support/box";
 import { ociArchive } from "../support/oci-fixture";
 import { type Call, fakeClock, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 
@@ -58,8 +59,7 @@ export interface Harness {
 
 export function harness(): Harness {
   const root = scratchDir();
-  mkdirSync(join(root, "boxes"));
-  writeFileSync(join(root, "boxes", "ubuntu-24.04-vbox.box"), "box");
+  writeDefaultBox(root);
   const configs = defaultConfigs();
   const statePath = join(root, "state", "local", "terraform.tfstate");
   const calls: Call[] = [];
