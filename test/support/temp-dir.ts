@@ -6,7 +6,7 @@
  * os.tmpdir itself is replaced because jest's sandboxed process.env does not reach Node's own.
  */
 import { afterAll } from "@jest/globals";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +14,8 @@ import { join } from "node:path";
 export const ORIGINAL_TMPDIR = process.env.TMPDIR;
 const originalTmpdir = os.tmpdir;
 const dir = mkdtempSync(join(originalTmpdir(), "clusterkit-jest-"));
+// Traversable like /tmp itself (not listable): tests that drop privileges (e.g. to nobody) reach their files.
+chmodSync(dir, 0o711);
 os.tmpdir = () => dir;
 process.env.TMPDIR = dir;
 
