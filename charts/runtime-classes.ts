@@ -6,6 +6,7 @@
  */
 import { type RuntimeClassSpec, type RuntimeName, runtimeSupport, SANDBOXED_RUNTIMES } from "../src/config/runtimes";
 import type { Environment } from "../src/config/schema";
+import type { Construct } from "constructs";
 import { type App, Chart, k8s } from "../src/lib/k8s";
 import { CHART_IDS } from "./order";
 
@@ -23,6 +24,26 @@ export function podRuntime(env: Environment, runtime: RuntimeName): { runtimeCla
   return rc ? { runtimeClassName: rc.name } : {};
 }
 
+export interface RuntimeClassesChartProps {
+  /** The classes this chart owns: each sandboxed runtime the environment installs and no platform ships. */
+  readonly classes: readonly { readonly runtime: RuntimeName; readonly spec: RuntimeClassSpec }[];
+}
+
+/** Cluster-scoped RuntimeClasses, applied before any workload that names them. */
+export class RuntimeClassesChart extends Chart {
+  constructor(scope: Construct, id: string, props: RuntimeClassesChartProps) {
+    super(scope, id);
+    for (const { runtime, spec } of props.classes) {
+      new k8s.KubeRuntimeClass(this, runtime, {
+        metadata: { name: spec.name, labels: { "app.kubernetes.io/part-of": "clusterkit", "clusterkit.io/runtime": runtime } },
+        handler: spec.handler,
+        ...(spec.overhead ? { overhead: { podFixed: { cpu: k8s.Quantity.fromString(spec.overhead.cpu), memory: k8s.Quantity.fromString(spec.overhead.memory) } } } : {}),
+        ...(spec.nodeSelector ? { scheduling: { nodeSelector: { ...spec.nodeSelector } } } : {}),
+      });
+    }
+  }
+}
+
 /** The chart `05-runtime-classes`; nothing when the environment installs no class of its own. */
 export function addRuntimeClassChart(app: App, env: Environment): void {
   const support = runtimeSupport(env.kind, env.config);
@@ -31,13 +52,5 @@ export function addRuntimeClassChart(app: App, env: Environment): void {
     return s.installed && s.chartCreatesClass && s.runtimeClass ? [{ runtime: r, spec: s.runtimeClass }] : [];
   });
   if (owned.length === 0) return;
-  const chart = new Chart(app, CHART_IDS.runtimeClasses);
-  for (const { runtime, spec } of owned) {
-    new k8s.KubeRuntimeClass(chart, runtime, {
-      metadata: { name: spec.name, labels: { "app.kubernetes.io/part-of": "clusterkit", "clusterkit.io/runtime": runtime } },
-      handler: spec.handler,
-      ...(spec.overhead ? { overhead: { podFixed: { cpu: k8s.Quantity.fromString(spec.overhead.cpu), memory: k8s.Quantity.fromString(spec.overhead.memory) } } } : {}),
-      ...(spec.nodeSelector ? { scheduling: { nodeSelector: { ...spec.nodeSelector } } } : {}),
-    });
-  }
+  new RuntimeClassesChart(app, CHART_IDS.runtimeClasses, { classes: owned });
 }

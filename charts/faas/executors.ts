@@ -6,14 +6,17 @@
  * The job holds no credentials and (NetworkPolicy) no network. A LimitRange and ResourceQuota
  * bound the namespace; the Pods run under `faas.executors.runtime` (gVisor locally by default).
  */
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { EXECUTOR_MEMORY_HEADROOM_BYTES, EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
-import type { Environment, FaasConfig } from "../../src/config/schema";
+import type { RuntimeClassSpec } from "../../src/config/runtimes";
+import type { FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
+import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
 import { quantityBytes, quantityMillicores } from "./resources";
-import { restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { podRuntime, runtimeClassOf } from "../runtime-classes";
+
+/** The `faas.executors` section. */
+export type ExecutorsConfig = FaasConfig["executors"];
 
 
 export const EXECUTOR_UID = 1000;
@@ -33,14 +36,14 @@ function mebibytes(bytes: number): string {
 }
 
 /** The run container's memory limit: the job's budget plus the runner's headroom. */
-export function executorMemory(faas: FaasConfig): string {
+export function executorMemory(faas: { readonly executors: Pick<ExecutorsConfig, "limits"> }): string {
   // The runner's headroom (measured in service/executor/README.md) is part of the executor contract.
   return mebibytes(quantityBytes(faas.executors.limits.memory) + EXECUTOR_MEMORY_HEADROOM_BYTES);
 }
 
 /** The limits as the runner reads them (service/contract/executor.ts LIMIT_ENV). */
-export function limitEnv(faas: FaasConfig, lang: Language): k8s.EnvVar[] {
-  const l = faas.executors.limits;
+export function limitEnv(executors: Pick<ExecutorsConfig, "limits">, lang: Language): k8s.EnvVar[] {
+  const l = executors.limits;
   return [
     { name: LIMIT_ENV.language, value: lang },
     { name: LIMIT_ENV.compileTimeoutMs, value: String(l.compileTimeoutSeconds * 1000) },
@@ -51,16 +54,19 @@ export function limitEnv(faas: FaasConfig, lang: Language): k8s.EnvVar[] {
   ];
 }
 
-export function executorPodSpec(env: Environment, lang: Language): k8s.PodSpec {
-  const faas = env.config.faas;
-  const runLimits = { cpu: k8s.Quantity.fromString(faas.executors.cpuLimit), memory: k8s.Quantity.fromString(executorMemory(faas)) };
+/**
+ * The Pod of one job in `lang`: the run and report containers, the job's source projected from
+ * its annotation, bounded scratch volumes, under `runtimeClass` (undefined: runc).
+ */
+export function executorPodSpec(executors: ExecutorsConfig, lang: Language, runtimeClass?: RuntimeClassSpec): k8s.PodSpec {
+  const runLimits = { cpu: k8s.Quantity.fromString(executors.cpuLimit), memory: k8s.Quantity.fromString(executorMemory({ executors })) };
   const reportLimits = { cpu: k8s.Quantity.fromString(REPORT_RESOURCES.cpu), memory: k8s.Quantity.fromString(REPORT_RESOURCES.memory) };
-  const image = faas.executors.images[lang];
+  const image = executors.images[lang];
   const volume = (name: keyof typeof SCRATCH): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH[name]) } });
   return {
-    ...podRuntime(env, faas.executors.runtime),
+    ...(runtimeClass ? { runtimeClassName: runtimeClass.name } : {}),
     restartPolicy: "Never",
-    activeDeadlineSeconds: faas.executors.deadlineSeconds,
+    activeDeadlineSeconds: executors.deadlineSeconds,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 5,
@@ -73,7 +79,7 @@ export function executorPodSpec(env: Environment, lang: Language): k8s.PodSpec {
         command: [EXECUTOR_PATHS.runner, "run"],
         workingDir: EXECUTOR_PATHS.workDir,
         // Compilers and package managers write caches under $HOME.
-        env: [...limitEnv(faas, lang), { name: "HOME", value: EXECUTOR_PATHS.tmpDir }],
+        env: [...limitEnv(executors, lang), { name: "HOME", value: EXECUTOR_PATHS.tmpDir }],
         // Requests = limits: untrusted code gets exactly what was scheduled (Guaranteed QoS).
         resources: { requests: runLimits, limits: runLimits },
         securityContext: restrictedContainer(EXECUTOR_UID),
@@ -106,56 +112,68 @@ export function executorPodSpec(env: Environment, lang: Language): k8s.PodSpec {
   };
 }
 
-export function addExecutors(scope: Construct, env: Environment): void {
-  const faas = env.config.faas;
-  const ns = faas.executorNamespace;
-  for (const lang of LANGUAGES) {
-    new k8s.KubePodTemplate(scope, `executor-${lang}`, {
-      metadata: { name: executorTemplateName(lang), namespace: ns, labels: executorLabels(lang) },
-      template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(env, lang) },
-    });
-  }
-
-  const cpu = k8s.Quantity.fromString(faas.executors.cpuLimit);
-  const memory = k8s.Quantity.fromString(executorMemory(faas));
-  const labels = componentLabels(COMPONENTS.executor);
-  // A pod created without the template still gets limits, and none can exceed the run container's.
-  new k8s.KubeLimitRange(scope, "executor-limits", {
-    metadata: { name: "executor-limits", namespace: ns, labels },
-    spec: { limits: [{ type: "Container", max: { cpu, memory }, default: { cpu, memory }, defaultRequest: { cpu, memory } }] },
-  });
-  // A sandbox's own overhead (RuntimeClass) counts against the quota too: reserve it per Pod.
-  const overhead = runtimeClassOf(env, faas.executors.runtime)?.overhead;
-  const totalCpu = k8s.Quantity.fromString(`${(quantityMillicores(faas.executors.cpuLimit) + (overhead ? quantityMillicores(overhead.cpu) : 0)) * faas.executors.maxPods}m`);
-  // A Pod's effective request is the larger of its init container and its regular containers: the run container.
-  const totalMemory = k8s.Quantity.fromString(mebibytes((quantityBytes(executorMemory(faas)) + (overhead ? quantityBytes(overhead.memory) : 0)) * faas.executors.maxPods));
-  // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
-  // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
-  new k8s.KubeResourceQuota(scope, "executor-quota", {
-    metadata: { name: "executor-quota", namespace: ns, labels },
-    spec: {
-      scopes: ["Terminating"],
-      hard: {
-        pods: k8s.Quantity.fromNumber(faas.executors.maxPods),
-        "requests.cpu": totalCpu,
-        "limits.cpu": totalCpu,
-        "requests.memory": totalMemory,
-        "limits.memory": totalMemory,
-      },
-    },
-  });
-  // Scoped quotas may only count pod resources; the object counts live in an unscoped one.
-  new k8s.KubeResourceQuota(scope, "executor-objects-quota", {
-    metadata: { name: "executor-objects", namespace: ns, labels },
-    spec: {
-      hard: {
-        // Executors need none of these; a compromised middleware cannot create them either way.
-        services: k8s.Quantity.fromNumber(0),
-        "services.loadbalancers": k8s.Quantity.fromNumber(0),
-        "services.nodeports": k8s.Quantity.fromNumber(0),
-        persistentvolumeclaims: k8s.Quantity.fromNumber(0),
-      },
-    },
-  });
+export interface ExecutorsProps {
+  /** The executor namespace. */
+  readonly namespace: string;
+  /** The `faas.executors` section: images, limits, deadline, CPU and the namespace's pod budget. */
+  readonly executors: ExecutorsConfig;
+  /** RuntimeClass of the executors' runtime (its overhead counts against the quota). @default none: runc */
+  readonly runtimeClass?: RuntimeClassSpec;
 }
 
+/** The PodTemplates the middleware instantiates, and the LimitRange and quotas bounding the namespace. */
+export class Executors extends Construct {
+  constructor(scope: Construct, id: string, props: ExecutorsProps) {
+    super(scope, id);
+    const { executors } = props;
+    const ns = props.namespace;
+    for (const lang of LANGUAGES) {
+      new k8s.KubePodTemplate(this, `executor-${lang}`, {
+        metadata: { name: executorTemplateName(lang), namespace: ns, labels: executorLabels(lang) },
+        template: { metadata: { labels: executorLabels(lang) }, spec: executorPodSpec(executors, lang, props.runtimeClass) },
+      });
+    }
+
+    const cpu = k8s.Quantity.fromString(executors.cpuLimit);
+    const memory = k8s.Quantity.fromString(executorMemory({ executors }));
+    const labels = componentLabels(COMPONENTS.executor);
+    // A pod created without the template still gets limits, and none can exceed the run container's.
+    new k8s.KubeLimitRange(this, "executor-limits", {
+      metadata: { name: "executor-limits", namespace: ns, labels },
+      spec: { limits: [{ type: "Container", max: { cpu, memory }, default: { cpu, memory }, defaultRequest: { cpu, memory } }] },
+    });
+    // A sandbox's own overhead (RuntimeClass) counts against the quota too: reserve it per Pod.
+    const overhead = props.runtimeClass?.overhead;
+    const totalCpu = k8s.Quantity.fromString(`${(quantityMillicores(executors.cpuLimit) + (overhead ? quantityMillicores(overhead.cpu) : 0)) * executors.maxPods}m`);
+    // A Pod's effective request is the larger of its init container and its regular containers: the run container.
+    const totalMemory = k8s.Quantity.fromString(mebibytes((quantityBytes(executorMemory({ executors })) + (overhead ? quantityBytes(overhead.memory) : 0)) * executors.maxPods));
+    // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
+    // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
+    new k8s.KubeResourceQuota(this, "executor-quota", {
+      metadata: { name: "executor-quota", namespace: ns, labels },
+      spec: {
+        scopes: ["Terminating"],
+        hard: {
+          pods: k8s.Quantity.fromNumber(executors.maxPods),
+          "requests.cpu": totalCpu,
+          "limits.cpu": totalCpu,
+          "requests.memory": totalMemory,
+          "limits.memory": totalMemory,
+        },
+      },
+    });
+    // Scoped quotas may only count pod resources; the object counts live in an unscoped one.
+    new k8s.KubeResourceQuota(this, "executor-objects-quota", {
+      metadata: { name: "executor-objects", namespace: ns, labels },
+      spec: {
+        hard: {
+          // Executors need none of these; a compromised middleware cannot create them either way.
+          services: k8s.Quantity.fromNumber(0),
+          "services.loadbalancers": k8s.Quantity.fromNumber(0),
+          "services.nodeports": k8s.Quantity.fromNumber(0),
+          persistentvolumeclaims: k8s.Quantity.fromNumber(0),
+        },
+      },
+    });
+  }
+}

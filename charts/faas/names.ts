@@ -4,7 +4,7 @@
  */
 import { EXECUTOR_LABELS } from "../../service/contract/executor";
 import { jobSubjects } from "../../service/contract/languages";
-import type { Environment, FaasConfig } from "../../src/config/schema";
+import type { Environment } from "../../src/config/schema";
 
 // Languages and subjects are the service contract's (one source of truth for chart and service).
 export { LANGUAGES, type Language, SUBJECT_PREFIX } from "../../service/contract/languages";
@@ -27,7 +27,6 @@ export const PORTS = {
   natsClient: 4222,
   natsCluster: 6222,
   natsMonitor: 8222,
-  dns: 53,
 } as const;
 
 export const NATS_HEADLESS_SERVICE = "nats-headless";
@@ -58,10 +57,12 @@ export function clusterDomain(env: Environment): string {
   return env.kind === "ack" ? env.config.kubernetes.clusterDomain : "cluster.local";
 }
 
-export function serviceHost(env: Environment, name: string, namespace: string): string {
-  return `${name}.${namespace}.svc.${clusterDomain(env)}`;
+/** A Service's fully qualified name inside the cluster. */
+export function serviceHost(name: string, namespace: string, domain: string): string {
+  return `${name}.${namespace}.svc.${domain}`;
 }
 
-export function natsUrl(env: Environment, faas: FaasConfig): string {
-  return `nats://${serviceHost(env, COMPONENTS.nats, faas.namespace)}:${PORTS.natsClient}`;
+/** The NATS client URL of the workload's NATS Service. */
+export function natsUrl(namespace: string, domain: string): string {
+  return `nats://${serviceHost(COMPONENTS.nats, namespace, domain)}:${PORTS.natsClient}`;
 }

@@ -2,8 +2,7 @@
  * The middleware's identity: a ServiceAccount in the service namespace, bound to a Role in the
  * EXECUTOR namespace only. No ClusterRole: it can touch nothing outside the executor namespace.
  */
-import type { Construct } from "constructs";
-import type { FaasConfig } from "../../src/config/schema";
+import { Construct } from "constructs";
 import { k8s } from "../../src/lib/k8s";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_ROLE, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
 
@@ -20,20 +19,30 @@ export function middlewareRules(): k8s.PolicyRule[] {
   ];
 }
 
-export function addMiddlewareRbac(scope: Construct, faas: FaasConfig): void {
-  const labels = componentLabels(COMPONENTS.middleware);
-  new k8s.KubeServiceAccount(scope, "middleware-sa", {
-    metadata: { name: MIDDLEWARE_SERVICE_ACCOUNT, namespace: faas.namespace, labels },
-    // The Pod opts in explicitly; this SA is never used by anything else.
-    automountServiceAccountToken: false,
-  });
-  new k8s.KubeRole(scope, "middleware-role", {
-    metadata: { name: MIDDLEWARE_ROLE, namespace: faas.executorNamespace, labels },
-    rules: middlewareRules(),
-  });
-  new k8s.KubeRoleBinding(scope, "middleware-rolebinding", {
-    metadata: { name: MIDDLEWARE_ROLE, namespace: faas.executorNamespace, labels },
-    subjects: [{ kind: "ServiceAccount", name: MIDDLEWARE_SERVICE_ACCOUNT, namespace: faas.namespace }],
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: MIDDLEWARE_ROLE },
-  });
+export interface MiddlewareRbacProps {
+  /** Where the middleware's ServiceAccount lives (the service namespace). */
+  readonly namespace: string;
+  /** The only namespace its Role grants anything in. */
+  readonly executorNamespace: string;
+}
+
+export class MiddlewareRbac extends Construct {
+  constructor(scope: Construct, id: string, props: MiddlewareRbacProps) {
+    super(scope, id);
+    const labels = componentLabels(COMPONENTS.middleware);
+    new k8s.KubeServiceAccount(this, "middleware-sa", {
+      metadata: { name: MIDDLEWARE_SERVICE_ACCOUNT, namespace: props.namespace, labels },
+      // The Pod opts in explicitly; this SA is never used by anything else.
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, "middleware-role", {
+      metadata: { name: MIDDLEWARE_ROLE, namespace: props.executorNamespace, labels },
+      rules: middlewareRules(),
+    });
+    new k8s.KubeRoleBinding(this, "middleware-rolebinding", {
+      metadata: { name: MIDDLEWARE_ROLE, namespace: props.executorNamespace, labels },
+      subjects: [{ kind: "ServiceAccount", name: MIDDLEWARE_SERVICE_ACCOUNT, namespace: props.namespace }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: MIDDLEWARE_ROLE },
+    });
+  }
 }

@@ -5,7 +5,6 @@
  * enforced without it), so leaving it out keeps one Deployment and its webhook off the cluster.
  */
 import { Construct } from "constructs";
-import type { LocalConfig } from "../../src/config/schema";
 import { Chart } from "../../src/lib/k8s";
 import {
   Installation,
@@ -14,7 +13,10 @@ import {
 } from "../imports/operator.tigera.io";
 
 export interface CalicoChartProps {
-  readonly config: LocalConfig;
+  /** The pod network (`kubernetes.podCidr`). */
+  readonly podCidr: string;
+  /** The node NIC whose address Calico uses (`network.guestInterface`, the host-only one). */
+  readonly nodeInterface: string;
   /**
    * Encapsulation of the pod pool. VXLANCrossSubnet routes directly between nodes on the same
    * host-only subnet and only tunnels across subnets.
@@ -26,7 +28,6 @@ export interface CalicoChartProps {
 export class CalicoChart extends Chart {
   constructor(scope: Construct, id: string, props: CalicoChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { config } = props;
     new Installation(this, "installation", {
       // The operator only reconciles an Installation named "default".
       metadata: { name: "default" },
@@ -36,7 +37,7 @@ export class CalicoChart extends Chart {
           ipPools: [
             {
               name: "default-ipv4-ippool",
-              cidr: config.kubernetes.podCidr,
+              cidr: props.podCidr,
               blockSize: 26,
               encapsulation: props.encapsulation ?? Encapsulation.VXLAN_CROSS_SUBNET,
               natOutgoing: NatOutgoing.ENABLED,
@@ -44,7 +45,7 @@ export class CalicoChart extends Chart {
             },
           ],
           // Every VM has the same NAT address on its first NIC; node addresses must come from the host-only one.
-          nodeAddressAutodetectionV4: { interface: config.network.guestInterface },
+          nodeAddressAutodetectionV4: { interface: props.nodeInterface },
         },
       },
     });

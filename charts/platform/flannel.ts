@@ -6,7 +6,6 @@
  */
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
-import type { LocalConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { podSecurityLabels } from "../shared/pod-security";
 import { resources } from "./resources";
@@ -14,7 +13,12 @@ import { resources } from "./resources";
 export const FLANNEL_NAMESPACE = "kube-flannel";
 
 export interface FlannelChartProps {
-  readonly config: LocalConfig;
+  /** The pod network (`kubernetes.podCidr`); flanneld's `Network` must equal it. */
+  readonly podCidr: string;
+  /** The NIC flanneld binds to (`--iface`: the host-only one; the NAT NIC has the same address on every VM). */
+  readonly nodeInterface: string;
+  /** Cluster minor, pinned in the namespace's Pod Security labels. */
+  readonly kubernetesMinor: string;
   /**
    * Flannel backend type.
    * @default "vxlan"
@@ -40,12 +44,11 @@ export class FlannelChart extends Chart {
   constructor(scope: Construct, id: string, props: FlannelChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const namespace = FLANNEL_NAMESPACE;
-    const { config } = props;
     const labels = { "k8s-app": "flannel" };
 
     new k8s.KubeNamespace(this, "namespace", {
       // hostNetwork, hostPath and NET_ADMIN/NET_RAW: nothing below "privileged" admits flanneld.
-      metadata: { name: FLANNEL_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged", config.kubernetes.version) } },
+      metadata: { name: FLANNEL_NAMESPACE, labels: { ...labels, ...podSecurityLabels("privileged", props.kubernetesMinor) } },
     });
     new k8s.KubeServiceAccount(this, "sa", { metadata: { name: "flannel", namespace, labels } });
     new k8s.KubeClusterRole(this, "role", {
@@ -65,7 +68,7 @@ export class FlannelChart extends Chart {
       metadata: { name: "kube-flannel-cfg", namespace, labels: { ...labels, tier: "node", app: "flannel" } },
       data: {
         "cni-conf.json": JSON.stringify(CNI_CONF, null, 2),
-        "net-conf.json": flannelNetConf(config.kubernetes.podCidr, props.backend ?? "vxlan"),
+        "net-conf.json": flannelNetConf(props.podCidr, props.backend ?? "vxlan"),
       },
     });
 
@@ -114,7 +117,7 @@ export class FlannelChart extends Chart {
                 name: "kube-flannel",
                 image: IMAGES.flannel,
                 command: ["/opt/bin/flanneld"],
-                args: ["--ip-masq", "--kube-subnet-mgr", "--healthz-port=8081", `--iface=${config.network.guestInterface}`],
+                args: ["--ip-masq", "--kube-subnet-mgr", "--healthz-port=8081", `--iface=${props.nodeInterface}`],
                 ports: [{ name: "healthz", containerPort: 8081, protocol: "TCP" }],
                 livenessProbe: { httpGet: { path: "/healthz", port: k8s.IntOrString.fromString("healthz") }, initialDelaySeconds: 10, periodSeconds: 30 },
                 readinessProbe: { httpGet: { path: "/readyz", port: k8s.IntOrString.fromString("healthz") }, initialDelaySeconds: 5, periodSeconds: 10 },

@@ -5,6 +5,8 @@
  */
 import type { AckConfig, Environment, LocalConfig } from "../../src/config/schema";
 import type { App } from "../../src/lib/k8s";
+import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
+import { kubernetesRelease } from "../../src/config/versions";
 import type { SynthContext } from "../../src/synth/context";
 import { readStackOutputs, stackOutputsPath } from "../../src/synth/stack-outputs";
 import { CHART_IDS } from "../order";
@@ -24,17 +26,22 @@ export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext)
 }
 
 function addLocal(app: App, config: LocalConfig): void {
+  const network = { podCidr: config.kubernetes.podCidr, nodeInterface: config.network.guestInterface };
   if (config.cni === "flannel") {
     // Flannel ignores NetworkPolicy: charts/index.ts warns (charts/shared/network-policy.ts).
-    new FlannelChart(app, CHART_IDS.cni, { config });
+    new FlannelChart(app, CHART_IDS.cni, { ...network, kubernetesMinor: config.kubernetes.version });
   } else {
-    new CalicoChart(app, CHART_IDS.cni, { config });
+    new CalicoChart(app, CHART_IDS.cni, network);
   }
-  new MetricsServerChart(app, CHART_IDS.metrics, { config });
-  new MetalLbConfigChart(app, CHART_IDS.metallb, { config });
-  new LocalStorageChart(app, CHART_IDS.storage, { config });
-  if (config.webApp.enabled) {
-    new WebChart(app, CHART_IDS.web, { webApp: config.webApp, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" }, ...podRuntime({ name: "local", kind: "local", config }, config.webApp.runtime) });
+  new MetricsServerChart(app, CHART_IDS.metrics, { version: kubernetesRelease(config.kubernetes.version).metricsServer });
+  new MetalLbConfigChart(app, CHART_IDS.metallb, { addressStart: config.metallb.addressStart, addressEnd: config.metallb.addressEnd, nodeInterface: config.network.guestInterface });
+  const web = config.webApp;
+  new LocalStorageChart(app, CHART_IDS.storage, {
+    webContent: web.enabled ? { size: web.storageSize, claimNamespace: web.namespace, nfsServer: config.nfs.ip, exportPath: config.nfs.exportPath } : undefined,
+    localVolumes: { nodes: localVolumeNodes(config), dirs: localVolumeDirs(config), size: config.faas.nats.storageSize },
+  });
+  if (web.enabled) {
+    new WebChart(app, CHART_IDS.web, { webApp: web, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" }, ...podRuntime({ name: "local", kind: "local", config }, web.runtime) });
   }
 }
 
@@ -48,7 +55,12 @@ function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConf
       `${name}: nas: no stack output nas_server in ${stackOutputsPath(name)}; the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — run \`npm run deploy -- ${name}\` again`,
     );
   }
-  new AckStorageChart(app, CHART_IDS.storage, { config, nasServer, nasPath: outputs?.nas_path });
+  const web = config.webApp;
+  new AckStorageChart(app, CHART_IDS.storage, {
+    webContent: web.enabled ? { size: web.storageSize, claimNamespace: web.namespace } : undefined,
+    nasServer,
+    nasPath: outputs?.nas_path ?? config.nas.path,
+  });
   if (config.webApp.enabled) {
     new WebChart(app, CHART_IDS.web, {
       webApp: config.webApp,

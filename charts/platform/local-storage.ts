@@ -3,15 +3,16 @@
  * PVs on every worker for NATS JetStream (which must not run on NFS: stale handles corrupt it).
  * The node bootstrap creates the `volNN` directories these PVs point at.
  */
-import { Construct } from "constructs";
-import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
-import type { LocalConfig } from "../../src/config/schema";
+import type { Construct } from "constructs";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
-import { webContentVolume } from "./web-volume";
+import { WEB_CONTENT_VOLUME, WebContentVolume } from "./web-volume";
 
 export interface LocalStorageChartProps {
-  readonly config: LocalConfig;
+  /** The web content on the NFS export; @default none (web app disabled) */
+  readonly webContent?: { readonly size: string; readonly claimNamespace: string; readonly nfsServer: string; readonly exportPath: string };
+  /** Static local volumes: on each of `nodes`, one PV of `size` per directory in `dirs`. */
+  readonly localVolumes: { readonly nodes: readonly string[]; readonly dirs: readonly string[]; readonly size: string };
 }
 
 /** Name of the PV backing the `n`th local volume of a worker. */
@@ -22,10 +23,13 @@ export function localVolumeName(worker: string, n: number): string {
 export class LocalStorageChart extends Chart {
   constructor(scope: Construct, id: string, props: LocalStorageChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { config } = props;
-
-    if (config.webApp.enabled) {
-      webContentVolume(this, config.webApp, { mountOptions: ["nfsvers=4.1", "hard"], nfs: { server: config.nfs.ip, path: config.nfs.exportPath } });
+    const web = props.webContent;
+    if (web) {
+      new WebContentVolume(this, WEB_CONTENT_VOLUME, {
+        size: web.size,
+        claimNamespace: web.claimNamespace,
+        source: { mountOptions: ["nfsvers=4.1", "hard"], nfs: { server: web.nfsServer, path: web.exportPath } },
+      });
     }
 
     new k8s.KubeStorageClass(this, "local-class", {
@@ -35,13 +39,13 @@ export class LocalStorageChart extends Chart {
       volumeBindingMode: "WaitForFirstConsumer",
       reclaimPolicy: "Retain",
     });
-    const dirs = localVolumeDirs(config);
-    for (const node of localVolumeNodes(config)) {
+    const { nodes, dirs, size } = props.localVolumes;
+    for (const node of nodes) {
       for (let n = 1; n <= dirs.length; n++) {
         new k8s.KubePersistentVolume(this, localVolumeName(node, n), {
           metadata: { name: localVolumeName(node, n), labels: { "clusterkit.io/node": node } },
           spec: {
-            capacity: { storage: k8s.Quantity.fromString(config.faas.nats.storageSize) },
+            capacity: { storage: k8s.Quantity.fromString(size) },
             accessModes: ["ReadWriteOnce"],
             persistentVolumeReclaimPolicy: "Retain",
             storageClassName: LOCAL_VOLUME_STORAGE_CLASS,

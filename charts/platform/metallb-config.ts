@@ -5,7 +5,6 @@
  * serves it. The `metallb-system` namespace (privileged, for the speaker) comes from upstream.
  */
 import { Construct } from "constructs";
-import type { LocalConfig } from "../../src/config/schema";
 import { Chart } from "../../src/lib/k8s";
 import { IpAddressPool, L2Advertisement } from "../imports/metallb.io";
 
@@ -13,22 +12,25 @@ export const METALLB_NAMESPACE = "metallb-system";
 export const METALLB_POOL_NAME = "host-only";
 
 export interface MetalLbConfigChartProps {
-  readonly config: LocalConfig;
+  /** First and last address of the pool (`metallb.addressStart`/`addressEnd`, validated inside the host network). */
+  readonly addressStart: string;
+  readonly addressEnd: string;
+  /** The only NIC MetalLB answers ARP on (`network.guestInterface`, the host-only one). */
+  readonly nodeInterface: string;
 }
 
 export class MetalLbConfigChart extends Chart {
   constructor(scope: Construct, id: string, props: MetalLbConfigChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { config } = props;
     new IpAddressPool(this, "pool", {
       metadata: { name: METALLB_POOL_NAME, namespace: METALLB_NAMESPACE },
       // Range validated in config rules: inside network.cidr, clear of node, NFS and host addresses.
-      spec: { addresses: [`${config.metallb.addressStart}-${config.metallb.addressEnd}`], autoAssign: true },
+      spec: { addresses: [`${props.addressStart}-${props.addressEnd}`], autoAssign: true },
     });
     new L2Advertisement(this, "l2", {
       metadata: { name: METALLB_POOL_NAME, namespace: METALLB_NAMESPACE },
       // Answer ARP only on the host-only NIC; the NAT NIC has the same address on every VM.
-      spec: { ipAddressPools: [METALLB_POOL_NAME], interfaces: [config.network.guestInterface] },
+      spec: { ipAddressPools: [METALLB_POOL_NAME], interfaces: [props.nodeInterface] },
     });
   }
 }

@@ -6,8 +6,6 @@
  */
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
-import type { LocalConfig } from "../../src/config/schema";
-import { kubernetesRelease } from "../../src/config/versions";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { restrictedContainer } from "../shared/pod-security";
 import { resources } from "./resources";
@@ -16,7 +14,8 @@ const NAMESPACE = "kube-system";
 const NAME = "metrics-server";
 
 export interface MetricsServerChartProps {
-  readonly config: LocalConfig;
+  /** metrics-server release, from the compatibility table for the cluster's minor (`versions.ts`). */
+  readonly version: string;
 }
 
 /** The metrics-server arguments for a kubeadm cluster. */
@@ -34,7 +33,7 @@ export function metricsServerArgs(): string[] {
 export class MetricsServerChart extends Chart {
   constructor(scope: Construct, id: string, props: MetricsServerChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const version = kubernetesRelease(props.config.kubernetes.version).metricsServer;
+    const { version } = props;
     const labels = { "k8s-app": NAME };
     const namespace = NAMESPACE;
     const sa = { kind: "ServiceAccount", name: NAME, namespace };

@@ -12,11 +12,12 @@ import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import type { WebAppConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
-import { albIngress } from "../shared/alb-ingress";
+import { AlbIngress } from "../shared/alb-ingress";
 import { podSecurityLabels, restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { resources } from "./resources";
 import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
-import { addWebNetworkPolicies } from "./web-network-policy";
+import { WebNetworkPolicies } from "./web-network-policy";
+import { CpuAutoscaler, spreadAcrossNodes } from "../shared/workload";
 import { WEB_CONTENT_VOLUME } from "./web-volume";
 
 export const WEB_APP_NAME = "web";
@@ -81,9 +82,7 @@ export class WebChart extends Chart {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: restrictedPod(WEB_UID),
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
-            ],
+            topologySpreadConstraints: spreadAcrossNodes(labels),
             initContainers: [
               {
                 name: "seed-content",
@@ -152,7 +151,7 @@ export class WebChart extends Chart {
       },
     });
     if (exposure.kind === "albIngress") {
-      albIngress(this, "ingress", {
+      new AlbIngress(this, "ingress", {
         name: WEB_APP_NAME,
         namespace,
         labels,
@@ -163,16 +162,8 @@ export class WebChart extends Chart {
       });
     }
 
-    new k8s.KubeHorizontalPodAutoscalerV2(this, "hpa", {
-      metadata: { name: WEB_APP_NAME, namespace, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: WEB_APP_NAME },
-        minReplicas: webApp.hpa.minReplicas,
-        maxReplicas: webApp.hpa.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: webApp.hpa.cpuUtilization } } }],
-      },
-    });
+    new CpuAutoscaler(this, "hpa", { name: WEB_APP_NAME, namespace, labels, ...webApp.hpa });
 
-    addWebNetworkPolicies(this, { namespace, podLabels: labels, port: WEB_HTTP_PORT });
+    new WebNetworkPolicies(this, "network-policies", { namespace, podLabels: labels, port: WEB_HTTP_PORT });
   }
 }

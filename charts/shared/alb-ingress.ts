@@ -10,14 +10,14 @@ import { k8s } from "../../src/lib/k8s";
 export interface AlbIngressProps {
   readonly name: string;
   readonly namespace: string;
-  readonly labels: Record<string, string>;
-  /** Public host name; @default none (any host) */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Public host name. @default none (any host) */
   readonly host?: string;
-  /** Serve HTTPS on 443 and redirect HTTP to it (needs `host`). */
+  /** Serve HTTPS on 443 and redirect HTTP to it (needs `host`; without one it is plain HTTP). */
   readonly https: boolean;
   readonly backend: k8s.IngressServiceBackend;
   /** Extra ALB annotations, e.g. health checks. @default none */
-  readonly annotations?: Record<string, string>;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export const ALB_HTTPS_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -25,25 +25,27 @@ export const ALB_HTTPS_ANNOTATIONS: Readonly<Record<string, string>> = {
   "alb.ingress.kubernetes.io/ssl-redirect": "true",
 };
 
-export function albIngress(scope: Construct, id: string, props: AlbIngressProps): k8s.KubeIngress {
-  const https = props.https && props.host !== undefined;
-  const annotations = { ...props.annotations, ...(https ? ALB_HTTPS_ANNOTATIONS : {}) };
-  return new k8s.KubeIngress(scope, id, {
-    metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
-      ...(Object.keys(annotations).length ? { annotations } : {}),
-    },
-    spec: {
-      ingressClassName: "alb",
-      ...(https ? { tls: [{ hosts: [props.host!] }] } : {}),
-      rules: [
-        {
-          ...(props.host ? { host: props.host } : {}),
-          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: props.backend } }] },
-        },
-      ],
-    },
-  });
+export class AlbIngress extends k8s.KubeIngress {
+  constructor(scope: Construct, id: string, props: AlbIngressProps) {
+    const https = props.https && props.host !== undefined;
+    const annotations = { ...props.annotations, ...(https ? ALB_HTTPS_ANNOTATIONS : {}) };
+    super(scope, id, {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { ...props.labels },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      },
+      spec: {
+        ingressClassName: "alb",
+        ...(https ? { tls: [{ hosts: [props.host!] }] } : {}),
+        rules: [
+          {
+            ...(props.host ? { host: props.host } : {}),
+            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: props.backend } }] },
+          },
+        ],
+      },
+    });
+  }
 }
