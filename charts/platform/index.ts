@@ -8,7 +8,7 @@ import type { App } from "../../src/lib/k8s";
 import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
 import { kubernetesRelease } from "../../src/config/versions";
 import type { SynthContext } from "../../src/synth/context";
-import { readStackOutputs, stackOutputsPath } from "../../src/synth/stack-outputs";
+import type { StackOutputs } from "../../src/synth/stack-outputs";
 import { CHART_IDS } from "../order";
 import { AckStorageChart, NAS_SERVER_PLACEHOLDER } from "./ack-storage";
 import { CalicoChart } from "./calico";
@@ -19,10 +19,14 @@ import { MetricsServerChart } from "./metrics-server";
 import { podRuntime } from "../runtime-classes";
 import { WebChart } from "./web";
 
-/** CNI, metrics-server, MetalLB config, storage and the demo web app. */
-export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext): void {
+/**
+ * CNI, metrics-server, MetalLB config, storage and the demo web app. `outputs`: the environment's
+ * stack outputs (deploy passes them after terraform apply); @default undefined: not deployed, the
+ * charts write placeholders (src/synth/stack-outputs.ts).
+ */
+export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext, outputs?: StackOutputs): void {
   if (env.kind === "local") addLocal(app, env.config);
-  else addAck(app, env.name, env.config, ctx);
+  else addAck(app, env.name, env.config, ctx, outputs);
 }
 
 function addLocal(app: App, config: LocalConfig): void {
@@ -45,21 +49,20 @@ function addLocal(app: App, config: LocalConfig): void {
   }
 }
 
-function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: SynthContext): void {
-  const outputs = readStackOutputs(ctx.root, name);
-  const nasServer = outputs?.nas_server;
+function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: SynthContext, outputs: StackOutputs | undefined): void {
+  const nasServer = outputs?.nasServer;
   // Before the first deploy the placeholder is expected (deploy fills it in, or refuses): only a
   // deployed stack without the output deserves a warning.
   if (config.webApp.enabled && outputs && !nasServer) {
     ctx.warnings.push(
-      `${name}: nas: no stack output nas_server in ${stackOutputsPath(name)}; the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — run \`npm run deploy -- ${name}\` again`,
+      `${name}: nas: the stack outputs lack nas_server; the NAS PersistentVolume uses the placeholder ${NAS_SERVER_PLACEHOLDER}, which the deploy step refuses to apply — run \`npm run deploy -- ${name}\` again`,
     );
   }
   const web = config.webApp;
   new AckStorageChart(app, CHART_IDS.storage, {
     webContent: web.enabled ? { size: web.storageSize, claimNamespace: web.namespace } : undefined,
     nasServer,
-    nasPath: outputs?.nas_path ?? config.nas.path,
+    nasPath: outputs?.nasPath ?? config.nas.path,
   });
   if (config.webApp.enabled) {
     new WebChart(app, CHART_IDS.web, {

@@ -17,7 +17,7 @@ import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } fr
 import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
 import { STATE_FILES, resolveWritablePath, statePath } from "../config/state-paths";
 import { fsUserError, UserError } from "../errors";
-import { stackOutputsPath } from "../synth/stack-outputs";
+import { outputValues, stackOutputsFrom, stackOutputsPath } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
 import { type ApplyPolicies, DEFAULT_APPLY_POLICIES, executePlan } from "./apply";
@@ -318,11 +318,13 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   await terraformStep("apply", environment, root, interruption, () => terraform.apply());
   protectStateFiles(root, environment.name);
   const outputs = await terraformStep("output", environment, root, interruption, () => terraform.outputs());
+  // Recorded for `npm run diagram`; the manifests get the outputs as an argument, not from this file.
   const kept = writeStackOutputs(root, environment.name, outputs);
   reporter.info(`outputs ${kept.join(", ") || "(none)"} written to ${stackOutputsPath(environment.name)}`);
 
   reporter.step("Re-synthesizing manifests with the stack's outputs");
-  synthesize(opts.configs, { root, terraform: false, lockToken, only });
+  const visible = Object.fromEntries(Object.entries(outputs).filter(([, o]) => !o.sensitive));
+  synthesize(opts.configs, { root, terraform: false, lockToken, only, outputs: { [environment.name]: stackOutputsFrom(outputValues(visible)) } });
   // What this run applies from here on is its own copy: nothing rewriting dist/ can change it.
   const distDir = join(root, "dist", environment.name);
   const manifestsDir = snapshotManifests(root, environment.name, distDir, manifestFiles(distDir), clock.now());

@@ -1,7 +1,7 @@
 /**
- * After `terraform apply`: record the stack's outputs where synth reads them
- * (state/<env>/outputs.json, see src/synth/stack-outputs.ts), and refuse manifests that still
- * carry a value only a deployed stack can provide.
+ * After `terraform apply`: record the stack's outputs in state/<env>/outputs.json (for the
+ * diagram; synthesis takes them as an argument, see src/synth/stack-outputs.ts), and refuse
+ * manifests that still carry a value only a deployed stack can provide.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,7 +15,7 @@ import { writeFileAtomic } from "./state-files";
 export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: "nas_server" }];
 
 /**
- * Writes the outputs synth needs. Sensitive outputs are left out: manifests never carry secrets,
+ * Records the stack's outputs. Sensitive outputs are left out: manifests never carry secrets,
  * and this file is plain JSON on disk.
  */
 export function writeStackOutputs(root: string, environment: string, outputs: Record<string, { value: unknown; sensitive?: boolean }>): string[] {
@@ -34,7 +34,7 @@ export function assertNoPlaceholders(dir: string, environment: string): void {
   for (const file of manifestFiles(dir)) {
     const text = readFileSync(join(dir, file), "utf8");
     for (const p of OUTPUT_PLACEHOLDERS) {
-      if (text.includes(p.text)) problems.push(`${file} still contains ${p.text}: the stack output '${p.output}' is missing from ${stackOutputsPath(environment)}`);
+      if (text.includes(p.text)) problems.push(`${file} still contains ${p.text}: the stack output '${p.output}' is missing from the outputs of terraform apply (recorded in ${stackOutputsPath(environment)})`);
     }
   }
   if (problems.length) throw new UserError(`refusing to apply manifests for ${environment} that depend on Terraform outputs it did not provide:`, [...problems, "check `terraform output` in cdktf.out/stacks/" + environment + " and run the same command again"]);

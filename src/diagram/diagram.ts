@@ -9,7 +9,7 @@ import { parseAllDocuments } from "yaml";
 import { environments } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { manifestFiles } from "../deploy/manifest-files";
-import { readStackOutputs } from "../synth/stack-outputs";
+import { readStackOutputs, stackOutputsFrom } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
 import { toDot } from "./dot";
 import { infrastructure } from "./infrastructure";
@@ -65,8 +65,10 @@ export function diagramDir(root: string, name: string): string {
  */
 export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
   const env = environments(configs).find((e) => e.name === name)!;
-  synthesize(configs, { root, terraform: false, only: [name] });
-  const diagram = buildDiagram(env, readManifests(join(root, "dist", name)), readStackOutputs(root, name) ?? {});
+  // The outputs the last deploy recorded, so the manifests drawn are the ones it applied.
+  const outputs = readStackOutputs(root, name);
+  synthesize(configs, { root, terraform: false, only: [name], outputs: outputs ? { [name]: stackOutputsFrom(outputs) } : {} });
+  const diagram = buildDiagram(env, readManifests(join(root, "dist", name)), outputs ?? {});
   const dir = diagramDir(root, name);
   mkdirSync(dir, { recursive: true });
   const dot = toDot(diagram);

@@ -12,6 +12,7 @@ import { UserError } from "../errors";
 import { App } from "../lib/tf";
 import { type SynthContext, newContext } from "./context";
 import { commitDir, discard, stagingDir } from "./output-dirs";
+import type { OutputsByEnvironment } from "./stack-outputs";
 
 export interface SynthOptions {
   /** Project root. */
@@ -37,6 +38,12 @@ export interface SynthOptions {
    * others are kept exactly as they are. @default every environment
    */
   readonly only?: readonly EnvironmentName[];
+  /**
+   * Terraform outputs the manifests need, by environment: deploy passes its environment's after
+   * `terraform apply`. Synthesis never reads them from disk. @default {}: placeholders everywhere
+   * (src/synth/stack-outputs.ts), as plain `npm run synth` and `cdk8s synth` write them
+   */
+  readonly outputs?: OutputsByEnvironment;
 }
 
 /** Environments whose lock another run holds, with the holder. */
@@ -84,7 +91,7 @@ export function synthesize(configs: EnvironmentConfigs, options: SynthOptions): 
     if (options.manifests ?? true) {
       const dir = options.manifestsOutdir ?? stagingDir(join(options.root, "dist"));
       staged.push({ dir, target: options.manifestsOutdir ? undefined : join(options.root, "dist"), keep: KEEP_NOTHING });
-      for (const env of envs) addCharts(env, join(dir, env.name), ctx);
+      for (const env of envs) addCharts(env, join(dir, env.name), ctx, options.outputs?.[env.name]);
     }
   } catch (err) {
     for (const s of staged) if (s.target) discard(s.dir);

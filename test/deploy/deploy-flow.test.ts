@@ -1,6 +1,6 @@
 /**
  * The whole deploy against fakes (terraform, kubectl, VBoxManage and downloads): terraform in
- * the stack folder with LANG=C, outputs -> state/<env>/outputs.json -> re-synth, waits with
+ * the stack folder with LANG=C, outputs -> re-synth with them as an argument (recorded in state/<env>/outputs.json), waits with
  * progress, the NAS placeholder refusal on ACK, the closing summary, and a safe re-run.
  */
 import assert from "node:assert/strict";
@@ -421,6 +421,21 @@ describe("deploy flow (fakes)", () => {
     assert.notEqual(firstApply, -1);
     assert.ok(nodes < firstApply, "nodes Ready before the first manifest");
     assert.ok(reporter.lines.includes("info: nodes Ready 2/2 (n1 Ready, n2 Ready)"), reporter.lines.join("\n"));
+  });
+});
+
+describe("deploy synthesizes its own environment only", () => {
+  it("leaves the other environments' Terraform and manifests exactly as they were, and never writes theirs", async () => {
+    const { opts, root } = setup("ack-managed", { outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" } } });
+    const sentinels = [join(root, "dist", "local", "10-cni.k8s.yaml"), join(root, "cdktf.out", "stacks", "local", "cdk.tf.json")];
+    for (const f of sentinels) {
+      mkdirSync(join(f, ".."), { recursive: true });
+      writeFileSync(f, "written by an earlier synth\n");
+    }
+    await deploy(opts);
+    for (const f of sentinels) assert.equal(readFileSync(f, "utf8"), "written by an earlier synth\n", f);
+    assert.ok(!existsSync(join(root, "dist", "ack-dedicated")) && !existsSync(join(root, "cdktf.out", "stacks", "ack-dedicated")), "ack-dedicated never synthesized");
+    assert.ok(existsSync(join(root, "dist", "ack-managed", "40-storage.k8s.yaml")));
   });
 });
 

@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { NAS_CSI_DRIVER, NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
-import { stackOutputsPath } from "../../src/synth/stack-outputs";
 import { allStrings, field, one, synthPlatform } from "./helpers";
-
-function rootWithOutputs(env: string, outputs: Record<string, unknown>): string {
-  const root = mkdtempSync(join(tmpdir(), "clusterkit-ack-"));
-  const file = join(root, stackOutputsPath(env));
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v, type: "string", sensitive: false }]))));
-  return root;
-}
 
 for (const name of ["ack-managed", "ack-dedicated"] as const) {
   describe(`${name} platform`, () => {
@@ -28,8 +16,7 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
     });
 
     it("the NAS PV's server and path come from the stack outputs", () => {
-      const root = rootWithOutputs(name, { nas_server: "0a1b2c3d4e-xyz12.eu-central-1.nas.aliyuncs.com", nas_path: "/share/web" });
-      const { charts, ctx } = synthPlatform(name, {}, root);
+      const { charts, ctx } = synthPlatform(name, {}, { nasServer: "0a1b2c3d4e-xyz12.eu-central-1.nas.aliyuncs.com", nasPath: "/share/web" });
       const pv = one(charts.get("40-storage")!, "PersistentVolume", "web-content");
       assert.equal(field(pv, "spec.csi.driver"), NAS_CSI_DRIVER);
       assert.equal(field(pv, "spec.csi.volumeAttributes.server"), "0a1b2c3d4e-xyz12.eu-central-1.nas.aliyuncs.com");
@@ -47,7 +34,7 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
       assert.match(NAS_SERVER_PLACEHOLDER, /\.invalid$/, "a name that can never resolve");
       assert.equal(field(pv, "spec.csi.volumeAttributes.path"), "/", "path falls back to config.nas.path");
       assert.deepEqual(ctx.warnings.filter((w) => w.includes("nas_server")), []);
-      const deployed = synthPlatform(name, {}, rootWithOutputs(name, { cluster_id: "c123" }));
+      const deployed = synthPlatform(name, {}, {});
       assert.ok(deployed.ctx.warnings.some((w) => w.startsWith(`${name}: nas: `) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)), deployed.ctx.warnings.join("\n"));
     });
 

@@ -1,11 +1,13 @@
 /** Small accessors over synthesized platform objects, shared by the platform tests. */
 import { addPlatformCharts } from "../../charts/platform";
 import type { EnvironmentName } from "../../src/config/schema";
+import type { StackOutputs } from "../../src/synth/stack-outputs";
 import type { ManifestObject } from "../support/k8s-validate";
-import { type SynthesizedCharts, scratchContext, synthCharts, testEnvironment } from "../support/synth-charts";
+import { type SynthesizedCharts, synthCharts, testEnvironment } from "../support/synth-charts";
 
-export function synthPlatform(name: EnvironmentName, overrides: Record<string, unknown> = {}, root?: string): SynthesizedCharts {
-  return synthCharts(testEnvironment(name, overrides), addPlatformCharts, root ? scratchContext(root) : scratchContext());
+/** `outputs`: the stack outputs passed in, as deploy does; @default none (not deployed: placeholders). */
+export function synthPlatform(name: EnvironmentName, overrides: Record<string, unknown> = {}, outputs?: StackOutputs): SynthesizedCharts {
+  return synthCharts(testEnvironment(name, overrides), (app, env, ctx) => addPlatformCharts(app, env, ctx, outputs));
 }
 
 // Structural views of the fields the tests read (the objects are plain JSON).
