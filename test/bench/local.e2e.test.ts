@@ -23,12 +23,14 @@ const skip =
   (process.getuid?.() === 0 ? undefined : "needs root (podman with gVisor, mmdebstrap root mode)");
 
 const work = mkdtempSync(join(tmpdir(), "clusterkit-bench-e2e-"));
-const podmanRoot = join(work, "podman");
+// Under /tmp itself: podman refuses a runroot (here <root>/run) longer than 50 characters.
+const podmanRoot = mkdtempSync("/tmp/ck-bench-");
 const out = join(work, "out");
 
 afterAll(() => {
   // The run removed its containers; drop the loaded images, then the private storage.
   if (existsSync(podmanRoot)) spawnSync("podman", ["--root", podmanRoot, "--runroot", join(podmanRoot, "run"), "--cgroup-manager=cgroupfs", "--events-backend=file", "system", "reset", "--force"], { stdio: "ignore" });
+  rmSync(podmanRoot, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import { scratchDir } from "../support/cli";
 import { type Fixture, ociArchive } from "../support/oci-fixture";
 import { startRegistry, type TestRegistry } from "../support/registry";
 import { itIf, missingTools } from "../support/requires";
+import { shortTempDir } from "../support/temp-dir";
 
 const base = missingTools(["docker-registry", "tar"], "apt-get install docker-registry");
 
@@ -55,7 +56,7 @@ describe("ctr and podman pull from the registry our client pushed to", () => {
   });
 
   itIf(base ?? missingTools(["podman"], "apt-get install podman"), "podman pulls it over plain HTTP and reports the pushed digest", () => {
-    const dir = scratchDir("clusterkit-podman-");
+    const dir = shortTempDir("ck-podman-");
     const common = ["--root", join(dir, "root"), "--runroot", join(dir, "run"), "--storage-driver", "vfs"];
     const pull = spawnSync("podman", [...common, "pull", "--tls-verify=false", ref], { encoding: "utf8", timeout: 120_000 });
     assert.equal(pull.status, 0, pull.stdout + pull.stderr);

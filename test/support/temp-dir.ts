@@ -6,7 +6,7 @@
  * os.tmpdir itself is replaced because jest's sandboxed process.env does not reach Node's own.
  */
 import { afterAll } from "@jest/globals";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 
@@ -19,7 +19,21 @@ chmodSync(dir, 0o711);
 os.tmpdir = () => dir;
 process.env.TMPDIR = dir;
 
+const shortDirs: string[] = [];
+
+/**
+ * A folder with a short absolute path, also removed after the file's tests. For tools that limit
+ * path length: podman refuses a `--runroot` longer than 50 characters, and unix socket paths stop
+ * at 108 — the per-file folder above, nested, exceeds the first.
+ */
+export function shortTempDir(prefix = "ck-"): string {
+  const short = mkdtempSync(join(existsSync("/tmp") ? "/tmp" : originalTmpdir(), prefix));
+  shortDirs.push(short);
+  return short;
+}
+
 afterAll(() => {
+  for (const d of shortDirs) rmSync(d, { recursive: true, force: true });
   os.tmpdir = originalTmpdir;
   if (ORIGINAL_TMPDIR === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = ORIGINAL_TMPDIR;
