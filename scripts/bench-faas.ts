@@ -28,7 +28,7 @@ import { startNatsServer } from "../test/support/nats-server";
 import { missingTools } from "../test/support/tools";
 import { testEnvironment } from "../test/support/synth-charts";
 import { executorMemory } from "../charts/faas/executors";
-import { quantityMillicores } from "../charts/faas/resources";
+import { quantityMillicores } from "../charts/shared/quantity";
 import { HELLO_SOURCES, bareCommand } from "./bench-faas-programs";
 
 const ROOT = resolve(__dirname, "..");

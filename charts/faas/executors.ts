@@ -12,8 +12,9 @@ import type { RuntimeClassSpec } from "../../src/config/runtimes";
 import type { FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { quantityBytes, quantityMillicores } from "../shared/quantity";
+import { guaranteed } from "../shared/workload";
 import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
-import { quantityBytes, quantityMillicores } from "./resources";
 
 /** The `faas.executors` section. */
 export type ExecutorsConfig = FaasConfig["executors"];
@@ -59,8 +60,6 @@ export function limitEnv(executors: Pick<ExecutorsConfig, "limits">, lang: Langu
  * its annotation, bounded scratch volumes, under `runtimeClass` (undefined: runc).
  */
 export function executorPodSpec(executors: ExecutorsConfig, lang: Language, runtimeClass?: RuntimeClassSpec): k8s.PodSpec {
-  const runLimits = { cpu: k8s.Quantity.fromString(executors.cpuLimit), memory: k8s.Quantity.fromString(executorMemory({ executors })) };
-  const reportLimits = { cpu: k8s.Quantity.fromString(REPORT_RESOURCES.cpu), memory: k8s.Quantity.fromString(REPORT_RESOURCES.memory) };
   const image = executors.images[lang];
   const volume = (name: keyof typeof SCRATCH): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH[name]) } });
   return {
@@ -81,7 +80,7 @@ export function executorPodSpec(executors: ExecutorsConfig, lang: Language, runt
         // Compilers and package managers write caches under $HOME.
         env: [...limitEnv(executors, lang), { name: "HOME", value: EXECUTOR_PATHS.tmpDir }],
         // Requests = limits: untrusted code gets exactly what was scheduled (Guaranteed QoS).
-        resources: { requests: runLimits, limits: runLimits },
+        resources: guaranteed({ cpu: executors.cpuLimit, memory: executorMemory({ executors }) }),
         securityContext: restrictedContainer(EXECUTOR_UID),
         volumeMounts: [
           { name: "job", mountPath: EXECUTOR_PATHS.jobDir, readOnly: true },
@@ -97,7 +96,7 @@ export function executorPodSpec(executors: ExecutorsConfig, lang: Language, runt
         image,
         imagePullPolicy: "IfNotPresent",
         command: [EXECUTOR_PATHS.runner, "report"],
-        resources: { requests: reportLimits, limits: reportLimits },
+        resources: guaranteed(REPORT_RESOURCES),
         securityContext: restrictedContainer(EXECUTOR_UID),
         volumeMounts: [{ name: "results", mountPath: EXECUTOR_PATHS.resultsDir, readOnly: true }],
       },

@@ -4,11 +4,11 @@ import { FRONTEND_ENV, NATS_ENV } from "../../service/contract/env";
 import { API_PATHS } from "../../service/contract/http";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer } from "../shared/pod-security";
-import type { AutoscalingBounds } from "../shared/workload";
+import { type AutoscalingBounds, resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS } from "./names";
 import { natsClientEnv } from "./nats-auth";
-import { resources, RESOURCES } from "./resources";
+import { RESOURCES } from "./resources";
 
 /** An unprivileged UID; the documents' images do not say which user they expect. */
 export const APP_UID = 1000;

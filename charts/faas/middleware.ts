@@ -7,12 +7,12 @@ import { Construct } from "constructs";
 import { MIDDLEWARE_ENV, NATS_ENV, podTemplateEnv } from "../../service/contract/env";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer } from "../shared/pod-security";
-import type { AutoscalingBounds } from "../shared/workload";
+import { type AutoscalingBounds, resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
 import { APP_UID } from "./frontend";
 import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
 import { natsClientEnv } from "./nats-auth";
-import { resources, RESOURCES } from "./resources";
+import { RESOURCES } from "./resources";
 
 /** Paths of the health endpoint (service/middleware/health.ts). */
 export const MIDDLEWARE_HEALTH = { live: "/healthz", ready: "/readyz" } as const;

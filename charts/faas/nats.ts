@@ -9,10 +9,11 @@ import { localVolumeNodes } from "../../src/config/local-volumes";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { OneAtATimeBudget, spreadAcrossNodes } from "../shared/workload";
+import { quantityBytes } from "../shared/quantity";
+import { OneAtATimeBudget, resources, spreadAcrossNodes } from "../shared/workload";
 import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_CREDENTIALS_SECRET, NATS_HEADLESS_SERVICE, PORTS } from "./names";
 import { natsAuthorization, type NatsUser, workloadNatsUsers } from "./nats-auth";
-import { quantityBytes, resources, RESOURCES } from "./resources";
+import { RESOURCES } from "./resources";
 
 /** The alpine image runs as root unless told otherwise. */
 export const NATS_UID = 1000;

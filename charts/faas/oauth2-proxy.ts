@@ -8,9 +8,10 @@ import type { FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { AlbIngress } from "../shared/alb-ingress";
 import { restrictedContainer } from "../shared/pod-security";
+import { resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
 import { componentLabels, COMPONENTS, PORTS } from "./names";
-import { resources, RESOURCES } from "./resources";
+import { RESOURCES } from "./resources";
 import { OAUTH2_PROXY_SECRET_ENV, type SecretSpec } from "./secrets";
 import { SIGN_IN_TEMPLATE } from "./sign-in-page";
 

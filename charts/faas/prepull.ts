@@ -12,6 +12,7 @@ import type { Environment } from "../../src/config/schema";
 import { KUBERNETES_RELEASES } from "../../src/config/versions";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
+import { guaranteed } from "../shared/workload";
 
 export const PREPULL_NAME = "executor-image-prepull";
 /** The pause image's own user; init containers only run `true`. */
@@ -60,13 +61,12 @@ export class ExecutorPrepull extends Construct {
   constructor(scope: Construct, id: string, props: ExecutorPrepullProps) {
     super(scope, id);
     const labels = prepullLabels();
-    const q = { cpu: k8s.Quantity.fromString(PREPULL_RESOURCES.cpu), memory: k8s.Quantity.fromString(PREPULL_RESOURCES.memory) };
     const container = (name: string, image: string, command?: string[]): k8s.Container => ({
       name,
       image,
       imagePullPolicy: "IfNotPresent",
       ...(command ? { command } : {}),
-      resources: { requests: q, limits: q },
+      resources: guaranteed(PREPULL_RESOURCES),
       securityContext: restrictedContainer(PREPULL_UID),
     });
     new k8s.KubeDaemonSet(this, "executor-prepull", {

@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { podSecurityLabels } from "../shared/pod-security";
-import { resources } from "./resources";
+import { resources } from "../shared/workload";
 
 export const FLANNEL_NAMESPACE = "kube-flannel";
 

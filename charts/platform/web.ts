@@ -4,20 +4,18 @@
  * locally or an ALB Ingress on ACK, and fenced by NetworkPolicies. Low-level objects on purpose:
  * cdk8s-plus-28 would add default resources, startup probes and `imagePullPolicy: Always`.
  *
- * The Deployment has no `replicas`: the HPA owns that field. A value here would be re-applied on
- * every deploy and fight the autoscaler; without it the Deployment starts at 1 and the HPA raises it
- * to `minReplicas` within one sync period (15 s).
+ * The Deployment, its HPA and its PodDisruptionBudget come from the shared StatelessWorkload
+ * (charts/shared/workload), which leaves `replicas` to the HPA.
  */
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import type { WebAppConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { AlbIngress } from "../shared/alb-ingress";
-import { podSecurityLabels, restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { resources } from "./resources";
+import { podSecurityLabels, restrictedContainer } from "../shared/pod-security";
 import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
+import { resources, StatelessWorkload } from "../shared/workload";
 import { WebNetworkPolicies } from "./web-network-policy";
-import { CpuAutoscaler, spreadAcrossNodes } from "../shared/workload";
 import { WEB_CONTENT_VOLUME } from "./web-volume";
 
 export const WEB_APP_NAME = "web";
@@ -71,74 +69,66 @@ export class WebChart extends Chart {
     const fieldEnv = (name: string, fieldPath: string): k8s.EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
     const contentMount = (readOnly: boolean): k8s.VolumeMount => ({ name: "content", mountPath: WEB_ROOT, readOnly });
 
-    new k8s.KubeDeployment(this, "deployment", {
-      metadata: { name: WEB_APP_NAME, namespace, labels },
-      spec: {
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            ...(props.runtimeClassName ? { runtimeClassName: props.runtimeClassName } : {}),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPod(WEB_UID),
-            topologySpreadConstraints: spreadAcrossNodes(labels),
-            initContainers: [
-              {
-                name: "seed-content",
-                image: IMAGES.phpFpm,
-                imagePullPolicy: "IfNotPresent",
-                command: ["sh", "-c", SEED_SCRIPT],
-                resources: resources({ cpu: "10m", memory: "16Mi", cpuLimit: "100m", memoryLimit: "32Mi" }),
-                securityContext: restrictedContainer(),
-                volumeMounts: [contentMount(false), { name: "files", mountPath: "/seed/index.php", subPath: "index.php", readOnly: true }],
-              },
-            ],
-            containers: [
-              {
-                name: "nginx",
-                image: IMAGES.nginx,
-                imagePullPolicy: "IfNotPresent",
-                ports: [{ name: "http", containerPort: WEB_HTTP_PORT, protocol: "TCP" }],
-                livenessProbe: { httpGet: { path: "/healthz", port: http }, periodSeconds: 10, failureThreshold: 3 },
-                readinessProbe: { httpGet: { path: "/fpm-ping", port: http }, periodSeconds: 5, failureThreshold: 3 },
-                resources: resources({ cpu: "50m", memory: "32Mi", cpuLimit: "200m", memoryLimit: "64Mi" }),
-                securityContext: restrictedContainer(),
-                volumeMounts: [
-                  contentMount(true),
-                  { name: "files", mountPath: "/etc/nginx/conf.d/default.conf", subPath: "default.conf", readOnly: true },
-                  // nginx-unprivileged keeps its pid and temp files under /tmp.
-                  { name: "nginx-tmp", mountPath: "/tmp" },
-                  { name: "nginx-cache", mountPath: "/var/cache/nginx" },
-                ],
-              },
-              {
-                name: "php-fpm",
-                image: IMAGES.phpFpm,
-                imagePullPolicy: "IfNotPresent",
-                env: [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_IP", "status.podIP"), fieldEnv("NODE_NAME", "spec.nodeName")],
-                ports: [{ name: "fastcgi", containerPort: PHP_FPM_PORT, protocol: "TCP" }],
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 10, failureThreshold: 3 },
-                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 5, failureThreshold: 3 },
-                resources: resources({ cpu: "100m", memory: "64Mi", cpuLimit: "500m", memoryLimit: "128Mi" }),
-                securityContext: restrictedContainer(),
-                volumeMounts: [
-                  contentMount(true),
-                  { name: "files", mountPath: "/usr/local/etc/php-fpm.d/zzz-clusterkit.conf", subPath: "zzz-clusterkit.conf", readOnly: true },
-                  { name: "php-tmp", mountPath: "/tmp" },
-                ],
-              },
-            ],
-            volumes: [
-              { name: "content", persistentVolumeClaim: { claimName: WEB_CONTENT_VOLUME } },
-              { name: "files", configMap: { name: config.name } },
-              { name: "nginx-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
-              { name: "nginx-cache", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
-              { name: "php-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
-            ],
-          },
+    new StatelessWorkload(this, "workload", {
+      name: WEB_APP_NAME,
+      namespace,
+      labels,
+      uid: WEB_UID,
+      autoscaling: webApp.hpa,
+      runtimeClassName: props.runtimeClassName,
+      initContainers: [
+        {
+          name: "seed-content",
+          image: IMAGES.phpFpm,
+          imagePullPolicy: "IfNotPresent",
+          command: ["sh", "-c", SEED_SCRIPT],
+          resources: resources({ cpu: "10m", memory: "16Mi", memoryLimit: "32Mi" }),
+          securityContext: restrictedContainer(),
+          volumeMounts: [contentMount(false), { name: "files", mountPath: "/seed/index.php", subPath: "index.php", readOnly: true }],
         },
-      },
+      ],
+      containers: [
+        {
+          name: "nginx",
+          image: IMAGES.nginx,
+          imagePullPolicy: "IfNotPresent",
+          ports: [{ name: "http", containerPort: WEB_HTTP_PORT, protocol: "TCP" }],
+          livenessProbe: { httpGet: { path: "/healthz", port: http }, periodSeconds: 10, failureThreshold: 3 },
+          readinessProbe: { httpGet: { path: "/fpm-ping", port: http }, periodSeconds: 5, failureThreshold: 3 },
+          resources: resources({ cpu: "50m", memory: "32Mi", memoryLimit: "64Mi" }),
+          securityContext: restrictedContainer(),
+          volumeMounts: [
+            contentMount(true),
+            { name: "files", mountPath: "/etc/nginx/conf.d/default.conf", subPath: "default.conf", readOnly: true },
+            // nginx-unprivileged keeps its pid and temp files under /tmp.
+            { name: "nginx-tmp", mountPath: "/tmp" },
+            { name: "nginx-cache", mountPath: "/var/cache/nginx" },
+          ],
+        },
+        {
+          name: "php-fpm",
+          image: IMAGES.phpFpm,
+          imagePullPolicy: "IfNotPresent",
+          env: [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_IP", "status.podIP"), fieldEnv("NODE_NAME", "spec.nodeName")],
+          ports: [{ name: "fastcgi", containerPort: PHP_FPM_PORT, protocol: "TCP" }],
+          livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 10, failureThreshold: 3 },
+          readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString("fastcgi") }, periodSeconds: 5, failureThreshold: 3 },
+          resources: resources({ cpu: "100m", memory: "64Mi", memoryLimit: "128Mi" }),
+          securityContext: restrictedContainer(),
+          volumeMounts: [
+            contentMount(true),
+            { name: "files", mountPath: "/usr/local/etc/php-fpm.d/zzz-clusterkit.conf", subPath: "zzz-clusterkit.conf", readOnly: true },
+            { name: "php-tmp", mountPath: "/tmp" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "content", persistentVolumeClaim: { claimName: WEB_CONTENT_VOLUME } },
+        { name: "files", configMap: { name: config.name } },
+        { name: "nginx-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+        { name: "nginx-cache", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+        { name: "php-tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("64Mi") } },
+      ],
     });
 
     const exposure = props.exposure;
@@ -161,8 +151,6 @@ export class WebChart extends Chart {
         annotations: { "alb.ingress.kubernetes.io/healthcheck-enabled": "true", "alb.ingress.kubernetes.io/healthcheck-path": "/healthz" },
       });
     }
-
-    new CpuAutoscaler(this, "hpa", { name: WEB_APP_NAME, namespace, labels, ...webApp.hpa });
 
     new WebNetworkPolicies(this, "network-policies", { namespace, podLabels: labels, port: WEB_HTTP_PORT });
   }

@@ -59,6 +59,39 @@ describe("every synthesized object of every chart", () => {
   }
 });
 
+describe("the resources policy (charts/shared/workload/resources.ts)", () => {
+  /** Every container of every Pod-carrying object, with its namespace. */
+  function containersOf(objects: readonly ManifestObject[]) {
+    const out: { where: string; namespace: string; c: { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } } }[] = [];
+    for (const o of objects) {
+      const spec = (o as { spec?: { template?: { spec?: unknown } } }).spec;
+      const pod = (o.kind === "PodTemplate" ? (o as { template?: { spec?: unknown } }).template?.spec : spec?.template?.spec) as
+        | { containers?: unknown[]; initContainers?: unknown[] }
+        | undefined;
+      if (!pod) continue;
+      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])] as { name: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]) {
+        out.push({ where: `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name} ${c.name}`, namespace: o.metadata?.namespace ?? "", c });
+      }
+    }
+    return out;
+  }
+  for (const { label, env, out } of OUTPUTS) {
+    it(`${label}: requests and a memory limit everywhere; a CPU limit only in the executor namespace, and there equal to the request`, () => {
+      const executorNamespace = testEnvironment(env).config.faas.executorNamespace;
+      const all = containersOf(out.objects);
+      assert.ok(all.length > 10, "containers were found");
+      assert.ok(all.some((x) => x.namespace === executorNamespace), "the executor namespace was checked");
+      for (const { where, namespace, c } of all) {
+        const r = c.resources ?? {};
+        assert.ok(r.requests?.cpu && r.requests?.memory, `${where}: requests`);
+        assert.ok(r.limits?.memory, `${where}: memory limit`);
+        if (namespace === executorNamespace) assert.deepEqual(r.limits, r.requests, `${where}: guaranteed (limits = requests)`);
+        else assert.equal(r.limits?.cpu, undefined, `${where}: no CPU limit on a trusted workload`);
+      }
+    });
+  }
+});
+
 describe("images.ts", () => {
   it("lists no image that no chart uses (every pinned image is one something runs)", () => {
     const used = new Set<string>();

@@ -1,5 +1,5 @@
 import { executorMemory } from "../../charts/faas/executors";
-import { quantityBytes } from "../../charts/faas/resources";
+import { quantityBytes } from "../../charts/shared/quantity";
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
 import { stringify } from "yaml";

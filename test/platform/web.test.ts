@@ -58,12 +58,18 @@ for (const { env, target } of CASES) {
       assert.equal(field(deploy, "spec.replicas"), undefined, "the HPA owns replicas; a value here would be re-applied on every deploy");
     });
 
-    it("every container has CPU and memory requests and limits, liveness and readiness probes", () => {
+    it("a PodDisruptionBudget lets a drain take one web Pod at a time (minReplicas 2)", () => {
+      const pdb = one(web, "PodDisruptionBudget", "web");
+      assert.equal(pdb.metadata?.namespace, deploy.metadata?.namespace);
+      assert.equal(field(pdb, "spec.maxUnavailable"), 1);
+      assert.deepEqual(field(pdb, "spec.selector.matchLabels"), podLabels);
+    });
+
+    it("every container has CPU and memory requests, a memory limit and no CPU limit (the resources policy), liveness and readiness probes", () => {
       for (const { where, container, init } of allContainers([deploy])) {
-        for (const r of ["cpu", "memory"]) {
-          assert.ok(container.resources?.requests?.[r], `${where} requests.${r}`);
-          assert.ok(container.resources?.limits?.[r], `${where} limits.${r}`);
-        }
+        for (const r of ["cpu", "memory"]) assert.ok(container.resources?.requests?.[r], `${where} requests.${r}`);
+        assert.ok(container.resources?.limits?.memory, `${where} limits.memory`);
+        assert.equal(container.resources?.limits?.cpu, undefined, `${where}: no CPU limit (charts/shared/workload/resources.ts)`);
         if (!init) assert.ok(container.livenessProbe && container.readinessProbe, `${where} probes`);
       }
     });

@@ -6,5 +6,6 @@
 export { CpuAutoscaler, type CpuAutoscalerProps } from "./autoscaler";
 export { OneAtATimeBudget, type OneAtATimeBudgetProps } from "./disruption-budget";
 export { CLUSTER_DNS_PEER, DefaultDenyPolicy, DNS_PORT, DnsEgressPolicy, type NamespacePolicyProps } from "./isolation";
+export { guaranteed, resources, type ResourceSpec } from "./resources";
 export { spreadAcrossNodes } from "./spread";
 export { type AutoscalingBounds, StatelessWorkload, type StatelessWorkloadProps } from "./stateless";
