@@ -15,8 +15,12 @@ module.exports = {
   },
   // The real synth, CLIs and tools run inside some tests; none should take longer.
   testTimeout: 120_000,
+  // Every environment synthesized once per run, read by the test files that need the default output
+  // (test/support/synthesized.ts) instead of each synthesizing it again.
+  globalSetup: "<rootDir>/test/support/synthesized-setup.ts",
+  globalTeardown: "<rootDir>/test/support/synthesized-teardown.ts",
   // One temporary folder per test file, deleted after it (test/support/temp-dir.ts).
-  setupFilesAfterEnv: ["<rootDir>/test/support/temp-dir.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/temp-dir.ts", "<rootDir>/test/support/cdktf-matchers.ts"],
   // A missing snapshot fails under CI (jest's `ci` option follows the CI variable); `npx jest -u` writes them.
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   reporters: [["default", { summaryThreshold: 0 }], "<rootDir>/test/support/skip-reporter.js"],

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
+import { Vm } from "../../.gen/providers/virtualbox/vm";
 import { renderSeed } from "../../stacks/local/cloud-init/render";
 import { SECRET_PLACEHOLDERS } from "../../stacks/local/cloud-init/secrets";
 import { clusterNodes } from "../../stacks/local/nodes";
@@ -22,11 +23,10 @@ describe("local stack: VMs", () => {
 
   it("sizes VMs from config, with memory in the provider's normalised form", () => {
     for (const name of ["master01", "worker01", "worker02"]) {
-      assert.equal(vmNamed(name).cpus, 3, `${name} cpus`);
-      assert.equal(vmNamed(name).memory, "4.0 gib", `${name} memory`);
+      expect(defaults.text).toHaveResourceWithProperties(Vm, { name, cpus: 3, memory: "4.0 gib" });
     }
-    assert.equal(vmNamed("nfs01").cpus, 1);
-    assert.equal(vmNamed("nfs01").memory, "1.5 gib");
+    expect(defaults.text).toHaveResourceWithProperties(Vm, { name: "nfs01", cpus: 1, memory: "1.5 gib" });
+    expect(defaults.text).not.toHaveResourceWithProperties(Vm, { name: "nfs01", cpus: 3 });
   });
 
   it("gives every VM a NAT adapter first and a host-only adapter on the configured host interface", () => {
