@@ -18,7 +18,7 @@ import { writeFileAtomic } from "./state-files";
 export const VERIFY_USER = "clusterkit-verify";
 
 /** bcrypt cost: oauth2-proxy checks a hash per sign-in; 10 is bcrypt's usual default. */
-const BCRYPT_COST = 10;
+export const BCRYPT_COST = 10;
 
 export interface LocalUser {
   readonly email: string;
@@ -75,11 +75,11 @@ export function ensureSignInUsers(file: string, faas: FaasConfig, generate: () =
  * The htpasswd file: one `email:bcrypt` line per user. A hash the cluster already holds is kept
  * when it still matches the password, so re-runs do not rewrite the Secret.
  */
-export function htpasswd(users: readonly LocalUser[], current: Readonly<Record<string, string>> = {}): string {
+export function htpasswd(users: readonly LocalUser[], current: Readonly<Record<string, string>> = {}, cost = BCRYPT_COST): string {
   return users
     .map((u) => {
       const old = current[u.email];
-      const hash = old && compareSync(u.password, old) ? old : hashSync(u.password, BCRYPT_COST);
+      const hash = old && compareSync(u.password, old) ? old : hashSync(u.password, cost);
       return `${u.email}:${hash}\n`;
     })
     .join("");

@@ -107,6 +107,8 @@ export function harness(): Harness {
         },
         imagePusher: async () => ({ digest: `sha256:${"0".repeat(64)}`, blobsUploaded: 0, blobsSkipped: 2, bytesUploaded: 0, manifestsPut: 0 }),
         skipVerify: true,
+        // bcrypt's lowest cost: the same hashes, without seconds of CPU per run.
+        bcryptCost: 4,
         policies: { ...DEFAULT_DEPLOY_POLICIES, deployment: { attempts: 3, intervalMs: 5000, timeoutMs: 60_000 } },
         interruption,
       };

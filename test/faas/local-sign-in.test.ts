@@ -105,6 +105,8 @@ describe("deploy's sign-in accounts", () => {
     const users = [{ email: "alice@clusterkit.internal", password: "s3cret-alice-password" }];
     const file = htpasswd(users);
     const hashes = parseHtpasswd(file);
+    // Deploy's cost unless told otherwise (tests of the whole deploy lower it to bcrypt's minimum, 4).
+    assert.match(hashes["alice@clusterkit.internal"]!, /^\$2[aby]\$10\$/);
     assert.ok(compareSync("s3cret-alice-password", hashes["alice@clusterkit.internal"]!));
     assert.ok(!file.includes("s3cret-alice-password"));
     assert.equal(htpasswd(users, hashes), file, "same hash on a re-run");
