@@ -59,16 +59,21 @@ export function diagramDir(root: string, name: string): string {
 }
 
 /**
- * Writes architecture.{dot,svg,png} into diagrams/<env>. The manifests are always synthesized again
- * first (about a second): drawing machines from the current config next to a workload from an
- * older synth would show something that never gets built.
+ * The environment's diagram as configured now. Its manifests are always synthesized again first
+ * (about a second): drawing machines from the current config next to a workload from an older
+ * synth would show something that never gets built.
  */
-export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
+export function currentDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Diagram {
   const env = environments(configs).find((e) => e.name === name)!;
   // The outputs the last deploy recorded, so the manifests drawn are the ones it applied.
   const outputs = readStackOutputs(root, name);
   synthesize(configs, { root, terraform: false, only: [name], outputs: outputs ? { [name]: stackOutputsFrom(outputs) } : {} });
-  const diagram = buildDiagram(env, readManifests(join(root, "dist", name)), outputs ?? {});
+  return buildDiagram(env, readManifests(join(root, "dist", name)), outputs ?? {});
+}
+
+/** Writes architecture.{dot,svg,png} of `currentDiagram` into diagrams/<env>. */
+export async function writeDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Promise<DiagramFiles> {
+  const diagram = currentDiagram(root, name, configs);
   const dir = diagramDir(root, name);
   mkdirSync(dir, { recursive: true });
   const dot = toDot(diagram);

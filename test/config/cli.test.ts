@@ -3,13 +3,14 @@
  * test runs the real entry point in a child process, as a user would.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { configMain } from "../../src/cli/commands/config";
 import { synthMain } from "../../src/cli/commands/synth";
 import { type CommandMain, memoryIo, runCommand } from "../../src/cli/io";
-import { configFile, runEntry, scratchDir } from "../support/cli";
+import { configFile, PROJECT_ROOT, scratchDir } from "../support/cli";
 
 /** A scratch project root holding earlier outputs and state that a failed synth must not touch. */
 function rootWithEarlierOutputs(): string {
@@ -165,12 +166,14 @@ describe("npm run synth", () => {
     assert.match(option.err, /unknown option "--fast"; this command takes no options but --help/);
   });
 
-  it("the real entry point, as npm runs it: exit status, stdout and no stack trace on a bad argument", () => {
+  it("the real entry point, as npm runs it (scripts/synth.mjs, the bundle): exit status, stdout and no stack trace on a bad argument", () => {
     const root = scratchDir();
-    const ok = runEntry("src/main.ts", ["local"], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
+    const synth = (arg: string) =>
+      spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "synth.mjs"), arg], { cwd: PROJECT_ROOT, env: { ...process.env, CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined }, encoding: "utf8", timeout: 60_000 });
+    const ok = synth("local");
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /clusterkit: synthesized cdktf\.out\/stacks\/local/);
-    const bad = runEntry("src/main.ts", ["prod"], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined });
+    const bad = synth("prod");
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^clusterkit: unknown environment "prod"/);
     assert.doesNotMatch(bad.stderr, /\n\s+at /);
