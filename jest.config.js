@@ -1,3 +1,5 @@
+const { availableParallelism } = require("node:os");
+
 // Fast tier (`npm test`): every test/**/*.test.ts except the slow *.e2e.test.ts files, which
 // `npm run test:e2e` runs (jest.e2e.config.js). TypeScript is transformed by SWC (no type check:
 // `npm test` runs tsc first).
@@ -13,6 +15,9 @@ module.exports = {
   transform: {
     "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
+  // jest's default (one worker fewer than cores) runs the files one at a time on 2 cores; the files
+  // wait on child processes and files often enough that two workers finish much sooner.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // The real synth, CLIs and tools run inside some tests; none should take longer.
   testTimeout: 120_000,
   // Every environment synthesized once per run, read by the test files that need the default output
