@@ -72,9 +72,15 @@ function distance(a: string, b: string): number {
 /** The known name closest to `name`, when it is close enough to be a typo. */
 export function nearest(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
-  const scored = known.map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  // The distance is at least the difference in length: names that far apart are never computed
+  // (a 100,000-character key would otherwise cost seconds).
+  const scored = known
+    .filter((k) => Math.abs(k.length - name.length) <= limit)
+    .map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d);
   const best = scored[0];
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.k : undefined;
+  return best && best.d <= limit ? best.k : undefined;
 }
 
 /** "did you mean" for one unknown name, else the valid ones. */

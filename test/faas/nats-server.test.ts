@@ -127,6 +127,9 @@ describe("NATS permissions on the real server", () => {
     assert.equal((await getJob(fe, bob, r.id))?.status, "Pendiente");
     const download = await openOutputZip(fe, bob, r.id);
     assert.equal(download?.size, zip.length);
+    // Cancelled on purpose: nats.js may still push a buffered chunk into the closed stream and
+    // reject `error` with that ("Controller is already closed"), which is expected here.
+    void download?.error.catch(() => null);
     await download?.data.cancel();
 
     // The same reads through nats.js's views, opened as the frontend opens JetStream.
