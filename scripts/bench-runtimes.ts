@@ -2,6 +2,7 @@
  * `npm run bench:runtimes -- <environment> | --local`: the documents' runtime comparison (runC,
  * gVisor, Kata) on a cluster or on this machine. See docs/runtimes.md and src/bench/.
  */
+import { configuredEnvironmentNames } from "../src/config/load";
 import { relative, resolve } from "node:path";
 import { benchAndWrite, parseBenchArgs, USAGE } from "../src/bench/cli";
 import { clusterBackend } from "../src/bench/kube-target";
@@ -10,7 +11,7 @@ import { loadConfig } from "../src/config/load";
 import { runCli } from "../src/errors";
 
 void runCli(async () => {
-  const args = parseBenchArgs(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2), () => configuredEnvironmentNames());
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

@@ -2,8 +2,8 @@
  * npm run images -- <command>: builds the code-execution service's container images from this
  * repository (no container daemon, no registry pull). See docs/images.md.
  */
-import { environments, loadConfig } from "../src/config/load";
-import { ENVIRONMENT_NAMES, type EnvironmentName } from "../src/config/schema";
+import { configuredEnvironmentNames, environmentNamed, loadConfig } from "../src/config/load";
+import type { EnvironmentName } from "../src/config/schema";
 import { buildContext, buildImage, imageReference, lockImages, readImagesLock, staleImages, toolchainLabel } from "../images/lib/build";
 import { readDebianLock } from "../images/lib/debian/lock";
 import { ImageBuildError } from "../images/lib/errors";
@@ -52,7 +52,8 @@ function parseArgs(argv: readonly string[]): Args {
       const value = argv[++i];
       if (!value || value.startsWith("-")) fail(`${a} needs a value`);
       if (a === "--env") {
-        if (!(ENVIRONMENT_NAMES as readonly string[]).includes(value)) fail(`unknown environment '${value}'; expected one of ${ENVIRONMENT_NAMES.join(", ")}`);
+        const names = configuredEnvironmentNames();
+        if (!names.includes(value)) fail(`unknown environment '${value}'; expected one of ${names.join(", ")}`);
         args.env = value as EnvironmentName;
       } else args.registry = value;
     } else if (a === "--update") args.update = true;
@@ -67,7 +68,7 @@ function parseArgs(argv: readonly string[]): Args {
 
 function registryFor(args: Args): string {
   if (args.registry) return args.registry;
-  const env = environments(loadConfig()).find((e) => e.name === args.env)!;
+  const env = environmentNamed(loadConfig(), args.env);
   return env.config.faas.registry;
 }
 

@@ -13,11 +13,16 @@ function checkWritablePaths(root: string, env: Environment): void {
   if (env.kind === "ack" && env.config.backend.type === "local") resolveWritablePath(root, env.name, `${env.name}.backend.path`, "state", env.config.backend.path);
 }
 
+/** The stack of each platform (one per profile in src/config/profiles/). */
+const STACKS: { readonly [P in Environment["kind"]]: (app: App, env: Extract<Environment, { kind: P }>, ctx: SynthContext) => void } = {
+  local: (app, env, ctx) => new LocalStack(app, env.name, { config: terraformLiterals(env.config), ctx }),
+  ack: (app, env, ctx) => new AckStack(app, env.name, { environment: env.name, config: terraformLiterals(env.config), ctx }),
+};
+
 export function addStacks(app: App, envs: readonly Environment[], ctx: SynthContext): void {
   for (const env of envs) {
     checkWritablePaths(ctx.root, env);
     // The config boundary: every string and key a stack can read is a Terraform literal.
-    if (env.kind === "local") new LocalStack(app, env.name, { config: terraformLiterals(env.config), ctx });
-    else new AckStack(app, env.name, { environment: env.name, config: terraformLiterals(env.config), ctx });
+    (STACKS[env.kind] as (app: App, env: Environment, ctx: SynthContext) => void)(app, env, ctx);
   }
 }

@@ -3,6 +3,7 @@
  * charts/runtime-classes.ts). Nothing when faas is disabled. `faasChartProps` is the one place
  * that reads the environment; every construct below takes only the values it uses.
  */
+import { factsOf } from "../../src/config/profiles";
 import type { Construct } from "constructs";
 import type { RuntimeClassSpec } from "../../src/config/runtimes";
 import type { Environment, FaasConfig } from "../../src/config/schema";
@@ -50,12 +51,10 @@ export interface FaasChartProps {
 export function faasChartProps(env: Environment): FaasChartProps {
   const faas = env.config.faas;
   const rc = (runtime: FaasConfig["frontend"]["runtime"]) => runtimeClassOf(env, runtime);
-  // Locally MetalLB answers LoadBalancer Services; on ACK the ALB Ingress is the door, and with
-  // Flannel on ACK, ALB can only reach NodePort backends.
-  const entry: Oauth2ProxyEntry =
-    env.kind === "local"
-      ? { kind: "loadBalancer" }
-      : { kind: "albIngress", serviceType: env.config.cluster.cni === "flannel" ? "NodePort" : "ClusterIP", trustedProxyCidr: env.config.network.vpcCidr };
+  // The platform profile's door: MetalLB's LoadBalancer Service, or an ALB Ingress (NodePort
+  // backends where ALB cannot reach pod IPs) whose proxies oauth2-proxy trusts.
+  const facts = factsOf(env);
+  const entry: Oauth2ProxyEntry = facts.exposure;
   return {
     faas,
     kubernetesMinor: env.config.kubernetes.version,
@@ -70,7 +69,7 @@ export function faasChartProps(env: Environment): FaasChartProps {
     apiServer: apiServerTargets(env),
     natsStorageClass: blockStorageClass(env),
     // A two-worker lab needs the control plane for a three-server quorum.
-    natsOnControlPlane: env.kind === "local",
+    natsOnControlPlane: facts.workloadsOnControlPlane,
     entry,
     prepullNodes: prepullNodeCount(env),
     pauseImage: pauseImage(env),

@@ -2,6 +2,7 @@
  * Names, labels and ports of the FaaS workload: the contract between the chart's objects
  * (Services, selectors, NetworkPolicies, env) and with the images. Written once, used everywhere.
  */
+import { factsOf } from "../../src/config/profiles";
 import { EXECUTOR_LABELS } from "../../service/contract/executor";
 import { jobSubjects } from "../../service/contract/languages";
 import type { Environment } from "../../src/config/schema";
@@ -54,7 +55,7 @@ export function subjects(): string[] {
 
 /** Cluster DNS domain: ACK's is configurable, kubeadm's default is cluster.local. */
 export function clusterDomain(env: Environment): string {
-  return env.kind === "ack" ? env.config.kubernetes.clusterDomain : "cluster.local";
+  return factsOf(env).clusterDomain;
 }
 
 /** A Service's fully qualified name inside the cluster. */

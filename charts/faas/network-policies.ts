@@ -9,6 +9,7 @@
  * The service namespace's pods may resolve names through kube-dns. NetworkPolicy cannot block the
  * node's own traffic to its pods, so kubelet probes keep working without a rule.
  */
+import { factsOf } from "../../src/config/profiles";
 import { Construct } from "constructs";
 import { hostAddress, parseCidr } from "../../src/config/ipv4";
 import type { Environment } from "../../src/config/schema";
@@ -35,8 +36,7 @@ export function apiServerTargets(env: Environment): ApiServerTarget[] {
   const serviceCidr = parseCidr(env.config.kubernetes.serviceCidr);
   if (!serviceCidr) throw new Error(`kubernetes.serviceCidr ${env.config.kubernetes.serviceCidr} did not parse after validation`);
   const serviceIp = { cidr: `${hostAddress(serviceCidr, 1)}/32`, ports: [443] };
-  if (env.kind === "local") return [{ cidr: `${env.config.controlPlane.ip}/32`, ports: [6443] }, serviceIp];
-  return [{ cidr: env.config.network.vpcCidr, ports: [6443, 443] }, serviceIp];
+  return [...factsOf(env).apiServerEndpoints.map((e) => ({ cidr: e.cidr, ports: [...e.ports] })), serviceIp];
 }
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: k8s.IntOrString.fromNumber(port) });

@@ -6,6 +6,7 @@
  * affinity), restricted-compliant, no token, and no network (the executor namespace denies all
  * traffic; pulling is the kubelet's business, not the pod's).
  */
+import { factsOf } from "../../src/config/profiles";
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
 import type { Environment } from "../../src/config/schema";
@@ -26,9 +27,7 @@ export function prepullLabels(): Record<string, string> {
 
 /** Most nodes the DaemonSet can run on (one pod each): the quota reserves that many pods. */
 export function prepullNodeCount(env: Environment): number {
-  if (env.kind === "local") return env.config.workers.length;
-  const pool = env.config.nodePool;
-  return pool.autoscaling.enabled ? Math.max(pool.autoscaling.maxSize, pool.desiredSize) : pool.desiredSize;
+  return factsOf(env).maxWorkloadNodes;
 }
 
 export function pauseImage(env: Environment): string {

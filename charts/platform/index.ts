@@ -3,7 +3,8 @@
  * local: 10-cni, 20-metrics-server, 30-metallb-config, 40-storage, 50-web;
  * ACK:   40-storage, 50-web (ACK ships its CNI, load balancers and metrics-server).
  */
-import type { AckConfig, Environment, LocalConfig } from "../../src/config/schema";
+import { factsOf } from "../../src/config/profiles";
+import type { Environment } from "../../src/config/schema";
 import type { App } from "../../src/lib/k8s";
 import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
 import { kubernetesRelease } from "../../src/config/versions";
@@ -17,7 +18,13 @@ import { LocalStorageChart } from "./local-storage";
 import { MetalLbConfigChart } from "./metallb-config";
 import { MetricsServerChart } from "./metrics-server";
 import { podRuntime } from "../runtime-classes";
-import { WebChart } from "./web";
+import { WebChart, type WebExposure } from "./web";
+
+/** The charts of each platform (one per profile in src/config/profiles/). */
+const PLATFORM_CHARTS: { readonly [P in Environment["kind"]]: (app: App, env: Extract<Environment, { kind: P }>, ctx: SynthContext, outputs: StackOutputs | undefined) => void } = {
+  local: (app, env) => addLocal(app, env),
+  ack: addAck,
+};
 
 /**
  * CNI, metrics-server, MetalLB config, storage and the demo web app. `outputs`: the environment's
@@ -25,11 +32,17 @@ import { WebChart } from "./web";
  * charts write placeholders (src/synth/stack-outputs.ts).
  */
 export function addPlatformCharts(app: App, env: Environment, ctx: SynthContext, outputs?: StackOutputs): void {
-  if (env.kind === "local") addLocal(app, env.config);
-  else addAck(app, env.name, env.config, ctx, outputs);
+  (PLATFORM_CHARTS[env.kind] as (app: App, env: Environment, ctx: SynthContext, outputs: StackOutputs | undefined) => void)(app, env, ctx, outputs);
 }
 
-function addLocal(app: App, config: LocalConfig): void {
+/** How the web app is reached, from the platform profile's facts. */
+function webExposure(env: Environment): WebExposure {
+  const { exposure } = factsOf(env);
+  return exposure.kind === "loadBalancer" ? { kind: "loadBalancer" } : { kind: "albIngress", host: env.config.webApp.host, serviceType: exposure.serviceType };
+}
+
+function addLocal(app: App, env: Extract<Environment, { kind: "local" }>): void {
+  const { config } = env;
   const network = { podCidr: config.kubernetes.podCidr, nodeInterface: config.network.guestInterface };
   if (config.cni === "flannel") {
     // Flannel ignores NetworkPolicy: charts/index.ts warns (charts/shared/network-policy.ts).
@@ -45,11 +58,12 @@ function addLocal(app: App, config: LocalConfig): void {
     localVolumes: { nodes: localVolumeNodes(config), dirs: localVolumeDirs(config), size: config.faas.nats.storageSize },
   });
   if (web.enabled) {
-    new WebChart(app, CHART_IDS.web, { webApp: web, kubernetesMinor: config.kubernetes.version, exposure: { kind: "loadBalancer" }, ...podRuntime({ name: "local", kind: "local", config }, web.runtime) });
+    new WebChart(app, CHART_IDS.web, { webApp: web, kubernetesMinor: config.kubernetes.version, exposure: webExposure(env), ...podRuntime(env, web.runtime) });
   }
 }
 
-function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: SynthContext, outputs: StackOutputs | undefined): void {
+function addAck(app: App, env: Extract<Environment, { kind: "ack" }>, ctx: SynthContext, outputs: StackOutputs | undefined): void {
+  const { name, config } = env;
   const nasServer = outputs?.nasServer;
   // Before the first deploy the placeholder is expected (deploy fills it in, or refuses): only a
   // deployed stack without the output deserves a warning.
@@ -64,13 +78,7 @@ function addAck(app: App, name: "ack-managed" | "ack-dedicated", config: AckConf
     nasServer,
     nasPath: outputs?.nasPath ?? config.nas.path,
   });
-  if (config.webApp.enabled) {
-    new WebChart(app, CHART_IDS.web, {
-      webApp: config.webApp,
-      kubernetesMinor: config.kubernetes.version,
-      ...podRuntime({ name, kind: "ack", config }, config.webApp.runtime),
-      // With Flannel, ALB cannot reach pod IPs and needs NodePort backends.
-      exposure: { kind: "albIngress", host: config.webApp.host, serviceType: config.cluster.cni === "flannel" ? "NodePort" : "ClusterIP" },
-    });
+  if (web.enabled) {
+    new WebChart(app, CHART_IDS.web, { webApp: web, kubernetesMinor: config.kubernetes.version, exposure: webExposure(env), ...podRuntime(env, web.runtime) });
   }
 }

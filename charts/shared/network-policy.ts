@@ -3,12 +3,13 @@
  * or on ACK where only Terway does); the policies are still synthesized so they take effect as soon
  * as the CNI changes, but synth must say loudly that the isolation is absent.
  */
+import { factsOf } from "../../src/config/profiles";
 import type { Environment } from "../../src/config/schema";
 
-/** Whether the configured CNI enforces NetworkPolicy, its name, and the config field that chose it. */
+/** Whether the configured CNI enforces NetworkPolicy, its name, and the config field that chose it (the platform profile's facts). */
 export function cniEnforcesPolicy(env: Environment): { cni: string; enforces: boolean; field: string } {
-  if (env.kind === "local") return { cni: env.config.cni, enforces: env.config.cni !== "flannel", field: "cni" };
-  return { cni: env.config.cluster.cni, enforces: env.config.cluster.cni !== "flannel", field: "cluster.cni" };
+  const { cni } = factsOf(env);
+  return { cni: cni.name, enforces: cni.enforcesPolicy, field: cni.field };
 }
 
 /** The one warning synth prints for an environment whose CNI ignores NetworkPolicy, else undefined. */
@@ -22,6 +23,6 @@ export function unenforcedPolicyWarning(env: Environment): string | undefined {
     );
   }
   if (env.config.webApp.enabled) lost.push("the web app's default deny");
-  const fix = env.kind === "local" ? 'cni: "calico"' : 'cluster.cni: "terway" (chosen at cluster creation)';
+  const fix = factsOf(env).cni.fix;
   return `!!! ${env.name}: ${field} is "${cni}", which does NOT enforce NetworkPolicy. NOT in effect: ${lost.length ? lost.join("; ") : "any NetworkPolicy"}. Use ${fix} for real isolation.`;
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { RUNTIMES, type RuntimeName } from "../config/runtimes";
-import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
+import { PRESET_NAMES, type EnvironmentName } from "../config/schema";
 import { UserError } from "../errors";
 import { BENCH_APPS, type BenchApp, SIZES } from "./apps";
 import { renderChart } from "./chart";
@@ -19,7 +19,7 @@ Runs a CPU-bound, an I/O-bound and a network-bound application and measures cont
 under every container runtime installed (runC, gVisor, Kata), then prints medians and ratios
 against runC and writes dist/<environment>/runtimes-bench.{json,svg}.
 
-  <environment>        ${ENVIRONMENT_NAMES.join(", ")}: run as Pods on that cluster (its kubeconfig)
+  <environment>        ${PRESET_NAMES.join(", ")} or one CLUSTERKIT_CONFIG adds: run as Pods on that cluster (its kubeconfig)
   --local              no cluster: run the same images with podman on this machine
                        (runc, and runsc / kata-runtime when installed); writes dist/local-machine/
   --repeat N           measurements per application and runtime (default 5, 1-50)
@@ -59,7 +59,8 @@ function list<T extends string>(flag: string, text: string | undefined, allowed:
   return items as T[];
 }
 
-export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+/** `names`: the environments the configuration defines. @default the shipped presets */
+export function parseBenchArgs(argv: readonly string[], names: () => readonly string[] = () => PRESET_NAMES): BenchArgs {
   let target: BenchArgs["target"] | undefined;
   const a: { -readonly [K in keyof BenchArgs]?: BenchArgs[K] } = { repeat: 5, warmup: 1, quick: false };
   for (let i = 0; i < argv.length; i++) {
@@ -110,11 +111,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         break;
       default:
         if (flag.startsWith("-")) throw new UserError(`unknown option ${flag} (see --help)`);
-        if (!(ENVIRONMENT_NAMES as readonly string[]).includes(flag)) throw new UserError(`unknown environment '${flag}'; expected one of ${ENVIRONMENT_NAMES.join(", ")}, or --local`);
+        if (!names().includes(flag)) throw new UserError(`unknown environment '${flag}'; expected one of ${names().join(", ")}, or --local`);
         setTarget(flag as EnvironmentName);
     }
   }
-  if (!target) throw new UserError(`name an environment (${ENVIRONMENT_NAMES.join(", ")}) or --local`);
+  if (!target) throw new UserError(`name an environment (${names().join(", ")}) or --local`);
   if (target === "local-machine" && a.kubeconfig) throw new UserError("--kubeconfig is for a cluster, not --local");
   if (target !== "local-machine" && a.podmanRoot) throw new UserError("--podman-root is for --local only");
   return { ...a, target } as BenchArgs;

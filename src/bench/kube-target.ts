@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import imagesLock from "../../images/images.lock.json";
 import { BUILT_IMAGE_NAMESPACE } from "../config/built-images";
-import { environments } from "../config/load";
+import { environmentNamed } from "../config/load";
 import { type RuntimeName } from "../config/runtimes";
 import type { EnvironmentConfigs, EnvironmentName, Environment } from "../config/schema";
 import { UserError } from "../errors";
@@ -31,7 +31,7 @@ export function describeEnvironment(env: Environment): string {
 }
 
 export function clusterBackend(name: EnvironmentName, configs: EnvironmentConfigs, root: string, kubeconfig: string | undefined, log: (line: string) => void): KubeBackend {
-  const env = environments(configs).find((e) => e.name === name)!;
+  const env = environmentNamed(configs, name);
   const path = resolve(root, kubeconfig ?? env.config.kubeconfigPath);
   if (!existsSync(path)) throw new UserError(`no kubeconfig at ${path}: deploy ${name} first (npm run deploy -- ${name}), or pass --kubeconfig, or benchmark this machine with --local`);
   const kc = new KubeConfig();

@@ -11,8 +11,14 @@ export interface PositionalSpec {
   readonly description: string;
   /** @default false */
   readonly optional?: boolean;
-  /** The only values accepted (an environment name, a node name); others are refused with this list. @default any value */
+  /**
+   * The only values accepted (an environment name, a node name); others are refused with this list.
+   * A command whose choices depend on the configuration (environments a config file adds) passes
+   * them to `parseCommandLine`, which then wins over these. @default any value
+   */
   readonly choices?: readonly string[];
+  /** Said after the choices in `--help` when more are possible (environments a config file adds). @default nothing */
+  readonly moreChoices?: string;
   /** What a value is called in the refusal (`unknown environment 'x'`). @default the positional's name */
   readonly noun?: string;
 }
@@ -68,7 +74,7 @@ export function helpText(spec: CommandSpec): string {
   };
   const args: [string, string][] = spec.positionals.map((p) => [
     `<${p.name}>`,
-    `${p.description}${p.optional ? " (optional)" : ""}${p.choices ? `; one of: ${p.choices.join(", ")}` : ""}`,
+    `${p.description}${p.optional ? " (optional)" : ""}${p.choices ? `; one of: ${p.choices.join(", ")}${p.moreChoices ? `, ${p.moreChoices}` : ""}` : ""}`,
   ]);
   if (spec.rest) args.push([`-- <${spec.rest.name}>...`, spec.rest.description]);
   const options: [string, string][] = [...spec.options.map((o): [string, string] => [`${o.flag}${o.value ? ` <${o.value}>` : ""}`, o.description]), ["--help", "print this help and exit"]];
@@ -96,7 +102,7 @@ function refuse(spec: CommandSpec, message: string): never {
  * Parses `argv` (what follows `npm run <script> --`). Throws a UserError naming the unknown option,
  * the extra argument, the missing one, or the value outside its choices, with the usage line.
  */
-export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): CommandLine {
+export function parseCommandLine(spec: CommandSpec, argv: readonly string[], choices?: () => Readonly<Record<string, readonly string[]>>): CommandLine {
   if (argv.includes("--help") || argv.includes("-h")) {
     const dashDash = argv.indexOf("--");
     const helpAt = Math.min(...["--help", "-h"].map((h) => argv.indexOf(h)).filter((i) => i >= 0));
@@ -137,7 +143,15 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Co
     refuse(spec, `unexpected argument${extra.length === 1 ? "" : "s"} ${extra.slice(0, 3).map((e) => quote(e, 40)).join(" ")}${extra.length > 3 ? ` and ${extra.length - 3} more` : ""}`);
   }
   const named: Record<string, string> = {};
-  spec.positionals.forEach((p, i) => {
+  // Asked only when a positional is checked (never for --help): they may come from the configuration.
+  let current: Readonly<Record<string, readonly string[]>> | undefined;
+  const choicesOf = (p: PositionalSpec): readonly string[] | undefined => {
+    if (!choices) return p.choices;
+    current ??= choices();
+    return current[p.name] ?? p.choices;
+  };
+  spec.positionals.forEach((q, i) => {
+    const p = { ...q, choices: choicesOf(q) };
     const value = positionals[i];
     if (value === undefined) {
       if (!p.optional) refuse(spec, `no ${p.noun ?? p.name} given${p.choices ? `; expected one of ${p.choices.join(", ")}` : ""}`);

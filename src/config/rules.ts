@@ -18,7 +18,7 @@ export interface Problem {
   readonly message: string;
 }
 
-type Report = (path: string, message: string) => void;
+export type Report = (path: string, message: string) => void;
 
 interface NamedCidr {
   readonly path: string;
@@ -189,7 +189,7 @@ export function localProblems(c: LocalConfig, report: Report): void {
 /** The three private ranges ACK accepts for a VPC. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t)!);
 
-export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, report: Report): void {
+export function ackProblems(env: EnvironmentName, c: AckConfig, report: Report): void {
   checkWritablePaths(env, [{ path: "kubeconfigPath", role: "kubeconfig", value: c.kubeconfigPath }, ...(c.backend.type === "local" ? [{ path: "backend.path", role: "state" as const, value: c.backend.path }] : [])], report);
   checkWorkload(c.webApp, c.faas, report);
   const vpc = parseCidr(c.network.vpcCidr);
@@ -213,6 +213,12 @@ export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, 
     });
     return zones;
   };
+  // A zone id starts with its region's id (eu-central-1a, cn-hangzhou-k).
+  for (const key of ["vswitches", "podVswitches"] as const) {
+    c.network[key].forEach((v, i) => {
+      if (!v.zone.startsWith(c.region)) report(`network.${key}.${i}.zone`, `${v.zone} is not a zone of region ${c.region}; list the region's zones (one vSwitch per zone)`);
+    });
+  }
   const nodeZones = checkVswitches("vswitches");
   const podZones = checkVswitches("podVswitches");
 
@@ -242,7 +248,7 @@ export function ackProblems(env: "ack-managed" | "ack-dedicated", c: AckConfig, 
     report("nodePool.desiredSize", `${pool.desiredSize} is outside the autoscaling bounds ${pool.autoscaling.minSize}..${pool.autoscaling.maxSize}`);
   }
 
-  if (env === "ack-dedicated") {
+  if (c.cluster.type === "dedicated") {
     const count = c.masters.count;
     if (count !== 3 && count !== 5) report("masters.count", `${count} is not allowed; ACK Dedicated runs 3 or 5 masters`);
     else if (nodeZones.size < count) report("masters.count", `${count} masters need ${count} distinct zones (one per zone), but network.vswitches spans ${nodeZones.size}`);
@@ -268,13 +274,4 @@ function checkSignIn(faas: LocalConfig["faas"], report: Report): void {
   if (!LOOPBACK_HOSTS.has(host)) {
     report("faas.oauth2Proxy.emailDomains", `'*' admits every account of the provider, and the redirect URL ${faas.oauth2Proxy.redirectUrl} is reachable from other machines; list the email domains allowed to sign in`);
   }
-}
-
-/** All cross-field problems of one environment, paths prefixed with its name. */
-export function environmentProblems(name: EnvironmentName, config: LocalConfig | AckConfig): Problem[] {
-  const problems: Problem[] = [];
-  const report: Report = (path, message) => problems.push({ path: `${name}.${path}`, message });
-  if (name === "local") localProblems(config as LocalConfig, report);
-  else ackProblems(name, config as AckConfig, report);
-  return problems;
 }

@@ -32,8 +32,24 @@ import { parseIp } from "./ipv4";
 import { RUNTIMES } from "./runtimes";
 import { type EnvironmentKind, supportedMinors } from "./versions";
 
-export const ENVIRONMENT_NAMES = ["local", "ack-managed", "ack-dedicated"] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+/**
+ * The shipped environments: presets of the platform profiles (src/config/profiles/). A
+ * CLUSTERKIT_CONFIG file may add more (`platform: ack` under a new name); see `environmentNames`.
+ */
+export const PRESET_NAMES = ["local", "ack-managed", "ack-dedicated"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+/** @deprecated the shipped presets only; an environment may be any name the config defines. */
+export const ENVIRONMENT_NAMES = PRESET_NAMES;
+/** An environment's name: a shipped preset or one the config file adds (DNS-1123 label). */
+export type EnvironmentName = string;
+
+/** The platforms, each with one profile (src/config/profiles/): VirtualBox + kubeadm, Alibaba ACK. */
+export const PLATFORMS = ["local", "ack"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** ACK cluster flavours: managed control plane (ACK Pro/Basic) or masters in our account (Dedicated). */
+export const ACK_CLUSTER_TYPES = ["managed", "dedicated"] as const;
+export type AckClusterType = (typeof ACK_CLUSTER_TYPES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Field types
@@ -94,7 +110,7 @@ export const webAppSchema = z.strictObject({
   /** Size of the shared content volume (NFS locally, NAS on ACK). */
   storageSize,
   hpa: hpaSchema,
-  /** Ingress host on ACK (ALB); ignored locally, where a LoadBalancer Service is used. */
+  /** Ingress host on ACK (ALB); ignored locally, where a LoadBalancer Service is used. @default unset locally; ACK: web.example.com, a placeholder deploy refuses */
   host: dnsName.optional(),
   /** On ACK, serve the host over HTTPS (ALB certificate auto-discovery) and redirect HTTP to it. */
   https: z.boolean(),
@@ -127,7 +143,7 @@ export const faasSchema = z.strictObject({
   oauth2Proxy: z.strictObject({
     /** oauth2-proxy `--provider` (documents: google). */
     provider: z.enum(["google", "github", "gitlab", "oidc", "keycloak-oidc", "azure"]),
-    /** OIDC issuer (https), required when provider is oidc or keycloak-oidc (rules.ts). */
+    /** OIDC issuer (https), required when provider is oidc or keycloak-oidc (rules.ts). @default unset (other providers need none) */
     oidcIssuerUrl: webUrl(["https"]).optional(),
     /** `--email-domain` values; `*` admits every account the provider authenticates. */
     emailDomains: z.array(z.union([z.literal("*"), dnsName], { error: "must be '*' or a lower-case DNS domain like example.com" })).min(1, { error: "must list at least one email domain ('*' for any)" }).max(50),
@@ -137,6 +153,7 @@ export const faasSchema = z.strictObject({
     cookieSecure: z.boolean(),
     /** Name of the Secret (created at deploy time) holding client-id, client-secret, cookie-secret. */
     secretName: dnsLabel,
+    /** oauth2-proxy replicas (a PodDisruptionBudget keeps one up). */
     replicas: intRange(1, 20),
     /** Container runtime of oauth2-proxy's Pods. @default runc */
     runtime,
@@ -165,6 +182,7 @@ export const faasSchema = z.strictObject({
   /** `port`: the container's listening port (frontend: HTTP behind oauth2-proxy; middleware: health only). */
   /** `runtime`: the container runtime of the component's Pods (@default runc). */
   frontend: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535), runtime }),
+  /** The middleware (NATS to Kubernetes Jobs): image, autoscaling, health port and runtime. */
   middleware: z.strictObject({ image, hpa: hpaSchema, port: intRange(1024, 65535), runtime }),
   nats: z.strictObject({
     /** JetStream cluster size: 1, or 3/5 for a RAFT quorum. */
@@ -192,6 +210,7 @@ export const faasSchema = z.strictObject({
     limits: executorLimitsSchema,
     /** ResourceQuota for the whole executor namespace. */
     maxPods: intRange(1, 1000),
+    /** Executor image per language. @default `<registry>/clusterkit/executor-<language>:<tag>` */
     images: z.strictObject({ go: image, javascript: image, c: image }),
   }),
 });
@@ -216,6 +235,7 @@ const vmFields = {
   hostNumber: hostNumber.optional(),
   /** Static address on the host-only network; when given it wins over `hostNumber`. @default from hostNumber */
   ip: ipv4.optional(),
+  /** Virtual CPUs of the VM. */
   cpus: intRange(1, 64),
   /** Memory in MiB; must be a multiple of 256 so VirtualBox's normalised form round-trips. */
   memoryMiB: intRange(512, 262144).multipleOf(256, { error: "must be a multiple of 256 MiB" }),
@@ -239,6 +259,7 @@ export const localSchema = z.strictObject({
     podCidr: cidrBlock(8, 24),
     /** kube-apiserver allows at most a /12 of service addresses. */
     serviceCidr: cidrBlock(12, 24),
+    /** kubeadm cluster name (kubeconfig context and cluster). */
     clusterName: dnsLabel,
   }),
   network: z.strictObject({
@@ -256,10 +277,14 @@ export const localSchema = z.strictObject({
     natCidr: cidrBlock(16, 30),
   }),
   /** Local base box: tar archive with a VMDK/VDI of Ubuntu 24.04 with cloud-init and Guest Additions. */
-  image: z.strictObject({ path: filePath }),
+  image: z.strictObject({
+    /** The box file, relative to the project root (`npm run box` builds it). */
+    path: filePath,
+  }),
   provider: z.strictObject({
     /** Seconds before the provider's first IP poll; must be below its fixed 300 s limit. */
     delaySeconds: intRange(10, 290),
+    /** Seconds between the provider's IP polls. */
     minTimeoutSeconds: intRange(1, 60),
   }),
   controlPlane: vmSchema,
@@ -279,20 +304,22 @@ export const localSchema = z.strictObject({
    */
   runtimes: z.strictObject({
     /** gVisor (runsc, systrap platform: no virtualization needed). @default true */
-    gvisor: z.strictObject({ enabled: z.boolean() }),
+    gvisor: z.strictObject({ /** @default true */ enabled: z.boolean() }),
     /**
      * Kata Containers: each Pod a small VM. Needs nested virtualization in the VirtualBox VMs, which
      * the deploy turns on and preflight checks (docs/runtimes.md). @default false
      */
-    kata: z.strictObject({ enabled: z.boolean() }),
+    kata: z.strictObject({ /** @default false */ enabled: z.boolean() }),
   }),
   metallb: z
     .strictObject({
-      /** First and last host number of the pool inside `network.cidr` (200 and 250 in a /24: .200-.250). */
+      /** First host number of the pool inside `network.cidr` (200 in a /24: .200). */
       firstHostNumber: hostNumber.optional(),
+      /** Last host number of the pool inside `network.cidr` (250 in a /24: .250). */
       lastHostNumber: hostNumber.optional(),
-      /** First and last address MetalLB may assign; when given they win over the host numbers. @default from the host numbers */
+      /** First address MetalLB may assign; when given it wins over `firstHostNumber`. @default from firstHostNumber */
       addressStart: ipv4.optional(),
+      /** Last address MetalLB may assign; when given it wins over `lastHostNumber`. @default from lastHostNumber */
       addressEnd: ipv4.optional(),
     })
     .superRefine((m, ctx) => {
@@ -300,11 +327,18 @@ export const localSchema = z.strictObject({
       if (m.lastHostNumber === undefined && m.addressEnd === undefined) ctx.addIssue({ code: "custom", message: "needs the pool's end: lastHostNumber or addressEnd" });
     }),
   /** Directory on every worker holding local PersistentVolumes (NATS JetStream must not use NFS). */
-  localVolumes: z.strictObject({ path: dataDirectory, perNode: intRange(1, 20) }),
+  localVolumes: z.strictObject({
+    /** Parent directory of the volumes (`<path>/volNN`), below a data directory. */
+    path: dataDirectory,
+    /** Volumes prepared on each node. */
+    perNode: intRange(1, 20),
+  }),
   /** Where Terraform writes the admin kubeconfig, relative to the project root. */
   kubeconfigPath: projectPath,
   webApp: webAppSchema,
   faas: faasSchema,
+  /** The platform profile (src/config/profiles/local.ts); only the `local` environment has it. @default local */
+  platform: z.literal("local", { error: "must be local: the local environment is the VirtualBox lab (add an environment under a new name for ACK)" }),
 });
 /** The local environment as written (host numbers, optional addresses). */
 export type LocalConfigInput = z.infer<typeof localSchema>;
@@ -332,14 +366,19 @@ export const backendSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("oss"),
+    /** OSS bucket holding the state. @default none: required with `type: oss` */
     bucket: grammar(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "an OSS bucket name: 3-63 lower-case letters, digits and '-'", 63),
+    /** Object prefix of the state inside the bucket. @default none: required with `type: oss` */
     prefix: grammar(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "an OSS object prefix of plain segments (letters, digits, '.', '_', '-', '/')", 512),
+    /** Object name of the state. @default none: required with `type: oss` */
     key: grammar(/^[A-Za-z0-9._-]+$/, "an OSS object name (letters, digits, '.', '_', '-')", 255),
+    /** Region of the bucket. @default none: required with `type: oss` */
     region: grammar(REGION, "an Alibaba Cloud region id like eu-central-1", 64),
-    /** OSS endpoint host, e.g. oss-eu-central-1.aliyuncs.com. */
+    /** OSS endpoint host, e.g. oss-eu-central-1.aliyuncs.com. @default unset: the provider's endpoint for `region` */
     endpoint: dnsName.optional(),
-    /** TableStore endpoint (https) and table for state locking (primary key `LockID`, string). */
+    /** TableStore endpoint (https) for state locking. @default none: required with `type: oss` */
     tablestoreEndpoint: webUrl(["https"]),
+    /** TableStore table for state locking (primary key `LockID`, string). @default none: required with `type: oss` */
     tablestoreTable: grammar(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/, "a TableStore table name (letters, digits and '_', not starting with a digit)", 255),
   }),
 ]);
@@ -349,9 +388,13 @@ export const nodePoolSchema = z.strictObject({
   name: dnsLabel,
   /** Ordered fallback list of ECS instance types. */
   instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g5.xlarge", 64)).min(1).max(10),
+  /** Nodes the pool starts with (and keeps without autoscaling). */
   desiredSize: intRange(1, 500),
+  /** Cluster autoscaler bounds (minSize <= desiredSize <= maxSize when enabled). */
   autoscaling: z.strictObject({ enabled: z.boolean(), minSize: intRange(0, 500), maxSize: intRange(1, 500) }),
+  /** System disk of each node: cloud disk category and size in GiB. */
   systemDisk: z.strictObject({ category: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]), sizeGiB: intRange(20, 2048) }),
+  /** Node operating system image. */
   imageType: z.enum(["AliyunLinux3", "AliyunLinux3ContainerOptimized", "ContainerOS", "Ubuntu"]),
   /**
    * Key pair for node login. With `publicKey` (not a secret) it is imported; without it Terraform
@@ -360,14 +403,16 @@ export const nodePoolSchema = z.strictObject({
   keyPair: z.strictObject({
     /** ECS key-pair name; also the generated key's file name, state/<env>/<name>.pem. */
     name: keyPairName,
-    // ECS ImportKeyPair accepts RSA, DSA and ECDSA keys only; DSA is obsolete in OpenSSH.
+    /** OpenSSH public key to import (ECS ImportKeyPair accepts RSA, DSA and ECDSA keys only; DSA is obsolete in OpenSSH). @default unset: Terraform generates the key pair */
     publicKey: z
       .string()
       .max(16384, { error: "must be an OpenSSH public key of at most 16 KiB" })
       .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [^\u0000-\u001f\u007f]*)?$/, { error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)" })
       .optional(),
   }),
+  /** Kubernetes labels on every node of the pool. */
   labels: z.record(labelKey, labelValue),
+  /** Taints on every node of the pool (key, value, effect). */
   taints: z.array(z.strictObject({ key: labelKey, value: labelValue, effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]) })).max(50),
 });
 
@@ -384,6 +429,7 @@ const addonConfig = z.string().max(65536, { error: "must be at most 64 KiB of JS
 });
 
 export const ackSchema = z.strictObject({
+  /** Alibaba Cloud region of every resource. @default eu-central-1 (Frankfurt, the documents' region) */
   region: grammar(REGION, "an Alibaba Cloud region id like eu-central-1", 64),
   kubernetes: z.strictObject({
     /** Kubernetes minor; the ACK version string follows from `versions.ts`. */
@@ -392,14 +438,26 @@ export const ackSchema = z.strictObject({
     podCidr: cidrBlock(8, 24),
     /** ACK allows /16 to /24 (rules.ts says so by name). */
     serviceCidr: cidrBlock(12, 24),
+    /** Cluster DNS domain (Services are `<name>.<namespace>.svc.<domain>`). */
     clusterDomain: dnsName,
   }),
   cluster: z.strictObject({
+    /**
+     * The cluster flavour: `managed` (ACK runs the control plane; alicloud_cs_managed_kubernetes)
+     * or `dedicated` (3 or 5 masters in our account; alicloud_cs_kubernetes, which Alibaba stopped
+     * creating in 2024, so deploying it needs `allowDedicatedDeploy`).
+     * @default managed (ack-dedicated: dedicated)
+     */
+    type: z.enum(ACK_CLUSTER_TYPES, { error: `must be one of ${ACK_CLUSTER_TYPES.join(", ")}` }),
+    /** Cluster name in the ACK console. @default clusterkit-managed (ack-dedicated: cluster-tfg; an added environment: its name) */
     name: dnsLabel,
     /** Managed only: ack.pro.small (Pro) or ack.standard (Basic). */
     spec: z.enum(["ack.pro.small", "ack.standard"], { error: "must be one of ack.pro.small, ack.standard" }),
+    /** Pod network: Terway (VPC addresses for pods, enforces NetworkPolicy) or Flannel (does not). */
     cni: z.enum(["terway", "flannel"]),
+    /** kube-proxy mode. */
     proxyMode: z.enum(["ipvs", "iptables"]),
+    /** ACK refuses to delete the cluster while true (destroy says how to turn it off). */
     deletionProtection: z.boolean(),
     /** Public API server endpoint (an EIP on the API server load balancer). */
     publicApiServer: z.boolean(),
@@ -407,6 +465,7 @@ export const ackSchema = z.strictObject({
     addons: z.array(z.strictObject({ name: grammar(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "an ACK add-on name like csi-plugin", 63), config: addonConfig.optional(), disabled: z.boolean().optional() })).max(50),
   }),
   network: z.strictObject({
+    /** The VPC's range: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16. */
     vpcCidr: cidrBlock(8, 24),
     /** One node vSwitch per zone (ACK: /16 to /29). */
     vswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).min(1).max(10),
@@ -425,21 +484,28 @@ export const ackSchema = z.strictObject({
     name: dnsLabel,
     /** ECS Bare Metal types only (`ecs.ebm*`), the only ones ACK runs sandboxed containers on. @default ["ecs.ebmg7.32xlarge"] */
     instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.ebmg7.32xlarge", 64)).min(1).max(10),
+    /** Bare-metal nodes in the pool. */
     desiredSize: intRange(1, 50),
+    /** System disk of each node: cloud disk category and size in GiB. */
     systemDisk: z.strictObject({ category: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]), sizeGiB: intRange(20, 2048) }),
-    /** Sandboxed-Container version; unset = the one ACK pairs with the cluster's Kubernetes version. */
+    /** Sandboxed-Container version. @default unset: the one ACK pairs with the cluster's Kubernetes version */
     runtimeVersion: grammar(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/, "a version like 2.4.3", 16).optional(),
   }),
-  /** ACK Dedicated only: masters run in our account, one per distinct zone. */
+  /** `cluster.type: dedicated` only: masters run in our account, one per distinct zone. */
   masters: z.strictObject({
+    /** Masters: 3 or 5, one per zone (rules.ts). */
     count: intRange(1, 7),
+    /** ECS instance type of the masters. */
     instanceType: grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g7a.large", 64),
+    /** System disk of each master, GiB. */
     diskSizeGiB: intRange(40, 500),
+    /** Cloud disk category of the masters. */
     diskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency"]),
   }),
-  /** ACK Dedicated only: explicit opt-in to deploy a discontinued cluster type. */
+  /** `cluster.type: dedicated` only: explicit opt-in to deploy a discontinued cluster type. @default false */
   allowDedicatedDeploy: z.boolean(),
   nas: z.strictObject({
+    /** NAS file system type. */
     storageType: z.enum(["Capacity", "Performance", "Premium"]),
     /** Export path mounted by the NAS PersistentVolume. */
     path: plainAbsolutePath,
@@ -462,25 +528,39 @@ export const ackSchema = z.strictObject({
   }),
   /** Where Terraform writes the kubeconfig, relative to the project root. */
   kubeconfigPath: projectPath,
+  /** Tags on every resource that takes them (at most 20). */
   tags: z.record(tagKey, tagValue).refine((t) => Object.keys(t).length <= 20, { error: "must have at most 20 tags (Alibaba Cloud's limit per resource)" }),
   webApp: webAppSchema,
   faas: faasSchema,
+  /** The platform profile (src/config/profiles/ack.ts). @default ack */
+  platform: z.literal("ack", { error: "must be ack: this environment is on Alibaba Cloud ACK" }),
 });
 export type AckConfig = z.infer<typeof ackSchema>;
 
-export interface EnvironmentConfigs {
+/** A validated environment's configuration, either platform. */
+export type AnyConfig = LocalConfig | AckConfig;
+
+/**
+ * Every environment's validated configuration by name: the shipped presets (typed) and any the
+ * config file adds (an added one is ACK: see src/config/profiles/).
+ */
+export type EnvironmentConfigs = {
   local: LocalConfig;
   "ack-managed": AckConfig;
   "ack-dedicated": AckConfig;
-}
+} & { [name: string]: AnyConfig };
 
-/** A named environment with its validated configuration. */
+/** A named environment with its validated configuration; `kind` is its platform. */
 export type Environment =
-  | { readonly name: "local"; readonly kind: "local"; readonly config: LocalConfig }
-  | { readonly name: "ack-managed" | "ack-dedicated"; readonly kind: "ack"; readonly config: AckConfig };
+  | { readonly name: EnvironmentName; readonly kind: "local"; readonly config: LocalConfig }
+  | { readonly name: EnvironmentName; readonly kind: "ack"; readonly config: AckConfig };
 
-export const ENVIRONMENT_SCHEMAS = {
+/** The schema of each platform. */
+export const PLATFORM_SCHEMAS = { local: localSchema, ack: ackSchema } as const;
+
+/** The schema of each shipped preset (an added environment uses its platform's). */
+export const ENVIRONMENT_SCHEMAS: { local: typeof localSchema; "ack-managed": typeof ackSchema; "ack-dedicated": typeof ackSchema } & Record<string, typeof localSchema | typeof ackSchema> = {
   local: localSchema,
   "ack-managed": ackSchema,
   "ack-dedicated": ackSchema,
-} as const;
+};

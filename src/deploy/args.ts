@@ -1,7 +1,8 @@
 /** Command lines of `npm run deploy|destroy -- <environment> [options]`. */
 import { isAbsolute, resolve } from "node:path";
 import { type CommandSpec, parseCommandLine } from "../cli/args";
-import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
+import { configuredEnvironmentNames } from "../config/load";
+import { PRESET_NAMES, type EnvironmentName } from "../config/schema";
 
 export interface DeployArgs {
   readonly environment: EnvironmentName;
@@ -23,7 +24,7 @@ export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): st
   return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 
-const ENVIRONMENT = { name: "environment", noun: "environment", description: "the environment to act on", choices: ENVIRONMENT_NAMES } as const;
+const ENVIRONMENT = { name: "environment", noun: "environment", description: "the environment to act on", choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds" } as const;
 
 export const DEPLOY_COMMAND: CommandSpec = {
   command: "npm run deploy --",
@@ -49,7 +50,7 @@ export const DESTROY_COMMAND: CommandSpec = {
 
 /** Parses a deploy or destroy command line; undefined means `--help` was asked for. */
 export function parseDeployArgs(spec: CommandSpec, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DeployArgs | undefined {
-  const cl = parseCommandLine(spec, argv);
+  const cl = parseCommandLine(spec, argv, () => ({ environment: configuredEnvironmentNames(env) }));
   if (cl.help) return undefined;
   const secretsFile = cl.options["secrets-file"];
   return {

@@ -4,6 +4,7 @@
  * workload Secrets, then how to reach the app. Every step is re-entrant: an interrupted run is
  * resumed by running the same command again.
  */
+import { factsOf } from "../config/profiles";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CHART_IDS } from "../../charts/order";
@@ -12,10 +13,10 @@ import { clusterNodes } from "../../stacks/local/nodes";
 import { boxFile, ensureBox } from "../box/build";
 import { httpOpen, type Opener } from "../box/download";
 import { type BaseImage, UBUNTU_NOBLE } from "../config/base-image";
-import { environments } from "../config/load";
+import { environmentNamed } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } from "../config/schema";
 import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
-import { STATE_FILES, resolveWritablePath, statePath } from "../config/state-paths";
+import { resolveWritablePath } from "../config/state-paths";
 import { fsUserError, UserError } from "../errors";
 import { outputValues, stackOutputsFrom, stackOutputsPath } from "../synth/stack-outputs";
 import { synthesize } from "../synth/synth";
@@ -116,8 +117,7 @@ export interface DeployOptions {
 
 /** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
 export function expectedNodes(environment: Environment): number {
-  if (environment.kind === "local") return 1 + environment.config.workers.length;
-  return environment.config.nodePool.desiredSize + (environment.name === "ack-dedicated" ? environment.config.masters.count : 0);
+  return factsOf(environment).expectedNodes;
 }
 
 export { stackDir };
@@ -137,7 +137,7 @@ export function applyPlanFor(
     images: { values: images, before: CHART_IDS.faas },
     secrets: { values: secrets, before: CHART_IDS.faas },
     // Locally we install the CNI, so nodes become Ready only after it; ACK's are Ready before.
-    nodesReadyAfter: environment.kind === "local" ? CHART_IDS.cni : undefined,
+    nodesReadyAfter: factsOf(environment).installsCni ? CHART_IDS.cni : undefined,
   });
 }
 
@@ -197,8 +197,7 @@ async function applyLocalUsers(environment: Environment, kubectl: Kubectl, opts:
 
 /** Where Terraform keeps this environment's state, for messages. */
 export function stateLocation(environment: Environment): string {
-  if (environment.kind === "local") return statePath("local", STATE_FILES.terraformState);
-  return environment.config.backend.type === "local" ? environment.config.backend.path : `OSS bucket ${environment.config.backend.bucket}`;
+  return factsOf(environment).stateLocation;
 }
 
 /**
@@ -242,7 +241,7 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   const runner = interruptibleRunner(opts.runner, interruption);
   const clock = interruptibleClock(opts.clock, interruption);
   const policies = opts.policies ?? DEFAULT_DEPLOY_POLICIES;
-  const environment = environments(opts.configs).find((e) => e.name === opts.environment)!;
+  const environment = environmentNamed(opts.configs, opts.environment);
   const config = environment.config;
 
   reporter.step(`Preflight checks for ${environment.name}`);
@@ -343,7 +342,8 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   const expected = expectedNodes(environment);
   reporter.step("Waiting for the cluster");
   await waitForApi(kubectl, policies.api, clock, reporter);
-  await waitForNodes(kubectl, expected, environment.kind !== "local", policies.cluster, clock, reporter);
+  // Nodes are Ready before our manifests unless our manifests install the CNI.
+  await waitForNodes(kubectl, expected, !factsOf(environment).installsCni, policies.cluster, clock, reporter);
 
   const steps = applyPlanFor(environment, manifestsDir, pre.secrets, opts.upstreamInstalls, images.deliveries);
   const createdUsers: LocalUser[] = [];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { clusterNodes } from "../../stacks/local/nodes";
 import { SEED_DIR } from "../../stacks/local/paths";
-import { environments } from "../config/load";
+import { environmentNamed } from "../config/load";
 import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { fsUserError, UserError } from "../errors";
 import { stackOutputsPath } from "../synth/stack-outputs";
@@ -71,7 +71,7 @@ async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (l
   const reporter = redactor.reporter(opts.reporter);
   const interruption = opts.interruption ?? new Interruption();
   const runner = interruptibleRunner(opts.runner, interruption);
-  const environment = environments(opts.configs).find((e) => e.name === opts.environment)!;
+  const environment = environmentNamed(opts.configs, opts.environment);
   const problems = await preflightDestroy(environment, { root, env: opts.env, runner });
   if (environment.kind === "ack" && environment.config.cluster.deletionProtection) {
     problems.push(

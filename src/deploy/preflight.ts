@@ -71,7 +71,7 @@ async function boxProblems(config: LocalConfig, ctx: PreflightContext): Promise<
   return (await checkBox(box, config.image.path)).problems;
 }
 
-function ackProblems(name: "ack-managed" | "ack-dedicated", config: AckConfig, ctx: PreflightContext, forDestroy: boolean): string[] {
+function ackProblems(name: string, config: AckConfig, ctx: PreflightContext, forDestroy: boolean): string[] {
   const problems: string[] = [];
   const creds = alicloudCredentialsProblem(ctx.env, ctx.env.HOME ?? ctx.env.USERPROFILE);
   if (creds) problems.push(creds);

@@ -3,10 +3,11 @@
  * the environment's configuration and its synthesized manifests. Not part of `npm run synth`,
  * which stays fast. Kept out of dist/, which synth and `cdk8s synth` delete and rewrite.
  */
+import { factsOf } from "../config/profiles";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { environments } from "../config/load";
+import { environmentNamed } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { manifestFiles } from "../deploy/manifest-files";
 import { readStackOutputs, stackOutputsFrom } from "../synth/stack-outputs";
@@ -30,11 +31,11 @@ export function buildDiagram(env: Environment, objects: readonly unknown[], outp
   const infra = infrastructure(env, outputs);
   const workload = workloadGraph(env, objects, infra);
   const c = env.config;
-  const cni = env.kind === "local" ? env.config.cni : env.config.cluster.cni;
+  const cni = factsOf(env).cni.name;
   const clusterLabel =
     env.kind === "local"
       ? `kubeadm cluster ${env.config.kubernetes.clusterName} · Kubernetes ${c.kubernetes.version} · ${cni} · pods ${c.kubernetes.podCidr} · services ${c.kubernetes.serviceCidr}`
-      : `ACK ${env.config.cluster.name} · Kubernetes ${c.kubernetes.version} · ${cni}`;
+      : `${factsOf(env).clusterLabel} ${env.config.cluster.name} · Kubernetes ${c.kubernetes.version} · ${cni}`;
   return {
     title: `clusterkit · ${env.name}`,
     notes: [
@@ -64,7 +65,7 @@ export function diagramDir(root: string, name: string): string {
  * synth would show something that never gets built.
  */
 export function currentDiagram(root: string, name: EnvironmentName, configs: EnvironmentConfigs): Diagram {
-  const env = environments(configs).find((e) => e.name === name)!;
+  const env = environmentNamed(configs, name);
   // The outputs the last deploy recorded, so the manifests drawn are the ones it applied.
   const outputs = readStackOutputs(root, name);
   synthesize(configs, { root, terraform: false, only: [name], outputs: outputs ? { [name]: stackOutputsFrom(outputs) } : {} });

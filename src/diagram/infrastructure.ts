@@ -53,8 +53,8 @@ function local(config: LocalConfig): Infrastructure {
   return { nodes: [nat, internet], groups: [network], edges, entry: "metallb", clients: "host" };
 }
 
-function ack(name: string, config: AckConfig, outputs: Readonly<Record<string, string>>): Infrastructure {
-  const dedicated = name === "ack-dedicated";
+function ack(config: AckConfig, outputs: Readonly<Record<string, string>>): Infrastructure {
+  const dedicated = config.cluster.type === "dedicated";
   const zones: DiagramGroup[] = config.network.vswitches.map((vs, i) => {
     const pods = config.network.podVswitches.find((p) => p.zone === vs.zone);
     return {
@@ -104,5 +104,5 @@ function ack(name: string, config: AckConfig, outputs: Readonly<Record<string, s
 }
 
 export function infrastructure(env: Environment, outputs: Readonly<Record<string, string>> = {}): Infrastructure {
-  return env.kind === "local" ? local(env.config) : ack(env.name, env.config, outputs);
+  return env.kind === "local" ? local(env.config) : ack(env.config, outputs);
 }

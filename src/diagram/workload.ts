@@ -3,6 +3,7 @@
  * executor PodTemplates) grouped by namespace, with its Services, and the connections the
  * NetworkPolicies allow, computed by src/analysis/reachability.ts from the same manifests.
  */
+import { factsOf } from "../config/profiles";
 import {
   allowedEdges,
   dnsEndpoint,
@@ -87,8 +88,8 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
   };
   const servicesOf = (e: PodEndpoint) => svcs.filter((s) => s.namespace === e.namespace && Object.keys(s.selector).length && selectorMatches({ matchLabels: s.selector }, e.labels));
 
-  const podCidrs =
-    env.kind === "local" || env.config.cluster.cni === "flannel" ? [env.config.kubernetes.podCidr] : env.config.network.podVswitches.map((p) => p.cidr);
+  const facts = factsOf(env);
+  const podCidrs = [...facts.podCidrs];
   const model = networkModel(objects, { podCidrs });
 
   // Endpoints outside the workload, mapped to the infrastructure nodes that stand for them.
@@ -154,10 +155,9 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
   // Exposure: LoadBalancer Services get an address from MetalLB locally; Ingress backends on ACK.
   const backends = ingressBackends(objs);
   for (const p of pods) {
-    const exposed = servicesOf(p).filter((s) => (env.kind === "local" ? s.type === "LoadBalancer" : backends.some((b) => b.namespace === s.namespace && b.service === s.name)));
+    const exposed = servicesOf(p).filter((s) => (facts.exposure.kind === "loadBalancer" ? s.type === "LoadBalancer" : backends.some((b) => b.namespace === s.namespace && b.service === s.name)));
     for (const s of exposed) edges.push({ from: infra.entry, to: idOf.get(p.name)!, kind: "announce", label: `${s.name}:${s.ports.map((x) => x.port).join(",")}` });
   }
 
-  const cni = env.kind === "local" ? env.config.cni : env.config.cluster.cni;
-  return { groups, edges, enforced: cni !== "flannel" };
+  return { groups, edges, enforced: facts.cni.enforcesPolicy };
 }

@@ -2,6 +2,7 @@
  * Where users reach the apps: locally the MetalLB address of the LoadBalancer Service; on ACK the
  * public host names (webApp.host, the redirect URL's host), which must resolve to the ALB.
  */
+import { factsOf } from "../config/profiles";
 import { WEB_APP_NAME } from "../../charts/platform/web";
 import type { VerifyContext } from "./types";
 
@@ -24,7 +25,7 @@ async function loadBalancerUrl(ctx: VerifyContext, namespace: string, name: stri
 export async function webAddress(ctx: VerifyContext): Promise<Address> {
   const env = ctx.environment;
   const web = env.config.webApp;
-  if (env.kind === "local") return loadBalancerUrl(ctx, web.namespace, WEB_APP_NAME);
+  if (factsOf(env).exposure.kind === "loadBalancer") return loadBalancerUrl(ctx, web.namespace, WEB_APP_NAME);
   if (!web.host) return { problem: "webApp.host is not set: the ALB Ingress has no host to reach the web app by" };
   return { url: `${web.https ? "https" : "http"}://${web.host}/` };
 }
@@ -32,6 +33,6 @@ export async function webAddress(ctx: VerifyContext): Promise<Address> {
 export async function faasAddress(ctx: VerifyContext): Promise<Address> {
   const env = ctx.environment;
   const faas = env.config.faas;
-  if (env.kind === "local") return loadBalancerUrl(ctx, faas.namespace, "oauth2-proxy");
+  if (factsOf(env).exposure.kind === "loadBalancer") return loadBalancerUrl(ctx, faas.namespace, "oauth2-proxy");
   return { url: `${new URL(faas.oauth2Proxy.redirectUrl).origin}/` };
 }

@@ -8,7 +8,8 @@ export type VerifyArgs = { readonly help: true } | { readonly help: false; reado
 
 const USAGE = "usage: npm run verify -- <environment> [--json] [--only <check>[,<check>...]] (--help explains each check)";
 
-export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
+/** `names`: the environments the configuration defines. @default the shipped presets */
+export function parseVerifyArgs(argv: readonly string[], names?: () => readonly string[]): VerifyArgs {
   if (argv.includes("--help") || argv.includes("-h")) return { help: true };
   let environment: string | undefined;
   let json = false;
@@ -27,5 +28,5 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     else if (environment === undefined) environment = a;
     else throw new UserError(`unexpected argument ${a}; ${USAGE}`);
   }
-  return { help: false, environment: parseEnvironmentName(environment), json, ...(only ? { only } : {}) };
+  return { help: false, environment: parseEnvironmentName(environment, names?.()), json, ...(only ? { only } : {}) };
 }

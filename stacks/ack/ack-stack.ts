@@ -20,7 +20,8 @@ import { AckSandboxedNodePool } from "./sandboxed-node-pool";
 import { addAckProviders } from "./provider";
 
 export interface AckStackProps {
-  readonly environment: "ack-managed" | "ack-dedicated";
+  /** The environment's name (messages, the node key pair). */
+  readonly environment: string;
   readonly config: AckConfig;
   readonly ctx: SynthContext;
 }
@@ -46,8 +47,8 @@ export class AckStack extends TerraformStack {
     // The parts name the field; the environment is added here, so every warning says where it applies.
     const warnings: string[] = [];
     const cluster =
-      environment === "ack-dedicated"
-        ? new DedicatedCluster(this, "dedicated", { config, network, keyName: login.keyPair.keyPairName, warnings })
+      config.cluster.type === "dedicated"
+        ? new DedicatedCluster(this, "dedicated", { environment, config, network, keyName: login.keyPair.keyPairName, warnings })
         : new ManagedCluster(this, "managed", { config, network, warnings });
     ctx.warnings.push(...warnings.map((w) => `${environment}: ${w}`));
 

@@ -19,6 +19,8 @@ export const DEDICATED_WARNING =
   "deploying works only for an account Alibaba still allows. Use ack-managed for new clusters.";
 
 export interface DedicatedClusterProps {
+  /** The environment's name, for the opt-in message. */
+  readonly environment: string;
   readonly config: AckConfig;
   readonly network: AckNetwork;
   /** Key pair for master login (the same as the nodes'). */
@@ -28,9 +30,11 @@ export interface DedicatedClusterProps {
 
 export class DedicatedCluster extends Construct implements AckCluster {
   readonly cluster: CsKubernetes;
+  private readonly environment: string;
 
   constructor(scope: Construct, id: string, props: DedicatedClusterProps) {
     super(scope, id);
+    this.environment = props.environment;
     const { config, network } = props;
     if (config.allowDedicatedDeploy) props.warnings.push(DEDICATED_WARNING);
     const count = config.masters.count;
@@ -60,7 +64,7 @@ export class DedicatedCluster extends Construct implements AckCluster {
    * true. Terraform rejects a constant condition, so it reads a local holding the opt-in.
    */
   private optInLifecycle(config: AckConfig): { lifecycle?: TerraformResourceLifecycle } {
-    const problem = dedicatedDeployProblem("ack-dedicated", config);
+    const problem = dedicatedDeployProblem(this.environment, config);
     if (problem === undefined) return {};
     const allowed = new TerraformLocal(this, "allow-dedicated-deploy", false);
     return { lifecycle: { precondition: [{ condition: allowed.asBoolean, errorMessage: problem }] } };

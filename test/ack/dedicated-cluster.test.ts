@@ -68,14 +68,16 @@ describe("ack-dedicated cluster", () => {
 
 describe("dedicated deploy opt-in", () => {
   it("blocks ack-dedicated without allowDedicatedDeploy, naming the field", () => {
-    const problem = dedicatedDeployProblem("ack-dedicated", { allowDedicatedDeploy: false });
+    const problem = dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false });
     assert.match(problem ?? "", /^ack-dedicated\.allowDedicatedDeploy: must be true/);
     assert.match(problem ?? "", /ack-managed/);
   });
 
-  it("lets ack-dedicated through with the opt-in, and never blocks ack-managed", () => {
-    assert.equal(dedicatedDeployProblem("ack-dedicated", { allowDedicatedDeploy: true }), undefined);
-    assert.equal(dedicatedDeployProblem("ack-managed", { allowDedicatedDeploy: false }), undefined);
+  it("lets a dedicated cluster through with the opt-in, and never blocks a managed one (the type decides, not the name)", () => {
+    assert.equal(dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: true }), undefined);
+    assert.equal(dedicatedDeployProblem("ack-managed", { cluster: { type: "managed" }, allowDedicatedDeploy: false }), undefined);
+    assert.equal(dedicatedDeployProblem("ack-dedicated", { cluster: { type: "managed" }, allowDedicatedDeploy: false }), undefined);
+    assert.match(dedicatedDeployProblem("ack-tokyo", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }) ?? "", /^ack-tokyo\.allowDedicatedDeploy: must be true/);
   });
 
   it("without the opt-in, the synthesized cluster carries a failing precondition with the same message, so any terraform plan refuses", () => {
@@ -84,7 +86,7 @@ describe("dedicated deploy opt-in", () => {
     const [local, value] = Object.entries(blocked.locals ?? {}).find(([name]) => name.includes("allow-dedicated-deploy")) ?? [];
     assert.equal(value, false);
     assert.deepEqual(cluster.lifecycle, {
-      precondition: [{ condition: `\${local.${local}}`, error_message: dedicatedDeployProblem("ack-dedicated", { allowDedicatedDeploy: false }) }],
+      precondition: [{ condition: `\${local.${local}}`, error_message: dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }) }],
     });
   });
 

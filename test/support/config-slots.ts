@@ -5,7 +5,7 @@
  * put hostile values into every string field the schema has, including ones added later.
  */
 import { defaultConfigs } from "../../src/config/defaults";
-import { ENVIRONMENT_SCHEMAS, type EnvironmentName } from "../../src/config/schema";
+import { type AckConfig, ENVIRONMENT_SCHEMAS, type EnvironmentName } from "../../src/config/schema";
 
 /** A segment of a path into config data: a field name, a list index, or a record key (`KEY`). */
 export type Segment = string | number | typeof KEY;
@@ -44,7 +44,7 @@ export function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
     const c = defaults.local;
     return [{ ...c, webApp: { ...c.webApp, host: "web.example.com" }, faas: faas(c.faas) }];
   }
-  const c = defaults[env];
+  const c = defaults[env] as AckConfig;
   const rich = {
     ...c,
     faas: faas(c.faas),

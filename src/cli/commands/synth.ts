@@ -5,7 +5,8 @@
  * `cdk8s synth` (cdk8s.yaml): those CLIs set CDKTF_OUTDIR / CDK8S_OUTDIR and then get only their
  * half, written where they expect it.
  */
-import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../config/schema";
+import { configuredEnvironmentNames } from "../../config/load";
+import { PRESET_NAMES, type EnvironmentName } from "../../config/schema";
 import { runSynth } from "../../synth/run";
 import { type CommandSpec, helpText, parseCommandLine } from "../args";
 import type { CliIo } from "../io";
@@ -14,7 +15,7 @@ export const SYNTH_COMMAND: CommandSpec = {
   command: "npm run synth --",
   summary:
     "Validates the configuration, then writes Terraform JSON to cdktf.out/stacks/<environment>/cdk.tf.json and manifests to dist/<environment>/*.k8s.yaml (apply them in name order). Needs no cloud account, VirtualBox, cluster or network; never touches state/.",
-  positionals: [{ name: "environment", noun: "environment", optional: true, choices: ENVIRONMENT_NAMES, description: "synthesize only this environment; the others' output stays as it was (default: every environment)" }],
+  positionals: [{ name: "environment", noun: "environment", optional: true, choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds", description: "synthesize only this environment; the others' output stays as it was (default: every environment)" }],
   options: [],
   notes: ["CLUSTERKIT_CONFIG=<file> overrides the defaults (YAML or JSON keyed by environment); `npm run -s config -- <environment>` prints the result."],
   examples: ["npm run synth", "npm run synth -- local", "CLUSTERKIT_CONFIG=clusterkit.yaml npm run synth -- local"],
@@ -22,7 +23,7 @@ export const SYNTH_COMMAND: CommandSpec = {
 
 export function synthMain(argv: readonly string[], io: CliIo): number {
   const started = performance.now();
-  const cl = parseCommandLine(SYNTH_COMMAND, argv);
+  const cl = parseCommandLine(SYNTH_COMMAND, argv, () => ({ environment: configuredEnvironmentNames(io.env) }));
   if (cl.help) {
     io.out(helpText(SYNTH_COMMAND));
     return 0;

@@ -1,4 +1,5 @@
 /** Check 1: nodes Ready, the CNI's node agents and CoreDNS up, MetalLB addresses assigned (local). */
+import { factsOf } from "../../config/profiles";
 import { FLANNEL_NAMESPACE } from "../../../charts/platform/flannel";
 import { WEB_APP_NAME } from "../../../charts/platform/web";
 import { parseIp } from "../../config/ipv4";
@@ -18,9 +19,11 @@ interface ServiceObject {
 
 /** The DaemonSet that runs the CNI on every node. */
 export function cniDaemonSet(ctx: VerifyContext): { namespace: string; name: string; cni: string } {
-  const env = ctx.environment;
-  if (env.kind === "local") return env.config.cni === "calico" ? { namespace: "calico-system", name: "calico-node", cni: "calico" } : { namespace: FLANNEL_NAMESPACE, name: "kube-flannel-ds", cni: "flannel" };
-  return env.config.cluster.cni === "terway" ? { namespace: "kube-system", name: "terway-eniip", cni: "terway" } : { namespace: "kube-system", name: "kube-flannel-ds", cni: "flannel" };
+  const { cni, installsCni } = { cni: factsOf(ctx.environment).cni.name, installsCni: factsOf(ctx.environment).installsCni };
+  if (cni === "calico") return { namespace: "calico-system", name: "calico-node", cni };
+  if (cni === "terway") return { namespace: "kube-system", name: "terway-eniip", cni };
+  // Our flannel chart installs into its own namespace; ACK's lives in kube-system.
+  return { namespace: installsCni ? FLANNEL_NAMESPACE : "kube-system", name: "kube-flannel-ds", cni };
 }
 
 export const clusterCheck: CheckSpec = {

@@ -3,6 +3,7 @@
  * (so the executors' NetworkPolicies apply to it), NATS, the frontend, the API server and the
  * internet are all unreachable. Only meaningful where the CNI enforces NetworkPolicy.
  */
+import { factsOf } from "../../config/profiles";
 import { componentLabels, COMPONENTS, LANGUAGE_LABEL } from "../../../charts/faas/names";
 import { deleteProbe, startProbe } from "../probe";
 import { type CheckSpec, fail, pass, skip, type VerifyContext } from "../types";
@@ -50,8 +51,7 @@ export const isolationCheck: CheckSpec = {
     const env = ctx.environment;
     const faas = env.config.faas;
     if (!faas.enabled) return skip("faas.enabled is false");
-    const cni = env.kind === "local" ? env.config.cni : env.config.cluster.cni;
-    if (cni === "flannel") return skip("the CNI is flannel, which does not enforce NetworkPolicy: executor isolation is NOT in effect on this cluster (use calico locally or terway on ACK)");
+    if (!factsOf(env).cni.enforcesPolicy) return skip("the CNI is flannel, which does not enforce NetworkPolicy: executor isolation is NOT in effect on this cluster (use calico locally or terway on ACK)");
 
     const targets = [
       await serviceTarget(ctx, COMPONENTS.nats, faas.namespace, "nats"),
