@@ -4,6 +4,7 @@
  * 17,000 generated lines of pod-spec overrides — is nothing our charts set).
  */
 import type { UpstreamInstall } from "../src/config/upstream";
+import { CALICO_CRDS_FOR_IMPORTS, METALLB } from "../src/config/upstream-artefacts";
 
 export interface CrdImport {
   /** Module name: charts/imports/<module>.ts. */
@@ -18,12 +19,12 @@ export interface CrdImport {
 export const GENERATED_CRD_IMPORTS: readonly CrdImport[] = [
   {
     module: "metallb.io",
-    upstream: "metallb-native-v0.16.1",
+    upstream: METALLB.id,
     crds: ["ipaddresspools.metallb.io", "l2advertisements.metallb.io"],
   },
   {
     module: "operator.tigera.io",
-    upstream: "calico-operator-crds-v3.32.1",
+    upstream: CALICO_CRDS_FOR_IMPORTS.id,
     crds: ["installations.operator.tigera.io"],
     keepSpec: { "installations.operator.tigera.io": ["calicoNetwork"] },
   },

@@ -1,7 +1,7 @@
 /**
  * NATS with JetStream as a StatefulSet: one block volume per server (never NFS: JetStream
  * corrupts under stale NFS handles), cluster routes to every ordinal through the headless
- * Service, config in a ConfigMap reloaded in place. Modelled on nats-io/k8s chart 2.14.2.
+ * Service, config in a ConfigMap reloaded in place. Modelled on the nats-io/k8s Helm chart of the pinned NATS release.
  */
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";

@@ -1,5 +1,6 @@
 /**
- * Flannel, synthesized from `flannel-io/flannel@v0.28.9:Documentation/kube-flannel.yml` with three
+ * Flannel, synthesized from `Documentation/kube-flannel.yml` of the Flannel release the artefact table pins
+ * (`src/config/upstream-artefacts.ts`), with three
  * deliberate changes: the pod network comes from config, flanneld is bound to the host-only NIC
  * (`--iface`; the NAT NIC has the same address on every VM), and every container has requests.
  * Flannel does NOT enforce NetworkPolicy; the platform warns when it is selected.

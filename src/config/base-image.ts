@@ -1,10 +1,9 @@
 /**
- * The base image of the local VMs, pinned: Canonical's Ubuntu 24.04 (noble) server cloud image of
- * one release serial, by URL and SHA-256 (the sums Canonical publishes in that folder's
- * SHA256SUMS). `npm run box` turns it into the VirtualBox box the provider clones
- * (src/box/build.ts). Canonical moves older serials from cloud-images to cloud-images-archive,
- * so both addresses are listed; either must give the same bytes.
+ * The base image of the local VMs: Canonical's Ubuntu 24.04 (noble) server cloud image, pinned by
+ * URL and SHA-256 in the artefact table (`upstream-artefacts.ts`). `npm run box` turns it into the
+ * VirtualBox box the provider clones (src/box/build.ts).
  */
+import { UBUNTU_NOBLE_IMAGE } from "./upstream-artefacts";
 
 export interface BaseImage {
   /** Short id; the box and its disk are named after it, which keeps the provider's cache key unique per serial. */
@@ -24,17 +23,12 @@ export interface BaseImage {
   readonly diskGiB: number;
 }
 
-const SERIAL = "20251213";
-const FILE = "ubuntu-24.04-server-cloudimg-amd64.img";
-
+/** The pinned Ubuntu 24.04 image (upstream-artefacts.ts UBUNTU_NOBLE_IMAGE), with the box's disk size. */
 export const UBUNTU_NOBLE: BaseImage = {
-  id: `ubuntu-24.04-${SERIAL}`,
-  description: `Ubuntu 24.04 LTS server cloud image, release ${SERIAL} (amd64)`,
-  urls: [
-    `https://cloud-images.ubuntu.com/releases/noble/release-${SERIAL}/${FILE}`,
-    `https://cloud-images-archive.ubuntu.com/releases/noble/release-${SERIAL}/${FILE}`,
-  ],
-  sha256: "2b5f90ffe8180def601c021c874e55d8303e8bcbfc66fee2b94414f43ac5eb1f",
+  id: UBUNTU_NOBLE_IMAGE.id,
+  description: UBUNTU_NOBLE_IMAGE.component,
+  urls: UBUNTU_NOBLE_IMAGE.urls,
+  sha256: UBUNTU_NOBLE_IMAGE.checksum.digest,
   format: "qcow2",
   diskGiB: 40,
 };

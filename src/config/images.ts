@@ -1,20 +1,29 @@
 /**
- * Every container image the charts use, pinned, in one place. Images that depend on the
- * Kubernetes minor (metrics-server, Calico) are looked up through `versions.ts`.
- * The code-execution service's own images (frontend, middleware, executors) are built by this
- * repository (images/, `npm run images -- build`) and referenced through `built-images.ts`.
+ * Every container image the charts use, as the references the manifests carry, from the artefact
+ * table (`upstream-artefacts.ts`). Images that depend on the Kubernetes minor (metrics-server,
+ * pause) are looked up by the version `versions.ts` chooses. The code-execution service's own
+ * images (frontend, middleware, executors) are built by this repository (images/,
+ * `npm run images -- build`) and referenced through `built-images.ts`.
  */
+import { CHART_IMAGES, type ImageArtefact, imageRef, METRICS_SERVER, PAUSE } from "./upstream-artefacts";
+
+function lookup(table: Readonly<Record<string, ImageArtefact>>, what: string, key: string): string {
+  const entry = table[key];
+  if (!entry) throw new Error(`no ${what} ${key} in src/config/upstream-artefacts.ts (known: ${Object.keys(table).join(", ")})`);
+  return imageRef(entry);
+}
+
 export const IMAGES = {
-  flannel: "ghcr.io/flannel-io/flannel:v0.28.9",
-  flannelCniPlugin: "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3",
-  metricsServer: (version: string) => `registry.k8s.io/metrics-server/metrics-server:${version}`,
+  flannel: imageRef(CHART_IMAGES.flannel),
+  flannelCniPlugin: imageRef(CHART_IMAGES.flannelCniPlugin),
+  metricsServer: (version: string) => lookup(METRICS_SERVER, "metrics-server release", version),
   /** The sandbox image kubeadm/containerd already pull (tag per minor in versions.ts `pauseTag`). */
-  pause: (tag: string) => `registry.k8s.io/pause:${tag}`,
-  nats: "docker.io/library/nats:2.14.2-alpine",
-  natsConfigReloader: "docker.io/natsio/nats-server-config-reloader:0.23.0",
-  oauth2Proxy: "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3",
-  nginx: "docker.io/nginxinc/nginx-unprivileged:1.29.1-alpine3.22",
-  phpFpm: "docker.io/library/php:8.4.11-fpm-alpine3.22",
+  pause: (tag: string) => lookup(PAUSE, "pause tag", tag),
+  nats: imageRef(CHART_IMAGES.nats),
+  natsConfigReloader: imageRef(CHART_IMAGES.natsConfigReloader),
+  oauth2Proxy: imageRef(CHART_IMAGES.oauth2Proxy),
+  nginx: imageRef(CHART_IMAGES.nginx),
+  phpFpm: imageRef(CHART_IMAGES.phpFpm),
 } as const;
 
 /** True when an image reference is pinned: an explicit tag other than `latest`, or a digest. */

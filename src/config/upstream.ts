@@ -1,9 +1,11 @@
 /**
- * Upstream installs the project does not vendor: each is fetched by the deploy step from a
- * version-pinned URL, verified against its SHA-256 (a mismatch is refused), cached, and applied
- * right before the chart file named in `before`, then waited for as listed in `waitFor`.
+ * Upstream installs the project does not vendor: each is fetched by the deploy step from its
+ * pinned URL in the artefact table (`upstream-artefacts.ts`), verified against its SHA-256 (a
+ * mismatch is refused), cached, and applied right before the chart file named in `before`, then
+ * waited for as listed in `waitFor`. This file says only where and how each is applied.
  */
 import type { LocalConfig } from "./schema";
+import { CALICO, type CalicoVersion, type FileArtefact, METALLB } from "./upstream-artefacts";
 import { kubernetesRelease } from "./versions";
 
 /** Something the deploy step waits for after applying an install. */
@@ -29,51 +31,26 @@ export interface UpstreamInstall {
   readonly waitFor: readonly WaitCondition[];
 }
 
-const CALICO_3_29_7: readonly UpstreamInstall[] = [
-  {
-    id: "tigera-operator-v3.29.7",
-    component: "Calico (Tigera operator v1.36.16, CRDs included)",
-    version: "v3.29.7",
-    url: "https://raw.githubusercontent.com/projectcalico/calico/v3.29.7/manifests/tigera-operator.yaml",
-    sha256: "a571ef21476c026618a7c7b092a3ab1744ec191e02492655d8c1468ac08f25f2",
-    serverSide: true,
-    before: "10-",
-    waitFor: [
-      { kind: "crd", name: "installations.operator.tigera.io" },
-      { kind: "deployment", namespace: "tigera-operator", name: "tigera-operator" },
-    ],
-  },
-];
+/** An entry of the artefact table, with where and how it is applied. */
+function install(artefact: FileArtefact, apply: Pick<UpstreamInstall, "serverSide" | "before" | "waitFor">): UpstreamInstall {
+  if (artefact.checksum.algorithm !== "sha256") throw new Error(`${artefact.id}: upstream installs are verified by SHA-256`);
+  return { id: artefact.id, component: artefact.component, version: artefact.version, url: artefact.urls[0], sha256: artefact.checksum.digest, ...apply };
+}
 
-const CALICO_3_32_1: readonly UpstreamInstall[] = [
-  {
-    id: "calico-operator-crds-v3.32.1",
-    component: "Calico operator CRDs",
-    version: "v3.32.1",
-    url: "https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/operator-crds.yaml",
-    sha256: "192f8b2d934ef24b62e86b7e1a6e1762d1c8af26a916f78057bc13fa5ed60f71",
-    serverSide: true,
-    before: "10-",
-    waitFor: [{ kind: "crd", name: "installations.operator.tigera.io" }],
-  },
-  {
-    id: "tigera-operator-v3.32.1",
-    component: "Calico (Tigera operator v1.42.3)",
-    version: "v3.32.1",
-    url: "https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/tigera-operator.yaml",
-    sha256: "f18e073794207d372606bc3ea6f8fd73972f86d6828f4ba666dfe0d4aa8ab07f",
-    serverSide: true,
-    before: "10-",
-    waitFor: [{ kind: "deployment", namespace: "tigera-operator", name: "tigera-operator" }],
-  },
-];
+const INSTALLATION_CRD: WaitCondition = { kind: "crd", name: "installations.operator.tigera.io" };
+const TIGERA_OPERATOR: WaitCondition = { kind: "deployment", namespace: "tigera-operator", name: "tigera-operator" };
 
-export const METALLB_NATIVE: UpstreamInstall = {
-  id: "metallb-native-v0.16.1",
-  component: "MetalLB (native, L2)",
-  version: "v0.16.1",
-  url: "https://raw.githubusercontent.com/metallb/metallb/v0.16.1/config/manifests/metallb-native.yaml",
-  sha256: "bf25feebb7582ca7df845efd52ffbc2960d6cbf4cfc972f47fded9f788b67f0b",
+/**
+ * A Calico release's installs, in apply order, server-side (its CRDs exceed the client-side
+ * annotation limit). Up to 3.29 the operator manifest bundles the CRDs; from 3.30 they come first.
+ */
+function calicoInstalls(release: (typeof CALICO)[CalicoVersion]): UpstreamInstall[] {
+  const apply = { serverSide: true, before: "10-" } as const;
+  const crds = "operatorCrds" in release ? [install(release.operatorCrds, { ...apply, waitFor: [INSTALLATION_CRD] })] : [];
+  return [...crds, install(release.tigeraOperator, { ...apply, waitFor: crds.length ? [TIGERA_OPERATOR] : [INSTALLATION_CRD, TIGERA_OPERATOR] })];
+}
+
+export const METALLB_NATIVE: UpstreamInstall = install(METALLB, {
   serverSide: false,
   before: "30-",
   // Its validating webhook rejects IPAddressPool/L2Advertisement until the controller serves it.
@@ -82,13 +59,13 @@ export const METALLB_NATIVE: UpstreamInstall = {
     { kind: "crd", name: "l2advertisements.metallb.io" },
     { kind: "deployment", namespace: "metallb-system", name: "controller" },
   ],
-};
+});
 
 /** Every pinned install, for tests and the cache. */
-export const ALL_UPSTREAM_INSTALLS: readonly UpstreamInstall[] = [...CALICO_3_29_7, ...CALICO_3_32_1, METALLB_NATIVE];
+export const ALL_UPSTREAM_INSTALLS: readonly UpstreamInstall[] = [...Object.values(CALICO).flatMap(calicoInstalls), METALLB_NATIVE];
 
 /** The installs an environment needs, in apply order. ACK needs none (it ships its own CNI and LB). */
 export function upstreamInstallsFor(config: LocalConfig): UpstreamInstall[] {
-  const calico = kubernetesRelease(config.kubernetes.version).calico === "v3.29.7" ? CALICO_3_29_7 : CALICO_3_32_1;
+  const calico = calicoInstalls(CALICO[kubernetesRelease(config.kubernetes.version).calico]);
   return [...(config.cni === "calico" ? calico : []), METALLB_NATIVE];
 }

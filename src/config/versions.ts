@@ -3,6 +3,8 @@
  * A minor not listed is rejected by config validation with the list of supported ones.
  */
 
+import type { CalicoVersion, MetricsServerVersion, PauseTag } from "./upstream-artefacts";
+
 export type EnvironmentKind = "local" | "ack";
 
 export interface KubernetesRelease {
@@ -12,12 +14,12 @@ export interface KubernetesRelease {
   readonly debVersion: string;
   /** kubeadm config API (`v1beta4` from 1.31 on; 1.30 only has `v1beta3`). */
   readonly kubeadmApi: "kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4";
-  /** Sandbox (pause) image tag kubeadm expects for this minor, written into containerd's config. */
-  readonly pauseTag: string;
-  /** Calico release tested on this minor (operator install), see `UPSTREAM_INSTALLS`. */
-  readonly calico: "v3.29.7" | "v3.32.1";
-  /** metrics-server release whose compatibility matrix covers this minor. */
-  readonly metricsServer: "v0.7.2" | "v0.9.0";
+  /** Sandbox (pause) image tag kubeadm expects for this minor, written into containerd's config (upstream-artefacts.ts PAUSE). */
+  readonly pauseTag: PauseTag;
+  /** Calico release tested on this minor (operator install; upstream-artefacts.ts CALICO). */
+  readonly calico: CalicoVersion;
+  /** metrics-server release whose compatibility matrix covers this minor (upstream-artefacts.ts METRICS_SERVER). */
+  readonly metricsServer: MetricsServerVersion;
   /** ACK version string for new clusters, or undefined when ACK no longer creates this minor. */
   readonly ack?: string;
   /** Whether the local (kubeadm on Ubuntu 24.04 with its containerd 1.7) environment supports it. */

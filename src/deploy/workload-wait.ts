@@ -80,7 +80,7 @@ export function notReadyReason(kind: Workload["kind"], obj: WorkloadObject): str
 /** Waiting reasons that mean a Pod will not start without a fix (shown with the image or message). */
 const STUCK = /ImagePullBackOff|ErrImagePull|InvalidImageName|CrashLoopBackOff|CreateContainerConfigError|CreateContainerError|RunContainerError/;
 
-/** One line per Pod of the workload that is stuck, e.g. `pod frontend-7d9 ImagePullBackOff (image docker.io/x:1.0)`. */
+/** One line per Pod of the workload that is stuck, e.g. `pod frontend-7d9 ImagePullBackOff (image registry.example.com/x:1.0)`. */
 export async function podProblems(kubectl: Kubectl, w: Workload): Promise<string[]> {
   const selector = Object.entries(w.selector).map(([k, v]) => `${k}=${v}`).join(",");
   if (!selector) return [];

@@ -106,10 +106,12 @@ describe("seed user-data: Kubernetes nodes", () => {
       assert.equal(doc.packages, undefined, "no cloud-init packages module: it neither retries nor stops the boot");
       assert.equal(doc.package_update, undefined);
       const prep = writeFile(doc, "/usr/local/sbin/clusterkit-node-prep.sh").content;
-      assert.match(prep, /^K8S_MINOR='1\.35'$/m);
+      // One pkgs.k8s.io repository per minor, from the artefact table.
+      assert.match(prep, /^K8S_APT_REPOSITORY='https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.35\/deb\/'$/m);
       assert.match(prep, /^K8S_DEB_VERSION='1\.35\.7-1\.1'$/m);
       assert.match(prep, /^PAUSE_IMAGE='registry\.k8s\.io\/pause:3\.10\.1'$/m);
-      assert.match(prep, /https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v\$K8S_MINOR\/deb\//);
+      assert.match(prep, /curl -fsSL "\$K8S_APT_REPOSITORY"Release\.key /);
+      assert.match(prep, /^echo "deb \[signed-by=\$KEYRING\] \$K8S_APT_REPOSITORY \/"/m);
       assert.match(prep, /apt-get install .*"kubelet=\$K8S_DEB_VERSION" "kubeadm=\$K8S_DEB_VERSION" "kubectl=\$K8S_DEB_VERSION"/);
       assert.match(prep, /^apt-mark hold kubelet kubeadm kubectl$/m);
       assert.match(prep, /^swapoff -a$/m);
@@ -122,7 +124,7 @@ describe("seed user-data: Kubernetes nodes", () => {
 
   it("pins 1.30 packages and pause image when 1.30 is configured", () => {
     const prep = writeFile(parseUserData(seed("worker01", seeds130)["user-data"]), "/usr/local/sbin/clusterkit-node-prep.sh").content;
-    assert.match(prep, /^K8S_MINOR='1\.30'$/m);
+    assert.match(prep, /^K8S_APT_REPOSITORY='https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.30\/deb\/'$/m);
     assert.match(prep, /^K8S_DEB_VERSION='1\.30\.14-1\.1'$/m);
     assert.match(prep, /^PAUSE_IMAGE='registry\.k8s\.io\/pause:3\.9'$/m);
   });

@@ -6,15 +6,13 @@
  */
 import { LOCAL_REGISTRY_PORT, localRegistry } from "../../../src/config/built-images";
 import type { LocalConfig } from "../../../src/config/schema";
+import { DOCKER_REGISTRY_DEB } from "../../../src/config/upstream-artefacts";
 import type { WriteFile } from "./cloud-config";
 
 export { LOCAL_REGISTRY_PORT };
 
-/**
- * Ubuntu's package, pinned to the distribution 2.8 line (the exact Ubuntu build suffix is the
- * archive's; the install step refuses any other major.minor).
- */
-export const REGISTRY_DEB_VERSION = "2.8.*";
+/** Ubuntu's package, pinned to one distribution line in the artefact table (the install step refuses any other major.minor). */
+export const REGISTRY_DEB_VERSION = DOCKER_REGISTRY_DEB.version;
 
 /** containerd reads per-registry hosts.toml files under this folder (CRI `config_path`). */
 export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";

@@ -1,5 +1,6 @@
 /** Script: turns a fresh Ubuntu VM into a kubeadm-ready node (control plane and workers). */
 import { IMAGES } from "../../../../src/config/images";
+import { KUBERNETES_APT } from "../../../../src/config/upstream-artefacts";
 import type { KubernetesRelease } from "../../../../src/config/versions";
 import { bashScript } from "./shell";
 
@@ -9,7 +10,7 @@ export const NODE_PREP_SCRIPT = "/usr/local/sbin/clusterkit-node-prep.sh";
 export function nodePrepScript(minor: string, release: KubernetesRelease): string {
   return bashScript(
     "Prepares a Kubernetes node: swap off, kernel modules, sysctls, containerd, kubeadm/kubelet/kubectl.",
-    { K8S_MINOR: minor, K8S_DEB_VERSION: release.debVersion, PAUSE_IMAGE: IMAGES.pause(release.pauseTag) },
+    { K8S_APT_REPOSITORY: KUBERNETES_APT.repository(minor), K8S_DEB_VERSION: release.debVersion, PAUSE_IMAGE: IMAGES.pause(release.pauseTag) },
     BODY,
   );
 }
@@ -48,10 +49,10 @@ systemctl restart containerd
 # apt upgrade never moves the node to another version behind kubeadm's back.
 install -d -m 0755 /etc/apt/keyrings /etc/apt/sources.list.d
 key=$(mktemp)
-retry 5 curl -fsSL "https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/Release.key" -o "$key"
+retry 5 curl -fsSL "$K8S_APT_REPOSITORY"Release.key -o "$key"
 gpg --batch --yes --dearmor <"$key" | atomic_write "$KEYRING" 0644
 rm -f "$key"
-echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/v$K8S_MINOR/deb/ /" | atomic_write /etc/apt/sources.list.d/kubernetes.list 0644
+echo "deb [signed-by=$KEYRING] $K8S_APT_REPOSITORY /" | atomic_write /etc/apt/sources.list.d/kubernetes.list 0644
 retry 5 apt-get update -q
 retry 5 apt-get install -y -q "kubelet=$K8S_DEB_VERSION" "kubeadm=$K8S_DEB_VERSION" "kubectl=$K8S_DEB_VERSION"
 apt-mark hold kubelet kubeadm kubectl

@@ -1,0 +1,146 @@
+/**
+ * The artefact table (src/config/upstream-artefacts.ts) is the only place an upstream artefact is
+ * pinned: every entry carries a version and a checksum, and a grep over the sources finds no
+ * download URL, image reference, digest or pinned version anywhere else.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, it } from "@jest/globals";
+import { IMAGES } from "../../src/config/images";
+import {
+  ALL_PINNED,
+  CALICO,
+  IMAGES_AWAITING_DIGEST,
+  type ImageArtefact,
+  imageRef,
+  kubernetesAptArtefact,
+  METRICS_SERVER,
+  PAUSE,
+} from "../../src/config/upstream-artefacts";
+import { KUBERNETES_RELEASES } from "../../src/config/versions";
+
+const ROOT = join(__dirname, "..", "..");
+const TABLE = "src/config/upstream-artefacts.ts";
+
+const HEX = { sha256: /^[0-9a-f]{64}$/, sha512: /^[0-9a-f]{128}$/ } as const;
+
+describe("the artefact table", () => {
+  it("every entry has a version, and a checksum: a SHA-256/512 for files, a digest (or a listed gap) for images, a signing key for packages", () => {
+    const images = ALL_PINNED.filter((a): a is ImageArtefact => a.kind === "image");
+    assert.ok(ALL_PINNED.length >= 20 && images.length >= 10, "the whole table was read");
+    for (const a of ALL_PINNED) {
+      const where = `${a.component} ${a.version}`;
+      assert.match(a.version, /\d/, `${where}: version`);
+      assert.ok(!/latest|main|master|HEAD|stable$/i.test(a.version), `${where}: a floating version`);
+      if (a.kind === "image") {
+        assert.ok(a.reference.endsWith(`:${a.version}`) || a.reference.includes(`:${a.version}-`), `${where}: the tag carries the version (${a.reference})`);
+        if (a.digest) assert.match(a.digest, /^sha256:[0-9a-f]{64}$/, `${where}: digest`);
+      } else if (a.kind === "apt") {
+        assert.ok(a.signedBy === "base-image" || new URL(a.signedBy.keyUrl).protocol === "https:", `${where}: signing key`);
+      } else {
+        assert.match(a.checksum.digest, HEX[a.checksum.algorithm], `${where}: ${a.checksum.algorithm}`);
+        for (const url of a.urls) {
+          assert.equal(new URL(url).protocol, "https:", `${where}: ${url}`);
+          assert.ok(url.includes(a.version), `${where}: ${url} names its version`);
+        }
+      }
+    }
+    for (const [minor, r] of Object.entries(KUBERNETES_RELEASES)) {
+      const apt = kubernetesAptArtefact(minor, r.debVersion);
+      assert.ok(apt.version.startsWith(r.patch), `${minor}: the package version is the patch release`);
+    }
+    // The only images without a digest are the ones listed as awaiting one, and no listed one has one.
+    assert.deepEqual(images.filter((i) => !i.digest).map((i) => i.reference).sort(), [...IMAGES_AWAITING_DIGEST].sort());
+  });
+
+  it("ids and files are unique, and the compatibility table only names versions the table holds", () => {
+    const files = ALL_PINNED.filter((a) => a.kind !== "image" && a.kind !== "apt") as { id: string; checksum: { digest: string } }[];
+    assert.equal(new Set(files.map((f) => f.id)).size, files.length, "unique ids");
+    assert.equal(new Set(files.map((f) => f.checksum.digest)).size, files.length, "distinct files");
+    for (const [minor, r] of Object.entries(KUBERNETES_RELEASES)) {
+      assert.ok(r.calico in CALICO, `${minor}: calico ${r.calico}`);
+      assert.ok(r.metricsServer in METRICS_SERVER, `${minor}: metrics-server ${r.metricsServer}`);
+      assert.ok(r.pauseTag in PAUSE, `${minor}: pause ${r.pauseTag}`);
+    }
+  });
+
+  it("the charts' image references are the table's (by digest once one is recorded)", () => {
+    assert.equal(IMAGES.pause("3.10.1"), imageRef(PAUSE["3.10.1"]));
+    assert.equal(IMAGES.metricsServer("v0.9.0"), imageRef(METRICS_SERVER["v0.9.0"]));
+    assert.throws(() => IMAGES.metricsServer("v9.9.9"), /no metrics-server release v9\.9\.9 in src\/config\/upstream-artefacts\.ts/);
+    assert.equal(imageRef({ kind: "image", component: "x", version: "1", reference: "r.io/x:1", digest: `sha256:${"a".repeat(64)}` }), `r.io/x:1@sha256:${"a".repeat(64)}`);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The grep: nothing outside the table pins an upstream artefact.
+// ------------------------------------------------------------------------------------------------
+
+/** Source folders scanned; tests, generated and lock files are not sources of pins. */
+const SCANNED = ["src", "charts", "stacks", "scripts", "service", "images", "bench"];
+const SKIPPED_DIRS = new Set(["node_modules", ".next", "dist", "build", ".gen", "__snapshots__"]);
+const EXTENSIONS = /\.(ts|tsx|mjs|js|sh|json|yaml|yml|toml|conf)$/;
+/**
+ * Allowed to mention what the table pins, and why:
+ * - the table itself, and the compatibility table whose fields are the table's version keys;
+ * - charts/imports/: generated by `npm run gen:crds`, whose header cites the table entry it came from;
+ * - images/*.lock.json: the image builder's own lock of Debian packages (sha256 each), written by
+ *   `npm run images -- lock` (docs/images.md), and of the built images' tags.
+ */
+const ALLOWED = [TABLE, "src/config/versions.ts", "charts/imports/", "images/debian.lock.json", "images/images.lock.json"];
+/** npm's own lock files pin npm packages (integrity hashes), not upstream artefacts of ours. */
+const LOCK_FILES = new Set(["package-lock.json"]);
+/** Hosts that serve no pinned artefact: documentation, examples, the Debian mirror the image builder pins by package hash. */
+const FREE_HOSTS = /^(localhost|127\.0\.0\.1|([a-z0-9-]+\.)*example\.(com|org)|www\.w3\.org|developer\.hashicorp\.com|kubernetes\.io|deb\.debian\.org|keycloak\.example\.com)$/;
+const REGISTRIES = "(?:docker\\.io|quay\\.io|ghcr\\.io|registry\\.k8s\\.io|k8s\\.gcr\\.io|gcr\\.io|mcr\\.microsoft\\.com|public\\.ecr\\.aws)";
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (!SKIPPED_DIRS.has(name)) sourceFiles(path, out);
+    } else if (EXTENSIONS.test(name) && !LOCK_FILES.has(name) && !/\.(test|e2e\.test)\.ts$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** What a text pins that only the table may: URLs to artefact hosts, registry image references, digests, the table's versions. */
+export function pinsIn(text: string, versions: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/https?:\/\/([^/\s"'`$)]+)[^\s"'`)]*/g)) {
+    const host = m[1]!.replace(/:\d+$/, "");
+    if (!FREE_HOSTS.test(host) && /[a-z]/.test(host) && host.includes(".")) found.push(`URL ${m[0]}`);
+  }
+  for (const m of text.matchAll(new RegExp(`${REGISTRIES}/[a-z0-9._/-]+[:@][A-Za-z0-9._:-]+`, "g"))) found.push(`image ${m[0]}`);
+  for (const m of text.matchAll(/(?<![0-9a-f])[0-9a-f]{64}(?:[0-9a-f]{64})?(?![0-9a-f])/g)) found.push(`digest ${m[0].slice(0, 16)}…`);
+  for (const v of versions) {
+    const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const m of text.matchAll(new RegExp(`(?<![\\w.])${escaped}(?![\\w])`, "g"))) found.push(`version ${m[0]}`);
+  }
+  return found;
+}
+
+describe("no file but the table pins an upstream artefact", () => {
+  // Versions specific enough to grep for: those of the table's files and images (a bare "3.9" would match anything).
+  const versions = [...new Set(ALL_PINNED.filter((a) => a.kind !== "apt").map((a) => a.version))].filter((v) => v.length >= 6);
+
+  it("the grep finds each kind of pin (it would catch one)", () => {
+    const sample = `fetch("https://github.com/acme/tool/releases/download/v1.2.3/tool.tgz"); const i = "quay.io/acme/tool:v1.2.3"; const d = "${"ab".repeat(32)}"; // Flannel v0.28.9`;
+    assert.deepEqual(pinsIn(sample, ["v0.28.9"]).map((p) => p.split(" ")[0]), ["URL", "image", "digest", "version"]);
+    assert.deepEqual(pinsIn(`see https://kubernetes.io/docs/ and http://\${host}:5000/v2/ and https://faas.example.com/oauth2/callback`, versions), []);
+    assert.ok(versions.includes("v0.16.1") && versions.includes("20260817.0"), "versions of files and images are searched");
+  });
+
+  it("src, charts, stacks, scripts, service, images and bench pin nothing outside the table", () => {
+    const files = SCANNED.flatMap((d) => sourceFiles(join(ROOT, d)));
+    assert.ok(files.length > 200, `the sources were read (${files.length} files)`);
+    const offences: string[] = [];
+    for (const file of files) {
+      const rel = relative(ROOT, file);
+      if (ALLOWED.some((a) => (a.endsWith("/") ? rel.startsWith(a) : rel === a))) continue;
+      for (const pin of pinsIn(readFileSync(file, "utf8"), versions)) offences.push(`${rel}: ${pin}`);
+    }
+    assert.deepEqual(offences, [], `pin these in ${TABLE} and read them from there (docs/upstream.md)`);
+  });
+});
