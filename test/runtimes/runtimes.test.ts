@@ -12,7 +12,9 @@ import { addRuntimeClassChart } from "../../charts/runtime-classes";
 import { validateConfigs } from "../../src/config/load";
 import { RUNTIMES, workloadRuntimes } from "../../src/config/runtimes";
 import type { Environment, EnvironmentName } from "../../src/config/schema";
-import { runEntry } from "../support/cli";
+import { configMain } from "../../src/cli/commands/config";
+import { scratchDir } from "../support/cli";
+import { runCommandIn } from "../support/commands";
 import { ManifestValidator } from "../support/k8s-validate";
 import { podSpecsOf, restrictedViolations } from "../support/pod-security";
 import { synthCharts, testEnvironment } from "../support/synth-charts";
@@ -110,8 +112,9 @@ describe("choosing a runtime per workload", () => {
     expect(diff).toHaveLength(path === "faas.executors.runtime" ? 3 : 1);
   });
 
-  it("npm run -s config -- local shows every workload's runtime", () => {
-    const r = runEntry("src/cli/config.ts", ["local"]);
+  // In-process (test/config/config-file.test.ts runs the config command's real entry point).
+  it("npm run -s config -- local shows every workload's runtime", async () => {
+    const r = await runCommandIn(configMain, ["local"], scratchDir());
     expect(r.status).toBe(0);
     const shown = JSON.parse(r.stdout) as Record<string, any>;
     const get = (path: string) => path.split(".").reduce((o, k) => o?.[k], shown);

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { backendPath, fromRoot } from "../../stacks/shared/paths";
-import { configFile, runEntry, scratchDir } from "../support/cli";
+import { synthMain } from "../../src/cli/commands/synth";
+import { configFile, scratchDir } from "../support/cli";
+import { runCommandIn } from "../support/commands";
 
 describe("paths written into Terraform JSON", () => {
   it("rewrites project-relative paths from the stack folder and keeps absolute ones", () => {
@@ -15,13 +17,13 @@ describe("paths written into Terraform JSON", () => {
     assert.equal(backendPath("/var/tf/x.tfstate"), "/var/tf/x.tfstate");
   });
 
-  it("an absolute kubeconfig and state path reach the ACK and local stacks unchanged", () => {
+  it("an absolute kubeconfig and state path reach the ACK and local stacks unchanged", async () => {
     const root = scratchDir();
     const config = configFile({
       local: { kubeconfigPath: "/home/u/.kube/local" },
       "ack-managed": { kubeconfigPath: "/home/u/.kube/ack", backend: { type: "local", path: "/var/tf/ack.tfstate" } },
     });
-    const r = runEntry("src/main.ts", [], { CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: config });
+    const r = await runCommandIn(synthMain, [], root, { CLUSTERKIT_CONFIG: config });
     assert.equal(r.status, 0, r.stderr);
     const ack = JSON.parse(readFileSync(join(root, "cdktf.out/stacks/ack-managed/cdk.tf.json"), "utf8"));
     assert.equal(ack.terraform.backend.local.path, "/var/tf/ack.tfstate");
