@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { manifestObjects } from "../lib/manifest-yaml";
 import type { UpstreamInstall, WaitCondition } from "../config/upstream";
 import { UserError } from "../errors";
 import { waitForNodes } from "./cluster-wait";
@@ -134,8 +134,8 @@ async function applyUpstream(install: UpstreamInstall, ctx: ApplyContext): Promi
 /** The chart's own Namespace object for `namespace`, so Secrets can exist before the chart is applied. */
 function namespaceManifest(namespace: string, manifestsDir: string, files: readonly string[]): string {
   for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(join(manifestsDir, file), "utf8"))) {
-      const obj = doc.toJSON() as { kind?: string; metadata?: { name?: string } } | null;
+    for (const doc of manifestObjects(readFileSync(join(manifestsDir, file), "utf8"))) {
+      const obj = doc as { kind?: string; metadata?: { name?: string } } | null;
       if (obj?.kind === "Namespace" && obj.metadata?.name === namespace) return JSON.stringify(obj);
     }
   }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { manifestObjects } from "../lib/manifest-yaml";
 import { SSH_DIR } from "../../stacks/local/access";
 import type { BaseImage } from "../config/base-image";
 import type { Environment } from "../config/schema";
@@ -53,7 +53,7 @@ export function manifestImages(dir: string): string[] {
       }
     }
   };
-  for (const f of manifestFiles(dir)) for (const doc of parseAllDocuments(readFileSync(join(dir, f), "utf8"))) visit(doc.toJS());
+  for (const f of manifestFiles(dir)) for (const doc of manifestObjects(readFileSync(join(dir, f), "utf8"))) visit(doc);
   return [...images].sort();
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { manifestObjects } from "../lib/manifest-yaml";
 import { UserError } from "../errors";
 import { InterruptedError } from "./interrupt";
 import type { Kubectl } from "./kubectl";
@@ -34,8 +34,8 @@ interface ManifestObject {
 export function workloadsIn(manifestsDir: string): Workload[] {
   const out: Workload[] = [];
   for (const file of manifestFiles(manifestsDir)) {
-    for (const doc of parseAllDocuments(readFileSync(join(manifestsDir, file), "utf8"))) {
-      const obj = doc.toJSON() as ManifestObject | null;
+    for (const doc of manifestObjects(readFileSync(join(manifestsDir, file), "utf8"))) {
+      const obj = doc as ManifestObject | null;
       if ((obj?.kind === "Deployment" || obj?.kind === "StatefulSet") && obj.metadata?.name) {
         out.push({ kind: obj.kind, namespace: obj.metadata.namespace ?? "default", name: obj.metadata.name, selector: obj.spec?.selector?.matchLabels ?? {} });
       }

@@ -6,7 +6,7 @@
 import { factsOf } from "../config/profiles";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { manifestObjects } from "../lib/manifest-yaml";
 import { environmentNamed } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { manifestFiles } from "../deploy/manifest-files";
@@ -21,9 +21,7 @@ import { workloadGraph } from "./workload";
 /** Every object in dist/<env>/*.k8s.yaml, in apply order. */
 export function readManifests(dir: string): unknown[] {
   return manifestFiles(dir).flatMap((f) =>
-    parseAllDocuments(readFileSync(join(dir, f), "utf8"))
-      .map((d) => d.toJSON() as unknown)
-      .filter((o) => o !== null && o !== undefined),
+    manifestObjects(readFileSync(join(dir, f), "utf8")),
   );
 }
 

@@ -7,7 +7,7 @@
  * the schema below adds one implicit type that claims every plain scalar YAML 1.1 reads as a
  * bool, null, int, float, timestamp, merge key or value key: js-yaml then quotes such strings.
  */
-import { DEFAULT_SCHEMA, dump, Type } from "js-yaml";
+import { DEFAULT_SCHEMA, dump, loadAll, Type } from "js-yaml";
 
 /** Plain scalars that YAML 1.1 resolves to something other than a string (yaml.org/type, 1.1). */
 export const YAML11_NON_STRING =
@@ -26,4 +26,13 @@ const SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [yaml11NonString] });
  */
 export function manifestYaml(docs: readonly unknown[]): string {
   return docs.map((d) => (d === undefined ? "\n" : dump(d, { schema: SCHEMA, lineWidth: -1, noRefs: true, quotingType: "\"", replacer: (_k, v) => (v === undefined ? null : v) }))).join("---\n");
+}
+
+/**
+ * The objects of a manifest file this project wrote (empty documents dropped), read by js-yaml:
+ * several times faster than the `yaml` library. Such files quote every scalar whose type YAML 1.1
+ * and 1.2 disagree on (test/lib/manifest-yaml.test.ts), so js-yaml's YAML 1.2 reading is exact.
+ */
+export function manifestObjects(text: string): unknown[] {
+  return loadAll(text).filter((d) => d !== null && d !== undefined);
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
 import { parseAllDocuments } from "yaml";
-import { manifestYaml, YAML11_NON_STRING } from "../../src/lib/manifest-yaml";
+import { manifestObjects, manifestYaml, YAML11_NON_STRING } from "../../src/lib/manifest-yaml";
 import { Yaml } from "../../src/lib/k8s";
 import { SYNTHESIZED_ENVIRONMENTS, manifestTexts } from "../support/synthesized";
 
@@ -40,7 +40,15 @@ describe("manifest YAML", () => {
   });
 
   // The objects themselves are pinned by test/synth's snapshots, read back from these files.
-  it.each(SYNTHESIZED_ENVIRONMENTS)("%s: every manifest file reads back the same under YAML 1.1 and 1.2", (env) => {
-    for (const [file, text] of manifestTexts(env)) assert.deepEqual(read(text, "1.1"), read(text, "1.2"), file);
+  it.each(SYNTHESIZED_ENVIRONMENTS)("%s: every manifest file reads back the same under YAML 1.1 and 1.2, and through manifestObjects (js-yaml)", (env) => {
+    for (const [file, text] of manifestTexts(env)) {
+      const v12 = read(text, "1.2");
+      assert.deepEqual(read(text, "1.1"), v12, file);
+      assert.deepEqual(manifestObjects(text), v12.filter((d) => d !== null && d !== undefined), file);
+    }
+  });
+
+  it("manifestObjects drops empty documents and keeps quoted scalars strings", () => {
+    assert.deepEqual(manifestObjects('a: "yes"\nb: 0755\n---\n---\nc: "1_000"\n'), [{ a: "yes", b: 755 }, { c: "1_000" }]);
   });
 });
