@@ -5,8 +5,8 @@
  */
 import type { Environment } from "../src/config/schema";
 import { App, YamlOutputType } from "../src/lib/k8s";
-import type { SynthContext } from "../src/synth/context";
-import type { StackOutputs } from "../src/synth/stack-outputs";
+import type { SynthContext } from "../src/contracts/synth-context";
+import type { StackOutputs } from "../src/contracts/stack-outputs";
 import { addFaasCharts } from "./faas";
 import { addPlatformCharts } from "./platform";
 import { addRuntimeClassChart } from "./runtime-classes";

@@ -4,11 +4,12 @@
  * the `runtimeClassName` each workload's Pods get from its `runtime` setting. runc needs no class;
  * ACK's sandboxed runtime comes with ACK's own RuntimeClass, which is referenced, never created.
  */
-import { type RuntimeClassSpec, type RuntimeName, runtimeSupport, SANDBOXED_RUNTIMES } from "../src/config/runtimes";
+import { type RuntimeName, runtimeSupport, SANDBOXED_RUNTIMES } from "../src/config/runtimes";
+import type { RuntimeClassSpec } from "../src/contracts/runtimes";
 import type { Environment } from "../src/config/schema";
 import type { Construct } from "constructs";
 import { type App, Chart, k8s } from "../src/lib/k8s";
-import { CHART_IDS } from "./order";
+import { CHART_IDS } from "../src/contracts/chart-ids";
 
 /** The RuntimeClass a runtime is selected by in this environment (undefined for runc). */
 export function runtimeClassOf(env: Environment, runtime: RuntimeName): RuntimeClassSpec | undefined {

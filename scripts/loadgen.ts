@@ -11,6 +11,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { SERVED_BY_HEADER } from "../src/contracts/platform";
 
 export const DEFAULTS = { requests: 2000, concurrency: 10, durationSeconds: 120, timeoutSeconds: 10 } as const;
 /** Hard upper bounds: this is a demo tool, not a stress tester. */
@@ -132,7 +133,7 @@ function once(url: URL, timeoutMs: number): Promise<Outcome> {
         size += c.length;
       });
       res.on("end", () => {
-        const header = res.headers["x-served-by"];
+        const header = res.headers[SERVED_BY_HEADER.toLowerCase()];
         const pod = (Array.isArray(header) ? header[0] : header) ?? POD_IN_BODY.exec(Buffer.concat(chunks).toString("utf8"))?.[1];
         resolve({ status: res.statusCode, ms: performance.now() - started, pod: pod?.trim() || undefined });
       });

@@ -1,8 +1,8 @@
 /** Builds one Terraform stack per environment; the stack id is the environment name. */
 import type { Environment } from "../src/config/schema";
-import { resolveWritablePath } from "../src/config/state-paths";
+import { resolveWritablePath } from "../src/contracts/state-paths";
 import type { App } from "../src/lib/tf";
-import type { SynthContext } from "../src/synth/context";
+import type { SynthContext } from "../src/contracts/synth-context";
 import { AckStack } from "./ack/ack-stack";
 import { LocalStack } from "./local/local-stack";
 import { terraformLiterals } from "./shared/terraform-literal";

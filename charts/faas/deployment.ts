@@ -5,7 +5,7 @@
 import type { Construct } from "constructs";
 import type { k8s } from "../../src/lib/k8s";
 import { type AutoscalingBounds, StatelessWorkload } from "../shared/workload";
-import { type Component, componentLabels } from "./names";
+import { type Component, componentLabels } from "../../src/contracts/faas";
 
 export interface FaasDeploymentProps {
   readonly component: Component;

@@ -8,13 +8,14 @@
  */
 import { Construct } from "constructs";
 import { EXECUTOR_MEMORY_HEADROOM_BYTES, EXECUTOR_PATHS, LIMIT_ENV, REPORT_CONTAINER, RUN_CONTAINER, SOURCE_ANNOTATION } from "../../service/contract/executor";
-import type { RuntimeClassSpec } from "../../src/config/runtimes";
+import type { RuntimeClassSpec } from "../../src/contracts/runtimes";
 import type { FaasConfig } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { quantityBytes, quantityMillicores } from "../shared/quantity";
 import { guaranteed } from "../shared/workload";
-import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGE_LABEL, LANGUAGES, type Language } from "./names";
+import { executorTemplateName, LANGUAGES, type Language } from "./names";
+import { componentLabels, COMPONENTS, LANGUAGE_LABEL } from "../../src/contracts/faas";
 
 /** The `faas.executors` section. */
 export type ExecutorsConfig = FaasConfig["executors"];

@@ -6,7 +6,7 @@ import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer } from "../shared/pod-security";
 import { type AutoscalingBounds, resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
-import { componentLabels, COMPONENTS } from "./names";
+import { componentLabels, COMPONENTS } from "../../src/contracts/faas";
 import { natsClientEnv } from "./nats-auth";
 import { RESOURCES } from "./resources";
 

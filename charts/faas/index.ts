@@ -5,24 +5,25 @@
  */
 import { factsOf } from "../../src/config/profiles";
 import type { Construct } from "constructs";
-import type { RuntimeClassSpec } from "../../src/config/runtimes";
+import type { RuntimeClassSpec } from "../../src/contracts/runtimes";
 import type { Environment, FaasConfig } from "../../src/config/schema";
 import { type App, Chart } from "../../src/lib/k8s";
-import type { SynthContext } from "../../src/synth/context";
-import { CHART_IDS } from "../order";
+import type { SynthContext } from "../../src/contracts/synth-context";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { runtimeClassOf } from "../runtime-classes";
 import { blockStorageClass } from "../shared/storage";
 import { Executors } from "./executors";
 import { Frontend } from "./frontend";
 import { Middleware } from "./middleware";
-import { clusterDomain, COMPONENTS, LANGUAGES, natsUrl, serviceHost } from "./names";
+import { clusterDomain, LANGUAGES, natsUrl, serviceHost } from "./names";
+import { COMPONENTS } from "../../src/contracts/faas";
 import { FaasNamespaces } from "./namespaces";
 import { Nats, natsPlacementWarning } from "./nats";
 import { type ApiServerTarget, apiServerTargets, FaasNetworkPolicies } from "./network-policies";
 import { Oauth2Proxy, type Oauth2ProxyEntry } from "./oauth2-proxy";
 import { ExecutorPrepull, pauseImage, prepullNodeCount } from "./prepull";
 import { MiddlewareRbac } from "./rbac";
-import { faasSecrets } from "./secrets";
+import { faasSecrets } from "../../src/contracts/secrets";
 
 export interface FaasChartProps {
   /** The `faas` section of the environment's configuration. */

@@ -10,7 +10,8 @@ import { restrictedContainer } from "../shared/pod-security";
 import { type AutoscalingBounds, resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
 import { APP_UID } from "./frontend";
-import { COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
+import { executorTemplateName, LANGUAGES, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
+import { COMPONENTS } from "../../src/contracts/faas";
 import { natsClientEnv } from "./nats-auth";
 import { RESOURCES } from "./resources";
 

@@ -3,7 +3,6 @@
  * (Services, selectors, NetworkPolicies, env) and with the images. Written once, used everywhere.
  */
 import { factsOf } from "../../src/config/profiles";
-import { EXECUTOR_LABELS } from "../../service/contract/executor";
 import { jobSubjects } from "../../service/contract/languages";
 import type { Environment } from "../../src/config/schema";
 
@@ -11,14 +10,8 @@ import type { Environment } from "../../src/config/schema";
 export { LANGUAGES, type Language, SUBJECT_PREFIX } from "../../service/contract/languages";
 import type { Language } from "../../service/contract/languages";
 
-export const COMPONENTS = {
-  oauth2Proxy: "oauth2-proxy",
-  frontend: "frontend",
-  middleware: "middleware",
-  nats: "nats",
-  executor: "executor",
-} as const;
-export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
+// Component names and Pod labels are shared with verify: src/contracts/faas.ts.
+import { COMPONENTS } from "../../src/contracts/faas";
 
 export const PORTS = {
   /** oauth2-proxy `--http-address` port. */
@@ -34,16 +27,6 @@ export const NATS_HEADLESS_SERVICE = "nats-headless";
 export const NATS_CONFIG_MAP = "nats-config";
 export const MIDDLEWARE_SERVICE_ACCOUNT = "middleware";
 export const MIDDLEWARE_ROLE = "executor-launcher";
-/** Secret (created at deploy time in the service namespace) holding the NATS users' passwords. */
-export const NATS_CREDENTIALS_SECRET = "nats-credentials";
-
-/** Pod labels of a component; the NetworkPolicies and Services select on these. */
-export function componentLabels(component: Component): Record<string, string> {
-  return { "app.kubernetes.io/name": component, "app.kubernetes.io/part-of": "faas" };
-}
-
-/** Label carrying an executor's language. */
-export const LANGUAGE_LABEL = EXECUTOR_LABELS.language;
 
 export function executorTemplateName(lang: Language): string {
   return `executor-${lang}`;

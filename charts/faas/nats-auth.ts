@@ -15,10 +15,8 @@
 import { inboxPrefix, NATS_ENV } from "../../service/contract/env";
 import { MIDDLEWARE_QUEUE_GROUP } from "../../service/contract/languages";
 import { k8s } from "../../src/lib/k8s";
-import { NATS_CREDENTIALS_SECRET, SUBJECT_PREFIX, subjects } from "./names";
-
-export type NatsUserName = "frontend" | "middleware";
-export const NATS_USER_NAMES: readonly NatsUserName[] = ["frontend", "middleware"];
+import { NATS_CREDENTIALS_SECRET, type NatsUserName, natsPasswordKey } from "../../src/contracts/secrets";
+import { SUBJECT_PREFIX, subjects } from "./names";
 
 export interface SubjectRules {
   readonly allow: readonly string[];
@@ -37,8 +35,6 @@ export interface NatsUser {
   /** May answer requests it received (publish to their reply subject only). @default false */
   readonly allowResponses?: boolean;
 }
-
-export { NATS_CREDENTIALS_SECRET };
 
 /** A user's own reply subjects: `_INBOX_<user>.>` (clients set it as their inbox prefix). */
 export function inboxSubjects(user: NatsUserName): string {
@@ -70,7 +66,7 @@ export const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.ST
 export const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"] as const;
 
 export function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser[] {
-  const user = (name: NatsUserName) => ({ name, passwordEnv: `NATS_${name.toUpperCase()}_PASSWORD`, secretKey: `${name}-password` });
+  const user = (name: NatsUserName) => ({ name, passwordEnv: `NATS_${name.toUpperCase()}_PASSWORD`, secretKey: natsPasswordKey(name) });
   return [
     {
       ...user("frontend"),
@@ -127,7 +123,7 @@ export function natsAuthorization(users: readonly NatsUser[]): string[] {
 export function natsClientEnv(user: NatsUserName): k8s.EnvVar[] {
   return [
     { name: NATS_ENV.user, value: user },
-    { name: NATS_ENV.password, valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: `${user}-password` } } },
+    { name: NATS_ENV.password, valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: natsPasswordKey(user) } } },
     { name: NATS_ENV.inboxPrefix, value: inboxPrefix(user) },
   ];
 }

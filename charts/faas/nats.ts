@@ -5,13 +5,15 @@
  */
 import { Construct } from "constructs";
 import { IMAGES } from "../../src/config/images";
-import { localVolumeNodes } from "../../src/config/local-volumes";
+import { localVolumeNodes } from "../../src/contracts/storage";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { quantityBytes } from "../shared/quantity";
 import { OneAtATimeBudget, resources, spreadAcrossNodes } from "../shared/workload";
-import { componentLabels, COMPONENTS, NATS_CONFIG_MAP, NATS_CREDENTIALS_SECRET, NATS_HEADLESS_SERVICE, PORTS } from "./names";
+import { NATS_CONFIG_MAP, NATS_HEADLESS_SERVICE, PORTS } from "./names";
+import { componentLabels, COMPONENTS } from "../../src/contracts/faas";
+import { NATS_CREDENTIALS_SECRET } from "../../src/contracts/secrets";
 import { natsAuthorization, type NatsUser, workloadNatsUsers } from "./nats-auth";
 import { RESOURCES } from "./resources";
 

@@ -15,7 +15,8 @@ import { hostAddress, parseCidr } from "../../src/config/ipv4";
 import type { Environment } from "../../src/config/schema";
 import { k8s } from "../../src/lib/k8s";
 import { DefaultDenyPolicy, DnsEgressPolicy } from "../shared/workload";
-import { type Component, componentLabels, COMPONENTS, PORTS } from "./names";
+import { PORTS } from "./names";
+import { type Component, componentLabels, COMPONENTS } from "../../src/contracts/faas";
 
 /** Ranges that are never the identity provider: private, carrier-grade NAT (Alibaba's metadata service 100.100.100.200), link-local (169.254.169.254), loopback. */
 export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"] as const;

@@ -10,26 +10,19 @@ import { AlbIngress } from "../shared/alb-ingress";
 import { restrictedContainer } from "../shared/pod-security";
 import { resources } from "../shared/workload";
 import { FaasDeployment } from "./deployment";
-import { componentLabels, COMPONENTS, PORTS } from "./names";
+import { PORTS } from "./names";
+import { componentLabels, COMPONENTS } from "../../src/contracts/faas";
 import { RESOURCES } from "./resources";
-import { OAUTH2_PROXY_SECRET_ENV, type SecretSpec } from "./secrets";
+import { OAUTH2_PROXY_SECRET_ENV, type SecretSpec, LOCAL_USERS_KEY, LOCAL_USERS_SECRET } from "../../src/contracts/secrets";
 import { SIGN_IN_TEMPLATE } from "./sign-in-page";
 
 /** The distroless image's `nonroot` user. */
 const OAUTH2_PROXY_UID = 65532;
 
-/** Secret (created by deploy, bcrypt hashes only) with the local users' htpasswd file. */
-export const LOCAL_USERS_SECRET = "oauth2-proxy-local-users";
-export const LOCAL_USERS_KEY = "htpasswd";
 /** ConfigMap holding the sign-in page that offers only the local users' form. */
 export const SIGN_IN_TEMPLATES_CONFIG_MAP = "oauth2-proxy-templates";
 const HTPASSWD_DIR = "/etc/oauth2-proxy/users";
 const TEMPLATES_DIR = "/etc/oauth2-proxy/templates";
-
-/** Address of a generated local account. */
-export function localUserEmail(name: string, emailDomain: string): string {
-  return `${name}@${emailDomain}`;
-}
 
 /** How traffic from outside reaches oauth2-proxy. */
 export type Oauth2ProxyEntry =

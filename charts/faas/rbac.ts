@@ -4,7 +4,8 @@
  */
 import { Construct } from "constructs";
 import { k8s } from "../../src/lib/k8s";
-import { componentLabels, COMPONENTS, executorTemplateName, LANGUAGES, MIDDLEWARE_ROLE, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
+import { executorTemplateName, LANGUAGES, MIDDLEWARE_ROLE, MIDDLEWARE_SERVICE_ACCOUNT } from "./names";
+import { componentLabels, COMPONENTS } from "../../src/contracts/faas";
 
 /** Exactly what launching and reaping executor Pods needs. */
 export function middlewareRules(): k8s.PolicyRule[] {

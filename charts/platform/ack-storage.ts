@@ -5,13 +5,9 @@
  */
 import type { Construct } from "constructs";
 import { Chart } from "../../src/lib/k8s";
-import { WEB_CONTENT_VOLUME, WebContentVolume } from "./web-volume";
-
-/**
- * Server written while the ACK stack has no outputs yet (not deployed). `.invalid` never resolves
- * (RFC 2606); the deploy step must refuse to apply a manifest that contains it.
- */
-export const NAS_SERVER_PLACEHOLDER = "nas-mount-target.not-deployed.invalid";
+import { WebContentVolume } from "./web-volume";
+import { WEB_CONTENT_VOLUME } from "../../src/contracts/platform";
+import { NAS_SERVER_PLACEHOLDER } from "../../src/contracts/stack-outputs";
 
 export const NAS_CSI_DRIVER = "nasplugin.csi.alibabacloud.com";
 

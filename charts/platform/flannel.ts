@@ -10,8 +10,8 @@ import { IMAGES } from "../../src/config/images";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { podSecurityLabels } from "../shared/pod-security";
 import { resources } from "../shared/workload";
+import { FLANNEL_NAMESPACE } from "../../src/contracts/platform";
 
-export const FLANNEL_NAMESPACE = "kube-flannel";
 
 export interface FlannelChartProps {
   /** The pod network (`kubernetes.podCidr`); flanneld's `Network` must equal it. */

@@ -6,12 +6,13 @@
 import { factsOf } from "../../src/config/profiles";
 import type { Environment } from "../../src/config/schema";
 import type { App } from "../../src/lib/k8s";
-import { localVolumeDirs, localVolumeNodes } from "../../src/config/local-volumes";
+import { localVolumeDirs, localVolumeNodes } from "../../src/contracts/storage";
 import { kubernetesRelease } from "../../src/config/versions";
-import type { SynthContext } from "../../src/synth/context";
-import type { StackOutputs } from "../../src/synth/stack-outputs";
-import { CHART_IDS } from "../order";
-import { AckStorageChart, NAS_SERVER_PLACEHOLDER } from "./ack-storage";
+import type { SynthContext } from "../../src/contracts/synth-context";
+import type { StackOutputs } from "../../src/contracts/stack-outputs";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
+import { AckStorageChart } from "./ack-storage";
+import { NAS_SERVER_PLACEHOLDER } from "../../src/contracts/stack-outputs";
 import { CalicoChart } from "./calico";
 import { FlannelChart } from "./flannel";
 import { LocalStorageChart } from "./local-storage";

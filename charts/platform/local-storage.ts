@@ -5,8 +5,9 @@
  */
 import type { Construct } from "constructs";
 import { Chart, k8s } from "../../src/lib/k8s";
-import { LOCAL_VOLUME_STORAGE_CLASS } from "../shared/storage";
-import { WEB_CONTENT_VOLUME, WebContentVolume } from "./web-volume";
+import { LOCAL_VOLUME_STORAGE_CLASS } from "../../src/contracts/storage";
+import { WebContentVolume } from "./web-volume";
+import { WEB_CONTENT_VOLUME } from "../../src/contracts/platform";
 
 export interface LocalStorageChartProps {
   /** The web content on the NFS export; @default none (web app disabled) */

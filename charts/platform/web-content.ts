@@ -5,13 +5,11 @@
  */
 
 /** Port nginx listens on (nginx-unprivileged cannot bind 80). */
+import { SERVED_BY_HEADER, WEB_ROOT } from "../../src/contracts/platform";
+
 export const WEB_HTTP_PORT = 8080;
 /** php-fpm's FastCGI port, reachable only inside the pod (the NetworkPolicy admits 8080 only). */
 export const PHP_FPM_PORT = 9000;
-/** Document root, where the shared claim is mounted. */
-export const WEB_ROOT = "/var/www/html";
-/** Header naming the serving pod. */
-export const SERVED_BY_HEADER = "X-Served-By";
 
 export const INDEX_PHP = `<?php
 // Seeded by clusterkit onto the shared volume; every replica serves this same file.

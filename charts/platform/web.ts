@@ -13,12 +13,11 @@ import type { WebAppConfig } from "../../src/config/schema";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { AlbIngress } from "../shared/alb-ingress";
 import { podSecurityLabels, restrictedContainer } from "../shared/pod-security";
-import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT, WEB_ROOT } from "./web-content";
+import { INDEX_PHP, NGINX_CONF, PHP_FPM_POOL_CONF, PHP_FPM_PORT, SEED_SCRIPT, WEB_HTTP_PORT } from "./web-content";
+import { WEB_ROOT, WEB_APP_NAME } from "../../src/contracts/platform";
 import { resources, StatelessWorkload } from "../shared/workload";
 import { WebNetworkPolicies } from "./web-network-policy";
-import { WEB_CONTENT_VOLUME } from "./web-volume";
-
-export const WEB_APP_NAME = "web";
+import { WEB_CONTENT_VOLUME } from "../../src/contracts/platform";
 /** nginx-unprivileged's uid; php-fpm runs as the same uid so both can read what the seed step wrote. */
 const WEB_UID = 101;
 

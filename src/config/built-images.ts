@@ -5,6 +5,7 @@
  * what the build produces. Imported as a module, so synth reads no file for it.
  */
 import imagesLock from "../../images/images.lock.json";
+import { LOCAL_REGISTRY_PORT } from "../contracts/ports";
 
 /** The image names the service's defaults use (each is a recipe in images/recipes/). */
 export const BUILT_IMAGE_NAMES = ["frontend", "middleware", "executor-go", "executor-javascript", "executor-c"] as const;
@@ -12,9 +13,6 @@ export type BuiltImageName = (typeof BUILT_IMAGE_NAMES)[number];
 
 /** Repository path prefix of every built image. */
 export const BUILT_IMAGE_NAMESPACE = "clusterkit";
-
-/** Local registry port on the NFS node (the next issue runs a registry there). */
-export const LOCAL_REGISTRY_PORT = 5000;
 
 /** Registry host[:port][/path]: lower-case DNS name or IPv4, optional port and path segments. */
 export const REGISTRY_PATTERN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$/;

@@ -9,7 +9,7 @@ import { quote } from "../errors";
 import { parseCidr } from "./ipv4";
 import { imageReferenceProblem } from "./oci-reference";
 import { parseBytes, parseMillicores } from "./quantity";
-import { pathSyntaxProblem } from "./state-paths";
+import { pathSyntaxProblem } from "../contracts/state-paths";
 
 /** A whole number from `min` to `max`; the message gives the range whatever the violation. */
 export function intRange(min: number, max: number) {

@@ -4,13 +4,13 @@
  * Each rule reports `path: message`, with the path relative to the environment.
  */
 import { MAX_OUTPUT_LIMIT_BYTES } from "../../service/contract/executor";
-import { faasSecrets } from "../../charts/faas/secrets";
+import { faasSecrets } from "../contracts/secrets";
 import { addressField } from "./addresses";
-import { localVolumeNodes } from "./local-volumes";
+import { localVolumeNodes } from "../contracts/storage";
 import { type Cidr, cidrContainsCidr, cidrContainsIp, cidrsOverlap, parseCidr, parseIp } from "./ipv4";
 import { parseBytes } from "./quantity";
 import type { AckConfig, EnvironmentName, FaasConfig, HpaConfig, LocalConfig, WebAppConfig } from "./schema";
-import { writablePathProblem } from "./state-paths";
+import { writablePathProblem } from "../contracts/state-paths";
 import { runtimeProblems } from "./runtime-rules";
 
 export interface Problem {

@@ -1,7 +1,7 @@
 /**
  * The container runtimes a workload can run under — one source of truth for the environment
- * model, the charts (RuntimeClass names and handlers), the node bootstrap (containerd runtime
- * names) and the runtime benchmark.
+ * model, the charts and the runtime benchmark (the handler names the nodes and the charts share are
+ * the contract in src/contracts/runtimes.ts).
  *
  * - `runc`: the default OCI runtime. Containers share the node's kernel; isolation is namespaces,
  *   cgroups, capabilities and seccomp. No RuntimeClass (the Pod names none).
@@ -10,6 +10,8 @@
  * - `kata`: Kata Containers. Each Pod is a lightweight VM with its own guest kernel; needs
  *   hardware virtualization (/dev/kvm) on the node.
  */
+import { ACK_KATA_RUNTIME_CLASS, LOCAL_RUNTIME_CLASSES, type RuntimeClassSpec } from "../contracts/runtimes";
+
 export const RUNTIMES = ["runc", "gvisor", "kata"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
@@ -22,36 +24,6 @@ export function isSandboxed(runtime: RuntimeName): runtime is SandboxedRuntime {
 
 /** How the documents and this project name each runtime in prose and tables. */
 export const RUNTIME_LABELS: Readonly<Record<RuntimeName, string>> = { runc: "runC", gvisor: "gVisor", kata: "Kata" };
-
-/** Label the local node bootstrap puts on nodes where Kata runs (kubelet --node-labels). */
-export const KATA_NODE_LABEL = "katacontainers.io/kata-runtime";
-
-export interface RuntimeClassSpec {
-  readonly name: string;
-  /** The containerd runtime name on the nodes. */
-  readonly handler: string;
-  /** Resources the sandbox itself takes per Pod (added to scheduling, quota and eviction accounting). */
-  readonly overhead?: { readonly cpu: string; readonly memory: string };
-  /** Nodes the runtime is installed on, merged into the Pod at admission. */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-}
-
-/**
- * RuntimeClasses of the local cluster (the charts create them; the node bootstrap registers the
- * handlers under these names). Kata's VM costs a guest kernel, its agent and QEMU per Pod: the
- * overhead is kata-deploy's for the QEMU configuration (3.x).
- */
-export const LOCAL_RUNTIME_CLASSES: Readonly<Record<SandboxedRuntime, RuntimeClassSpec>> = {
-  gvisor: { name: "gvisor", handler: "runsc" },
-  kata: { name: "kata", handler: "kata", overhead: { cpu: "250m", memory: "160Mi" }, nodeSelector: { [KATA_NODE_LABEL]: "true" } },
-};
-
-/**
- * The RuntimeClass ACK creates for its sandboxed-container node pools (runV, Kata-based); the
- * charts reference it and never create it. ACK adds 64 MiB + 2 % of the Pod's memory request (at
- * most 512 MiB) per Pod: quotas reserve that maximum.
- */
-export const ACK_KATA_RUNTIME_CLASS: RuntimeClassSpec = { name: "runv", handler: "runv", overhead: { cpu: "0", memory: "512Mi" } };
 
 /** Whether an environment installs a runtime, and how Pods select it. */
 export type RuntimeSupport =

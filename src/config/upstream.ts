@@ -4,6 +4,7 @@
  * mismatch is refused), cached, and applied right before the chart file named in `before`, then
  * waited for as listed in `waitFor`. This file says only where and how each is applied.
  */
+import { CHART_IDS } from "../contracts/chart-ids";
 import type { LocalConfig } from "./schema";
 import { CALICO, type CalicoVersion, type FileArtefact, METALLB } from "./upstream-artefacts";
 import { kubernetesRelease } from "./versions";
@@ -26,7 +27,7 @@ export interface UpstreamInstall {
    * `kubectl apply`.
    */
   readonly serverSide: boolean;
-  /** Apply right before the manifest file whose name starts with this prefix (e.g. `10-`). */
+  /** Apply right before this chart's manifest file (a `CHART_IDS` value, e.g. `10-cni`). */
   readonly before: string;
   readonly waitFor: readonly WaitCondition[];
 }
@@ -45,14 +46,14 @@ const TIGERA_OPERATOR: WaitCondition = { kind: "deployment", namespace: "tigera-
  * annotation limit). Up to 3.29 the operator manifest bundles the CRDs; from 3.30 they come first.
  */
 function calicoInstalls(release: (typeof CALICO)[CalicoVersion]): UpstreamInstall[] {
-  const apply = { serverSide: true, before: "10-" } as const;
+  const apply = { serverSide: true, before: CHART_IDS.cni } as const;
   const crds = "operatorCrds" in release ? [install(release.operatorCrds, { ...apply, waitFor: [INSTALLATION_CRD] })] : [];
   return [...crds, install(release.tigeraOperator, { ...apply, waitFor: crds.length ? [TIGERA_OPERATOR] : [INSTALLATION_CRD, TIGERA_OPERATOR] })];
 }
 
 export const METALLB_NATIVE: UpstreamInstall = install(METALLB, {
   serverSide: false,
-  before: "30-",
+  before: CHART_IDS.metallb,
   // Its validating webhook rejects IPAddressPool/L2Advertisement until the controller serves it.
   waitFor: [
     { kind: "crd", name: "ipaddresspools.metallb.io" },

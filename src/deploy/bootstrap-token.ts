@@ -5,7 +5,7 @@
  * token in Terraform's state with a fresh 24 h expiration. The token travels only on kubectl's
  * standard input: never on a command line, in a log or in a file.
  */
-import { BOOTSTRAP_TOKEN_GROUP } from "../../stacks/local/cloud-init/kubeadm";
+import { BOOTSTRAP_TOKEN_GROUP, BOOTSTRAP_TOKEN_ID_PATTERN, BOOTSTRAP_TOKEN_SECRET_PATTERN } from "../contracts/bootstrap-token";
 import { UserError } from "../errors";
 import type { Kubectl } from "./kubectl";
 import type { Reporter } from "./reporter";
@@ -28,7 +28,7 @@ export function rfc3339(ms: number): string {
 
 function isToken(v: unknown): v is BootstrapToken {
   const t = v as BootstrapToken | undefined;
-  return typeof t?.id === "string" && /^[a-z0-9]{6}$/.test(t.id) && typeof t.secret === "string" && /^[a-z0-9]{16}$/.test(t.secret);
+  return typeof t?.id === "string" && BOOTSTRAP_TOKEN_ID_PATTERN.test(t.id) && typeof t.secret === "string" && BOOTSTRAP_TOKEN_SECRET_PATTERN.test(t.secret);
 }
 
 /** The Secret kubeadm would create for the token (bootstrap-token-<id> in kube-system). */

@@ -7,22 +7,24 @@
 import { factsOf } from "../config/profiles";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { CHART_IDS } from "../../charts/order";
-import { SSH_DIR } from "../../stacks/local/access";
-import { clusterNodes } from "../../stacks/local/nodes";
+import { CHART_IDS } from "../contracts/chart-ids";
+import { SSH_DIR } from "../contracts/node-access";
+import { clusterNodes } from "../contracts/local-nodes";
 import { boxFile, ensureBox } from "../box/build";
 import { httpOpen, type Opener } from "../box/download";
 import { type BaseImage, UBUNTU_NOBLE } from "../config/base-image";
 import { environmentNamed } from "../config/load";
 import type { Environment, EnvironmentConfigs, EnvironmentName, LocalConfig } from "../config/schema";
 import { type UpstreamInstall, upstreamInstallsFor } from "../config/upstream";
-import { resolveWritablePath } from "../config/state-paths";
+import { resolveWritablePath } from "../contracts/state-paths";
 import { fsUserError, UserError } from "../errors";
-import { outputValues, stackOutputsFrom, stackOutputsPath } from "../synth/stack-outputs";
+import { outputValues, stackOutputsPath } from "../synth/stack-outputs";
+import { stackOutputsFrom } from "../contracts/stack-outputs";
 import { synthesize } from "../synth/synth";
 import { accessSummary } from "./access";
 import { type ApplyPolicies, DEFAULT_APPLY_POLICIES, executePlan } from "./apply";
-import { BOOTSTRAP_TOKEN_OUTPUT } from "../../stacks/local/identity";
+import { LOCAL_OUTPUTS } from "../contracts/stack-outputs";
+import { expectedNodes } from "./expected-nodes";
 import { renewBootstrapToken } from "./bootstrap-token";
 import { waitForApi, waitForNodes } from "./cluster-wait";
 import { Interruption, interruptedError, interruptibleClock, interruptibleRunner } from "./interrupt";
@@ -47,7 +49,7 @@ import { ensureUpstream, type Fetcher } from "./upstream-cache";
 import { waitForWorkloads, workloadsIn } from "./workload-wait";
 import { archiveMatches, archivePath, hasImagesScript, type ImageBuilder, type ImageDelivery, type ImagePlan, imagePreflightProblems, type ImagePusher, npmImageBuilder, planImages, registryPusher } from "./images";
 import { ensureSignInUsers, htpasswd, type LocalUser, localUsersSecret, parseHtpasswd, signInUsersFile } from "./local-users";
-import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET } from "../../charts/faas/oauth2-proxy";
+import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET } from "../contracts/secrets";
 import type { HttpClient, LoadRunner, VerifyPolicies } from "../verify/types";
 import { DEFAULT_VERIFY_POLICIES } from "../verify/types";
 import { formatReport, randomToken, runVerify, type VerifyReport } from "../verify/verify";
@@ -115,10 +117,6 @@ export interface DeployOptions {
   readonly baseImage?: BaseImage;
 }
 
-/** Nodes the cluster must have: every VM but the NFS server locally; the pool (plus masters on Dedicated) on ACK. */
-export function expectedNodes(environment: Environment): number {
-  return factsOf(environment).expectedNodes;
-}
 
 export { stackDir };
 
@@ -310,7 +308,7 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
     // Workers this apply adds or replaces join with the bootstrap token: renew it in the running cluster.
     if (existsSync(kubeconfig)) {
       const readToken = async () => {
-        const token = await terraform.output(BOOTSTRAP_TOKEN_OUTPUT);
+        const token = await terraform.output(LOCAL_OUTPUTS.bootstrap_token);
         redactor.add((token as { secret?: string } | undefined)?.secret);
         return token;
       };

@@ -5,8 +5,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { clusterNodes } from "../../stacks/local/nodes";
-import { SEED_DIR } from "../../stacks/local/paths";
+import { clusterNodes } from "../contracts/local-nodes";
+import { LOCAL_SEED_DIR } from "../contracts/state-paths";
 import { environmentNamed } from "../config/load";
 import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { fsUserError, UserError } from "../errors";
@@ -103,6 +103,6 @@ async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (l
   rmSync(join(root, stackOutputsPath(environment.name)), { force: true });
   // The seed ISOs come from a local-exec with no destroy step, and master01's carries the CA key
   // and the bootstrap token: nothing of the destroyed cluster's identity stays on disk.
-  if (environment.kind === "local") rmSync(join(root, SEED_DIR), { recursive: true, force: true });
+  if (environment.kind === "local") rmSync(join(root, LOCAL_SEED_DIR), { recursive: true, force: true });
   reporter.step(`${environment.name} destroyed`);
 }

@@ -11,8 +11,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { acrPushEndpoint, acrVpcEndpoint } from "../../stacks/ack/container-registry";
-import { localRegistryHost } from "../../stacks/local/cloud-init/registry";
+import { acrPushEndpoint, acrVpcEndpoint, localRegistryHost } from "../contracts/registry";
 import { BUILT_IMAGE_NAMESPACE, type BuiltImageName } from "../config/built-images";
 import type { Environment } from "../config/schema";
 import { credentialsFromEnv, REGISTRY_ENV } from "../registry/auth";

@@ -8,7 +8,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../stacks/local/access";
+import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../contracts/node-access";
 
 export interface SshKeyPair {
   /** OpenSSH private key file content (`-----BEGIN OPENSSH PRIVATE KEY-----`), unencrypted. */

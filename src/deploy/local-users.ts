@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compareSync, hashSync } from "bcryptjs";
-import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET, localUserEmail } from "../../charts/faas/oauth2-proxy";
+import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET, localUserEmail } from "../contracts/secrets";
 import type { FaasConfig } from "../config/schema";
-import { STATE_FILES, statePath } from "../config/state-paths";
+import { STATE_FILES, statePath } from "../contracts/state-paths";
 import { UserError } from "../errors";
 import { writeFileAtomic } from "./state-files";
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { STATE_FILES, statePath } from "../config/state-paths";
+import { STATE_FILES, statePath } from "../contracts/state-paths";
 import { UserError } from "../errors";
 import { prepareStateDir } from "./state-dir";
 import { withPath, writeFileAtomic } from "./state-files";

@@ -5,14 +5,14 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
+import { ACK_OUTPUTS, NAS_SERVER_PLACEHOLDER } from "../contracts/stack-outputs";
 import { UserError } from "../errors";
 import { stackOutputsPath } from "../synth/stack-outputs";
 import { manifestFiles } from "./manifest-files";
 import { writeFileAtomic } from "./state-files";
 
 /** Placeholders charts write while a stack output is unknown, and the output that replaces each. */
-export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: "nas_server" }];
+export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: ACK_OUTPUTS.nas_server }];
 
 /**
  * Records the stack's outputs. Sensitive outputs are left out: manifests never carry secrets,

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { manifestObjects } from "../lib/manifest-yaml";
-import { SSH_DIR } from "../../stacks/local/access";
+import { SSH_DIR } from "../contracts/node-access";
 import type { BaseImage } from "../config/base-image";
 import type { Environment } from "../config/schema";
 import { boxFile } from "../box/build";

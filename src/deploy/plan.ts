@@ -1,6 +1,6 @@
 /**
  * The apply plan: our manifest files in name order (their two-digit prefixes are the apply order,
- * charts/order.ts), with each pinned upstream install slotted in right before the first file whose
+ * src/contracts/chart-ids.ts), with each pinned upstream install slotted in right before the first file whose
  * name starts with (or sorts after) its `before` prefix, the workload Secrets right before the
  * FaaS chart, and, where we install the CNI ourselves, a wait for Ready nodes right after it.
  */

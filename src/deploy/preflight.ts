@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { faasSecrets } from "../../charts/faas/secrets";
-import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
+import { faasSecrets } from "../contracts/secrets";
+import { dedicatedDeployProblem } from "../config/dedicated-opt-in";
 import type { AckConfig, Environment, LocalConfig } from "../config/schema";
 import { checkBox } from "../box/check";
 import { CONVERTER_HINT, pickConverter } from "../box/convert";

@@ -6,7 +6,7 @@
  * generated once per value id (one value may live in several namespaces' Secrets).
  */
 import { randomBytes } from "node:crypto";
-import { type GeneratedKeySpec, isGeneratedKey, type SecretSpec } from "../../charts/faas/secrets";
+import { type GeneratedKeySpec, isGeneratedKey, type SecretSpec } from "../contracts/secrets";
 import { UserError } from "../errors";
 import type { Kubectl } from "./kubectl";
 import { describeUnparsed, parseKubectlJson, secretSchema } from "./kubectl-json";

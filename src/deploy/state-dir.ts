@@ -6,7 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_ROOT, statePath } from "../config/state-paths";
+import { STATE_ROOT, statePath } from "../contracts/state-paths";
 
 export function stateDir(root: string, environment: string): string {
   return join(root, statePath(environment));

@@ -5,7 +5,7 @@
  */
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { STATE_FILES, statePath } from "../config/state-paths";
+import { STATE_FILES, statePath } from "../contracts/state-paths";
 
 /** Terraform's working folder for a stack: cdktf.out/stacks/<env>. */
 export function stackDir(root: string, environment: string): string {

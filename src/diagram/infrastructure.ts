@@ -5,6 +5,8 @@
  */
 import type { AckConfig, Environment, LocalConfig } from "../config/schema";
 import type { DiagramEdge, DiagramGroup, DiagramNode } from "./model";
+import { API_SERVER_PORT } from "../contracts/ports";
+import { ACK_OUTPUTS } from "../contracts/stack-outputs";
 
 export interface Infrastructure {
   readonly nodes: DiagramNode[];
@@ -25,7 +27,7 @@ function local(config: LocalConfig): Infrastructure {
     lines: [v.name, v.ip, `${role} · ${v.cpus} vCPU · ${gib(v.memoryMiB)}`, ...extra],
   });
   const vms: DiagramNode[] = [
-    vm("vm_cp", "control plane", config.controlPlane, [`API ${config.controlPlane.ip}:6443`]),
+    vm("vm_cp", "control plane", config.controlPlane, [`API ${config.controlPlane.ip}:${API_SERVER_PORT}`]),
     ...config.workers.map((w, i) => vm(`vm_w${i}`, "worker", w)),
     vm("vm_nfs", "NFS server", config.nfs, [`export ${config.nfs.exportPath}`]),
   ];
@@ -48,7 +50,7 @@ function local(config: LocalConfig): Infrastructure {
     ...vms.map((v) => ({ from: v.id, to: "nat", kind: "link" as const })),
     { from: "nat", to: "internet", kind: "link" },
     ...vms.filter((v) => v.id !== "vm_nfs").map((v) => ({ from: v.id, to: "vm_nfs", kind: "link" as const, label: "NFS" })),
-    { from: "host", to: "vm_cp", kind: "link", label: "6443" },
+    { from: "host", to: "vm_cp", kind: "link", label: String(API_SERVER_PORT) },
   ];
   return { nodes: [nat, internet], groups: [network], edges, entry: "metallb", clients: "host" };
 }
@@ -81,7 +83,7 @@ function ack(config: AckConfig, outputs: Readonly<Record<string, string>>): Infr
   const control: DiagramNode = dedicated
     ? { id: "control", kind: "vm", lines: ["masters (ACK Dedicated)", `${config.masters.count} × ${config.masters.instanceType}`, "one per zone"] }
     : { id: "control", kind: "gateway", lines: [`managed control plane (${config.cluster.spec})`, `Kubernetes ${config.kubernetes.version}`, config.cluster.publicApiServer ? "public API endpoint (EIP)" : "private API endpoint"] };
-  const nas: DiagramNode = { id: "nas", kind: "storage", lines: ["NAS file system", `${config.nas.storageType} · NFSv3 ${config.nas.path}`, ...(outputs.nas_server ? [outputs.nas_server] : [])] };
+  const nas: DiagramNode = { id: "nas", kind: "storage", lines: ["NAS file system", `${config.nas.storageType} · NFSv3 ${config.nas.path}`, ...(outputs[ACK_OUTPUTS.nas_server] ? [outputs[ACK_OUTPUTS.nas_server]!] : [])] };
   const natgw: DiagramNode = { id: "nat", kind: "gateway", lines: ["Enhanced NAT gateway + EIP", "SNAT for every node vSwitch"] };
   const alb: DiagramNode = { id: "alb", kind: "pool", lines: ["ALB (alb-ingress-controller)", ...(config.webApp.host ? [`host ${config.webApp.host}`] : [])] };
   const internet: DiagramNode = { id: "internet", kind: "external", lines: ["Internet", "users, images"] };

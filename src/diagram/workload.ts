@@ -19,6 +19,7 @@ import { hostAddress, parseCidr } from "../config/ipv4";
 import type { Environment } from "../config/schema";
 import type { Infrastructure } from "./infrastructure";
 import type { DiagramEdge, DiagramGroup, DiagramNode } from "./model";
+import { API_SERVER_PORT } from "../contracts/ports";
 
 /**
  * Stands for "any public address" when asking whether a pod may reach the internet
@@ -98,7 +99,7 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
   external.push({ endpoint: dns, node: "dns" });
   if (env.kind === "local") {
     external.push({ endpoint: ipEndpoint("clients", env.config.network.hostIp), node: infra.clients });
-    external.push({ endpoint: ipEndpoint("kube-apiserver", `${env.config.controlPlane.ip}:6443`), node: "vm_cp" });
+    external.push({ endpoint: ipEndpoint("kube-apiserver", `${env.config.controlPlane.ip}:${API_SERVER_PORT}`), node: "vm_cp" });
   } else {
     const vsw = parseCidr(env.config.network.vswitches[0]!.cidr)!;
     // The ALB forwards from addresses inside the node vSwitches.

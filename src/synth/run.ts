@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "../config/load";
 import type { EnvironmentName } from "../config/schema";
-import type { SynthContext } from "./context";
+import type { SynthContext } from "../contracts/synth-context";
 import { synthesize } from "./synth";
 
 /** `only`: synthesize just these environments (tests; `npm run synth` does every one). */

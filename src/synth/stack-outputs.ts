@@ -9,19 +9,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_FILES, statePath } from "../config/state-paths";
+import { STATE_FILES, statePath } from "../contracts/state-paths";
+import type { StackOutputs } from "../contracts/stack-outputs";
 import { UserError } from "../errors";
-
-/**
- * The stack outputs the manifests of one environment use. A field left out is a stack output not
- * known (yet): the chart writes its placeholder instead.
- */
-export interface StackOutputs {
-  /** ACK: the NAS mount target's domain (output `nas_server`). @default NAS_SERVER_PLACEHOLDER (charts/platform/ack-storage.ts) */
-  readonly nasServer?: string;
-  /** ACK: the NAS export path (output `nas_path`). @default the environment's `nas.path` */
-  readonly nasPath?: string;
-}
 
 /**
  * Outputs by environment name. An environment without an entry has not been deployed: its
@@ -29,11 +19,6 @@ export interface StackOutputs {
  * manifests need gets a warning. @default {} (plain synth: every environment on placeholders)
  */
 export type OutputsByEnvironment = Readonly<Partial<Record<string, StackOutputs>>>;
-
-/** The typed outputs manifests use, from output values by Terraform name. */
-export function stackOutputsFrom(values: Readonly<Record<string, string>>): StackOutputs {
-  return { ...(values.nas_server ? { nasServer: values.nas_server } : {}), ...(values.nas_path ? { nasPath: values.nas_path } : {}) };
-}
 
 /**
  * Output values by name from `terraform output -json`'s shape ({"name": {"value": ...}}): non-string

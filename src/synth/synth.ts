@@ -10,7 +10,7 @@ import type { EnvironmentConfigs, EnvironmentName } from "../config/schema";
 import { describeHolder, type LockInfo, lockHolder } from "../deploy/lock";
 import { UserError } from "../errors";
 import { App } from "../lib/tf";
-import { type SynthContext, newContext } from "./context";
+import { type SynthContext, newContext } from "../contracts/synth-context";
 import { commitDir, discard, stagingDir } from "./output-dirs";
 import type { OutputsByEnvironment } from "./stack-outputs";
 

@@ -3,7 +3,7 @@
  * public host names (webApp.host, the redirect URL's host), which must resolve to the ALB.
  */
 import { factsOf } from "../config/profiles";
-import { WEB_APP_NAME } from "../../charts/platform/web";
+import { WEB_APP_NAME } from "../contracts/platform";
 import type { VerifyContext } from "./types";
 
 interface ServiceObject {

@@ -6,9 +6,11 @@
 import type { Construct } from "constructs";
 import type { AckConfig } from "../../src/config/schema";
 import { TerraformOutput, TerraformStack } from "../../src/lib/tf";
-import type { SynthContext } from "../../src/synth/context";
+import { ACK_OUTPUTS } from "../../src/contracts/stack-outputs";
+import type { SynthContext } from "../../src/contracts/synth-context";
 import { addBackend } from "./backend";
-import { AckContainerRegistry, acrRepositories, acrPushEndpoint, acrVpcEndpoint } from "./container-registry";
+import { AckContainerRegistry, acrRepositories } from "./container-registry";
+import { acrPushEndpoint, acrVpcEndpoint } from "../../src/contracts/registry";
 import { DedicatedCluster } from "./dedicated-cluster";
 import { NodeKeyPair } from "./key-pair";
 import { KubeconfigFile } from "./kubeconfig";
@@ -75,15 +77,15 @@ export class AckStack extends TerraformStack {
     const repositories = acrRepositories(config);
     if (repositories.length) new AckContainerRegistry(this, "container-registry", { registry: config.containerRegistry, repositories });
 
-    // Names are a contract: the deploy step saves them to state/<env>/outputs.json for the manifests.
-    new TerraformOutput(this, "cluster_id", { value: cluster.id });
-    new TerraformOutput(this, "api_server", { value: cluster.apiServer(config.cluster.publicApiServer) });
-    new TerraformOutput(this, "kubeconfig_path", { value: config.kubeconfigPath });
-    new TerraformOutput(this, "vpc_id", { value: network.vpc.id });
-    new TerraformOutput(this, "nas_server", { value: nas.mountTarget.mountTargetDomain });
-    new TerraformOutput(this, "nas_path", { value: config.nas.path });
+    // Names are a contract (src/contracts/stack-outputs.ts): deploy saves them for the manifests.
+    new TerraformOutput(this, ACK_OUTPUTS.cluster_id, { value: cluster.id });
+    new TerraformOutput(this, ACK_OUTPUTS.api_server, { value: cluster.apiServer(config.cluster.publicApiServer) });
+    new TerraformOutput(this, ACK_OUTPUTS.kubeconfig_path, { value: config.kubeconfigPath });
+    new TerraformOutput(this, ACK_OUTPUTS.vpc_id, { value: network.vpc.id });
+    new TerraformOutput(this, ACK_OUTPUTS.nas_server, { value: nas.mountTarget.mountTargetDomain });
+    new TerraformOutput(this, ACK_OUTPUTS.nas_path, { value: config.nas.path });
     // Where deploy pushes the built images (outside the VPC) and where nodes pull them (inside).
-    new TerraformOutput(this, "registry_push_endpoint", { value: `${acrPushEndpoint(config.region)}/${config.containerRegistry.namespace}` });
-    new TerraformOutput(this, "registry_pull_endpoint", { value: `${acrVpcEndpoint(config.region)}/${config.containerRegistry.namespace}` });
+    new TerraformOutput(this, ACK_OUTPUTS.registry_push_endpoint, { value: `${acrPushEndpoint(config.region)}/${config.containerRegistry.namespace}` });
+    new TerraformOutput(this, ACK_OUTPUTS.registry_pull_endpoint, { value: `${acrVpcEndpoint(config.region)}/${config.containerRegistry.namespace}` });
   }
 }

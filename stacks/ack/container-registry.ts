@@ -12,21 +12,12 @@ import { Construct } from "constructs";
 import { CrNamespace } from "../../.gen/providers/alicloud/cr-namespace";
 import { CrRepo } from "../../.gen/providers/alicloud/cr-repo";
 import type { AckConfig } from "../../src/config/schema";
+import { acrVpcEndpoint } from "../../src/contracts/registry";
 
 export interface AckContainerRegistryProps {
   readonly registry: AckConfig["containerRegistry"];
   /** Repository names inside the namespace (one per built image). */
   readonly repositories: readonly string[];
-}
-
-/** The endpoint deploy pushes to (from outside the VPC). */
-export function acrPushEndpoint(region: string): string {
-  return `registry.${region}.aliyuncs.com`;
-}
-
-/** The endpoint nodes pull through (inside the VPC). */
-export function acrVpcEndpoint(region: string): string {
-  return `registry-vpc.${region}.aliyuncs.com`;
 }
 
 export class AckContainerRegistry extends Construct {

@@ -10,7 +10,7 @@ import { kubernetesRelease } from "../../src/config/versions";
 import { TerraformLocal, type TerraformResourceLifecycle } from "../../src/lib/tf";
 import { type AckCluster, apiServerEndpoint } from "./cluster";
 import { clusterNetworkArgs } from "./cluster-network";
-import { dedicatedDeployProblem } from "./dedicated-opt-in";
+import { dedicatedDeployProblem } from "../../src/config/dedicated-opt-in";
 import type { AckNetwork } from "./network";
 
 /** Given once a user opts in to deploying it; without `allowDedicatedDeploy: true` deploy refuses with the same facts. */

@@ -9,7 +9,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Construct } from "constructs";
 import { EcsKeyPair } from "../../.gen/providers/alicloud/ecs-key-pair";
 import type { AckConfig } from "../../src/config/schema";
-import { statePath } from "../../src/config/state-paths";
+import { statePath } from "../../src/contracts/state-paths";
 import { fromRoot } from "../shared/paths";
 
 export interface NodeKeyPairProps {

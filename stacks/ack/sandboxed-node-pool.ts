@@ -7,9 +7,8 @@
 import { Construct } from "constructs";
 import { CsKubernetesNodePool } from "../../.gen/providers/alicloud/cs-kubernetes-node-pool";
 import type { AckConfig } from "../../src/config/schema";
+import { ACK_SANDBOX_RUNTIME } from "../../src/contracts/runtimes";
 
-/** The runtime name ACK's node pool API takes for sandboxed containers. */
-export const ACK_SANDBOX_RUNTIME = "Sandboxed-Container.runv";
 
 export interface AckSandboxedNodePoolProps {
   readonly clusterId: string;

@@ -8,6 +8,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Construct } from "constructs";
+import { BOOTSTRAP_TOKEN_ID_LENGTH, BOOTSTRAP_TOKEN_SECRET_LENGTH } from "../../src/contracts/bootstrap-token";
 import { Fn } from "../../src/lib/tf";
 import type { ClusterSecrets } from "./cloud-init/secrets";
 
@@ -20,9 +21,6 @@ export interface ClusterIdentityProps {
    */
   readonly caValidityHours?: number;
 }
-
-/** Name of the sensitive stack output holding `{ id, secret }` of the bootstrap token. */
-export const BOOTSTRAP_TOKEN_OUTPUT = "bootstrap_token";
 
 export class ClusterIdentity extends Construct {
   readonly caKey: PrivateKey;
@@ -52,8 +50,8 @@ export class ClusterIdentity extends Construct {
     // random_password rather than random_string: same generator, but its result is marked sensitive.
     const tokenPart = (name: string, length: number) =>
       new Password(this, name, { length, lower: true, numeric: true, upper: false, special: false });
-    this.tokenId = tokenPart("token-id", 6).result;
-    this.tokenSecret = tokenPart("token-secret", 16).result;
+    this.tokenId = tokenPart("token-id", BOOTSTRAP_TOKEN_ID_LENGTH).result;
+    this.tokenSecret = tokenPart("token-secret", BOOTSTRAP_TOKEN_SECRET_LENGTH).result;
     this.bootstrapToken = `${this.tokenId}.${this.tokenSecret}`;
     this.fingerprint = Fn.sha256(`${this.caCert.certPem}${this.bootstrapToken}`);
     this.nodeSecrets = {

@@ -10,12 +10,13 @@ import type { Construct } from "constructs";
 import { VirtualboxProvider } from "../../.gen/providers/virtualbox/provider";
 import type { LocalConfig } from "../../src/config/schema";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../../src/lib/tf";
-import type { SynthContext } from "../../src/synth/context";
+import { LOCAL_OUTPUTS } from "../../src/contracts/stack-outputs";
+import type { SynthContext } from "../../src/contracts/synth-context";
 import { AdminKubeconfig } from "./admin-kubeconfig";
-import { BOOTSTRAP_TOKEN_OUTPUT, ClusterIdentity } from "./identity";
+import { ClusterIdentity } from "./identity";
 import { vboxMemory, vboxMemoryEffectiveMiB } from "./memory";
 import { NodeVm } from "./node-vm";
-import { apiServerUrl, type ClusterNode, clusterNodes } from "./nodes";
+import { apiServerUrl, type ClusterNode, clusterNodes } from "../../src/contracts/local-nodes";
 import { LocalOutputs } from "./outputs";
 import { LOCAL_STATE_FILE } from "./paths";
 import { NodeSeed } from "./seed";
@@ -56,7 +57,7 @@ export class LocalStack extends TerraformStack {
     new LocalOutputs(this, "outputs", { config, vms });
     // For the deploy step only, which re-creates the token Secret in the cluster so workers added or
     // replaced after its 24 h TTL can still join. Sensitive: never written to outputs.json.
-    new TerraformOutput(this, BOOTSTRAP_TOKEN_OUTPUT, {
+    new TerraformOutput(this, LOCAL_OUTPUTS.bootstrap_token, {
       value: { id: identity.tokenId, secret: identity.tokenSecret },
       sensitive: true,
       description: "Bootstrap token (id and secret) for re-creating its Secret; read by npm run deploy",

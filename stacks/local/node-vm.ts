@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { Vm } from "../../.gen/providers/virtualbox/vm";
 import type { LocalConfig } from "../../src/config/schema";
 import { vboxMemory } from "./memory";
-import type { ClusterNode } from "./nodes";
+import type { ClusterNode } from "../../src/contracts/local-nodes";
 import { fromRoot } from "../shared/paths";
 import type { NodeSeed } from "./seed";
 

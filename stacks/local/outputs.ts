@@ -1,8 +1,9 @@
 /** What `terraform output` tells the user (and what deploy writes to state/local/outputs.json). */
 import { Construct } from "constructs";
 import type { LocalConfig } from "../../src/config/schema";
+import { LOCAL_OUTPUTS, type LocalStackOutputs } from "../../src/contracts/stack-outputs";
 import { TerraformOutput } from "../../src/lib/tf";
-import { apiServerUrl } from "./nodes";
+import { apiServerUrl } from "../../src/contracts/local-nodes";
 import type { NodeVm } from "./node-vm";
 
 export interface LocalOutputsProps {
@@ -15,7 +16,7 @@ export class LocalOutputs extends Construct {
   constructor(scope: Construct, id: string, props: LocalOutputsProps) {
     super(scope, id);
     const c = props.config;
-    const out = (name: string, value: unknown, description: string) => new TerraformOutput(scope, name, { value, description });
+    const out = (name: keyof LocalStackOutputs, value: unknown, description: string) => new TerraformOutput(scope, LOCAL_OUTPUTS[name], { value, description });
     // None of these is secret; the CA key, token and client key never leave state and state/local/.
     out("control_plane_ip", c.controlPlane.ip, "Host-only address of the control plane");
     out("worker_ips", c.workers.map((w) => w.ip), "Host-only addresses of the workers, in config order");

@@ -12,12 +12,13 @@ import { Fn } from "../../src/lib/tf";
 import type { LocalConfig } from "../../src/config/schema";
 import { renderSeed } from "./cloud-init/render";
 import { type ClusterSecrets, SECRET_PLACEHOLDERS } from "./cloud-init/secrets";
-import { hostKeyPath, LAB_KEY } from "./access";
+import { hostKeyPath, LAB_KEY } from "../../src/contracts/node-access";
 import { toTerraformString } from "./cloud-init/terraform-text";
-import type { ClusterNode } from "./nodes";
+import type { ClusterNode } from "../../src/contracts/local-nodes";
 import { fromRoot } from "../shared/paths";
 import { literalValues } from "../shared/terraform-literal";
-import { SEED_DIR, SEED_ISO_SCRIPT } from "./paths";
+import { LOCAL_SEED_DIR } from "../../src/contracts/state-paths";
+import { SEED_ISO_SCRIPT } from "./paths";
 
 export interface NodeSeedProps {
   /** Config as the stack holds it: strings are Terraform literals (terraform-literal.ts). */
@@ -53,8 +54,8 @@ export class NodeSeed extends Construct {
   constructor(scope: Construct, id: string, props: NodeSeedProps) {
     super(scope, id);
     const name = props.node.vm.name;
-    const dir = fromRoot(`${SEED_DIR}/${name}`);
-    this.isoPath = fromRoot(`${SEED_DIR}/${name}.iso`);
+    const dir = fromRoot(`${LOCAL_SEED_DIR}/${name}`);
+    this.isoPath = fromRoot(`${LOCAL_SEED_DIR}/${name}.iso`);
 
     // The documents are escaped as a whole by toTerraformString, so they render from plain values.
     const { documents: docs, revision } = renderSeed(literalValues(props.config), literalValues(props.node), SECRET_PLACEHOLDERS, HASH);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { logsMain, sshMain } from "../../src/cli/commands/ssh";
 import { memoryIo, runCommand } from "../../src/cli/io";
-import { KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../stacks/local/access";
+import { KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../src/contracts/node-access";
 import { configFile, scratchDir } from "../support/cli";
 import { stubBin } from "../deploy/fakes";
 

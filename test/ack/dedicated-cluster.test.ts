@@ -6,7 +6,7 @@ import { describe, it } from "@jest/globals";
 import { itIf, missingTools } from "../support/requires";
 import { validateConfigs } from "../../src/config/load";
 import { DEDICATED_WARNING } from "../../stacks/ack/dedicated-cluster";
-import { dedicatedDeployProblem } from "../../stacks/ack/dedicated-opt-in";
+import { dedicatedDeployProblem } from "../../src/config/dedicated-opt-in";
 import { scratchDir } from "../support/cli";
 import { instances, only, ref, synthAck, target } from "./synth-ack";
 

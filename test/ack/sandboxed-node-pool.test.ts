@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { validateConfigs } from "../../src/config/load";
 import { Testing } from "../../src/lib/tf";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 import { AckStack } from "../../stacks/ack/ack-stack";
 import { PROJECT_ROOT } from "../support/cli";
 import { checkAgainstProviderSchema } from "../support/provider-schema";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { validateConfigs } from "../../src/config/load";
 import type { AckConfig } from "../../src/config/schema";
 import { Testing } from "../../src/lib/tf";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 import { AckStack } from "../../stacks/ack/ack-stack";
 import { PROJECT_ROOT } from "../support/cli";
 import type { ProviderSchemaJson } from "../support/provider-schema";

@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { addCharts } from "../../charts";
 import { IMAGES } from "../../src/config/images";
 import type { EnvironmentName } from "../../src/config/schema";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 import type { ManifestObject } from "../support/k8s-validate";
 import { testEnvironment } from "../support/synth-charts";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { addCharts } from "../../charts";
 import { unenforcedPolicyWarning } from "../../charts/shared/network-policy";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 import { testEnvironment } from "../support/synth-charts";
 
 function synthWarnings(name: Parameters<typeof testEnvironment>[0], overrides: Record<string, unknown> = {}): string[] {

@@ -9,7 +9,7 @@ import { describe, it } from "@jest/globals";
 import { validateConfigs } from "../../src/config/load";
 import { imageReferenceProblem, parseImageReference } from "../../src/config/oci-reference";
 import { ENVIRONMENT_SCHEMAS } from "../../src/config/schema";
-import { resolveWritablePath } from "../../src/config/state-paths";
+import { resolveWritablePath } from "../../src/contracts/state-paths";
 import { quote, UserError } from "../../src/errors";
 
 function problems(overrides: Record<string, unknown>): string[] {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { defaultConfigs } from "../../src/config/defaults";
 import { type UpstreamInstall, upstreamInstallsFor } from "../../src/config/upstream";
 import { type ApplyContext, DEFAULT_APPLY_POLICIES, executePlan, isTransient } from "../../src/deploy/apply";
@@ -97,7 +97,7 @@ describe("apply order (fake kubectl)", () => {
     const { runner, ctx } = context(() => undefined);
     await executePlan(plan(), ctx);
     const labels = runner.calls.map(label);
-    const calico = INSTALLS.filter((i) => i.before === "10-");
+    const calico = INSTALLS.filter((i) => i.before === CHART_IDS.cni);
     assert.ok(calico.length >= 1, "calico is the default CNI");
     for (const c of calico) assert.ok(indexOf(labels, `apply ${c.id}.yaml (server-side)`) < indexOf(labels, "apply 10-cni.k8s.yaml"));
     const metallb = indexOf(labels, "apply metallb-native-v0.16.1.yaml");

@@ -15,7 +15,7 @@ import { memoryReporter } from "../../src/deploy/reporter";
 import type { RunResult, Runner } from "../../src/deploy/runner";
 import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
-import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../stacks/local/access";
+import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../src/contracts/node-access";
 import { scratchDir } from "../support/cli";
 import { writeDefaultBox } from "../support/box";
 import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";

@@ -10,7 +10,7 @@ import { hostOnlyProblems, parseHostOnlyIfs } from "../../src/deploy/hostonly";
 import { findOnPath, processRunner } from "../../src/deploy/runner";
 import { resolveSecrets } from "../../src/deploy/secret-values";
 import { parseSecretsFile } from "../../src/deploy/secrets-file";
-import { faasSecrets } from "../../charts/faas/secrets";
+import { faasSecrets } from "../../src/contracts/secrets";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
 import { hostOnlyList, stubBin } from "./fakes";

@@ -3,7 +3,7 @@ import { quantityBytes } from "../../charts/shared/quantity";
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
 import { stringify } from "yaml";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { blockStorageClass } from "../../charts/shared/storage";
 import { isPinnedImage } from "../../src/config/images";
 import { ManifestValidator } from "../support/k8s-validate";

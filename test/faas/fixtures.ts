@@ -6,7 +6,7 @@ import { addFaasCharts } from "../../charts/faas";
 import type { Environment, EnvironmentName } from "../../src/config/schema";
 import { testEnvironment } from "../support/synth-charts";
 import { App, Chart } from "../../src/lib/k8s";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
 

@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { compareSync } from "bcryptjs";
-import { faasSecrets, isGeneratedKey } from "../../charts/faas/secrets";
+import { faasSecrets, isGeneratedKey } from "../../src/contracts/secrets";
 import { validateConfigs } from "../../src/config/load";
 import { ensureSignInUsers, htpasswd, localUsersSecret, parseHtpasswd, readSignInUsers, VERIFY_USER } from "../../src/deploy/local-users";
 import { generateSecretValue } from "../../src/deploy/secret-values";

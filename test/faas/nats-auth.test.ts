@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { itIf } from "../support/requires";
 import { stringify } from "yaml";
-import { isGeneratedKey, faasSecrets } from "../../charts/faas/secrets";
+import { isGeneratedKey, faasSecrets } from "../../src/contracts/secrets";
 import { findOnPath } from "../../src/deploy/runner";
 import { parseNatsConf, permitted } from "../support/nats-conf";
 import { environment, find, type K8sObject, synthFaas } from "./fixtures";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "@jest/globals";
-import { cookieSecretProblem } from "../../charts/faas/secrets";
+import { cookieSecretProblem } from "../../src/contracts/secrets";
 
 describe("cookie secret rule (oauth2-proxy SecretBytes: RawURLEncoding, else raw bytes; 16/24/32)", () => {
   it("accepts URL-safe base64 of 16, 24 and 32 bytes, padded or not", () => {

@@ -11,7 +11,7 @@ import { describe, it } from "@jest/globals";
 import { parse } from "yaml";
 import { ensureLabKeys } from "../../src/deploy/lab-keys";
 import { GUEST_ADDITIONS_BOOTCMD } from "../../stacks/local/cloud-init/node-access";
-import { ADMIN_USER, hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../stacks/local/access";
+import { ADMIN_USER, hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../src/contracts/node-access";
 import { scratchDir } from "../support/cli";
 import { itIf, missingTools } from "../support/requires";
 import { fileResource, parseUserData, renderAll, synthLocal, localConfig } from "./support";

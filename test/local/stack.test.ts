@@ -3,7 +3,7 @@ import { describe, expect, it } from "@jest/globals";
 import { Vm } from "../../.gen/providers/virtualbox/vm";
 import { renderSeed } from "../../stacks/local/cloud-init/render";
 import { SECRET_PLACEHOLDERS } from "../../stacks/local/cloud-init/secrets";
-import { clusterNodes } from "../../stacks/local/nodes";
+import { clusterNodes } from "../../src/contracts/local-nodes";
 import { PROJECT_ROOT } from "../support/cli";
 import { type Block, fileResource, localConfig, resources, synthLocal } from "./support";
 

@@ -3,11 +3,11 @@ import { parse, parseAllDocuments } from "yaml";
 import { validateConfigs } from "../../src/config/load";
 import type { LocalConfig } from "../../src/config/schema";
 import { Testing } from "../../src/lib/tf";
-import { newContext, type SynthContext } from "../../src/synth/context";
+import { newContext, type SynthContext } from "../../src/contracts/synth-context";
 import { type SeedDocuments, renderSeed } from "../../stacks/local/cloud-init/render";
 import type { NodeSecrets } from "../../stacks/local/cloud-init/secrets";
 import { LocalStack } from "../../stacks/local/local-stack";
-import { clusterNodes } from "../../stacks/local/nodes";
+import { clusterNodes } from "../../src/contracts/local-nodes";
 import { PROJECT_ROOT } from "../support/cli";
 
 /** The local config after applying `overrides` (same path as a CLUSTERKIT_CONFIG file), or throws. */

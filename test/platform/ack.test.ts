@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { NAS_CSI_DRIVER, NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
+import { NAS_CSI_DRIVER } from "../../charts/platform/ack-storage";
+import { NAS_SERVER_PLACEHOLDER } from "../../src/contracts/stack-outputs";
 import { allStrings, field, one, synthPlatform } from "./helpers";
 
 for (const name of ["ack-managed", "ack-dedicated"] as const) {

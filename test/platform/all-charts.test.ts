@@ -1,7 +1,7 @@
 /** Properties every platform chart must have, in every environment and CNI variant. */
 import assert from "node:assert/strict";
 import { describe, it, expect } from "@jest/globals";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { IMAGES, isPinnedImage } from "../../src/config/images";
 import type { EnvironmentName } from "../../src/config/schema";
 import { KUBERNETES_RELEASES } from "../../src/config/versions";
@@ -26,7 +26,7 @@ for (const { label, env, overrides } of VARIANTS) {
 
     it("chart ids are the shared apply-order ids", () => {
       const known = new Set<string>(Object.values(CHART_IDS));
-      for (const id of charts.keys()) assert.ok(known.has(id), `${id} is not in charts/order.ts`);
+      for (const id of charts.keys()) assert.ok(known.has(id), `${id} is not in src/contracts/chart-ids.ts`);
       assert.deepEqual([...charts.keys()], [...charts.keys()].sort(), "registered in apply order");
     });
 

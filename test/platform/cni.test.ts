@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { FLANNEL_NAMESPACE } from "../../charts/platform/flannel";
+import { FLANNEL_NAMESPACE } from "../../src/contracts/platform";
 import { IMAGES } from "../../src/config/images";
 import { cidrsOverlap, parseCidr } from "../../src/config/ipv4";
 import { allContainers, field, ofKind, one, synthPlatform } from "./helpers";

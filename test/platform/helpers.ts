@@ -1,7 +1,7 @@
 /** Small accessors over synthesized platform objects, shared by the platform tests. */
 import { addPlatformCharts } from "../../charts/platform";
 import type { EnvironmentName } from "../../src/config/schema";
-import type { StackOutputs } from "../../src/synth/stack-outputs";
+import type { StackOutputs } from "../../src/contracts/stack-outputs";
 import type { ManifestObject } from "../support/k8s-validate";
 import { type SynthesizedCharts, synthCharts, testEnvironment } from "../support/synth-charts";
 

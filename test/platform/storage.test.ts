@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { LOCAL_VOLUME_STORAGE_CLASS } from "../../charts/shared/storage";
+import { LOCAL_VOLUME_STORAGE_CLASS } from "../../src/contracts/storage";
 import { field, ofKind, one, synthPlatform } from "./helpers";
 
 describe("storage (local)", () => {

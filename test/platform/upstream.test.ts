@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { ALL_UPSTREAM_INSTALLS, upstreamInstallsFor } from "../../src/config/upstream";
 import { kubernetesRelease } from "../../src/config/versions";
 import { testEnvironment } from "../support/synth-charts";
@@ -28,10 +28,10 @@ describe("upstream install table", () => {
   });
 
   it("each install is applied before an existing chart file, and waits for what its dependants need", () => {
-    const prefixes = Object.values(CHART_IDS).map((id) => id.slice(0, 3));
-    for (const i of ALL_UPSTREAM_INSTALLS) assert.ok(prefixes.includes(i.before), `${i.id}: before ${i.before}`);
+    const ids: string[] = Object.values(CHART_IDS);
+    for (const i of ALL_UPSTREAM_INSTALLS) assert.ok(ids.includes(i.before), `${i.id}: before ${i.before}`);
     const metallb = ALL_UPSTREAM_INSTALLS.find((i) => i.id.startsWith("metallb"))!;
-    assert.equal(metallb.before, CHART_IDS.metallb.slice(0, 3));
+    assert.equal(metallb.before, CHART_IDS.metallb);
     // The webhook rejects pools until the controller serves it.
     assert.ok(metallb.waitFor.some((w) => w.kind === "deployment" && w.namespace === "metallb-system" && w.name === "controller"));
     for (const crd of ["ipaddresspools.metallb.io", "l2advertisements.metallb.io"]) assert.ok(metallb.waitFor.some((w) => w.kind === "crd" && w.name === crd));
@@ -41,7 +41,7 @@ describe("upstream install table", () => {
     it(`local ${minor} with Calico gets the operator of the Calico release the table pins, then MetalLB`, () => {
       const installs = upstreamInstallsFor(localConfig({ kubernetes: { version: minor } }));
       const calico = kubernetesRelease(minor).calico;
-      const operator = installs.filter((i) => i.before === CHART_IDS.cni.slice(0, 3));
+      const operator = installs.filter((i) => i.before === CHART_IDS.cni);
       assert.ok(operator.length >= 1);
       for (const i of operator) assert.equal(i.version, calico);
       assert.ok(operator.some((i) => i.waitFor.some((w) => w.kind === "crd" && w.name === "installations.operator.tigera.io")));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { SERVED_BY_HEADER, WEB_ROOT } from "../../charts/platform/web-content";
+import { SERVED_BY_HEADER, WEB_ROOT } from "../../src/contracts/platform";
 import type { EnvironmentName } from "../../src/config/schema";
 import type { ManifestObject } from "../support/k8s-validate";
 import { testEnvironment } from "../support/synth-charts";

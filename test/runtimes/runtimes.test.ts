@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { addFaasCharts } from "../../charts/faas";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { addPlatformCharts } from "../../charts/platform";
 import { addRuntimeClassChart } from "../../charts/runtime-classes";
 import { validateConfigs } from "../../src/config/load";

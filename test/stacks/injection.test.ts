@@ -12,7 +12,7 @@ import { beforeAll, describe, it } from "@jest/globals";
 import { environments, validateConfigs } from "../../src/config/load";
 import { ENVIRONMENT_NAMES, type EnvironmentConfigs, type EnvironmentName } from "../../src/config/schema";
 import { App } from "../../src/lib/tf";
-import { newContext } from "../../src/synth/context";
+import { newContext } from "../../src/contracts/synth-context";
 import { addStacks } from "../../stacks";
 import { literalText, literalValues, terraformLiteral, terraformLiterals } from "../../stacks/shared/terraform-literal";
 import { toTerraformString } from "../../stacks/local/cloud-init/terraform-text";

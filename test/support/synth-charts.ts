@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { validateConfigs } from "../../src/config/load";
 import type { AckConfig, Environment, EnvironmentName, LocalConfig } from "../../src/config/schema";
 import { App, Chart } from "../../src/lib/k8s";
-import { type SynthContext, newContext } from "../../src/synth/context";
+import { type SynthContext, newContext } from "../../src/contracts/synth-context";
 import type { ManifestObject } from "./k8s-validate";
 
 /** The validated environment `name` with `overrides` (keyed like a CLUSTERKIT_CONFIG file entry). */

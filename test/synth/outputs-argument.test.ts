@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { parseAllDocuments } from "yaml";
-import { NAS_SERVER_PLACEHOLDER } from "../../charts/platform/ack-storage";
+import { NAS_SERVER_PLACEHOLDER } from "../../src/contracts/stack-outputs";
 import { loadConfig } from "../../src/config/load";
 import { stackOutputsPath } from "../../src/synth/stack-outputs";
 import { synthesize } from "../../src/synth/synth";

@@ -6,7 +6,7 @@
  * Under CI (`CI=true`, as .ci/run sets) a missing snapshot fails instead of being written.
  */
 import { describe, expect, it } from "@jest/globals";
-import { CHART_IDS } from "../../charts/order";
+import { CHART_IDS } from "../../src/contracts/chart-ids";
 import { PROJECT_ROOT } from "../support/cli";
 import { SYNTHESIZED_ENVIRONMENTS, chartObjects, stackText, synthesizedRoot } from "../support/synthesized";
 

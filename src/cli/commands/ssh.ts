@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_USER, BOOT_LOG, KNOWN_HOSTS, LAB_KEY } from "../../../stacks/local/access";
-import { clusterNodes } from "../../../stacks/local/nodes";
+import { ADMIN_USER, BOOT_LOG, KNOWN_HOSTS, LAB_KEY } from "../../contracts/node-access";
+import { clusterNodes } from "../../contracts/local-nodes";
 import { loadConfig } from "../../config/load";
 import type { LocalConfig } from "../../config/schema";
 import { findOnPath } from "../../deploy/runner";

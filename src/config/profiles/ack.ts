@@ -8,16 +8,17 @@
 import { ackRegistry, BUILT_IMAGE_NAMESPACE } from "../built-images";
 import { ackProblems } from "../rules";
 import { type AckClusterType, type AckConfig, ackSchema } from "../schema";
-import { statePath } from "../state-paths";
+import { statePath } from "../../contracts/state-paths";
 import { DEFAULT_KUBERNETES_MINOR } from "../versions";
 import { faas, imagesFollowRegistry, isRecord, overridesRegistry, webApp } from "../workload-defaults";
 import type { PlatformProfile } from "./profile";
+import { API_SERVER_PORT } from "../../contracts/ports";
 
 /** The documents' region (Frankfurt). */
 export const DEFAULT_ACK_REGION = "eu-central-1";
 
-/** Ports of the API server inside the VPC (6443) and behind its Service address (443). */
-const API_SERVER_PORTS = [6443, 443];
+/** Ports of the API server inside the VPC and behind its Service address (443). */
+const API_SERVER_PORTS = [API_SERVER_PORT, 443];
 
 /**
  * Zones of the default vSwitches: the region's zones a, b and c, named as Alibaba names zones

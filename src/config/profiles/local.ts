@@ -8,13 +8,11 @@ import { defaultBoxPath } from "../base-image";
 import { localRegistry } from "../built-images";
 import { localProblems } from "../rules";
 import { type LocalConfig, type LocalConfigInput, localSchema } from "../schema";
-import { STATE_FILES, statePath } from "../state-paths";
+import { STATE_FILES, statePath } from "../../contracts/state-paths";
 import { DEFAULT_KUBERNETES_MINOR } from "../versions";
 import { faas, imagesFollowRegistry, isRecord, overridesRegistry, webApp } from "../workload-defaults";
 import type { PlatformProfile } from "./profile";
-
-/** The API server's port on the control plane (kubeadm's default). */
-const API_SERVER_PORT = 6443;
+import { API_SERVER_PORT } from "../../contracts/ports";
 
 /** As written: addresses are host numbers inside network.cidr (the documents' .11, .21, .22, .30, .200-.250). */
 function localDefaults(name: string): LocalConfigInput {

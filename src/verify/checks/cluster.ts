@@ -1,9 +1,9 @@
 /** Check 1: nodes Ready, the CNI's node agents and CoreDNS up, MetalLB addresses assigned (local). */
 import { factsOf } from "../../config/profiles";
-import { FLANNEL_NAMESPACE } from "../../../charts/platform/flannel";
-import { WEB_APP_NAME } from "../../../charts/platform/web";
+import { FLANNEL_NAMESPACE } from "../../contracts/platform";
+import { WEB_APP_NAME } from "../../contracts/platform";
 import { parseIp } from "../../config/ipv4";
-import { expectedNodes } from "../../deploy/deploy";
+import { expectedNodes } from "../../deploy/expected-nodes";
 import { type CheckSpec, fail, pass, type VerifyContext } from "../types";
 
 interface DaemonSetObject {

@@ -2,7 +2,7 @@
  * Check 3: the web app's HPA scales up under the project's load generator and back down after the
  * cooldown, within bounds, reporting every replica count it saw.
  */
-import { WEB_APP_NAME } from "../../../charts/platform/web";
+import { WEB_APP_NAME } from "../../contracts/platform";
 import { webAddress } from "../addresses";
 import { type CheckSpec, fail, pass, skip, type VerifyContext } from "../types";
 

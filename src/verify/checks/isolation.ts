@@ -4,7 +4,7 @@
  * internet are all unreachable. Only meaningful where the CNI enforces NetworkPolicy.
  */
 import { factsOf } from "../../config/profiles";
-import { componentLabels, COMPONENTS, LANGUAGE_LABEL } from "../../../charts/faas/names";
+import { componentLabels, COMPONENTS, LANGUAGE_LABEL } from "../../contracts/faas";
 import { deleteProbe, startProbe } from "../probe";
 import { type CheckSpec, fail, pass, skip, type VerifyContext } from "../types";
 

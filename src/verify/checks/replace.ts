@@ -1,5 +1,5 @@
 /** Check 4: a deleted web pod is replaced and the Service keeps answering meanwhile. */
-import { WEB_APP_NAME } from "../../../charts/platform/web";
+import { WEB_APP_NAME } from "../../contracts/platform";
 import { webAddress } from "../addresses";
 import { type CheckSpec, fail, pass, skip } from "../types";
 

@@ -3,8 +3,8 @@
  * comes from the shared NFS/NAS volume: a probe pod writes a file with a random token onto the
  * volume, the check reads it back through the Service, and the probe's exit removes the file.
  */
-import { SERVED_BY_HEADER, WEB_ROOT } from "../../../charts/platform/web-content";
-import { WEB_CONTENT_VOLUME } from "../../../charts/platform/web-volume";
+import { SERVED_BY_HEADER, WEB_ROOT } from "../../contracts/platform";
+import { WEB_CONTENT_VOLUME } from "../../contracts/platform";
 import { IMAGES } from "../../config/images";
 import { webAddress } from "../addresses";
 import { header } from "../http";

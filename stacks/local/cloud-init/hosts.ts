@@ -1,5 +1,5 @@
 /** /etc/hosts for every node: loopback plus each cluster machine on its host-only address. */
-import type { ClusterNode } from "../nodes";
+import type { ClusterNode } from "../../../src/contracts/local-nodes";
 
 export function etcHosts(nodes: readonly ClusterNode[]): string {
   // No `127.0.1.1 <hostname>` line: the node's own name must resolve to its host-only address,

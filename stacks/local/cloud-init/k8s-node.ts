@@ -2,7 +2,7 @@
 import type { LocalConfig, VmConfig } from "../../../src/config/schema";
 import { kubernetesRelease } from "../../../src/config/versions";
 import { kubeconfigYaml } from "../kubeconfig";
-import { type ClusterNode, apiServerUrl, clusterNodes } from "../nodes";
+import { type ClusterNode, apiServerUrl, clusterNodes } from "../../../src/contracts/local-nodes";
 import { type CloudConfigDoc, type WriteFile, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
 import { BOOTSTRAP_TOKEN_TTL, DISCOVERY_KUBECONFIG, KUBEADM_INIT_CONFIG, KUBEADM_JOIN_CONFIG, kubeadmInitConfig, kubeadmJoinConfig } from "./kubeadm";
@@ -13,10 +13,11 @@ import { KATA_SCRIPT, kataScript } from "./scripts/kata";
 import { KUBEADM_INIT_SCRIPT, STAGED_CA_CERT, STAGED_CA_KEY, kubeadmInitScript } from "./scripts/kubeadm-init";
 import { KUBEADM_JOIN_SCRIPT, kubeadmJoinScript } from "./scripts/kubeadm-join";
 import { LOCAL_VOLUMES_SCRIPT, localVolumesScript } from "./scripts/local-volumes";
-import { localVolumeDirs } from "../../../src/config/local-volumes";
+import { localVolumeDirs } from "../../../src/contracts/storage";
 import { nodeAccessConfig } from "./node-access";
 import { NODE_PREP_SCRIPT, nodePrepScript } from "./scripts/node-prep";
-import { CONTAINERD_CERTS_DIR, localRegistryHost, registryHostsFile } from "./registry";
+import { CONTAINERD_CERTS_DIR, registryHostsFile } from "./registry";
+import { localRegistryHost } from "../../../src/contracts/registry";
 import { CONTAINERD_REGISTRY_SCRIPT, containerdRegistryScript } from "./scripts/containerd-registry";
 import { PACKAGES_SCRIPT } from "./scripts/packages";
 import type { NodeSecrets } from "./secrets";
@@ -36,7 +37,7 @@ function commonFiles(config: LocalConfig): WriteFile[] {
     { path: "/etc/sysctl.d/99-clusterkit-k8s.conf", content: SYSCTLS, permissions: "0644" },
     { path: "/etc/crictl.yaml", content: CRICTL, permissions: "0644" },
     scriptFile(NODE_PREP_SCRIPT, nodePrepScript(config.kubernetes.version, release)),
-    // Every Kubernetes node offers local volumes (src/config/local-volumes.ts).
+    // Every Kubernetes node offers local volumes (src/contracts/storage.ts).
     scriptFile(LOCAL_VOLUMES_SCRIPT, localVolumesScript(localVolumeDirs(config))),
     // Images this repository builds come from the local registry on the NFS node (registry.ts).
     registryHostsFile(localRegistryHost(config)),

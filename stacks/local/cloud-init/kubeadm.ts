@@ -3,10 +3,11 @@
  * v1beta3 (1.30) writes `kubeletExtraArgs` as a map, v1beta4 (1.31+) as a list of {name, value}.
  */
 import { stringify } from "yaml";
-import { LOCAL_RUNTIME_CLASSES } from "../../../src/config/runtimes";
+import { BOOTSTRAP_TOKEN_GROUP } from "../../../src/contracts/bootstrap-token";
+import { LOCAL_RUNTIME_CLASSES } from "../../../src/contracts/runtimes";
 import type { LocalConfig } from "../../../src/config/schema";
 import { type KubernetesRelease, kubernetesRelease } from "../../../src/config/versions";
-import { API_SERVER_PORT } from "../nodes";
+import { API_SERVER_PORT } from "../../../src/contracts/ports";
 import { POD_PIDS_LIMIT } from "../../../service/contract/executor";
 
 /** containerd's CRI socket (Ubuntu's containerd package). */
@@ -15,8 +16,6 @@ export const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
 export const KUBEADM_INIT_CONFIG = "/etc/clusterkit/kubeadm-init.yaml";
 export const KUBEADM_JOIN_CONFIG = "/etc/clusterkit/kubeadm-join.yaml";
 export const DISCOVERY_KUBECONFIG = "/etc/clusterkit/discovery.conf";
-/** The group kubeadm's join RBAC is bound to; the deploy step's token renewal uses it too. */
-export const BOOTSTRAP_TOKEN_GROUP = "system:bootstrappers:kubeadm:default-node-token";
 /** Bootstrap token lifetime: long enough for the slowest worker of a fresh cluster. */
 export const BOOTSTRAP_TOKEN_TTL = "24h0m0s";
 

@@ -1,10 +1,11 @@
 /** user-data of the NFS server node: the NFS export and the local image registry, through the same boot runner as the Kubernetes nodes. */
 import type { LocalConfig } from "../../../src/config/schema";
-import { clusterNodes } from "../nodes";
+import { clusterNodes } from "../../../src/contracts/local-nodes";
 import { bootFiles } from "./boot";
 import { type CloudConfigDoc, scriptFile } from "./cloud-config";
 import { etcHosts } from "./hosts";
-import { LOCAL_REGISTRY_PORT, REGISTRY_CONFIG, REGISTRY_DEB_VERSION, REGISTRY_STORAGE, registryConfigYaml } from "./registry";
+import { LOCAL_REGISTRY_PORT } from "../../../src/contracts/ports";
+import { REGISTRY_CONFIG, REGISTRY_DEB_VERSION, REGISTRY_STORAGE, registryConfigYaml } from "./registry";
 import { IMAGE_REGISTRY_SCRIPT, imageRegistryScript } from "./scripts/image-registry";
 import { nodeAccessConfig } from "./node-access";
 import type { NodeAccessKeys } from "./secrets";

@@ -1,14 +1,14 @@
 /**
  * The parts of every node's cloud-config that make it reachable and observable from the host:
  *
- * - the admin user (stacks/local/access.ts) with the lab's public key, sudo without a password,
+ * - the admin user (src/contracts/node-access.ts) with the lab's public key, sudo without a password,
  *   no password login at all, no root login, and the node's pre-generated host key;
  * - VirtualBox Guest Additions, which the provider's IP wait needs: Canonical's cloud image lacks
  *   them, so `bootcmd` (cloud-init's earliest step with network) installs Ubuntu's
  *   `virtualbox-guest-utils` on first boot, well inside `local.provider.delaySeconds`, and skips
  *   that on later boots or on a box that already has them.
  */
-import { ADMIN_USER } from "../access";
+import { ADMIN_USER } from "../../../src/contracts/node-access";
 import type { CloudConfigDoc } from "./cloud-config";
 import type { NodeAccessKeys } from "./secrets";
 

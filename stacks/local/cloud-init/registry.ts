@@ -4,12 +4,9 @@
  * Kubernetes node told (registry hosts.toml) to pull from it over plain HTTP. `npm run deploy`
  * pushes the images this repository builds there before it applies the workloads that use them.
  */
-import { LOCAL_REGISTRY_PORT, localRegistry } from "../../../src/config/built-images";
-import type { LocalConfig } from "../../../src/config/schema";
+import { LOCAL_REGISTRY_PORT } from "../../../src/contracts/ports";
 import { DOCKER_REGISTRY_DEB } from "../../../src/config/upstream-artefacts";
 import type { WriteFile } from "./cloud-config";
-
-export { LOCAL_REGISTRY_PORT };
 
 /** Ubuntu's package, pinned to one distribution line in the artefact table (the install step refuses any other major.minor). */
 export const REGISTRY_DEB_VERSION = DOCKER_REGISTRY_DEB.version;
@@ -19,11 +16,6 @@ export const CONTAINERD_CERTS_DIR = "/etc/containerd/certs.d";
 
 export const REGISTRY_CONFIG = "/etc/docker/registry/config.yml";
 export const REGISTRY_STORAGE = "/var/lib/docker-registry";
-
-/** `host:port` of the local registry (the default `faas.registry` locally). */
-export function localRegistryHost(config: LocalConfig): string {
-  return localRegistry(config.nfs.ip);
-}
 
 /**
  * hosts.toml for `host`: pull and resolve from it over plain HTTP. containerd picks the file by

@@ -1,6 +1,6 @@
 /** Renders a node's NoCloud seed: user-data, meta-data and network-config. */
 import type { LocalConfig } from "../../../src/config/schema";
-import type { ClusterNode } from "../nodes";
+import type { ClusterNode } from "../../../src/contracts/local-nodes";
 import { cloudConfig } from "./cloud-config";
 import { kubernetesNodeCloudConfig } from "./k8s-node";
 import { metaData } from "./meta-data";

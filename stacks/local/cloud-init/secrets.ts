@@ -15,7 +15,7 @@ export interface ClusterSecrets {
   readonly bootstrapToken: string;
 }
 
-/** SSH access to one node (stacks/local/access.ts): the admin's public key and the node's host key. */
+/** SSH access to one node (src/contracts/node-access.ts): the admin's public key and the node's host key. */
 export interface NodeAccessKeys {
   /** `ssh-ed25519 ...` line the admin user accepts. */
   readonly sshAuthorizedKey: string;

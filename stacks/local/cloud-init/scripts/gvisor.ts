@@ -4,7 +4,7 @@
  * registers the `runsc` runtime with containerd (systrap platform: no virtualization needed).
  */
 import { GVISOR } from "../../../../src/config/runtime-releases";
-import { LOCAL_RUNTIME_CLASSES } from "../../../../src/config/runtimes";
+import { LOCAL_RUNTIME_CLASSES } from "../../../../src/contracts/runtimes";
 import { bashScript } from "./shell";
 
 export const GVISOR_SCRIPT = "/usr/local/sbin/clusterkit-gvisor.sh";

@@ -6,7 +6,7 @@
  * the VM — the boot runner then resumes here. Without it, this step fails and says why.
  */
 import { KATA } from "../../../../src/config/runtime-releases";
-import { LOCAL_RUNTIME_CLASSES } from "../../../../src/config/runtimes";
+import { LOCAL_RUNTIME_CLASSES } from "../../../../src/contracts/runtimes";
 import { bashScript } from "./shell";
 
 export const KATA_SCRIPT = "/usr/local/sbin/clusterkit-kata.sh";

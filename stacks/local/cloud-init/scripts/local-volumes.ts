@@ -3,7 +3,7 @@ import { bashScript } from "./shell";
 
 export const LOCAL_VOLUMES_SCRIPT = "/usr/local/sbin/clusterkit-local-volumes.sh";
 
-/** `dirs` come from `localVolumeDirs` (src/config/local-volumes.ts), as the storage chart's PVs do. */
+/** `dirs` come from `localVolumeDirs` (src/contracts/storage.ts), as the storage chart's PVs do. */
 export function localVolumesScript(dirs: readonly string[]): string {
   return bashScript("Creates the local volume directories.", { DIRS: dirs.join(" ") }, BODY);
 }

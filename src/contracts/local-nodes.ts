@@ -1,5 +1,6 @@
 /** The machines of the local environment, in creation order, with the role each one plays. */
-import type { LocalConfig, VmConfig } from "../../src/config/schema";
+import type { LocalConfig, VmConfig } from "../config/schema";
+import { API_SERVER_PORT } from "./ports";
 
 export type NodeRole = "control-plane" | "worker" | "nfs";
 
@@ -21,5 +22,3 @@ export function clusterNodes(config: LocalConfig): ClusterNode[] {
 export function apiServerUrl(config: LocalConfig): string {
   return `https://${config.controlPlane.ip}:${API_SERVER_PORT}`;
 }
-
-export const API_SERVER_PORT = 6443;

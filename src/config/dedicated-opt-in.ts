@@ -1,5 +1,5 @@
 /** The deploy-time gate for ACK dedicated, a discontinued cluster type. */
-import type { AckConfig } from "../../src/config/schema";
+import type { AckConfig } from "./schema";
 
 /**
  * The problem that blocks deploying `env`, or undefined when it may be deployed. Only a cluster of

@@ -1,12 +1,33 @@
 /**
- * The Secrets the workload references but never contains. The deploy step creates them at apply
- * time: INPUT keys from the user's environment (or an env file), checking each rule before anything
- * is created; GENERATED keys (internal passwords) randomly, once, keeping the value the cluster
- * already holds on every later run.
+ * The Secrets the workload references but never contains: the contract between the charts (which
+ * reference them by name and key) and the deploy step (which creates them at apply time: INPUT keys
+ * from the user's environment (or an env file), checking each rule before anything is created;
+ * GENERATED keys (internal passwords) randomly, once, keeping the value the cluster already holds on
+ * every later run). test/contracts/secrets.test.ts checks every reference in the synthesized
+ * manifests against these specs.
  */
-import type { FaasConfig } from "../../src/config/schema";
-import { NATS_CREDENTIALS_SECRET } from "./names";
-import { workloadNatsUsers } from "./nats-auth";
+import type { FaasConfig } from "../config/schema";
+
+/** Secret (created at deploy time in the service namespace) holding the NATS users' passwords. */
+export const NATS_CREDENTIALS_SECRET = "nats-credentials";
+
+/** The NATS users of the workload (executors hold no NATS credentials at all). */
+export type NatsUserName = "frontend" | "middleware";
+export const NATS_USER_NAMES: readonly NatsUserName[] = ["frontend", "middleware"];
+
+/** Key of a NATS user's password inside the `nats-credentials` Secret. */
+export function natsPasswordKey(user: NatsUserName): string {
+  return `${user}-password`;
+}
+
+/** Secret (created by deploy, bcrypt hashes only) with the local sign-in users' htpasswd file, and its key. */
+export const LOCAL_USERS_SECRET = "oauth2-proxy-local-users";
+export const LOCAL_USERS_KEY = "htpasswd";
+
+/** Address of a generated local account (deploy creates it; oauth2-proxy's email-domain rule admits it). */
+export function localUserEmail(name: string, emailDomain: string): string {
+  return `${name}@${emailDomain}`;
+}
 
 /** A value the user supplies. */
 export interface InputKeySpec {
@@ -67,9 +88,8 @@ export function cookieSecretProblem(value: string): string | undefined {
 
 /** NATS passwords: the server and both clients (frontend, middleware) live in the service namespace. */
 function natsCredentialSecrets(faas: FaasConfig): SecretSpec[] {
-  const users = workloadNatsUsers();
-  const key = (u: (typeof users)[number]): GeneratedKeySpec => ({ key: u.secretKey, generated: `nats-${u.name}-password`, rule: `NATS password of user ${u.name}` });
-  return [{ namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: users.map(key) }];
+  const key = (name: NatsUserName): GeneratedKeySpec => ({ key: natsPasswordKey(name), generated: `nats-${name}-password`, rule: `NATS password of user ${name}` });
+  return [{ namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: NATS_USER_NAMES.map(key) }];
 }
 
 /** oauth2-proxy reads OAUTH2_PROXY_<FLAG>: the variable each key of its Secret is exposed as. */

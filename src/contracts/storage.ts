@@ -1,9 +1,16 @@
 /**
- * The directories behind the static local PersistentVolumes on every worker (NATS JetStream must
- * not use NFS). The node bootstrap creates them and the storage chart points PVs at them: both take
- * the paths from here.
+ * Storage the charts use but do not define alone: the directories behind the static local
+ * PersistentVolumes (NATS JetStream must not use NFS: stale file handles corrupt it), which the node
+ * bootstrap creates and the storage chart points PVs at; and StorageClass names, including ACK's
+ * pre-created one. test/contracts/storage.test.ts reads both sides.
  */
-import type { LocalConfig } from "./schema";
+import type { LocalConfig } from "../config/schema";
+
+/** StorageClass of the static local PersistentVolumes (created by the storage chart, local only). */
+export const LOCAL_VOLUME_STORAGE_CLASS = "local-volume";
+
+/** ACK's pre-created ESSD class (zone-aware, WaitForFirstConsumer; minimum size 20Gi). */
+export const ACK_DISK_STORAGE_CLASS = "alicloud-disk-topology-alltype";
 
 /**
  * Nodes that offer local volumes: every Kubernetes node, the control plane included, so the default

@@ -28,6 +28,9 @@ export const STATE_FILES = {
   signInUsers: "sign-in-users.json",
 } as const;
 
+/** local: the seed documents and ISOs Terraform writes (stacks/local/seed.ts) and destroy removes. */
+export const LOCAL_SEED_DIR = statePath("local", STATE_FILES.seed);
+
 /** What a config path is for: a kubeconfig Terraform writes, or the local backend's state file. */
 export type WriteRole = "kubeconfig" | "state";
 
