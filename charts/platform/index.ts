@@ -1,5 +1,5 @@
 /**
- * Platform charts, one manifest file each (ids and apply order in `charts/order.ts`):
+ * Platform charts, one manifest file each (ids and apply order in `src/contracts/chart-ids.ts`):
  * local: 10-cni, 20-metrics-server, 30-metallb-config, 40-storage, 50-web;
  * ACK:   40-storage, 50-web (ACK ships its CNI, load balancers and metrics-server).
  */
