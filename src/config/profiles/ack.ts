@@ -29,9 +29,18 @@ export function defaultZones(region: string): string[] {
   return ["a", "b", "c"].map((z) => (/\d$/.test(region) ? `${region}${z}` : `${region}-${z}`));
 }
 
+/** A vSwitch per default zone of `region` for the nodes, and one per zone for Terway's pods. */
+function defaultNetwork(region: string): AckConfig["network"] {
+  const zones = defaultZones(region);
+  return {
+    vpcCidr: "172.16.0.0/16",
+    vswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${i * 16}.0/20` })),
+    podVswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${64 + i * 32}.0/19` })),
+  };
+}
+
 /** The defaults of an ACK environment named `name` (a managed cluster in the documents' region). */
 function ackDefaults(name: string, region = DEFAULT_ACK_REGION, type: AckClusterType = "managed"): AckConfig {
-  const zones = defaultZones(region);
   return {
     platform: "ack",
     region,
@@ -57,11 +66,7 @@ function ackDefaults(name: string, region = DEFAULT_ACK_REGION, type: AckCluster
         { name: "logtail-ds" },
       ],
     },
-    network: {
-      vpcCidr: "172.16.0.0/16",
-      vswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${i * 16}.0/20` })),
-      podVswitches: zones.map((zone, i) => ({ zone, cidr: `172.16.${64 + i * 32}.0/19` })),
-    },
+    network: defaultNetwork(region),
     nodePool: {
       name: "k8s-nodepool",
       instanceTypes: ["ecs.g5.xlarge"],
@@ -102,7 +107,7 @@ export const ackProfile: PlatformProfile<AckConfig, AckConfig> = {
     const o = isRecord(override) ? override : {};
     const region = merged.region;
     if (typeof region === "string" && region !== DEFAULT_ACK_REGION && isRecord(merged.network)) {
-      const defaults = ackDefaults("x", region).network;
+      const defaults = defaultNetwork(region);
       const written = isRecord(o.network) ? o.network : {};
       merged.network = {
         ...merged.network,
@@ -133,6 +138,7 @@ export const ackProfile: PlatformProfile<AckConfig, AckConfig> = {
       // The pool's nodes, plus the masters (which register as nodes) on a dedicated cluster.
       expectedNodes: pool.desiredSize + (c.cluster.type === "dedicated" ? c.masters.count : 0),
       installsCni: false,
+      blockStorage: "cloud-disks",
       workloadsOnControlPlane: false,
       stateLocation: c.backend.type === "local" ? c.backend.path : `OSS bucket ${c.backend.bucket}`,
       clusterLabel: c.cluster.type === "dedicated" ? "ACK dedicated" : "ACK managed",

@@ -78,6 +78,7 @@ export const localProfile: PlatformProfile<LocalConfigInput, LocalConfig> = {
     // Every VM but the NFS server is a node.
     expectedNodes: 1 + c.workers.length,
     installsCni: true,
+    blockStorage: "local-volumes",
     workloadsOnControlPlane: true,
     stateLocation: statePath(name, STATE_FILES.terraformState),
     clusterLabel: "kubeadm",

@@ -30,6 +30,8 @@ export interface PlatformFacts {
   readonly expectedNodes: number;
   /** Our manifests install the CNI, so nodes become Ready only after that chart (deploy waits for registration first). */
   readonly installsCni: boolean;
+  /** Where per-pod block storage (NATS JetStream; never NFS) comes from: static local volumes on the nodes, or cloud disks. */
+  readonly blockStorage: "local-volumes" | "cloud-disks";
   /** Workloads may run on the control plane (they tolerate its taint). */
   readonly workloadsOnControlPlane: boolean;
   /** Where Terraform keeps the state, for messages. */

@@ -19,11 +19,12 @@ interface ServiceObject {
 
 /** The DaemonSet that runs the CNI on every node. */
 export function cniDaemonSet(ctx: VerifyContext): { namespace: string; name: string; cni: string } {
-  const { cni, installsCni } = { cni: factsOf(ctx.environment).cni.name, installsCni: factsOf(ctx.environment).installsCni };
+  const facts = factsOf(ctx.environment);
+  const cni = facts.cni.name;
   if (cni === "calico") return { namespace: "calico-system", name: "calico-node", cni };
   if (cni === "terway") return { namespace: "kube-system", name: "terway-eniip", cni };
   // Our flannel chart installs into its own namespace; ACK's lives in kube-system.
-  return { namespace: installsCni ? FLANNEL_NAMESPACE : "kube-system", name: "kube-flannel-ds", cni };
+  return { namespace: facts.installsCni ? FLANNEL_NAMESPACE : "kube-system", name: "kube-flannel-ds", cni };
 }
 
 export const clusterCheck: CheckSpec = {
