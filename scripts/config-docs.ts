@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
+import { BUILT_IMAGE_NAMES, BUILT_IMAGE_NAMESPACE, builtImageTag } from "../src/config/built-images";
 import { applyDerivedDefaults, defaultInput } from "../src/config/defaults";
 import { PRESETS, PROFILES } from "../src/config/profiles";
 import { type Platform, PLATFORMS, PRESET_NAMES, type PresetName } from "../src/config/schema";
@@ -124,9 +125,14 @@ function valueAt(value: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), value);
 }
 
+/** A built image's tag changes with its sources: the docs say where it comes from instead (else they would go stale with every image change). */
+function withoutBuiltTags(text: string): string {
+  return BUILT_IMAGE_NAMES.reduce((t, name) => t.split(`/${BUILT_IMAGE_NAMESPACE}/${name}:${builtImageTag(name)}`).join(`/${BUILT_IMAGE_NAMESPACE}/${name}:<tag in images/images.lock.json>`), text);
+}
+
 function shown(value: unknown): string {
   if (value === undefined) return "";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
+  const text = withoutBuiltTags(typeof value === "string" ? value : JSON.stringify(value));
   const short = text.length > 90 ? `${text.slice(0, 87)}…` : text;
   return `\`${short.replace(/\|/g, "\\|")}\``;
 }
