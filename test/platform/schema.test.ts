@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, it } from "@jest/globals";
 import { ALL_UPSTREAM_INSTALLS } from "../../src/config/upstream";
 import { kubernetesRelease } from "../../src/config/versions";
-import { CRD_SCHEMA_DIR, ManifestValidator, crdSchemaFixtureFiles, readCrdSchemaFixture } from "../support/k8s-validate";
+import Ajv from "ajv";
+import { CRD_SCHEMA_DIR, ManifestValidator, closeSchema, crdSchemaFixtureFiles, prunedSchema, readCrdSchemaFixture } from "../support/k8s-validate";
 import { one, synthPlatform } from "./helpers";
 
 const validators = new Map<string, ManifestValidator>();
@@ -82,5 +83,51 @@ describe("the validator is not vacuous", () => {
     d.spec.template.spec.containers[0]!.ports = "8080";
     assert.equal(v.validate(d as never).length > 0, true);
     assert.match(v.validate({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })[0]!, /no Kubernetes API model/);
+  });
+});
+
+describe("prunedSchema (CRD schemas compiled for the object at hand)", () => {
+  /** A CRD-like schema with every construct pruning follows: nested objects, arrays, maps, anyOf, required, closed objects. */
+  const schema = closeSchema({
+    type: "object",
+    required: ["spec"],
+    properties: {
+      spec: {
+        type: "object",
+        required: ["mode"],
+        properties: {
+          mode: { type: "string", enum: ["a", "b"] },
+          pools: { type: "array", items: { type: "object", properties: { cidr: { type: "string" }, size: { "x-kubernetes-int-or-string": true } } } },
+          labels: { type: "object", additionalProperties: { type: "string" } },
+          limits: { type: "object", additionalProperties: { type: "object", properties: { max: { type: "integer" } } } },
+          unused: { type: "object", properties: { deep: { type: "string" } } },
+        },
+      },
+    },
+  });
+  const errors = (s: unknown, value: unknown) => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(s as object);
+    validate(value);
+    return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`).sort();
+  };
+  const cases: Record<string, unknown> = {
+    valid: { spec: { mode: "a", pools: [{ cidr: "10.0.0.0/8", size: 3 }, { size: "x" }], labels: { a: "b" }, limits: { cpu: { max: 2 } } } },
+    "unknown fields at every level": { spec: { mode: "a", typo: 1, pools: [{ cidr: "x", cidrr: "y" }], limits: { cpu: { max: 1, min: 0 } } }, extra: true },
+    "wrong types and enum": { spec: { mode: "c", pools: [{ size: 1.5 }], labels: { a: 1 }, limits: { cpu: { max: "two" } } } },
+    "missing required": { spec: { pools: [] } },
+    "not an object": { spec: "x" },
+  };
+
+  it("reports exactly what the whole schema reports, for valid and invalid objects", () => {
+    for (const [name, value] of Object.entries(cases)) {
+      const whole = errors(schema, value);
+      assert.deepEqual(errors(prunedSchema(schema, [value]), value), whole, name);
+      if (name !== "valid") assert.ok(whole.length > 0, `${name} is a real failure`);
+    }
+  });
+
+  it("keeps only the fields the object has", () => {
+    const pruned = prunedSchema(schema, [cases.valid]) as { properties: { spec: { properties: Record<string, unknown> } } };
+    assert.deepEqual(Object.keys(pruned.properties.spec.properties).sort(), ["labels", "limits", "mode", "pools"]);
   });
 });
