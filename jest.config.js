@@ -11,6 +11,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "\\.e2e\\.test\\.ts$"],
   // @kubernetes/client-node 1.x and the OIDC libraries it loads ship ES modules only: transform them too.
+  moduleNameMapper: { "^@kubernetes/client-node$": "<rootDir>/node_modules/.cache/clusterkit-jest/kubernetes-client-node.cjs" },
   transformIgnorePatterns: ["/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)"],
   transform: {
     "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
@@ -20,9 +21,10 @@ module.exports = {
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // The real synth, CLIs and tools run inside some tests; none should take longer.
   testTimeout: 120_000,
-  // Every environment synthesized once per run, read by the test files that need the default output
-  // (test/support/synthesized.ts) instead of each synthesizing it again.
-  globalSetup: "<rootDir>/test/support/synthesized-setup.ts",
+  // Once per run: every environment synthesized, read by the test files that need the default output
+  // (test/support/synthesized.ts) instead of each synthesizing it again; @kubernetes/client-node
+  // bundled into one file, which the mapping below loads (test/support/bundled-client-node.ts).
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/synthesized-teardown.ts",
   // One temporary folder per test file, deleted after it (test/support/temp-dir.ts).
   setupFilesAfterEnv: ["<rootDir>/test/support/temp-dir.ts", "<rootDir>/test/support/cdktf-matchers.ts"],

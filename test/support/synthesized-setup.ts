@@ -1,5 +1,5 @@
 /**
- * jest `globalSetup`: synthesizes every environment with the default configuration ONCE per run,
+ * Part of jest's `globalSetup` (global-setup.ts): synthesizes every environment with the default configuration ONCE per run,
  * exactly as `npm run synth` does (scripts/synth.mjs, in a child process, into a scratch root),
  * before any test file starts. Test files read the result through test/support/synthesized.ts
  * instead of each building the same stacks and charts again (jest gives every file its own module
@@ -27,8 +27,4 @@ export function synthesizeDefaults(parent = tmpdir()): string {
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "synth.mjs")], { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 120_000 });
   if (r.status !== 0) throw new Error(`synthesizing the default environments for the tests failed (status ${r.status}):\n${r.stderr}${r.error ? String(r.error) : ""}`);
   return root;
-}
-
-export default function globalSetup(): void {
-  process.env[SYNTHESIZED_ROOT_VARIABLE] = synthesizeDefaults();
 }
