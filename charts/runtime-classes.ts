@@ -31,7 +31,7 @@ export interface RuntimeClassesChartProps {
 }
 
 /** Cluster-scoped RuntimeClasses, applied before any workload that names them. */
-export class RuntimeClassesChart extends Chart {
+class RuntimeClassesChart extends Chart {
   constructor(scope: Construct, id: string, props: RuntimeClassesChartProps) {
     super(scope, id);
     for (const { runtime, spec } of props.classes) {

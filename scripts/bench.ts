@@ -32,7 +32,7 @@ export function benchRuns(argv: readonly string[]): number | undefined {
   return Number(text);
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -41,7 +41,7 @@ export function median(values: readonly number[]): number {
 const root = resolve(__dirname, "..");
 
 /** What the floor process loads: the libraries every synth needs before it builds anything. */
-export const FLOOR_SCRIPT = 'require("cdktf"); require("cdk8s"); require("cdk8s-plus-28");';
+const FLOOR_SCRIPT = 'require("cdktf"); require("cdk8s"); require("cdk8s-plus-28");';
 
 interface Timing {
   readonly wallMs: number;

@@ -13,7 +13,7 @@ import http from "node:http";
 import https from "node:https";
 import { SERVED_BY_HEADER } from "../src/contracts/platform";
 
-export const DEFAULTS = { requests: 2000, concurrency: 10, durationSeconds: 120, timeoutSeconds: 10 } as const;
+const DEFAULTS = { requests: 2000, concurrency: 10, durationSeconds: 120, timeoutSeconds: 10 } as const;
 /** Hard upper bounds: this is a demo tool, not a stress tester. */
 export const MAXIMA = { requests: 200_000, concurrency: 200, durationSeconds: 1800, timeoutSeconds: 60 } as const;
 
@@ -48,7 +48,7 @@ export interface LoadSummary {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: loadgen <url> [--requests N] [--concurrency C] [--duration S] [--timeout S]
+const USAGE = `usage: loadgen <url> [--requests N] [--concurrency C] [--duration S] [--timeout S]
   --requests N     total requests (default ${DEFAULTS.requests}, max ${MAXIMA.requests})
   --concurrency C  requests in flight (default ${DEFAULTS.concurrency}, max ${MAXIMA.concurrency})
   --duration S     stop after S seconds (default ${DEFAULTS.durationSeconds}, max ${MAXIMA.durationSeconds})

@@ -22,7 +22,7 @@ export class UserError extends Error {
 }
 
 /** Longest piece of user input an error message repeats. */
-export const QUOTE_LIMIT = 80;
+const QUOTE_LIMIT = 80;
 
 /**
  * User input as an error message shows it: JSON-quoted (so control characters and terminal escapes

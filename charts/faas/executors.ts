@@ -20,16 +20,13 @@ import { componentLabels, COMPONENTS, LANGUAGE_LABEL } from "../../src/contracts
 /** The `faas.executors` section. */
 export type ExecutorsConfig = FaasConfig["executors"];
 
-
 export const EXECUTOR_UID = 1000;
-/** Where the job's code is unpacked and built (the root filesystem is read-only). */
-export const EXECUTOR_WORK_DIR = EXECUTOR_PATHS.workDir;
 /** The report container only reads /results and prints it (base64 of at most 6 MiB). */
-export const REPORT_RESOURCES = { cpu: "100m", memory: "64Mi" } as const;
+const REPORT_RESOURCES = { cpu: "100m", memory: "64Mi" } as const;
 /** Scratch bounds per emptyDir; a job filling one is evicted (reported as output-limit). */
-export const SCRATCH = { work: "64Mi", results: "32Mi", tmp: "256Mi" } as const;
+const SCRATCH = { work: "64Mi", results: "32Mi", tmp: "256Mi" } as const;
 
-export function executorLabels(lang: Language): Record<string, string> {
+function executorLabels(lang: Language): Record<string, string> {
   return { ...componentLabels(COMPONENTS.executor), [LANGUAGE_LABEL]: lang };
 }
 
@@ -44,7 +41,7 @@ export function executorMemory(faas: { readonly executors: Pick<ExecutorsConfig,
 }
 
 /** The limits as the runner reads them (service/contract/executor.ts LIMIT_ENV). */
-export function limitEnv(executors: Pick<ExecutorsConfig, "limits">, lang: Language): k8s.EnvVar[] {
+function limitEnv(executors: Pick<ExecutorsConfig, "limits">, lang: Language): k8s.EnvVar[] {
   const l = executors.limits;
   return [
     { name: LIMIT_ENV.language, value: lang },
@@ -60,7 +57,7 @@ export function limitEnv(executors: Pick<ExecutorsConfig, "limits">, lang: Langu
  * The Pod of one job in `lang`: the run and report containers, the job's source projected from
  * its annotation, bounded scratch volumes, under `runtimeClass` (undefined: runc).
  */
-export function executorPodSpec(executors: ExecutorsConfig, lang: Language, runtimeClass?: RuntimeClassSpec): k8s.PodSpec {
+function executorPodSpec(executors: ExecutorsConfig, lang: Language, runtimeClass?: RuntimeClassSpec): k8s.PodSpec {
   const image = executors.images[lang];
   const volume = (name: keyof typeof SCRATCH): k8s.Volume => ({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(SCRATCH[name]) } });
   return {

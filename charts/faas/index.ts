@@ -49,7 +49,7 @@ export interface FaasChartProps {
 }
 
 /** What the environment decides for the workload: cluster flavour, runtimes, storage, entry. */
-export function faasChartProps(env: Environment): FaasChartProps {
+function faasChartProps(env: Environment): FaasChartProps {
   const faas = env.config.faas;
   const rc = (runtime: FaasConfig["frontend"]["runtime"]) => runtimeClassOf(env, runtime);
   // The platform profile's door: MetalLB's LoadBalancer Service, or an ALB Ingress (NodePort
@@ -77,7 +77,7 @@ export function faasChartProps(env: Environment): FaasChartProps {
   };
 }
 
-export class FaasChart extends Chart {
+class FaasChart extends Chart {
   constructor(scope: Construct, id: string, props: FaasChartProps) {
     super(scope, id);
     const { faas } = props;

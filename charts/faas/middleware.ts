@@ -16,7 +16,7 @@ import { natsClientEnv } from "./nats-auth";
 import { RESOURCES } from "./resources";
 
 /** Paths of the health endpoint (service/middleware/health.ts). */
-export const MIDDLEWARE_HEALTH = { live: "/healthz", ready: "/readyz" } as const;
+const MIDDLEWARE_HEALTH = { live: "/healthz", ready: "/readyz" } as const;
 
 export interface MiddlewareProps {
   /** The service namespace (NATS, the middleware's ServiceAccount). */
@@ -39,7 +39,7 @@ export interface MiddlewareProps {
   readonly runtimeClassName?: string;
 }
 
-export function middlewareEnv(props: MiddlewareProps): k8s.EnvVar[] {
+function middlewareEnv(props: MiddlewareProps): k8s.EnvVar[] {
   return [
     { name: NATS_ENV.url, value: props.natsUrl },
     ...natsClientEnv("middleware"),

@@ -37,7 +37,7 @@ export interface NatsUser {
 }
 
 /** A user's own reply subjects: `_INBOX_<user>.>` (clients set it as their inbox prefix). */
-export function inboxSubjects(user: NatsUserName): string {
+function inboxSubjects(user: NatsUserName): string {
   return `${inboxPrefix(user)}.>`;
 }
 
@@ -46,7 +46,7 @@ export function inboxSubjects(user: NatsUserName): string {
  * (direct get, or the API's message get), and the ordered push consumers that list keys, watch a
  * bucket or stream an object's chunks, with their flow-control replies.
  */
-export const JS_READ = [
+const JS_READ = [
   "$JS.API.STREAM.INFO.*",
   "$JS.API.STREAM.NAMES",
   "$JS.API.STREAM.MSG.GET.*",
@@ -59,13 +59,13 @@ export const JS_READ = [
  * middleware's job store uses the default; the frontend turns the check off (service/frontend/lib/jobs.ts)
  * and is not granted it.
  */
-export const JS_ACCOUNT_INFO = "$JS.API.INFO";
+const JS_ACCOUNT_INFO = "$JS.API.INFO";
 /** The middleware's writes: KV puts and object chunks, creating a user's bucket and object store, listing buckets to reconcile. */
-export const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.LIST"] as const;
+const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.LIST"] as const;
 /** Nobody here removes or rewrites streams, their messages or others' consumers, or leaves durable consumers behind (deny wins over any later-widened allow). */
-export const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"] as const;
+const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"] as const;
 
-export function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser[] {
+function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser[] {
   const user = (name: NatsUserName) => ({ name, passwordEnv: `NATS_${name.toUpperCase()}_PASSWORD`, secretKey: natsPasswordKey(name) });
   return [
     {

@@ -18,14 +18,14 @@ import { natsAuthorization, type NatsUser, workloadNatsUsers } from "./nats-auth
 import { RESOURCES } from "./resources";
 
 /** The alpine image runs as root unless told otherwise. */
-export const NATS_UID = 1000;
+const NATS_UID = 1000;
 const CONFIG_DIR = "/etc/nats-config";
 const PID_DIR = "/var/run/nats";
 const DATA_DIR = "/data";
 const PID_FILE = `${PID_DIR}/nats.pid`;
 
 /** JetStream may use 90 % of the volume, leaving room for filesystem overhead. */
-export function maxFileStoreBytes(storageSize: string): number {
+function maxFileStoreBytes(storageSize: string): number {
   return Math.floor(quantityBytes(storageSize) * 0.9);
 }
 
@@ -33,7 +33,7 @@ export function maxFileStoreBytes(storageSize: string): number {
  * nats.conf: routes to every ordinal when clustered; server_name from the pod name (RAFT needs it
  * unique); the users with their permissions, passwords taken from the environment.
  */
-export function natsConfig(replicas: number, storageSize: string, users: readonly NatsUser[] = workloadNatsUsers()): string {
+function natsConfig(replicas: number, storageSize: string, users: readonly NatsUser[] = workloadNatsUsers()): string {
   const lines = [
     "server_name: $SERVER_NAME",
     "lame_duck_grace_period: 10s",

@@ -19,7 +19,7 @@ import { PORTS } from "./names";
 import { type Component, componentLabels, COMPONENTS } from "../../src/contracts/faas";
 
 /** Ranges that are never the identity provider: private, carrier-grade NAT (Alibaba's metadata service 100.100.100.200), link-local (169.254.169.254), loopback. */
-export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"] as const;
+const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"] as const;
 
 export interface ApiServerTarget {
   readonly cidr: string;

@@ -20,7 +20,7 @@ import { SIGN_IN_TEMPLATE } from "./sign-in-page";
 const OAUTH2_PROXY_UID = 65532;
 
 /** ConfigMap holding the sign-in page that offers only the local users' form. */
-export const SIGN_IN_TEMPLATES_CONFIG_MAP = "oauth2-proxy-templates";
+const SIGN_IN_TEMPLATES_CONFIG_MAP = "oauth2-proxy-templates";
 const HTPASSWD_DIR = "/etc/oauth2-proxy/users";
 const TEMPLATES_DIR = "/etc/oauth2-proxy/templates";
 
@@ -47,7 +47,7 @@ export interface Oauth2ProxyProps {
   readonly runtimeClassName?: string;
 }
 
-export function oauth2ProxyArgs(props: Pick<Oauth2ProxyProps, "config" | "upstreamUrl" | "entry">): string[] {
+function oauth2ProxyArgs(props: Pick<Oauth2ProxyProps, "config" | "upstreamUrl" | "entry">): string[] {
   const o = props.config;
   const local = o.signIn === "local-users";
   return [

@@ -15,13 +15,13 @@ import { k8s } from "../../src/lib/k8s";
 import { restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { guaranteed } from "../shared/workload";
 
-export const PREPULL_NAME = "executor-image-prepull";
+const PREPULL_NAME = "executor-image-prepull";
 /** The pause image's own user; init containers only run `true`. */
 const PREPULL_UID = 65535;
 /** Requests = limits of every pre-pull container: the pod does nothing. */
-export const PREPULL_RESOURCES = { cpu: "10m", memory: "16Mi" } as const;
+const PREPULL_RESOURCES = { cpu: "10m", memory: "16Mi" } as const;
 
-export function prepullLabels(): Record<string, string> {
+function prepullLabels(): Record<string, string> {
   return { "app.kubernetes.io/name": PREPULL_NAME, "app.kubernetes.io/part-of": "faas" };
 }
 

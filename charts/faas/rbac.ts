@@ -8,7 +8,7 @@ import { executorTemplateName, LANGUAGES, MIDDLEWARE_ROLE, MIDDLEWARE_SERVICE_AC
 import { componentLabels, COMPONENTS } from "../../src/contracts/faas";
 
 /** Exactly what launching and reaping executor Pods needs. */
-export function middlewareRules(): k8s.PolicyRule[] {
+function middlewareRules(): k8s.PolicyRule[] {
   return [
     // Start executors, follow their status, clean them up.
     { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete"] },

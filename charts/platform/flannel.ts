@@ -28,7 +28,7 @@ export interface FlannelChartProps {
 }
 
 /** The `net-conf.json` flanneld reads; `Network` must equal the cluster's pod CIDR. */
-export function flannelNetConf(podCidr: string, backend: string): string {
+function flannelNetConf(podCidr: string, backend: string): string {
   return JSON.stringify({ Network: podCidr, EnableNFTables: false, Backend: { Type: backend } }, null, 2);
 }
 

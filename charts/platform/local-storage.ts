@@ -17,7 +17,7 @@ export interface LocalStorageChartProps {
 }
 
 /** Name of the PV backing the `n`th local volume of a worker. */
-export function localVolumeName(worker: string, n: number): string {
+function localVolumeName(worker: string, n: number): string {
   return `local-${worker}-vol${String(n).padStart(2, "0")}`;
 }
 

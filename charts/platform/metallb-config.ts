@@ -8,8 +8,8 @@ import { Construct } from "constructs";
 import { Chart } from "../../src/lib/k8s";
 import { IpAddressPool, L2Advertisement } from "../imports/metallb.io";
 
-export const METALLB_NAMESPACE = "metallb-system";
-export const METALLB_POOL_NAME = "host-only";
+const METALLB_NAMESPACE = "metallb-system";
+const METALLB_POOL_NAME = "host-only";
 
 export interface MetalLbConfigChartProps {
   /** First and last address of the pool (`metallb.addressStart`/`addressEnd`, validated inside the host network). */

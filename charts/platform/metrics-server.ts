@@ -19,7 +19,7 @@ export interface MetricsServerChartProps {
 }
 
 /** The metrics-server arguments for a kubeadm cluster. */
-export function metricsServerArgs(): string[] {
+function metricsServerArgs(): string[] {
   return [
     "--cert-dir=/tmp",
     "--secure-port=10250",

@@ -20,7 +20,7 @@ export interface AlbIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export const ALB_HTTPS_ANNOTATIONS: Readonly<Record<string, string>> = {
+const ALB_HTTPS_ANNOTATIONS: Readonly<Record<string, string>> = {
   "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80},{"HTTPS": 443}]',
   "alb.ingress.kubernetes.io/ssl-redirect": "true",
 };

@@ -7,7 +7,7 @@ import { factsOf } from "../../src/config/profiles";
 import type { Environment } from "../../src/config/schema";
 
 /** Whether the configured CNI enforces NetworkPolicy, its name, and the config field that chose it (the platform profile's facts). */
-export function cniEnforcesPolicy(env: Environment): { cni: string; enforces: boolean; field: string } {
+function cniEnforcesPolicy(env: Environment): { cni: string; enforces: boolean; field: string } {
   const { cni } = factsOf(env);
   return { cni: cni.name, enforces: cni.enforcesPolicy, field: cni.field };
 }

@@ -31,7 +31,7 @@ export interface ArtefactOptions {
   readonly root?: string;
 }
 
-export function hasNpmScript(root: string, script: string): boolean {
+function hasNpmScript(root: string, script: string): boolean {
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
     return typeof pkg.scripts?.[script] === "string";

@@ -25,7 +25,7 @@ async function fileSha256(path: string): Promise<string> {
 }
 
 /** Compresses a layer tar once; later builds (and other images with the same layer) reuse it. */
-export async function compressCached(tarPath: string): Promise<CompressedLayer> {
+async function compressCached(tarPath: string): Promise<CompressedLayer> {
   const diff = await fileSha256(tarPath);
   const meta = join(CACHE.layers, `${diff}.json`);
   const blob = join(CACHE.layers, `${diff}.tar.gz`);

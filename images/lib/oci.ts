@@ -67,7 +67,7 @@ class HashTap extends Transform {
 }
 
 /** Gzip level for layers: zlib's default trades little size for much less CPU than 9 on 2 cores. */
-export const GZIP_LEVEL = 6;
+const GZIP_LEVEL = 6;
 
 /** Compresses an uncompressed layer tar into `outPath`, returning both digests. */
 export async function compressLayer(tarPath: string, outPath: string): Promise<CompressedLayer> {
@@ -132,7 +132,7 @@ function sortedRecord(record: Readonly<Record<string, string>> | undefined): Rec
 }
 
 /** The image config JSON (OCI image spec), keys in a fixed order. */
-export function imageConfigJson(input: OciImageInput): Buffer {
+function imageConfigJson(input: OciImageInput): Buffer {
   const created = new Date(input.created * 1000).toISOString().replace(/\.000Z$/, "Z");
   const c = input.config;
   const config = {
@@ -154,7 +154,7 @@ export function imageConfigJson(input: OciImageInput): Buffer {
 }
 
 /** Tag part of a reference (`host:5000/a/b:tag` → `tag`). */
-export function referenceTag(reference: string): string {
+function referenceTag(reference: string): string {
   const lastSlash = reference.lastIndexOf("/");
   const colon = reference.indexOf(":", lastSlash + 1);
   if (colon < 0) throw new Error(`image reference ${reference} has no tag`);

@@ -11,7 +11,7 @@ import { type Layer, parentDirs, writeLayerTar } from "./layers";
 import { compileStatic, STATIC_CFLAGS } from "./static-program";
 
 /** The compiler command, run inside the toolchain root filesystem. */
-export const RUNNER_CFLAGS = STATIC_CFLAGS;
+const RUNNER_CFLAGS = STATIC_CFLAGS;
 
 export interface RunnerOptions {
   /** C source, relative to the repository (an absolute path is taken as is). @default "service/executor/runner.c" */

@@ -13,13 +13,13 @@ import { hashInputs, type InputSpec } from "./inputs";
 import { type ImageRecipe, recipeRootfs } from "./recipe";
 
 /** The builder's own sources: a change to how images are written changes every tag. */
-export const BUILDER_INPUTS: readonly InputSpec[] = [{ path: "images/lib", match: /\.ts$/ }];
+const BUILDER_INPUTS: readonly InputSpec[] = [{ path: "images/lib", match: /\.ts$/ }];
 
 /** Length of a tag (hex digits of the inputs' SHA-256). */
-export const TAG_LENGTH = 20;
+const TAG_LENGTH = 20;
 
 /** The canonical text a recipe's tag is the hash of (exported so a stale lock can be explained). */
-export function tagInputs(recipe: ImageRecipe, debianLock: DebianLock, root: string = REPO_ROOT): string {
+function tagInputs(recipe: ImageRecipe, debianLock: DebianLock, root: string = REPO_ROOT): string {
   const rootfs = recipeRootfs(recipe).map((spec) => {
     const entry = debianLock.rootfs[spec.name];
     // An unlocked or changed spec hashes as such, so the lock is stale until `lock` resolves it.

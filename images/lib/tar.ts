@@ -93,7 +93,7 @@ function padding(size: number): Buffer {
 }
 
 /** Normalised entry path: relative, no leading "./" or "/", directories end in "/". */
-export function entryPath(path: string, isDir: boolean): string {
+function entryPath(path: string, isDir: boolean): string {
   let p = path.replace(/^\.?\/+/, "");
   if (p === "" || p.split("/").some((part) => part === ".." || part === ".")) throw new Error(`tar: invalid entry path ${JSON.stringify(path)}`);
   p = p.replace(/\/+$/, "");
@@ -112,7 +112,7 @@ export interface EntryMeta {
 }
 
 /** Header blocks (a PAX header first when needed) for one entry. */
-export function headerBlocks(e: EntryMeta, defaultMtime: number): Buffer[] {
+function headerBlocks(e: EntryMeta, defaultMtime: number): Buffer[] {
   const path = entryPath(e.path, e.type === "dir");
   const linkname = e.linkname ?? "";
   const split = splitUstar(path);
@@ -144,7 +144,7 @@ export function headerBlocks(e: EntryMeta, defaultMtime: number): Buffer[] {
 }
 
 /** End of archive: two zero blocks. */
-export const TAR_END = Buffer.alloc(2 * BLOCK);
+const TAR_END = Buffer.alloc(2 * BLOCK);
 
 /** Builds a whole archive in memory. Entries are written in the order given. */
 export function tarBuffer(entries: readonly TarEntry[], mtime: number): Buffer {

@@ -11,7 +11,7 @@ import type { RootfsSpec } from "../lib/debian/spec";
  * standard library is compiled on first use, so the image then needs a warmed build cache
  * (docs/images.md#changing-language-versions).
  */
-export const GO_TOOLCHAIN = { include: ["golang-go"], backports: false } as const;
+const GO_TOOLCHAIN = { include: ["golang-go"], backports: false } as const;
 
 export const ROOTFS = {
   /** gcc 12 and the C library headers; also the toolchain the runner is compiled with. */

@@ -29,7 +29,7 @@ export interface MiddlewareConfig {
 }
 
 /** Tuning knobs the chart does not set (tests shorten them). */
-export const TUNING_ENV = {
+const TUNING_ENV = {
   reconcileIntervalMs: "RECONCILE_INTERVAL_MS",
   leaseMs: "LEASE_MS",
   quotaRetryMs: "QUOTA_RETRY_MS",

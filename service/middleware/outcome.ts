@@ -31,7 +31,7 @@ const OUTCOME_STATUS: Readonly<Record<Outcome, JobStatus>> = {
 
 const IMAGE_PULL_FAILURES = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"]);
 /** Waiting reasons that never resolve on their own: the job fails now instead of at its deadline. */
-export const PERMANENT_WAITING = new Set(["InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError"]);
+const PERMANENT_WAITING = new Set(["InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError"]);
 
 export function stateFromSummary(summary: ExecutorSummary): FinalState {
   const status = OUTCOME_STATUS[summary.outcome];

@@ -17,7 +17,7 @@ export interface PodJob {
 }
 
 /** Label every Pod the middleware creates carries (with the template's own labels). */
-export const MANAGED_BY = { "app.kubernetes.io/managed-by": "faas-middleware" } as const;
+const MANAGED_BY = { "app.kubernetes.io/managed-by": "faas-middleware" } as const;
 
 export function executorPod(template: V1PodTemplate, job: PodJob, namespace: string): V1Pod {
   const spec = template.template?.spec;

@@ -35,7 +35,7 @@ function phase(p: ExecutorSummary["run"]): PhaseResult | undefined {
 }
 
 /** The runner's summary, checked just enough that a broken one is a failure rather than a crash. */
-export function parseSummary(data: Buffer | undefined): ExecutorSummary {
+function parseSummary(data: Buffer | undefined): ExecutorSummary {
   if (!data) throw new Error(`the result has no ${RESULT_FILES.summary}`);
   const s = JSON.parse(data.toString("utf8")) as ExecutorSummary;
   if (s?.version !== 1 || !(OUTCOMES as readonly string[]).includes(s.outcome) || typeof s.truncated !== "object" || s.truncated === null) {

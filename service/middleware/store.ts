@@ -33,7 +33,7 @@ function decode(value: Uint8Array): JobRecord {
 const encode = (r: JobRecord) => Buffer.from(JSON.stringify(r));
 
 /** The object store's digest notation: `SHA-256=` and padded base64url. */
-export function natsDigest(data: Uint8Array): string {
+function natsDigest(data: Uint8Array): string {
   const b64 = createHash("sha256").update(data).digest("base64url");
   return `SHA-256=${b64}${"=".repeat((4 - (b64.length % 4)) % 4)}`;
 }

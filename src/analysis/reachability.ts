@@ -23,7 +23,7 @@
 import { type Cidr, parseCidr, parseIp } from "../config/ipv4";
 import { type LabelSelector, type Labels, selectorMatches } from "./selectors";
 
-export type { LabelSelector, Labels } from "./selectors";
+export type { Labels } from "./selectors";
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
@@ -174,7 +174,7 @@ export function networkModel(objects: readonly unknown[], options: NetworkModelO
   return { namespaces, policies, podCidrs: options.podCidrs ?? [] };
 }
 
-export function parseNetworkPolicy(o: Obj): NetworkPolicy {
+function parseNetworkPolicy(o: Obj): NetworkPolicy {
   const m = metadata(o);
   const spec = obj(o.spec);
   const types = arr(spec.policyTypes).filter((t): t is "Ingress" | "Egress" => t === "Ingress" || t === "Egress");
@@ -271,7 +271,7 @@ export function ipEndpoint(name: string, address: string, extraPorts: readonly P
 // Evaluation
 // ---------------------------------------------------------------------------------------------
 
-export function namespaceLabels(model: NetworkModel, namespace: string): Labels {
+function namespaceLabels(model: NetworkModel, namespace: string): Labels {
   return model.namespaces.get(namespace) ?? { [NAME_LABEL]: namespace };
 }
 

@@ -9,13 +9,6 @@ import { UserError } from "../errors";
 export const BENCH_APPS = ["cpu", "io", "net", "start"] as const;
 export type BenchApp = (typeof BENCH_APPS)[number];
 
-export const APP_DESCRIPTIONS: Readonly<Record<BenchApp, string>> = {
-  cpu: "CPU-bound: gcc -O2 compiles of a C file, then a compute kernel (matrix product and prime sieve)",
-  io: "I/O-bound: files written in 64 KiB blocks and fsynced, read back and removed, on the pod's volume",
-  net: "network-bound: an HTTP server loaded by scripts/loadgen.ts (one new connection per request)",
-  start: "container start: create → running → first HTTP byte",
-};
-
 /** Images this repository builds for the benchmark (names of images/recipes/bench-*.ts). */
 export const BENCH_IMAGES = { cpu: "bench-cpu", io: "bench-io", net: "bench-net", loadgen: "bench-loadgen" } as const;
 export type BenchImage = (typeof BENCH_IMAGES)[keyof typeof BENCH_IMAGES];

@@ -10,7 +10,7 @@ import type { BenchResult } from "./result";
 
 const COLORS: Readonly<Record<RuntimeName, string>> = { runc: "#4c78a8", gvisor: "#f58518", kata: "#54a24b" };
 
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 

@@ -21,7 +21,7 @@ export function benchImageRef(registry: string, name: BenchImage): string {
   return `${registry.replace(/\/+$/, "")}/${BUILT_IMAGE_NAMESPACE}/${name}:${tag}`;
 }
 
-export function describeEnvironment(env: Environment): string {
+function describeEnvironment(env: Environment): string {
   if (env.kind === "local") {
     const c = env.config;
     return `${env.name}: kubeadm ${c.kubernetes.version} on VirtualBox, workers ${c.workers.map((w) => `${w.name} ${w.cpus} vCPU/${w.memoryMiB} MiB`).join(", ")}`;

@@ -18,7 +18,7 @@ import type { BenchBackend } from "./run";
 
 export const BENCH_NAMESPACE = "clusterkit-bench";
 /** Every bench Pod carries it, valued with its own name (watches select one Pod by it). */
-export const BENCH_POD_LABEL = "clusterkit.io/bench-pod";
+const BENCH_POD_LABEL = "clusterkit.io/bench-pod";
 const UID = 1000;
 
 /** How each runtime is selected on this cluster, or why it cannot be. */

@@ -20,7 +20,7 @@ import { kvmUnavailable } from "./kvm";
 import type { MachineDescription, RuntimeStatus } from "./result";
 import type { BenchBackend } from "./run";
 
-export const LOCAL_TARGET = "local-machine";
+const LOCAL_TARGET = "local-machine";
 /** The uid the images run as (images/lib/constants.ts IMAGE_UID). */
 const IMAGE_UID = 1000;
 
@@ -279,7 +279,7 @@ function osName(): string {
 }
 
 /** A TCP port free on 127.0.0.1 right now (podman publishes the container's port there). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);

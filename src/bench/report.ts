@@ -16,14 +16,14 @@ function fmt(v: number, unit: MetricDef["unit"]): string {
   return `${v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 }
 
-export function ratioText(r: number): string {
+function ratioText(r: number): string {
   if (!Number.isFinite(r)) return "?";
   if (r >= 1) return `${r.toFixed(2)}× slower`;
   return `${(1 / r).toFixed(2)}× faster`;
 }
 
 /** The summary of a metric for a runtime, if measured. */
-export function cell(result: BenchResult, metric: string, runtime: RuntimeName): Summary | undefined {
+function cell(result: BenchResult, metric: string, runtime: RuntimeName): Summary | undefined {
   return result.metrics[metric]?.[runtime];
 }
 
@@ -51,7 +51,7 @@ interface Extreme {
 }
 
 /** Largest slowdown of `runtime` against `baseline` over the metrics `pick` selects. */
-export function upTo(result: BenchResult, runtime: RuntimeName, baseline: RuntimeName, pick: (m: MetricDef) => boolean): Extreme | undefined {
+function upTo(result: BenchResult, runtime: RuntimeName, baseline: RuntimeName, pick: (m: MetricDef) => boolean): Extreme | undefined {
   let best: Extreme | undefined;
   for (const m of METRICS.filter(pick)) {
     const r = ratio(result, m, runtime, baseline);

@@ -23,7 +23,7 @@ import { manifestPath, writeManifest } from "./manifest";
 import { readAt, writeTar } from "./tar";
 
 /** How each VM gets Guest Additions (recorded in the manifest, shown by `npm run box`). */
-export const GUEST_ADDITIONS_NOTE = "not in the image: cloud-init installs virtualbox-guest-utils on each VM's first boot";
+const GUEST_ADDITIONS_NOTE = "not in the image: cloud-init installs virtualbox-guest-utils on each VM's first boot";
 
 export interface BoxOptions {
   /** Project root; a relative `boxPath` and the download cache are under it. */

@@ -18,11 +18,11 @@ export interface CliIo {
 }
 
 /** `CLUSTERKIT_ROOT` when set, else `checkout` (the folder holding package.json). */
-export function projectRoot(env: NodeJS.ProcessEnv, checkout: string): string {
+function projectRoot(env: NodeJS.ProcessEnv, checkout: string): string {
   return env.CLUSTERKIT_ROOT ? resolve(env.CLUSTERKIT_ROOT) : checkout;
 }
 
-export function processIo(checkout: string): CliIo {
+function processIo(checkout: string): CliIo {
   return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env, root: projectRoot(process.env, checkout) };
 }
 

@@ -10,7 +10,7 @@ import { hostAddress, parseCidr } from "./ipv4";
 import type { LocalConfig, LocalConfigInput, VmConfig } from "./schema";
 
 /** The host's own address when not given: the first host of the network (VirtualBox's convention, .1). */
-export const HOST_IP_HOST_NUMBER = 1;
+const HOST_IP_HOST_NUMBER = 1;
 
 type VmInput = LocalConfigInput["controlPlane"];
 

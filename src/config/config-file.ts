@@ -35,7 +35,7 @@ const FRAME_WIDTH = 120;
  * The code frame the YAML parser appends to its message (the lines before the error, the line
  * itself, and a caret under the column), bounded and with control characters made visible.
  */
-export function codeFrame(message: string): string {
+function codeFrame(message: string): string {
   const lines = message.split("\n").slice(1);
   while (lines.length && !lines[0]!.trim()) lines.shift();
   while (lines.length && !lines[lines.length - 1]!.trim()) lines.pop();

@@ -17,7 +17,7 @@ export function defaultInput(name: string, platform: Platform): unknown {
 }
 
 /** Fresh default configs of the presets as written, before addresses are resolved (what a config file overrides). */
-export function defaultInputs(): { local: LocalConfigInput; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
+function defaultInputs(): { local: LocalConfigInput; "ack-managed": AckConfig; "ack-dedicated": AckConfig } {
   const out = Object.fromEntries(PRESET_NAMES.map((name: PresetName) => [name, defaultInput(name, PRESETS[name].platform)]));
   return out as { local: LocalConfigInput; "ack-managed": AckConfig; "ack-dedicated": AckConfig };
 }

@@ -35,10 +35,10 @@ export const dnsLabel = z
 export const dnsName = grammar(DNS1123_SUBDOMAIN, "a lower-case DNS name like web.example.com");
 
 /** Namespaces Kubernetes and the platform own; the workload must never take (and relabel) them. */
-export const PLATFORM_NAMESPACES = ["default", "metallb-system", "tigera-operator", "calico-system", "calico-apiserver", "arms-prom"] as const;
+const PLATFORM_NAMESPACES = ["default", "metallb-system", "tigera-operator", "calico-system", "calico-apiserver", "arms-prom"] as const;
 
 /** What is wrong with a namespace for the workload, or undefined. */
-export function namespaceProblem(ns: string): string | undefined {
+function namespaceProblem(ns: string): string | undefined {
   if (ns.startsWith("kube-")) return `${quote(ns)} is a Kubernetes system namespace (kube-*); choose your own`;
   if ((PLATFORM_NAMESPACES as readonly string[]).includes(ns)) return `${quote(ns)} belongs to Kubernetes or the platform (${PLATFORM_NAMESPACES.join(", ")}); choose your own`;
   return undefined;
@@ -103,7 +103,7 @@ export const hostInterfaceName = grammar(/^[A-Za-z0-9][A-Za-z0-9 ._#()-]{0,63}$/
 export const linuxInterfaceName = (example: string) => grammar(/^[a-z][a-z0-9]{1,14}$/, `a Linux interface name like ${example}`, 15);
 
 /** What is wrong with a URL the browser or a client follows, or undefined (`schemes`: allowed protocols). */
-export function urlProblem(text: string, schemes: readonly ("http" | "https")[]): string | undefined {
+function urlProblem(text: string, schemes: readonly ("http" | "https")[]): string | undefined {
   if (text.length > 2048) return "must be a URL of at most 2048 characters";
   let url: URL;
   try {
@@ -138,7 +138,7 @@ export function cidrBlock(min: number, max: number) {
 const UNUSABLE = ["0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3"].map((t) => parseCidr(t)!);
 
 /** Roots under which a node may keep data (exports, local volumes); never /etc, /usr, /boot, /… itself. */
-export const DATA_ROOTS = ["/srv", "/data", "/export", "/exports", "/mnt", "/var/lib/clusterkit"] as const;
+const DATA_ROOTS = ["/srv", "/data", "/export", "/exports", "/mnt", "/var/lib/clusterkit"] as const;
 
 /** An absolute directory strictly below one of the data roots, plain segments only. */
 export const dataDirectory = z.string().superRefine((p, ctx) => {

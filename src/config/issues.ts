@@ -41,7 +41,7 @@ function objectKeys(s: Schema | undefined): string[] {
 }
 
 /** The field names the schema accepts at `path` (empty when it is not an object there). */
-export function knownKeysAt(schema: Schema, path: readonly PropertyKey[]): string[] {
+function knownKeysAt(schema: Schema, path: readonly PropertyKey[]): string[] {
   let s = unwrap(schema);
   for (const seg of path) {
     const d = def(s);
@@ -84,7 +84,7 @@ export function nearest(name: string, known: readonly string[]): string | undefi
 }
 
 /** "did you mean" for one unknown name, else the valid ones. */
-export function unknownNameHint(name: string, known: readonly string[]): string {
+function unknownNameHint(name: string, known: readonly string[]): string {
   const near = nearest(name, known);
   if (near) return `did you mean "${near}"?`;
   return known.length ? `valid here: ${known.join(", ")}` : "no fields are allowed here";

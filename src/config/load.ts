@@ -13,12 +13,10 @@ import { environmentOf, isPreset, PRESETS, PROFILES, profileFor } from "./profil
 import type { Problem } from "./rules";
 import { type AnyConfig, type Environment, type EnvironmentConfigs, type EnvironmentName, type Platform, PLATFORMS, PRESET_NAMES } from "./schema";
 
-export const CONFIG_ENV_VAR = "CLUSTERKIT_CONFIG";
+const CONFIG_ENV_VAR = "CLUSTERKIT_CONFIG";
 
 /** Problems listed in one error; the rest are counted (a garbage file must not flood the terminal). */
-export const MAX_PROBLEMS_SHOWN = 30;
-
-export { deepMerge } from "./merge";
+const MAX_PROBLEMS_SHOWN = 30;
 
 /** An added environment's name: it becomes a folder (state/<env>/), a stack id, tags and key-pair names. */
 const ADDED_NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
@@ -115,7 +113,7 @@ export function environments(configs: EnvironmentConfigs): Environment[] {
 }
 
 /** The names of every environment the configuration defines, in order. */
-export function environmentNames(configs: EnvironmentConfigs): string[] {
+function environmentNames(configs: EnvironmentConfigs): string[] {
   return Object.keys(configs);
 }
 

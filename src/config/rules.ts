@@ -51,7 +51,7 @@ function checkHpa(path: string, hpa: HpaConfig, report: Report): void {
 }
 
 /** Seconds an executor Pod needs beyond compile and run: start, runner bookkeeping, the report. */
-export const EXECUTOR_DEADLINE_MARGIN_SECONDS = 15;
+const EXECUTOR_DEADLINE_MARGIN_SECONDS = 15;
 
 function checkExecutors(faas: FaasConfig, report: Report): void {
   const { limits, deadlineSeconds } = faas.executors;

@@ -18,10 +18,6 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 export type SandboxedRuntime = Exclude<RuntimeName, "runc">;
 export const SANDBOXED_RUNTIMES: readonly SandboxedRuntime[] = ["gvisor", "kata"];
 
-export function isSandboxed(runtime: RuntimeName): runtime is SandboxedRuntime {
-  return runtime !== "runc";
-}
-
 /** How the documents and this project name each runtime in prose and tables. */
 export const RUNTIME_LABELS: Readonly<Record<RuntimeName, string>> = { runc: "runC", gvisor: "gVisor", kata: "Kata" };
 

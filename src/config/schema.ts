@@ -48,32 +48,27 @@ export const PLATFORMS = ["local", "ack"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** ACK cluster flavours: managed control plane (ACK Pro/Basic) or masters in our account (Dedicated). */
-export const ACK_CLUSTER_TYPES = ["managed", "dedicated"] as const;
+const ACK_CLUSTER_TYPES = ["managed", "dedicated"] as const;
 export type AckClusterType = (typeof ACK_CLUSTER_TYPES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Field types
 // ---------------------------------------------------------------------------------------------
 
-export { dnsLabel };
-
 /**
  * A file path Terraform writes (kubeconfig, local state): relative to the project root or absolute.
  * Where it may point (inside state/<env>/, never onto clusterkit's own files) is checked per
  * environment in rules.ts and again on use (state-paths.ts).
  */
-export const projectPath = filePath;
+const projectPath = filePath;
 
-export const ipv4 = z.string().refine((s) => parseIp(s) !== undefined, { error: "must be an IPv4 address like 192.168.60.11" });
-
-/** A CIDR block of any usable size; fields with a narrower rule use `cidrBlock`. */
-export const cidr = cidrBlock(8, 30);
+const ipv4 = z.string().refine((s) => parseIp(s) !== undefined, { error: "must be an IPv4 address like 192.168.60.11" });
 
 /** A pinned image reference, by the OCI grammar (oci-reference.ts). */
-export const image = imageRef;
+const image = imageRef;
 
 /** The container runtime a workload's Pods run under (runtimes.ts); the environment must install it. */
-export const runtime = z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(", ")}` });
+const runtime = z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(", ")}` });
 
 /** Storage sizes (volumes) and memory sizes (limits). */
 const storageSize = byteQuantity("64Ti");
@@ -89,7 +84,7 @@ function minorVersion(kind: EnvironmentKind) {
 }
 
 /** HorizontalPodAutoscaler bounds and CPU target. */
-export const hpaSchema = z.strictObject({
+const hpaSchema = z.strictObject({
   /** Lower bound on replicas. */
   minReplicas: intRange(1, 100),
   /** Upper bound on replicas (validated >= minReplicas). */
@@ -103,7 +98,7 @@ export type HpaConfig = z.infer<typeof hpaSchema>;
 // Workloads shared by every environment
 // ---------------------------------------------------------------------------------------------
 
-export const webAppSchema = z.strictObject({
+const webAppSchema = z.strictObject({
   /** Deploy the demo web app (nginx + PHP page showing the serving pod). */
   enabled: z.boolean(),
   namespace,
@@ -119,7 +114,7 @@ export const webAppSchema = z.strictObject({
 });
 
 /** Limits of one job (service/contract/executor.ts LIMIT_ENV), set on the executor PodTemplates. */
-export const executorLimitsSchema = z.strictObject({
+const executorLimitsSchema = z.strictObject({
   /** Longest a compile (Go, C) may take. @default 30 */
   compileTimeoutSeconds: z.number().int().min(1).max(600),
   /** Longest the program may run (wall clock). @default 10 */
@@ -133,7 +128,7 @@ export const executorLimitsSchema = z.strictObject({
 });
 export type ExecutorLimitsConfig = z.infer<typeof executorLimitsSchema>;
 
-export const faasSchema = z.strictObject({
+const faasSchema = z.strictObject({
   /** Deploy the code-execution workload. */
   enabled: z.boolean(),
   /** Namespace of oauth2-proxy, frontend, NATS and middleware. */
@@ -247,7 +242,7 @@ const needsAddress = (vm: { hostNumber?: number; ip?: string }, ctx: z.core.$Ref
   }
 };
 
-export const vmSchema = z.strictObject(vmFields).superRefine(needsAddress);
+const vmSchema = z.strictObject(vmFields).superRefine(needsAddress);
 /** A VM with its address resolved (src/config/addresses.ts); `hostNumber` stays only when the address came from it. */
 export type VmConfig = Omit<z.infer<typeof vmSchema>, "ip"> & { readonly ip: string };
 
@@ -358,7 +353,7 @@ export type LocalConfig = Omit<LocalConfigInput, "network" | "controlPlane" | "w
 /** Region ids: eu-central-1, cn-hangzhou, cn-shanghai-finance-1. */
 const REGION = /^[a-z]{2}-[a-z]+(-[a-z]+)?(-\d+)?$/;
 
-export const backendSchema = z.discriminatedUnion("type", [
+const backendSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
     /** State file, relative to the project root. */
@@ -384,7 +379,7 @@ export const backendSchema = z.discriminatedUnion("type", [
 ]);
 export type BackendConfig = z.infer<typeof backendSchema>;
 
-export const nodePoolSchema = z.strictObject({
+const nodePoolSchema = z.strictObject({
   name: dnsLabel,
   /** Ordered fallback list of ECS instance types. */
   instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g5.xlarge", 64)).min(1).max(10),
@@ -554,9 +549,6 @@ export type EnvironmentConfigs = {
 export type Environment =
   | { readonly name: EnvironmentName; readonly kind: "local"; readonly config: LocalConfig }
   | { readonly name: EnvironmentName; readonly kind: "ack"; readonly config: AckConfig };
-
-/** The schema of each platform. */
-export const PLATFORM_SCHEMAS = { local: localSchema, ack: ackSchema } as const;
 
 /** The schema of each shipped preset (an added environment uses its platform's). */
 export const ENVIRONMENT_SCHEMAS: { local: typeof localSchema; "ack-managed": typeof ackSchema; "ack-dedicated": typeof ackSchema } & Record<string, typeof localSchema | typeof ackSchema> = {

@@ -51,7 +51,7 @@ function calicoInstalls(release: (typeof CALICO)[CalicoVersion]): UpstreamInstal
   return [...crds, install(release.tigeraOperator, { ...apply, waitFor: crds.length ? [TIGERA_OPERATOR] : [INSTALLATION_CRD, TIGERA_OPERATOR] })];
 }
 
-export const METALLB_NATIVE: UpstreamInstall = install(METALLB, {
+const METALLB_NATIVE: UpstreamInstall = install(METALLB, {
   serverSide: false,
   before: CHART_IDS.metallb,
   // Its validating webhook rejects IPAddressPool/L2Advertisement until the controller serves it.

@@ -7,7 +7,7 @@
  */
 
 /** Label the local node bootstrap puts on nodes where Kata runs (kubelet --node-labels). */
-export const KATA_NODE_LABEL = "katacontainers.io/kata-runtime";
+const KATA_NODE_LABEL = "katacontainers.io/kata-runtime";
 
 export interface RuntimeClassSpec {
   readonly name: string;

@@ -13,7 +13,7 @@ export const NATS_CREDENTIALS_SECRET = "nats-credentials";
 
 /** The NATS users of the workload (executors hold no NATS credentials at all). */
 export type NatsUserName = "frontend" | "middleware";
-export const NATS_USER_NAMES: readonly NatsUserName[] = ["frontend", "middleware"];
+const NATS_USER_NAMES: readonly NatsUserName[] = ["frontend", "middleware"];
 
 /** Key of a NATS user's password inside the `nats-credentials` Secret. */
 export function natsPasswordKey(user: NatsUserName): string {

@@ -20,7 +20,7 @@ export interface DeployArgs {
  * A path the user typed, made absolute against the folder they typed it in. `npm run` starts the
  * script in the project root but keeps the caller's folder in INIT_CWD.
  */
-export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
   return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 

@@ -11,10 +11,10 @@ import type { Kubectl } from "./kubectl";
 import type { Reporter } from "./reporter";
 import { tail } from "./runner";
 
-export const BOOTSTRAP_TOKEN_SECRET_TYPE = "bootstrap.kubernetes.io/token";
+const BOOTSTRAP_TOKEN_SECRET_TYPE = "bootstrap.kubernetes.io/token";
 
 /** How long a renewed token stays valid: the TTL kubeadm init gave it. */
-export const BOOTSTRAP_TOKEN_REFRESH_MS = 24 * 60 * 60 * 1000;
+const BOOTSTRAP_TOKEN_REFRESH_MS = 24 * 60 * 60 * 1000;
 
 export interface BootstrapToken {
   readonly id: string;
@@ -22,7 +22,7 @@ export interface BootstrapToken {
 }
 
 /** RFC 3339 in UTC without fractions, the form kubeadm writes. */
-export function rfc3339(ms: number): string {
+function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -32,7 +32,7 @@ function isToken(v: unknown): v is BootstrapToken {
 }
 
 /** The Secret kubeadm would create for the token (bootstrap-token-<id> in kube-system). */
-export function bootstrapTokenSecret(token: BootstrapToken, expiration: string): object {
+function bootstrapTokenSecret(token: BootstrapToken, expiration: string): object {
   return {
     apiVersion: "v1",
     kind: "Secret",

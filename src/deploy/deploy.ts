@@ -194,7 +194,7 @@ async function applyLocalUsers(environment: Environment, kubectl: Kubectl, opts:
 }
 
 /** Where Terraform keeps this environment's state, for messages. */
-export function stateLocation(environment: Environment): string {
+function stateLocation(environment: Environment): string {
   return factsOf(environment).stateLocation;
 }
 

@@ -92,7 +92,7 @@ export function archivePath(root: string, name: string): string {
 }
 
 /** The reference an archive was built for (index.json's ref annotation), or undefined. */
-export function archiveReference(path: string): string | undefined {
+function archiveReference(path: string): string | undefined {
   try {
     const root = OciArchive.open(path).roots[0];
     return root?.annotations?.["io.containerd.image.name"] ?? root?.annotations?.["org.opencontainers.image.ref.name"];

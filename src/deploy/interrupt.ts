@@ -12,7 +12,7 @@ import type { Runner } from "./runner";
 export type StopSignal = "SIGINT" | "SIGTERM";
 
 /** Signals that mean "stop", and the exit status a shell reports for each. */
-export const EXIT_STATUS: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+const EXIT_STATUS: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 type Listener = (signal: StopSignal, count: number) => void;
 

@@ -4,7 +4,7 @@ import { nodeListSchema, parseKubectlJson } from "./kubectl-json";
 import type { RunResult, Runner } from "./runner";
 
 /** Longest any single kubectl call may take (a `kubectl wait` call sets its own, longer limit). */
-export const KUBECTL_CALL_LIMIT_MS = 120_000;
+const KUBECTL_CALL_LIMIT_MS = 120_000;
 
 export interface NodeStatus {
   readonly name: string;

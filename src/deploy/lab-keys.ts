@@ -34,7 +34,7 @@ function uint32(n: number): Buffer {
  * A new ed25519 key pair in OpenSSH's formats (PROTOCOL.key: `openssh-key-v1`, cipher and KDF
  * `none`), which ssh, sshd and ssh-keygen read on every platform.
  */
-export function generateEd25519(comment: string): SshKeyPair {
+function generateEd25519(comment: string): SshKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");

@@ -18,7 +18,7 @@ import { writeFileAtomic } from "./state-files";
 export const VERIFY_USER = "clusterkit-verify";
 
 /** bcrypt cost: oauth2-proxy checks a hash per sign-in; 10 is bcrypt's usual default. */
-export const BCRYPT_COST = 10;
+const BCRYPT_COST = 10;
 
 export interface LocalUser {
   readonly email: string;
@@ -42,13 +42,13 @@ export function readSignInUsers(file: string): LocalUser[] {
 }
 
 /** The addresses deploy maintains for this config. */
-export function wantedEmails(faas: FaasConfig): string[] {
+function wantedEmails(faas: FaasConfig): string[] {
   const { names, emailDomain } = faas.oauth2Proxy.localUsers;
   return [...new Set([...names, VERIFY_USER])].map((n) => localUserEmail(n, emailDomain));
 }
 
 /** 24 random bytes, base64url: typed rarely, copied from the file. */
-export function generatePassword(): string {
+function generatePassword(): string {
   return randomBytes(24).toString("base64url");
 }
 

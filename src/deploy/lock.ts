@@ -32,7 +32,7 @@ export interface HeldLock {
   release(): void;
 }
 
-export function lockPath(environment: string): string {
+function lockPath(environment: string): string {
   return statePath(environment, STATE_FILES.lock);
 }
 

@@ -12,7 +12,7 @@ import { manifestFiles } from "./manifest-files";
 import { writeFileAtomic } from "./state-files";
 
 /** Placeholders charts write while a stack output is unknown, and the output that replaces each. */
-export const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: ACK_OUTPUTS.nas_server }];
+const OUTPUT_PLACEHOLDERS: readonly { readonly text: string; readonly output: string }[] = [{ text: NAS_SERVER_PLACEHOLDER, output: ACK_OUTPUTS.nas_server }];
 
 /**
  * Records the stack's outputs. Sensitive outputs are left out: manifests never carry secrets,

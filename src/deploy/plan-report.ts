@@ -42,7 +42,7 @@ function terraformResources(stackDir: string): string {
 }
 
 /** Every container image the manifests run (containers and init containers), sorted. */
-export function manifestImages(dir: string): string[] {
+function manifestImages(dir: string): string[] {
   const images = new Set<string>();
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);

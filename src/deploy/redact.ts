@@ -9,7 +9,7 @@ import { UserError } from "../errors";
 import type { Reporter } from "./reporter";
 
 /** Variables whose values are credentials (only their presence is ever reported). */
-export const SECRET_ENV_VARS = [
+const SECRET_ENV_VARS = [
   "ALICLOUD_ACCESS_KEY",
   "ALICLOUD_SECRET_KEY",
   "ALICLOUD_SECURITY_TOKEN",
@@ -21,10 +21,10 @@ export const SECRET_ENV_VARS = [
   "CLUSTERKIT_REGISTRY_PASSWORD",
 ] as const;
 
-export const REDACTED = "<redacted>";
+const REDACTED = "<redacted>";
 
 /** Shorter values are not redacted: they would also match ordinary words (and are no real secret). */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 export class Redactor {
   private readonly forms = new Set<string>();

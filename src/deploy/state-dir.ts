@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { STATE_ROOT, statePath } from "../contracts/state-paths";
 
-export function stateDir(root: string, environment: string): string {
+function stateDir(root: string, environment: string): string {
   return join(root, statePath(environment));
 }
 

@@ -89,7 +89,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Where Terraform leaves state it could not save: `errored.tfstate` in its working folder. */
-export const ERRORED_STATE = "errored.tfstate";
+const ERRORED_STATE = "errored.tfstate";
 
 /** Rescued copies of errored state, project-relative, oldest first. */
 export function erroredStateFiles(root: string, environment: string, stackDir: string): string[] {

@@ -12,24 +12,24 @@ import { type Runner, tail } from "./runner";
  * The VirtualBox provider parses VBoxManage output that is translated in other locales, and
  * automation mode keeps Terraform from suggesting interactive next steps.
  */
-export const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_ALL: "C", TF_IN_AUTOMATION: "1" };
+const TERRAFORM_ENV: Readonly<Record<string, string>> = { LANG: "C", LC_ALL: "C", TF_IN_AUTOMATION: "1" };
 
 /**
  * TERRAFORM_ENV plus this Node's folder first on PATH: the local stack's seed ISO builder runs as
  * `node scripts/seed-iso.js`, and must find the Node that runs deploy (nvm, Windows installers).
  */
-export function terraformEnv(): Record<string, string> {
+function terraformEnv(): Record<string, string> {
   return { ...TERRAFORM_ENV, PATH: [dirname(process.execPath), process.env.PATH ?? process.env.Path ?? ""].join(delimiter) };
 }
 
 /** State (CA key, token, client and node keys) and everything else Terraform writes is owner-only. */
-export const TERRAFORM_UMASK = 0o077;
+const TERRAFORM_UMASK = 0o077;
 
 /**
  * On Ctrl-C or SIGTERM terraform gets one SIGINT: it finishes the operations in flight, saves its
  * state and exits. Creating a cloud cluster can take a quarter of an hour, so it gets that long.
  */
-export const TERRAFORM_STOP = { signal: "SIGINT", graceMs: 20 * 60_000 } as const;
+const TERRAFORM_STOP = { signal: "SIGINT", graceMs: 20 * 60_000 } as const;
 
 /** Known failure texts and what to do about them. */
 const HINTS: readonly (readonly [RegExp, string])[] = [

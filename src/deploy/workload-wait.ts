@@ -44,7 +44,7 @@ export function workloadsIn(manifestsDir: string): Workload[] {
   return out;
 }
 
-export const describeWorkload = (w: Workload) => `${w.kind} ${w.namespace}/${w.name}`;
+const describeWorkload = (w: Workload) => `${w.kind} ${w.namespace}/${w.name}`;
 
 /** The parts of a Deployment's or StatefulSet's status that say whether its rollout is complete. */
 export interface WorkloadObject {
@@ -62,7 +62,7 @@ export interface WorkloadObject {
 }
 
 /** Undefined when rolled out and ready, else what is missing (the same rules as `kubectl rollout status`). */
-export function notReadyReason(kind: Workload["kind"], obj: WorkloadObject): string | undefined {
+function notReadyReason(kind: Workload["kind"], obj: WorkloadObject): string | undefined {
   const want = obj.spec?.replicas ?? 1;
   const s = obj.status ?? {};
   if ((s.observedGeneration ?? 0) < (obj.metadata.generation ?? 0)) return "the controller has not seen the latest spec yet";

@@ -20,7 +20,7 @@ import { dotToSvg, svgToPng } from "./render";
 import { workloadGraph } from "./workload";
 
 /** Every object in dist/<env>/*.k8s.yaml, in apply order. */
-export function readManifests(dir: string): unknown[] {
+function readManifests(dir: string): unknown[] {
   return manifestFiles(dir).flatMap((f) =>
     manifestObjects(readFileSync(join(dir, f), "utf8")),
   );

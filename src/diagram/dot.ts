@@ -29,7 +29,7 @@ const EDGE_STYLE: Record<EdgeKind, string> = {
 };
 
 /** A DOT double-quoted string. */
-export function quote(text: string): string {
+function quote(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 

@@ -25,7 +25,7 @@ import { API_SERVER_PORT } from "../contracts/ports";
  * Stands for "any public address" when asking whether a pod may reach the internet
  * (a documentation address, RFC 5737: never a real host).
  */
-export const REPRESENTATIVE_PUBLIC_IP = "203.0.113.10";
+const REPRESENTATIVE_PUBLIC_IP = "203.0.113.10";
 
 type Obj = { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> };
 
@@ -60,7 +60,7 @@ function ingressBackends(objects: readonly Obj[]): { namespace: string; service:
   return out;
 }
 
-export const nodeId = (namespace: string, name: string) => `w_${`${namespace}_${name}`.replace(/[^A-Za-z0-9_]/g, "_")}`;
+const nodeId = (namespace: string, name: string) => `w_${`${namespace}_${name}`.replace(/[^A-Za-z0-9_]/g, "_")}`;
 
 export interface WorkloadGraph {
   readonly groups: DiagramGroup[];
@@ -70,7 +70,7 @@ export interface WorkloadGraph {
 }
 
 /** Namespaces of the workload in this environment (web app, FaaS, executors). */
-export function workloadNamespaces(env: Environment): string[] {
+function workloadNamespaces(env: Environment): string[] {
   const c = env.config;
   return [...(c.webApp.enabled ? [c.webApp.namespace] : []), ...(c.faas.enabled ? [c.faas.namespace, c.faas.executorNamespace] : [])];
 }

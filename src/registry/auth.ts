@@ -29,7 +29,7 @@ export interface Challenge {
 }
 
 /** Parses `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`; undefined for other schemes. */
-export function parseChallenge(header: string | undefined): Challenge | undefined {
+function parseChallenge(header: string | undefined): Challenge | undefined {
   if (!header) return undefined;
   const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
   if (!m) return undefined;
@@ -41,7 +41,7 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
   return { scheme, params };
 }
 
-export function basicHeader(c: Credentials): string {
+function basicHeader(c: Credentials): string {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`, "utf8").toString("base64")}`;
 }
 

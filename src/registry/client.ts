@@ -23,7 +23,7 @@ export interface RegistryClientOptions {
   readonly onRequest?: (method: string, path: string) => void;
 }
 
-export class RegistryError extends Error {
+class RegistryError extends Error {
   constructor(
     message: string,
     readonly status?: number,

@@ -1,7 +1,7 @@
 /** OCI image-spec types and media types the registry client reads, writes and checks. */
 import { createHash } from "node:crypto";
 
-export const MEDIA = {
+const MEDIA = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
   ociManifest: "application/vnd.oci.image.manifest.v1+json",
   dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -10,7 +10,7 @@ export const MEDIA = {
 
 /** Media types that are manifests (documents that reference blobs or other manifests). */
 export const MANIFEST_TYPES: readonly string[] = Object.values(MEDIA);
-export const INDEX_TYPES: readonly string[] = [MEDIA.ociIndex, MEDIA.dockerList];
+const INDEX_TYPES: readonly string[] = [MEDIA.ociIndex, MEDIA.dockerList];
 
 export interface Descriptor {
   readonly mediaType: string;

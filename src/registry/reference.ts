@@ -41,6 +41,3 @@ export function parseReference(ref: string): ImageReference | undefined {
   return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-export function formatReference(r: ImageReference): string {
-  return `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ""}${r.digest ? `@${r.digest}` : ""}`;
-}

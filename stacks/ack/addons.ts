@@ -13,15 +13,15 @@ export interface ClusterAddon {
 }
 
 /** Terway with its NetworkPolicy support switched on (Flannel has none). */
-export const TERWAY_ADDON = "terway-eniip";
-export const FLANNEL_ADDON = "flannel";
+const TERWAY_ADDON = "terway-eniip";
+const FLANNEL_ADDON = "flannel";
 const CNI_FAMILIES = { terway: [TERWAY_ADDON, "terway-eni", "terway-controlplane"], flannel: [FLANNEL_ADDON] } as const;
 
 export const FLANNEL_WARNING =
   "cluster.cni is flannel: Flannel on ACK does not enforce NetworkPolicy, so the namespace isolation in the manifests is not enforced; use terway (the default) for real isolation";
 
 /** ALB Ingress config: an Internet ALB with one mapping per zone onto that zone's node vSwitch. */
-export function albIngressConfig(nodeVswitches: readonly ZonedVswitch[]): string {
+function albIngressConfig(nodeVswitches: readonly ZonedVswitch[]): string {
   const zoneMappings: Record<string, string[]> = {};
   for (const v of nodeVswitches) zoneMappings[v.zone] = [v.vswitch.id];
   return JSON.stringify({ albIngress: { CreateDefaultALBConfig: true, AddressType: "Internet", ZoneMappings: zoneMappings } });

@@ -47,7 +47,7 @@ export class AckContainerRegistry extends Construct {
 }
 
 /** Every image the workload references (the service's own images). */
-export function serviceImages(config: AckConfig): string[] {
+function serviceImages(config: AckConfig): string[] {
   const f = config.faas;
   return f.enabled ? [f.frontend.image, f.middleware.image, f.executors.images.go, f.executors.images.javascript, f.executors.images.c] : [];
 }

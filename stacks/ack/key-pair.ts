@@ -19,7 +19,7 @@ export interface NodeKeyPairProps {
 }
 
 /** Project-relative path of the generated private key. */
-export function privateKeyPath(environment: string, keyName: string): string {
+function privateKeyPath(environment: string, keyName: string): string {
   return statePath(environment, `${keyName}.pem`);
 }
 

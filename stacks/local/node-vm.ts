@@ -15,7 +15,7 @@ export interface NodeVmProps {
 }
 
 /** Switches nested VT-x/AMD-V on for one VM (Kata Containers needs KVM inside it). */
-export const NESTED_VIRT_SCRIPT = "scripts/vbox-nested-virt.sh";
+const NESTED_VIRT_SCRIPT = "scripts/vbox-nested-virt.sh";
 
 /** nic1/nic2 model; Intel PRO/1000 MT Desktop is what VirtualBox itself picks for Ubuntu guests. */
 const NIC_DEVICE = "IntelPro1000MTDesktop";

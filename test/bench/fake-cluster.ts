@@ -6,7 +6,6 @@
  * attributes every measurement to the right runtime.
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import { BENCH_NAMESPACE } from "../../src/bench/kube";
 import { FakeKubeApi, type PodControl } from "../support/fake-kube/server";
 import type { K8sObject } from "../faas/fixtures";
 
@@ -15,7 +14,7 @@ export const SPEED: Readonly<Record<string, number>> = { "": 1, gvisor: 3 };
 export const BASE = { compileMs: 100, kernelMs: 40, writeMs: 50, readMs: 10, elapsedSeconds: 0.5, p50: 2 };
 export const LOADGEN_REQUESTS = 200;
 
-export const BENCH_RBAC: K8sObject[] = [
+const BENCH_RBAC: K8sObject[] = [
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
@@ -100,4 +99,3 @@ async function play(pod: V1Pod, ctl: PodControl, podIP: string, servers: Map<str
   }
 }
 
-export { BENCH_NAMESPACE };

@@ -15,7 +15,7 @@ import { newContext } from "../../src/contracts/synth-context";
 import type { ManifestObject } from "../support/k8s-validate";
 import { testEnvironment } from "../support/synth-charts";
 
-export const OUTPUT_VARIANTS: { label: string; env: EnvironmentName; overrides: Record<string, unknown> }[] = [
+const OUTPUT_VARIANTS: { label: string; env: EnvironmentName; overrides: Record<string, unknown> }[] = [
   { label: "local (calico)", env: "local", overrides: {} },
   { label: "local (flannel)", env: "local", overrides: { cni: "flannel" } },
   { label: "ack-managed", env: "ack-managed", overrides: {} },
@@ -28,7 +28,7 @@ export interface WrittenOutput {
   readonly objects: ManifestObject[];
 }
 
-export function writeOutput(env: EnvironmentName, overrides: Record<string, unknown> = {}): WrittenOutput {
+function writeOutput(env: EnvironmentName, overrides: Record<string, unknown> = {}): WrittenOutput {
   const root = mkdtempSync(join(tmpdir(), "clusterkit-out-"));
   const dir = join(root, "dist");
   addCharts(testEnvironment(env, overrides), dir, newContext(root));

@@ -106,7 +106,7 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 }
 
 /** What a text pins that only the table may: URLs to artefact hosts, registry image references, digests, the table's versions. */
-export function pinsIn(text: string, versions: readonly string[]): string[] {
+function pinsIn(text: string, versions: readonly string[]): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/https?:\/\/([^/\s"'`$)]+)[^\s"'`)]*/g)) {
     const host = m[1]!.replace(/:\d+$/, "");

@@ -88,10 +88,10 @@ export function workloadJson(replicas = 1, ready = replicas): string {
 }
 
 /** A digest-pinned image reference: deploy expects it to exist and neither builds nor pushes it. */
-export const PINNED_IMAGE = `docker.io/library/busybox@sha256:${"ab".repeat(32)}`;
+const PINNED_IMAGE = `docker.io/library/busybox@sha256:${"ab".repeat(32)}`;
 
 /** The service's images pinned by digest (tests that are not about image delivery). */
-export function pinnedImages(): Record<string, unknown> {
+function pinnedImages(): Record<string, unknown> {
   return { faas: { frontend: { image: PINNED_IMAGE }, middleware: { image: PINNED_IMAGE }, executors: { images: { go: PINNED_IMAGE, javascript: PINNED_IMAGE, c: PINNED_IMAGE } } } };
 }
 

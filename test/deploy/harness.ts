@@ -22,7 +22,7 @@ import { writeDefaultBox } from "../support/box";
 import { ociArchive } from "../support/oci-fixture";
 import { type Call, fakeClock, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 
-export const COOKIE = "0123456789abcdef0123456789abcdef";
+const COOKIE = "0123456789abcdef0123456789abcdef";
 export const CLIENT_SECRET = "client-secret-value-9f8e7d";
 export const CLOUD_SECRET = "cloud-secret-key-4b3a2c1d";
 
@@ -30,7 +30,7 @@ const fakeBytes = (url: string) => new TextEncoder().encode(`# served for ${url}
 const installs = (c: LocalConfig) => upstreamInstallsFor(c).map((i) => ({ ...i, sha256: sha256(fakeBytes(i.url)) }));
 
 /** The phase a call belongs to, as hooks name them. */
-export function phaseOf(call: Call): string {
+function phaseOf(call: Call): string {
   if (call.cmd === "terraform") return `terraform ${call.args[0]}`;
   if (call.cmd !== "kubectl") return call.cmd;
   const all = kubectlArgs(call);
@@ -127,7 +127,7 @@ export function harness(): Harness {
 }
 
 /** What the fake tools answer when no hook does: a healthy cluster. */
-export function defaultAnswer(call: Call, h: Harness): Partial<RunResult> {
+function defaultAnswer(call: Call, h: Harness): Partial<RunResult> {
   if (call.cmd === "VBoxManage") return { stdout: hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }]) };
   if (call.cmd === "terraform") {
     if (call.args[0] === "apply") {

@@ -2,7 +2,6 @@
  * The users' programs the executor tests run: ordinary ones and ones that attack a limit or the
  * runner. Each is a plain source file; `{{...}}` placeholders are filled per run.
  */
-import type { Language } from "../../service/contract/languages";
 
 export type Program = Readonly<Record<string, string>>;
 
@@ -235,8 +234,6 @@ setTimeout(() => process.exit(0), 200);
     "data.json": '{ "n": 21 }\n',
   },
 };
-
-export const PROGRAMS: Readonly<Record<Language, Record<string, Program>>> = { c: C, go: GO, javascript: JS };
 
 /** Fills `{{NAME}}` placeholders; values are inserted as they are (the caller escapes). */
 export function fill(program: Program, values: Readonly<Record<string, string>>): { name: string; content: string }[] {

@@ -30,7 +30,7 @@ import { type RunningNats, startNatsServer, testPassword } from "../support/nats
 import { resultFrame, summary } from "../support/result-frame";
 import { environment, find, type K8sObject, synthFaas } from "../faas/fixtures";
 
-export const SCENARIOS: Record<string, (lang: Language) => PodScript> = {
+const SCENARIOS: Record<string, (lang: Language) => PodScript> = {
   ok: (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "ok" }), stdout: `hello from ${language}\n`, outputs: { "result.txt": "42\n" } }) } }),
   "compile-error": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "compile-error", phase: "compile", compile: { exitCode: 1, signal: null, durationMs: 300 }, run: undefined }), compileLog: "main.c:1: error: expected ';'\n" }) } }),
   segfault: (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "runtime-error", run: { exitCode: null, signal: "SIGSEGV", durationMs: 5 } }), stderr: "Segmentation fault\n" }) } }),

@@ -5,7 +5,7 @@ import { tarHeader } from "../../src/box/tar";
 import { defaultBoxPath } from "../../src/config/base-image";
 
 /** The bytes of a dynamic VDI header for a disk of `virtualBytes` (no data blocks). */
-export function vdiHeader(virtualBytes: number): Buffer {
+function vdiHeader(virtualBytes: number): Buffer {
   const h = Buffer.alloc(0x200, 0);
   h.write("<<< Oracle VM VirtualBox Disk Image >>>\n", 0, "ascii");
   h.writeUInt32LE(0xbeda107f, 0x40);

@@ -37,7 +37,7 @@ const OSS_BACKEND = {
 };
 
 /** Sample configs (full, valid) per environment with every optional field set and no empty list or record. */
-export function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
+function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
   const defaults = defaultConfigs();
   const faas = (f: typeof defaults.local.faas) => ({ ...f, oauth2Proxy: { ...f.oauth2Proxy, provider: "oidc", oidcIssuerUrl: "https://issuer.example.com/realms/main" } });
   if (env === "local") {
@@ -61,7 +61,7 @@ const def = (s: unknown) => (s as ZodLike)._zod.def;
  * Every string slot of `schema` present in `data`, plus the schema-level names of string slots the
  * data does not reach (so a test can insist that some sample covers each).
  */
-export function stringSlots(schema: unknown, data: unknown, path: Segment[] = [], field = ""): { slots: Slot[]; missing: string[] } {
+function stringSlots(schema: unknown, data: unknown, path: Segment[] = [], field = ""): { slots: Slot[]; missing: string[] } {
   const out = { slots: [] as Slot[], missing: [] as string[] };
   const d = def(schema);
   const here = field || "(top)";

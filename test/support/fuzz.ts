@@ -18,7 +18,7 @@ import { environmentSlots, readSlot, type Slot, withSlot } from "./config-slots"
 import { builtInModel, CRD_SCHEMA_DIR, crdSchemaFixtureFiles, type ManifestObject, ManifestValidator, parseManifests } from "./k8s-validate";
 
 /** mulberry32: small, fast, good enough to pick mutations reproducibly. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,7 +32,7 @@ export function prng(seed: number): () => number {
 const pick = <T>(rng: () => number, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 
 /** A marker in hostile strings, to find them again in cdk.tf.json. */
-export const FUZZ_MARKER = "ckfz";
+const FUZZ_MARKER = "ckfz";
 
 const HOSTILE_STRINGS: readonly ((n: number) => string)[] = [
   (n) => `${FUZZ_MARKER}${n}_\${file("/etc/passwd")}_%{ if true }x%{ endif }`,
@@ -154,7 +154,7 @@ export function fuzzCase(seed: number, id: number): FuzzCase {
 }
 
 /** Hash of every file under `dir` (names and bytes), to prove a refused run changed nothing. */
-export function treeHash(dir: string): string {
+function treeHash(dir: string): string {
   const h = createHash("sha256");
   const walk = (d: string) => {
     if (!existsSync(d)) return;
@@ -252,7 +252,7 @@ export function manifestValidator(crds: boolean): ManifestValidator & { covers(o
 }
 
 /** A root holding earlier outputs (and state), for the "refusal changes nothing" check. */
-export function rootWithOutputs(): string {
+function rootWithOutputs(): string {
   const root = scratchDir("clusterkit-fuzz-earlier-");
   for (const [file, text] of [["cdktf.out/stacks/local/cdk.tf.json", "{}"], ["dist/local/10-cni.k8s.yaml", "kind: Installation\n"], ["state/local/terraform.tfstate", "{}"], ["state/local/outputs.json", "{}"]]) {
     mkdirSync(dirname(join(root, file!)), { recursive: true });

@@ -41,7 +41,7 @@ export function parseManifests(text: string): ManifestObject[] {
 }
 
 /** `Kind namespace/name`, for messages. */
-export function describeObject(o: ManifestObject): string {
+function describeObject(o: ManifestObject): string {
   const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : "";
   return `${o.kind} ${ns}${o.metadata?.name ?? "<unnamed>"}`;
 }
@@ -60,7 +60,7 @@ export function crdSchemaFixtureFiles(dir = CRD_SCHEMA_DIR): string[] {
  * fields unless `x-kubernetes-preserve-unknown-fields` or `additionalProperties` says otherwise;
  * `x-kubernetes-int-or-string` admits both. Returns a new schema.
  */
-export function closeSchema(schema: unknown): unknown {
+function closeSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeSchema);
   if (!schema || typeof schema !== "object") return schema;
   const s = schema as Record<string, unknown>;

@@ -23,7 +23,7 @@ export interface RunningNats {
 }
 
 /** The synthesized config, changed only where one machine needs it. */
-export function localNatsConf(conf: string, dir: string): string {
+function localNatsConf(conf: string, dir: string): string {
   const lines = conf.split("\n");
   const out: string[] = [];
   let depth = 0;

@@ -13,11 +13,11 @@ const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Capabilities baseline allows adding (restricted narrows this to NET_BIND_SERVICE). */
-export const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
-export const RESTRICTED_CAPABILITIES = ["NET_BIND_SERVICE"];
+const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+const RESTRICTED_CAPABILITIES = ["NET_BIND_SERVICE"];
 /** Volume sources restricted allows. */
-export const RESTRICTED_VOLUME_TYPES = ["configMap", "downwardAPI", "emptyDir", "projected", "secret", "csi", "persistentVolumeClaim", "ephemeral"];
-export const SAFE_SYSCTLS = [
+const RESTRICTED_VOLUME_TYPES = ["configMap", "downwardAPI", "emptyDir", "projected", "secret", "csi", "persistentVolumeClaim", "ephemeral"];
+const SAFE_SYSCTLS = [
   "kernel.shm_rmid_forced",
   "net.ipv4.ip_local_port_range",
   "net.ipv4.tcp_syncookies",

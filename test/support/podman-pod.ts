@@ -384,7 +384,7 @@ const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, 
 const DECIMAL: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 
 /** A Kubernetes memory quantity in bytes ("256Mi", "1G", "1048576"). */
-export function quantityBytes(q: string | number): number {
+function quantityBytes(q: string | number): number {
   if (typeof q === "number") return q;
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
   if (!m) throw new PodSpecError(`memory quantity ${JSON.stringify(q)} is not supported`);
@@ -392,7 +392,7 @@ export function quantityBytes(q: string | number): number {
 }
 
 /** A Kubernetes CPU quantity in cores ("500m", "2"). */
-export function quantityCpus(q: string | number): number {
+function quantityCpus(q: string | number): number {
   if (typeof q === "number") return q;
   const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(q);
   if (!m) throw new PodSpecError(`cpu quantity ${JSON.stringify(q)} is not supported`);

@@ -13,7 +13,7 @@ export const REPO_ROOT = join(__dirname, "..", "..");
 export const RUNNER_SOURCE = join(REPO_ROOT, "service", "executor", "runner.c");
 const CACHE = join(REPO_ROOT, ".cache", "executor-test");
 
-export const RUNNER_BUILD_FLAGS = ["-static", "-O2", "-Wall", "-Wextra"];
+const RUNNER_BUILD_FLAGS = ["-static", "-O2", "-Wall", "-Wextra"];
 
 /** Path of the compiled runner. */
 export function buildRunner(outDir: string = CACHE): string {

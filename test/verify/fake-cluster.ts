@@ -67,7 +67,7 @@ function podItem(name: string, deleting = false) {
 }
 
 /** A stored-entries zip (what the middleware's zip reader accepts too). */
-export function storedZip(entries: Record<string, string>): Buffer {
+function storedZip(entries: Record<string, string>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

@@ -17,7 +17,7 @@ export function fileSha256(path: string): string {
 }
 
 /** True when the cache holds this package with the locked checksum. */
-export function cachedDebOk(p: LockedPackage, dir: string = CACHE.debs): boolean {
+function cachedDebOk(p: LockedPackage, dir: string = CACHE.debs): boolean {
   const path = join(dir, debFileName(p));
   return existsSync(path) && statSync(path).size === p.size && fileSha256(path) === p.sha256;
 }

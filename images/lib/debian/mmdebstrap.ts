@@ -34,7 +34,7 @@ export function mmdebstrapVersion(): string {
 }
 
 /** Single-quotes a value for a generated sh script. */
-export function shQuote(value: string): string {
+function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -13,7 +13,7 @@ import { detectMode, DPKG_SLIM, finishRootfsHook, type MmdebstrapMode, mmdebstra
 import { canonicalSpec, type LockedPackage, packageName, type RootfsSpec, sha256Hex, sourceLines, specProblems } from "./spec";
 
 /** Bumped when the way a rootfs is produced changes (hooks, options), so old cache entries are not reused. */
-export const ROOTFS_RECIPE_VERSION = 1;
+const ROOTFS_RECIPE_VERSION = 1;
 
 /** Installed packages listed in a dpkg status file (name → "version arch"). */
 export function parseDpkgStatus(text: string): Map<string, string> {
@@ -83,7 +83,7 @@ export async function resolveRootfs(spec: RootfsSpec, log: (line: string) => voi
  * Cache key of a root filesystem: spec, locked packages, the finishing hook and dpkg filters,
  * the mmdebstrap version, and this builder's recipe version (bump it for other changes).
  */
-export function rootfsKey(spec: RootfsSpec, lock: RootfsLock, mmdebstrap: string): string {
+function rootfsKey(spec: RootfsSpec, lock: RootfsLock, mmdebstrap: string): string {
   const packages = lock.packages.map((p) => `${p.name} ${p.version} ${p.arch} ${p.sha256}`);
   const hook = finishRootfsHook(spec, IMAGE_UID, IMAGE_USER_NAME);
   return sha256Hex(JSON.stringify({ v: ROOTFS_RECIPE_VERSION, spec: canonicalSpec(spec), packages, hook, dpkg: DPKG_SLIM, mmdebstrap }));

@@ -26,7 +26,7 @@ export interface RootfsSpec {
 }
 
 /** The mirror every lock is resolved from and missing .debs are downloaded from. */
-export function debianMirror(env: NodeJS.ProcessEnv = process.env): { debian: string; security: string } {
+function debianMirror(env: NodeJS.ProcessEnv = process.env): { debian: string; security: string } {
   // A local mirror or proxy may be named; the lock's SHA-256 sums still decide what is accepted.
   return {
     debian: env.CLUSTERKIT_DEBIAN_MIRROR ?? "http://deb.debian.org/debian",
@@ -34,7 +34,7 @@ export function debianMirror(env: NodeJS.ProcessEnv = process.env): { debian: st
   };
 }
 
-export const DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+const DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 /** One-line apt sources for a spec (bookworm, -updates, -security, and -backports when asked). */
 export function sourceLines(spec: Pick<RootfsSpec, "backports">, mirror = debianMirror(), signedBy: string | null = DEBIAN_KEYRING): string[] {

@@ -10,7 +10,7 @@ import { UserError } from "../../errors";
 import { type CommandSpec, helpText, parseCommandLine } from "../args";
 import { type CliIo, reporterFor } from "../io";
 
-export const BOX_COMMAND: CommandSpec = {
+const BOX_COMMAND: CommandSpec = {
   command: "npm run box --",
   summary:
     "Builds the VirtualBox base box of the local environment at local.image.path: downloads the pinned Ubuntu 24.04 cloud image (SHA-256 checked), converts it to a VDI disk with qemu-img (or VBoxManage where qemu-img is absent) and packs it. Does nothing when a valid box is already there. `npm run deploy -- local` runs this itself when the box is missing.",

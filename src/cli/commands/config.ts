@@ -4,7 +4,7 @@ import { PRESET_NAMES, type EnvironmentName } from "../../config/schema";
 import { type CommandSpec, helpText, parseCommandLine } from "../args";
 import type { CliIo } from "../io";
 
-export const CONFIG_COMMAND: CommandSpec = {
+const CONFIG_COMMAND: CommandSpec = {
   command: "npm run -s config --",
   summary:
     "Prints an environment's effective configuration (the defaults merged with the CLUSTERKIT_CONFIG file, addresses resolved) as JSON, after validating it. Placed under its environment's key, the output is itself a valid override.",

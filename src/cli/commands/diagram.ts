@@ -6,7 +6,7 @@ import { writeDiagram } from "../../diagram/diagram";
 import { type CommandSpec, helpText, parseCommandLine } from "../args";
 import type { CliIo } from "../io";
 
-export const DIAGRAM_COMMAND: CommandSpec = {
+const DIAGRAM_COMMAND: CommandSpec = {
   command: "npm run diagram --",
   summary:
     "Draws the environment's architecture (machines and networks from the config, workload components and the connections its NetworkPolicies allow from freshly synthesized manifests) to diagrams/<environment>/architecture.svg, .png and .dot.",

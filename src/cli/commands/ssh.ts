@@ -40,7 +40,7 @@ function logsSpec(nodes: readonly string[]): CommandSpec {
 }
 
 /** The arguments of `ssh` for `node` (paths absolute under `root`). */
-export function sshArgs(root: string, config: LocalConfig, node: string, command: readonly string[]): string[] {
+function sshArgs(root: string, config: LocalConfig, node: string, command: readonly string[]): string[] {
   const vm = clusterNodes(config).find((n) => n.vm.name === node)!.vm;
   return [
     "-i",

@@ -11,7 +11,7 @@ import { runSynth } from "../../synth/run";
 import { type CommandSpec, helpText, parseCommandLine } from "../args";
 import type { CliIo } from "../io";
 
-export const SYNTH_COMMAND: CommandSpec = {
+const SYNTH_COMMAND: CommandSpec = {
   command: "npm run synth --",
   summary:
     "Validates the configuration, then writes Terraform JSON to cdktf.out/stacks/<environment>/cdk.tf.json and manifests to dist/<environment>/*.k8s.yaml (apply them in name order). Needs no cloud account, VirtualBox, cluster or network; never touches state/.",

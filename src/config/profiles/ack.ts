@@ -15,7 +15,7 @@ import type { PlatformProfile } from "./profile";
 import { API_SERVER_PORT } from "../../contracts/ports";
 
 /** The documents' region (Frankfurt). */
-export const DEFAULT_ACK_REGION = "eu-central-1";
+const DEFAULT_ACK_REGION = "eu-central-1";
 
 /** Ports of the API server inside the VPC and behind its Service address (443). */
 const API_SERVER_PORTS = [API_SERVER_PORT, 443];
@@ -25,7 +25,7 @@ const API_SERVER_PORTS = [API_SERVER_PORT, 443];
  * (`eu-central-1a`, `cn-hangzhou-a`). A region whose zones have other letters needs
  * `network.vswitches` and `network.podVswitches` written out (the rules check each zone is in the region).
  */
-export function defaultZones(region: string): string[] {
+function defaultZones(region: string): string[] {
   return ["a", "b", "c"].map((z) => (/\d$/.test(region) ? `${region}${z}` : `${region}-${z}`));
 }
 

@@ -10,7 +10,6 @@ import { localProfile } from "./local";
 import type { PlatformFacts, PlatformProfile } from "./profile";
 
 export type { PlatformFacts, PlatformProfile } from "./profile";
-export { ackProfile, localProfile };
 
 /** The profile of each platform. */
 export const PROFILES: { readonly local: typeof localProfile; readonly ack: typeof ackProfile } = { local: localProfile, ack: ackProfile };

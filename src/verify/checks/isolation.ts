@@ -24,7 +24,7 @@ interface TemplateContainer {
 }
 
 /** A public address outside every cluster and VPC range (Cloudflare's resolver, HTTPS port). */
-export const INTERNET_TARGET = { host: "1.1.1.1", port: 443 } as const;
+const INTERNET_TARGET = { host: "1.1.1.1", port: 443 } as const;
 
 const MARKER = "CLUSTERKIT-PROBE ";
 

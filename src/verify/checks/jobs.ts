@@ -28,7 +28,7 @@ export function helloJob(language: Language, line: string): SourceFile[] {
 }
 
 /** Signs in with oauth2-proxy's form; returns the session cookies. */
-export async function signIn(ctx: VerifyContext, base: string, email: string, password: string): Promise<string> {
+async function signIn(ctx: VerifyContext, base: string, email: string, password: string): Promise<string> {
   const body = new URLSearchParams({ username: email, password, rd: "/" }).toString();
   const res = await ctx.http({ method: "POST", url: new URL("/oauth2/sign_in", base).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }, body });
   const cookies = cookiesFrom(res);

@@ -15,7 +15,7 @@ import { type CheckSpec, fail, pass, skip, type VerifyContext } from "../types";
 const PROBE_UID = 101;
 
 /** Sends `count` requests, one connection each; returns the serving pods and the failures. */
-export async function sample(ctx: VerifyContext, url: string, count: number): Promise<{ pods: Map<string, number>; failures: string[] }> {
+async function sample(ctx: VerifyContext, url: string, count: number): Promise<{ pods: Map<string, number>; failures: string[] }> {
   const pods = new Map<string, number>();
   const failures: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -31,7 +31,7 @@ export async function sample(ctx: VerifyContext, url: string, count: number): Pr
   return { pods, failures };
 }
 
-export function volumeProbePod(namespace: string, name: string, file: string, token: string) {
+function volumeProbePod(namespace: string, name: string, file: string, token: string) {
   const spec = restrictedProbeSpec(PROBE_UID);
   // Writes the token, says so, and removes the file when deleted (TERM) or after 150 s at most.
   const script = `set -eu; f="${WEB_ROOT}/${file}"; printf '%s' "$TOKEN" > "$f"; trap 'rm -f "$f"; exit 0' TERM INT; echo clusterkit-probe-written; i=0; while [ "$i" -lt 150 ]; do sleep 1; i=$((i+1)); done; rm -f "$f"`;

@@ -82,7 +82,7 @@ function workerFiles(config: LocalConfig, vm: VmConfig, secrets: NodeSecrets): W
 }
 
 /** Distribution packages of a Kubernetes node (installed by the packages boot step, with retries). */
-export const K8S_NODE_PACKAGES = ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"] as const;
+const K8S_NODE_PACKAGES = ["ca-certificates", "curl", "gpg", "containerd", "nfs-common"] as const;
 
 /** The packages a node installs: Kata's release is a zstd tarball. */
 function nodePackages(config: LocalConfig): string[] {

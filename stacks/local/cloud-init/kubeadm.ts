@@ -11,7 +11,7 @@ import { API_SERVER_PORT } from "../../../src/contracts/ports";
 import { POD_PIDS_LIMIT } from "../../../service/contract/executor";
 
 /** containerd's CRI socket (Ubuntu's containerd package). */
-export const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
+const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
 /** Where the seeds put kubeadm's inputs on the node. */
 export const KUBEADM_INIT_CONFIG = "/etc/clusterkit/kubeadm-init.yaml";
 export const KUBEADM_JOIN_CONFIG = "/etc/clusterkit/kubeadm-join.yaml";
@@ -34,7 +34,7 @@ function nodeRegistration(config: LocalConfig, release: KubernetesRelease, name:
  * Labels a node registers with: where Kata is installed (every Kubernetes node when it is on), the
  * label its RuntimeClass schedules on. Kubelets may set labels under this prefix themselves.
  */
-export function nodeLabels(config: LocalConfig): string | undefined {
+function nodeLabels(config: LocalConfig): string | undefined {
   if (!config.runtimes.kata.enabled) return undefined;
   return Object.entries(LOCAL_RUNTIME_CLASSES.kata.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
 }

@@ -13,7 +13,7 @@ import { NFS_SERVER_SCRIPT, nfsServerScript } from "./scripts/nfs-server";
 import { PACKAGES_SCRIPT } from "./scripts/packages";
 
 /** Distribution packages of the NFS node (the registry's own package is its step's: it pins a version). */
-export const NFS_NODE_PACKAGES = ["nfs-kernel-server", "curl"] as const;
+const NFS_NODE_PACKAGES = ["nfs-kernel-server", "curl"] as const;
 
 export function nfsNodeCloudConfig(config: LocalConfig, access: NodeAccessKeys): CloudConfigDoc {
   return {

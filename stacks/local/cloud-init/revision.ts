@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CloudConfigDoc } from "./cloud-config";
 
-export const HOSTS_FILE = "/etc/hosts";
+const HOSTS_FILE = "/etc/hosts";
 
 export function seedRevision(userData: CloudConfigDoc, networkConfig: string): string {
   const withoutHosts = { ...userData, write_files: (userData.write_files ?? []).filter((f) => f.path !== HOSTS_FILE) };

@@ -6,7 +6,7 @@
 import { chromium, type Browser } from "playwright-core";
 import { accessSync, constants } from "node:fs";
 
-export const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 export function chromiumPath(): string | undefined {
   return CHROMIUM_PATHS.find((p) => {
@@ -19,7 +19,7 @@ export function chromiumPath(): string | undefined {
   });
 }
 
-export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage"];
+const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage"];
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();

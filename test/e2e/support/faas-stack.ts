@@ -25,8 +25,8 @@ import { startOauth2ProxyStandIn, type Oauth2ProxyStandIn } from "./oauth2-proxy
 import { freePort } from "./ports";
 import { middlewareProcess } from "./middleware-process";
 
-export const REPO_ROOT = resolve(__dirname, "../../..");
-export const FRONTEND_BUILD = join(REPO_ROOT, "build", "frontend");
+const REPO_ROOT = resolve(__dirname, "../../..");
+const FRONTEND_BUILD = join(REPO_ROOT, "build", "frontend");
 
 export interface NatsCredentials {
   readonly url: string;

@@ -55,7 +55,7 @@ const EMAIL = /^[^\s@,;<>"'()\\[\]]{1,64}@[A-Za-z0-9.-]{1,189}$/;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 
 /** Identity and forwarding headers a client must never be able to set. */
-export function isClientForbiddenHeader(name: string): boolean {
+function isClientForbiddenHeader(name: string): boolean {
   const n = name.toLowerCase();
   return n.startsWith("x-forwarded-") || n.startsWith("x-auth-request-") || n === "forwarded" || n === "x-real-ip";
 }
@@ -65,7 +65,7 @@ function escapeHtml(s: string): string {
 }
 
 /** A local path to return to after sign-in; anything else (other hosts, `//x`, `/\x`) becomes `/`. */
-export function safeRedirect(rd: string | null | undefined): string {
+function safeRedirect(rd: string | null | undefined): string {
   if (!rd || !rd.startsWith("/") || rd.startsWith("//") || rd.startsWith("/\\") || /[\r\n\t]/.test(rd)) return "/";
   return rd;
 }

@@ -13,7 +13,7 @@ export const HELLO = {
   javascript: 'console.log("hello from javascript");\n',
   c: '#include <stdio.h>\n#include "greet.h"\nint main(void) { puts(GREETING); return 0; }\n',
 } as const;
-export const C_HEADER = { name: "greet.h", content: '#define GREETING "hello from c"\n' } as const;
+const C_HEADER = { name: "greet.h", content: '#define GREETING "hello from c"\n' } as const;
 
 export const JOB_URL = /\/job\/([0-9a-hjkmnp-tv-z]{26})$/;
 

@@ -71,7 +71,7 @@ export function requestAttributes(method: string, url: URL): RequestAttributes {
   return { verb, apiGroup, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
 }
 
-export function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
+function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
   if (a.nonResourcePath) return false;
   const has = (list: readonly string[] | undefined, v: string) => (list ?? []).includes("*") || (list ?? []).includes(v);
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;

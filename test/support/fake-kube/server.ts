@@ -382,7 +382,7 @@ export class FakeKubeApi {
 }
 
 /** Equality (`k=v`, `k==v`), inequality (`k!=v`) and existence (`k`, `!k`) requirements, comma-joined. */
-export function selects(selector: string, pod: V1Pod): boolean {
+function selects(selector: string, pod: V1Pod): boolean {
   const labels = pod.metadata?.labels ?? {};
   return selector
     .split(",")

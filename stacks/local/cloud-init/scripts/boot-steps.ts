@@ -14,8 +14,8 @@ export const BOOT_STEPS_SCRIPT = "/usr/local/sbin/clusterkit-boot.sh";
 /** Where finished steps are recorded (`<step>.done`) and the runner's lock lives. */
 export const BOOT_STATE_DIR = "/var/lib/clusterkit/boot";
 /** Written when every step succeeded; the unit stops running from then on. */
-export const BOOT_COMPLETE = `${BOOT_STATE_DIR}/complete`;
-export const BOOT_UNIT_NAME = "clusterkit-boot.service";
+const BOOT_COMPLETE = `${BOOT_STATE_DIR}/complete`;
+const BOOT_UNIT_NAME = "clusterkit-boot.service";
 export const BOOT_UNIT_FILE = `/etc/systemd/system/${BOOT_UNIT_NAME}`;
 
 /** `steps` are absolute script paths, run in this order. */

@@ -9,9 +9,9 @@ import { bashScript } from "./shell";
 
 export const GVISOR_SCRIPT = "/usr/local/sbin/clusterkit-gvisor.sh";
 /** containerd runtime handler name; the RuntimeClass in the charts points at it. */
-export const GVISOR_HANDLER = LOCAL_RUNTIME_CLASSES.gvisor.handler;
+const GVISOR_HANDLER = LOCAL_RUNTIME_CLASSES.gvisor.handler;
 /** The shim's own options file (platform). */
-export const RUNSC_CONFIG = "/etc/containerd/runsc.toml";
+const RUNSC_CONFIG = "/etc/containerd/runsc.toml";
 
 export function gvisorScript(): string {
   return bashScript(

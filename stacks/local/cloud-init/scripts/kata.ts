@@ -11,7 +11,7 @@ import { bashScript } from "./shell";
 
 export const KATA_SCRIPT = "/usr/local/sbin/clusterkit-kata.sh";
 /** containerd runtime handler name; the `kata` RuntimeClass points at it. */
-export const KATA_HANDLER = LOCAL_RUNTIME_CLASSES.kata.handler;
+const KATA_HANDLER = LOCAL_RUNTIME_CLASSES.kata.handler;
 
 export function kataScript(): string {
   return bashScript(
