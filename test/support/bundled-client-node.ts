@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** What jest.config.js maps `@kubernetes/client-node` to. */
-export const CLIENT_NODE_BUNDLE = join(PROJECT_ROOT, "node_modules", ".cache", "clusterkit-jest", "kubernetes-client-node.cjs");
+const CLIENT_NODE_BUNDLE = join(PROJECT_ROOT, "node_modules", ".cache", "clusterkit-jest", "kubernetes-client-node.cjs");
 
 function stamp(): string {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "@kubernetes", "client-node", "package.json"), "utf8")) as { version: string };

@@ -60,7 +60,7 @@ export function crdSchemaFixtureFiles(dir = CRD_SCHEMA_DIR): string[] {
  * fields unless `x-kubernetes-preserve-unknown-fields` or `additionalProperties` says otherwise;
  * `x-kubernetes-int-or-string` admits both. Returns a new schema.
  */
-function closeSchema(schema: unknown): unknown {
+export function closeSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeSchema);
   if (!schema || typeof schema !== "object") return schema;
   const s = schema as Record<string, unknown>;
