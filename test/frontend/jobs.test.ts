@@ -142,6 +142,9 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     await admin.flush();
     const reply = await sendJobRequest(nc, buildJobRequest(identity, "c", [{ name: "main.c", content: "int main(){}" }]));
     sub.unsubscribe();
+    // Until the server has the unsubscribe, a request from the other connection still reaches this
+    // subscription and goes unanswered (seen under load: the next test's "no responders" timed out).
+    await admin.flush();
     assert.deepEqual(reply, { ok: true, id });
     assert.deepEqual(seen, [{ userId: alice, email: "alice@example.com", language: "c", files: [{ name: "main.c", content: "int main(){}" }] }]);
   });
@@ -169,6 +172,7 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     await admin.flush();
     assert.deepEqual(await sendJobRequest(nc, request), { ok: false, error: "files[0].name: duplicate" });
     refused.unsubscribe();
+    await admin.flush();
   });
 
   itIf(skip, "stayed within the frontend user's NATS rights throughout (the server logged no violation)", () => {
