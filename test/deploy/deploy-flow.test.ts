@@ -22,7 +22,7 @@ import { type Call, fakeClock, fakeRunner, hostOnlyList, kubectlArgs, nodesJson,
 import { archivePath, type ImageDelivery, IMAGE_FIELDS } from "../../src/deploy/images";
 import type { PushResult } from "../../src/registry/push";
 import type { VerifyReport } from "../../src/verify/verify";
-import { ociArchive } from "../support/oci-fixture";
+import { helloArchive } from "../support/oci-fixture";
 import { copyFileSync } from "node:fs";
 
 /** The tag the fake build gives every image. */
@@ -137,7 +137,7 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
       built.push(...names);
       events.push({ what: `build ${names.join(",")}`, at: runner.calls.length });
       for (const name of names) {
-        const fixture = ociArchive({ layers: [{ "hello.txt": name }], refName: refs[name] });
+        const fixture = helloArchive(name, refs[name]!);
         mkdirSync(join(root, "build", "images"), { recursive: true });
         copyFileSync(fixture.path, archivePath(root, name));
       }

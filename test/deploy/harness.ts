@@ -19,7 +19,7 @@ import { sha256 } from "../../src/deploy/upstream-cache";
 import { UserError } from "../../src/errors";
 import { scratchDir } from "../support/cli";
 import { writeDefaultBox } from "../support/box";
-import { ociArchive } from "../support/oci-fixture";
+import { helloArchive } from "../support/oci-fixture";
 import { type Call, fakeClock, hostOnlyList, kubectlArgs, nodesJson, stubBin, workloadJson } from "./fakes";
 
 const COOKIE = "0123456789abcdef0123456789abcdef";
@@ -102,7 +102,7 @@ export function harness(): Harness {
         imageBuilder: async (names, environment) => {
           mkdirSync(join(root, "build", "images"), { recursive: true });
           for (const d of planImages(environment).deliveries.filter((x) => names.includes(x.name))) {
-            copyFileSync(ociArchive({ layers: [{ "hello.txt": d.name }], refName: d.reference }).path, archivePath(root, d.name));
+            copyFileSync(helloArchive(d.name, d.reference).path, archivePath(root, d.name));
           }
         },
         imagePusher: async () => ({ digest: `sha256:${"0".repeat(64)}`, blobsUploaded: 0, blobsSkipped: 2, bytesUploaded: 0, manifestsPut: 0 }),

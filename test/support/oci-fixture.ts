@@ -20,6 +20,19 @@ export interface Fixture {
   readonly manifest: Buffer;
 }
 
+/**
+ * A one-layer archive holding `hello.txt` with `text`, named `refName`: made once per test file
+ * and shared (callers copy it, never change it), since whole-deploy tests ask for the same images
+ * on every run and each archive costs tar and gzip.
+ */
+const helloArchives = new Map<string, Fixture>();
+export function helloArchive(text: string, refName: string): Fixture {
+  const key = `${text}\0${refName}`;
+  let fixture = helloArchives.get(key);
+  if (!fixture) helloArchives.set(key, (fixture = ociArchive({ layers: [{ "hello.txt": text }], refName })));
+  return fixture;
+}
+
 /** `layers`: files per layer (name -> content); `bigLayerBytes` adds a layer of random data that size. */
 export function ociArchive(opts: { layers: Record<string, string>[]; bigLayerBytes?: number; refName?: string }): Fixture {
   const dir = scratchDir("clusterkit-oci-");
