@@ -5,13 +5,13 @@
  * sending a JobRequest on cola.<language> with every failure turned into a message.
  */
 import assert from "node:assert/strict";
-import { afterAll, beforeAll, describe } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { connect, type NatsConnection } from "nats";
 import { inboxPrefix, NATS_ENV } from "../../service/contract/env";
 import { newJobId, outputZipName, sourceKey, type JobRecord, type JobRequest } from "../../service/contract/job";
 import { MIDDLEWARE_QUEUE_GROUP } from "../../service/contract/languages";
 import { jobsBucket, outputsBucket, userIdFromEmail } from "../../service/contract/user";
-import { getJob, listJobs, openOutputZip } from "../../service/frontend/lib/jobs";
+import { getJob, listJobs, openOutputZip, streamOutcome } from "../../service/frontend/lib/jobs";
 import { closeNats, natsConnection } from "../../service/frontend/lib/nats";
 import { buildJobRequest, sendJobRequest } from "../../service/frontend/lib/submit";
 import { identityFromHeaders } from "../../service/frontend/lib/identity";
@@ -177,5 +177,18 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
 
   itIf(skip, "stayed within the frontend user's NATS rights throughout (the server logged no violation)", () => {
     assert.doesNotMatch(server.log(), /violation/i);
+  });
+});
+
+describe("a download's outcome", () => {
+  it("never rejects: nats.js's rejection on a closed stream becomes an Error, as does a non-Error reason", async () => {
+    const closed = new TypeError("Invalid state: Controller is already closed");
+    expect(await streamOutcome(Promise.reject(closed))).toBe(closed);
+    const odd = await streamOutcome(Promise.reject("gone"));
+    expect(odd).toBeInstanceOf(Error);
+    expect(odd?.message).toBe("gone");
+    expect(await streamOutcome(Promise.resolve(null))).toBeNull();
+    const corrupt = new Error("digest mismatch");
+    expect(await streamOutcome(Promise.resolve(corrupt))).toBe(corrupt);
   });
 });

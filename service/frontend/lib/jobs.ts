@@ -116,5 +116,17 @@ export async function openOutputZip(nc: NatsConnection, userId: string, id: stri
   const os = await nc.jetstream(JS_OPTIONS).views.os(bucket);
   const result = await os.get(outputZipName(id));
   if (!result) return undefined;
-  return { name: result.info.name, size: result.info.size, digest: result.info.digest, data: result.data, error: result.error.then((e) => e ?? null) };
+  return { name: result.info.name, size: result.info.size, digest: result.info.digest, data: result.data, error: streamOutcome(result.error) };
+}
+
+/**
+ * The stream's outcome as a promise that never rejects: nats.js rejects its `error` with
+ * "Controller is already closed" when a client disconnects mid-download, and an unhandled
+ * rejection would take the frontend's server down with it.
+ */
+export function streamOutcome(error: Promise<Error | null>): Promise<Error | null> {
+  return error.then(
+    (e) => e ?? null,
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
 }
