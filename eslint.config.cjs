@@ -44,7 +44,10 @@ function patterns(dir, layer) {
     out.push({ regex: `^(?:\\.\\./){${k}}(?!\\.\\./)${allowed}`, message: `${layer.name}: ${layer.why} (eslint/layers.cjs).` });
   }
   // `a/../b` could hide where an import lands.
-  out.push({ regex: "(?:^|/)(?!\\.\\.?/)[^/]+/\\.\\.(?:/|$)|/\\./", message: "write import paths normalized (no `x/..` or `/./`), so the layer rules can read them." });
+  out.push({
+    regex: "(?:^|/)(?!\\.\\.?/)[^/]+/\\.\\.(?:/|$)|/\\./",
+    message: "write import paths normalized (no `x/..` or `/./`), so the layer rules can read them.",
+  });
   return out;
 }
 

@@ -38,7 +38,9 @@ class RuntimeClassesChart extends Chart {
       new k8s.KubeRuntimeClass(this, runtime, {
         metadata: { name: spec.name, labels: { "app.kubernetes.io/part-of": "clusterkit", "clusterkit.io/runtime": runtime } },
         handler: spec.handler,
-        ...(spec.overhead ? { overhead: { podFixed: { cpu: k8s.Quantity.fromString(spec.overhead.cpu), memory: k8s.Quantity.fromString(spec.overhead.memory) } } } : {}),
+        ...(spec.overhead
+          ? { overhead: { podFixed: { cpu: k8s.Quantity.fromString(spec.overhead.cpu), memory: k8s.Quantity.fromString(spec.overhead.memory) } } }
+          : {}),
         ...(spec.nodeSelector ? { scheduling: { nodeSelector: { ...spec.nodeSelector } } } : {}),
       });
     }

@@ -15,10 +15,20 @@ const CORE = ["src/config", "src/contracts", "src/lib", "src/errors.ts", "servic
 
 /** @type {{ name: string, folders: string[], allowed: string[], why: string }[]} */
 const LAYERS = [
-  { name: "core", folders: ["src/config", "src/contracts", "src/lib", "src/errors.ts"], allowed: CORE, why: "core imports only the core (src/config, src/contracts, src/lib, src/errors.ts) and service/contract" },
+  {
+    name: "core",
+    folders: ["src/config", "src/contracts", "src/lib", "src/errors.ts"],
+    allowed: CORE,
+    why: "core imports only the core (src/config, src/contracts, src/lib, src/errors.ts) and service/contract",
+  },
   { name: "infra (stacks)", folders: ["stacks"], allowed: [...CORE, "stacks", ".gen"], why: "stacks import only the core, never charts/ or the app layer" },
   { name: "infra (charts)", folders: ["charts"], allowed: [...CORE, "charts"], why: "charts import only the core, never stacks/ or the app layer" },
-  { name: "app (synth)", folders: ["src/synth"], allowed: ["src", "charts", "stacks", "service/contract", "images"], why: "synthesis composes stacks and charts; it never imports tests" },
+  {
+    name: "app (synth)",
+    folders: ["src/synth"],
+    allowed: ["src", "charts", "stacks", "service/contract", "images"],
+    why: "synthesis composes stacks and charts; it never imports tests",
+  },
   {
     name: "app",
     folders: ["src/deploy", "src/verify", "src/diagram", "src/cli", "src/bench", "src/box", "src/registry", "src/analysis", "src/main.ts"],
@@ -26,7 +36,12 @@ const LAYERS = [
     why: "the app layer reaches stacks/ and charts/ only through src/contracts (src/synth builds them)",
   },
   { name: "service contract", folders: ["service/contract"], allowed: ["service/contract"], why: "the service's contract imports nothing else of ours" },
-  { name: "service middleware", folders: ["service/middleware"], allowed: ["service/middleware", "service/contract"], why: "the middleware imports only the service's contract" },
+  {
+    name: "service middleware",
+    folders: ["service/middleware"],
+    allowed: ["service/middleware", "service/contract"],
+    why: "the middleware imports only the service's contract",
+  },
 ];
 
 module.exports = { LAYERS };

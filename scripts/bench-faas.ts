@@ -76,7 +76,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === "--languages") {
       const langs = (argv[++i] ?? "").split(",").filter(Boolean);
       const bad = langs.filter((l) => !(LANGUAGES as readonly string[]).includes(l));
-      if (langs.length === 0 || bad.length) fail(`--languages takes a comma-separated subset of ${LANGUAGES.join(", ")}${bad.length ? ` (unknown: ${bad.join(", ")})` : ""}`);
+      if (langs.length === 0 || bad.length)
+        fail(`--languages takes a comma-separated subset of ${LANGUAGES.join(", ")}${bad.length ? ` (unknown: ${bad.join(", ")})` : ""}`);
       o.languages = langs as Language[];
     } else if (a === "--json") o.json = resolve(process.env.INIT_CWD ?? process.cwd(), argv[++i] ?? fail("--json needs a file"));
     else fail(`unknown argument ${JSON.stringify(a).slice(0, 60)}`);
@@ -117,9 +118,38 @@ function timeBare(runtime: Runtime, image: string, language: Language): number {
     chmodSync(dir, 0o755);
     for (const f of HELLO_SOURCES[language]) writeFileSync(join(dir, f.name), f.content, { mode: 0o644 });
     const t0 = performance.now();
-    const r = spawnSync("podman", [...runtimeArgs(runtime), "run", "--rm", "--cpus", executorResources().cpus, "--memory", executorResources().memory.replace(/i$/, ""), "--network", "none", "--read-only", "--tmpfs", "/tmp:rw,exec", "--user", "1000:1000", "-e", "HOME=/tmp", "-v", `${dir}:/src:ro`, "--entrypoint", "/bin/sh", image, "-c", bareCommand(language)], { env: podmanEnv(), encoding: "utf8" });
+    const r = spawnSync(
+      "podman",
+      [
+        ...runtimeArgs(runtime),
+        "run",
+        "--rm",
+        "--cpus",
+        executorResources().cpus,
+        "--memory",
+        executorResources().memory.replace(/i$/, ""),
+        "--network",
+        "none",
+        "--read-only",
+        "--tmpfs",
+        "/tmp:rw,exec",
+        "--user",
+        "1000:1000",
+        "-e",
+        "HOME=/tmp",
+        "-v",
+        `${dir}:/src:ro`,
+        "--entrypoint",
+        "/bin/sh",
+        image,
+        "-c",
+        bareCommand(language),
+      ],
+      { env: podmanEnv(), encoding: "utf8" },
+    );
     const ms = performance.now() - t0;
-    if (r.status !== 0 || !r.stdout.includes(`hello from ${language}`)) throw new Error(`bare ${language} under ${runtime} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    if (r.status !== 0 || !r.stdout.includes(`hello from ${language}`))
+      throw new Error(`bare ${language} under ${runtime} failed (${r.status}):\n${r.stdout}${r.stderr}`);
     return ms;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -142,7 +172,11 @@ async function startService(runtime: Runtime): Promise<ServiceBench> {
     async submit(language, user) {
       const userId = userIdFromEmail(user);
       const t0 = performance.now();
-      const reply = JSON.parse((await fe.request(jobSubject(language), JSON.stringify({ userId, email: user, language, files: HELLO_SOURCES[language] }), { timeout: 30_000 })).string()) as JobReply;
+      const reply = JSON.parse(
+        (
+          await fe.request(jobSubject(language), JSON.stringify({ userId, email: user, language, files: HELLO_SOURCES[language] }), { timeout: 30_000 })
+        ).string(),
+      ) as JobReply;
       if (!reply.ok) throw new Error(`the middleware rejected a ${language} job: ${reply.error}`);
       // As the frontend reads: its NATS user may not ask for account info (nats.js's API check).
       const kv = await fe.jetstream(FRONTEND_JS).views.kv(jobsBucket(userId), { bindOnly: true });
@@ -150,7 +184,8 @@ async function startService(runtime: Runtime): Promise<ServiceBench> {
         const e = await kv.get(reply.id);
         const record = e && e.value.length ? (JSON.parse(e.string()) as JobRecord) : undefined;
         if (record && isFinal(record.status)) {
-          if (record.status !== "finished") throw new Error(`${language} job ${reply.id} under ${runtime} ended ${record.status}: ${record.error ?? record.result?.stderr ?? ""}`);
+          if (record.status !== "finished")
+            throw new Error(`${language} job ${reply.id} under ${runtime} ended ${record.status}: ${record.error ?? record.result?.stderr ?? ""}`);
           return performance.now() - t0;
         }
         if (performance.now() - t0 > 5 * 60_000) throw new Error(`${language} job ${reply.id} under ${runtime} not final after 5 minutes`);
@@ -224,10 +259,18 @@ async function main(): Promise<void> {
   report(rows, throughput, runtimes, o);
 }
 
-function report(rows: readonly Row[], throughput: readonly { runtime: Runtime; concurrency: number; jobs: number; jobsPerMinute: number }[], runtimes: readonly Runtime[], o: Options): void {
+function report(
+  rows: readonly Row[],
+  throughput: readonly { runtime: Runtime; concurrency: number; jobs: number; jobsPerMinute: number }[],
+  runtimes: readonly Runtime[],
+  o: Options,
+): void {
   const find = (r: Runtime, l: Language) => rows.find((x) => x.runtime === r && x.language === l);
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : "—");
-  const lines = ["| language | runtime | service median | service p95 | bare median | service/bare | gVisor/runc (service) |", "| --- | --- | --- | --- | --- | --- | --- |"];
+  const lines = [
+    "| language | runtime | service median | service p95 | bare median | service/bare | gVisor/runc (service) |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
   for (const l of o.languages) {
     for (const r of RUNTIMES) {
       const row = find(r, l);
@@ -236,13 +279,19 @@ function report(rows: readonly Row[], throughput: readonly { runtime: Runtime; c
         continue;
       }
       const runc = find("runc", l);
-      lines.push(`| ${l} | ${RUNTIME_LABEL[r]} | ${row.service.medianMs} ms | ${row.service.p95Ms} ms | ${row.bare.medianMs} ms | ${ratio(row.service.medianMs, row.bare.medianMs)} | ${r === "runsc" && runc ? ratio(row.service.medianMs, runc.service.medianMs) : ""} |`);
+      lines.push(
+        `| ${l} | ${RUNTIME_LABEL[r]} | ${row.service.medianMs} ms | ${row.service.p95Ms} ms | ${row.bare.medianMs} ms | ${ratio(row.service.medianMs, row.bare.medianMs)} | ${r === "runsc" && runc ? ratio(row.service.medianMs, runc.service.medianMs) : ""} |`,
+      );
     }
   }
-  for (const t of throughput) lines.push("", `${RUNTIME_LABEL[t.runtime]}: ${t.jobsPerMinute} jobs/minute (${t.jobs} C jobs, ${t.concurrency} concurrent submitters)`);
+  for (const t of throughput)
+    lines.push("", `${RUNTIME_LABEL[t.runtime]}: ${t.jobsPerMinute} jobs/minute (${t.jobs} C jobs, ${t.concurrency} concurrent submitters)`);
   process.stdout.write(`${lines.join("\n")}\n`);
   mkdirSync(resolve(o.json, ".."), { recursive: true });
-  writeFileSync(o.json, `${JSON.stringify({ machine: machine(), runs: o.runs, runtimes: RUNTIMES.map((r) => ({ runtime: r, available: runtimes.includes(r) })), rows, throughput }, null, 2)}\n`);
+  writeFileSync(
+    o.json,
+    `${JSON.stringify({ machine: machine(), runs: o.runs, runtimes: RUNTIMES.map((r) => ({ runtime: r, available: runtimes.includes(r) })), rows, throughput }, null, 2)}\n`,
+  );
   process.stdout.write(`results: ${o.json}\n`);
 }
 

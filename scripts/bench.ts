@@ -28,7 +28,8 @@ export function benchRuns(argv: readonly string[]): number | undefined {
   if (cl.help) return undefined;
   const text = cl.options.runs;
   if (text === undefined) return 5;
-  if (typeof text !== "string" || !/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 50) throw new UserError(`--runs must be a whole number from 1 to 50, got '${String(text)}'`);
+  if (typeof text !== "string" || !/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 50)
+    throw new UserError(`--runs must be a whole number from 1 to 50, got '${String(text)}'`);
   return Number(text);
 }
 
@@ -89,7 +90,9 @@ function main(argv: readonly string[], io: CliIo): number {
       const f = timeNode(["-e", FLOOR_SCRIPT], process.env);
       synth.push(s);
       floor.push(f);
-      io.out(`run ${i + 1}/${runs}: synth ${Math.round(s.wallMs)} ms (cpu ${Math.round(s.cpuMs)}), floor ${Math.round(f.wallMs)} ms (cpu ${Math.round(f.cpuMs)})\n`);
+      io.out(
+        `run ${i + 1}/${runs}: synth ${Math.round(s.wallMs)} ms (cpu ${Math.round(s.cpuMs)}), floor ${Math.round(f.wallMs)} ms (cpu ${Math.round(f.cpuMs)})\n`,
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -30,7 +30,9 @@ INPUTS.push(join(serviceRoot, "contract"), join(root, "scripts", "build-frontend
 function files(path) {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((n) => files(join(path, n)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((n) => files(join(path, n)));
 }
 
 /**
@@ -86,7 +88,9 @@ const buildSeconds = (Date.now() - t0) / 1000;
 const standalone = join(app, ".next", "standalone", "frontend");
 const others = readdirSync(join(app, ".next", "standalone")).filter((n) => n !== "frontend");
 if (!existsSync(join(standalone, "server.js")) || others.length > 0) {
-  console.error(`build:frontend: unexpected standalone layout (server.js missing or extra entries: ${others.join(", ") || "none"}); the assembly step needs updating`);
+  console.error(
+    `build:frontend: unexpected standalone layout (server.js missing or extra entries: ${others.join(", ") || "none"}); the assembly step needs updating`,
+  );
   process.exit(1);
 }
 const tmp = `${out}.tmp-${process.pid}`;
@@ -101,7 +105,11 @@ mkdirSync(join(tmp, ".next", "cache"), { recursive: true });
 // where the repository was checked out; replace them with a fixed one.
 for (const f of ["server.js", join(".next", "required-server-files.json")]) {
   const p = join(tmp, f);
-  const text = readFileSync(p, "utf8").split(JSON.stringify(serviceRoot).slice(1, -1)).join("/build-root/service").split(JSON.stringify(root).slice(1, -1)).join("/build-root");
+  const text = readFileSync(p, "utf8")
+    .split(JSON.stringify(serviceRoot).slice(1, -1))
+    .join("/build-root/service")
+    .split(JSON.stringify(root).slice(1, -1))
+    .join("/build-root");
   writeFileSync(p, text);
 }
 const nextVersion = JSON.parse(readFileSync(join(app, "node_modules", "next", "package.json"), "utf8")).version;
@@ -109,4 +117,6 @@ const info = { buildId, next: nextVersion, entry: "server.js", buildSeconds, byt
 writeFileSync(join(tmp, "BUILD-INFO.json"), `${JSON.stringify(info, null, 2)}\n`);
 rmSync(out, { recursive: true, force: true });
 renameSync(tmp, out);
-console.log(`build:frontend: next build ${buildSeconds.toFixed(1)} s; ${relative(root, out)} is ${(info.bytes / 1024 / 1024).toFixed(1)} MiB (build ${buildId}); start with: node ${relative(root, join(out, "server.js"))}`);
+console.log(
+  `build:frontend: next build ${buildSeconds.toFixed(1)} s; ${relative(root, out)} is ${(info.bytes / 1024 / 1024).toFixed(1)} MiB (build ${buildId}); start with: node ${relative(root, join(out, "server.js"))}`,
+);

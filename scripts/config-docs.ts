@@ -110,7 +110,19 @@ function schemaFields(root: string, schemaName: string): Field[] {
         for (const o of objects) visit(o, `${path}.`);
         continue;
       }
-      fields.push({ path, rule: list ? (objects.length ? "list of mappings" : `list: ${ruleText(p.initializer, source)}`) : record ? `mapping: ${ruleText(p.initializer, source)}` : ruleText(p.initializer, source), doc, defaultTag, container: list || record });
+      fields.push({
+        path,
+        rule: list
+          ? objects.length
+            ? "list of mappings"
+            : `list: ${ruleText(p.initializer, source)}`
+          : record
+            ? `mapping: ${ruleText(p.initializer, source)}`
+            : ruleText(p.initializer, source),
+        doc,
+        defaultTag,
+        container: list || record,
+      });
       if (list) for (const o of objects) visit(o, `${path}[].`);
     }
   };
@@ -127,7 +139,10 @@ function valueAt(value: unknown, path: string): unknown {
 
 /** A built image's tag changes with its sources: the docs say where it comes from instead (else they would go stale with every image change). */
 function withoutBuiltTags(text: string): string {
-  return BUILT_IMAGE_NAMES.reduce((t, name) => t.split(`/${BUILT_IMAGE_NAMESPACE}/${name}:${builtImageTag(name)}`).join(`/${BUILT_IMAGE_NAMESPACE}/${name}:<tag in images/images.lock.json>`), text);
+  return BUILT_IMAGE_NAMES.reduce(
+    (t, name) => t.split(`/${BUILT_IMAGE_NAMESPACE}/${name}:${builtImageTag(name)}`).join(`/${BUILT_IMAGE_NAMESPACE}/${name}:<tag in images/images.lock.json>`),
+    text,
+  );
 }
 
 function shown(value: unknown): string {
@@ -175,7 +190,10 @@ export function configDocs(root: string): string {
     "",
     "| environment | platform | what it is | what it sets beyond its profile's defaults |",
     "| --- | --- | --- | --- |",
-    ...PRESET_NAMES.map((n: PresetName) => `| \`${n}\` | ${PRESETS[n].platform} | ${PRESETS[n].summary} | ${Object.keys(PRESETS[n].values).length ? shown(PRESETS[n].values) : "nothing"} |`),
+    ...PRESET_NAMES.map(
+      (n: PresetName) =>
+        `| \`${n}\` | ${PRESETS[n].platform} | ${PRESETS[n].summary} | ${Object.keys(PRESETS[n].values).length ? shown(PRESETS[n].values) : "nothing"} |`,
+    ),
     "",
   ];
   for (const platform of PLATFORMS) {
@@ -186,7 +204,9 @@ export function configDocs(root: string): string {
     lines.push(
       `## Platform \`${platform}\`: ${profile.title}`,
       "",
-      profile.singleton ? "One per machine: only the `local` preset (VirtualBox VM names and the host-only network are the machine's)." : "Any number: the presets below, and any environment a config file adds with `platform: ack`.",
+      profile.singleton
+        ? "One per machine: only the `local` preset (VirtualBox VM names and the host-only network are the machine's)."
+        : "Any number: the presets below, and any environment a config file adds with `platform: ack`.",
       "",
       `| field | rule | default: ${columns.map((c) => (c.startsWith("added") ? c : `\`${c}\``)).join(" / ")} | description |`,
       "| --- | --- | --- | --- |",

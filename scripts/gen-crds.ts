@@ -24,7 +24,13 @@ export const GEN_CRDS_COMMAND: CommandSpec = {
   command: "npm run gen:crds --",
   summary: "Regenerates charts/imports/*.ts from the pinned upstream CRDs (SHA-256 checked), trimmed to what the charts use.",
   positionals: [],
-  options: [{ flag: "--from", value: "dir", description: "read <id>.yaml files from <dir> instead of .cache/upstream (SHA-256 still checked; relative to the folder you run npm in)" }],
+  options: [
+    {
+      flag: "--from",
+      value: "dir",
+      description: "read <id>.yaml files from <dir> instead of .cache/upstream (SHA-256 still checked; relative to the folder you run npm in)",
+    },
+  ],
   notes: [`imports: ${GENERATED_CRD_IMPORTS.map((i) => `${i.module} (${i.upstream})`).join(", ")}`],
   examples: ["npm run gen:crds", "npm run gen:crds -- --from ../shared/upstream"],
 };
@@ -94,7 +100,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) main().catch((err: Error) => {
-  process.stderr.write(`${err instanceof UserError ? "clusterkit" : "gen:crds"}: ${err.message}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((err: Error) => {
+    process.stderr.write(`${err instanceof UserError ? "clusterkit" : "gen:crds"}: ${err.message}\n`);
+    process.exit(1);
+  });

@@ -61,7 +61,12 @@ function parseArgs(argv: readonly string[]): Args {
     else if (!args.command) args.command = a;
     else args.names.push(a);
   }
-  if (!["build", "list", "lock"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'; expected build, list or lock (see --help)` : "no command given; expected build, list or lock (see --help)");
+  if (!["build", "list", "lock"].includes(args.command))
+    fail(
+      args.command
+        ? `unknown command '${args.command}'; expected build, list or lock (see --help)`
+        : "no command given; expected build, list or lock (see --help)",
+    );
   if (args.update && args.command !== "lock") fail("--update belongs to `lock`");
   return args;
 }
@@ -120,7 +125,9 @@ async function main(): Promise<void> {
     console.error(`building ${r.name}`);
     try {
       const b = await buildImage(r, { registry, log, debianLock, context: ctx });
-      console.log(`${b.name}\t${b.reference}\t${b.digest}\t${mib(b.archiveSize)} archive, ${mib(b.compressedSize)} compressed layers\t${b.seconds.toFixed(1)} s\t${b.archive}`);
+      console.log(
+        `${b.name}\t${b.reference}\t${b.digest}\t${mib(b.archiveSize)} archive, ${mib(b.compressedSize)} compressed layers\t${b.seconds.toFixed(1)} s\t${b.archive}`,
+      );
     } catch (err) {
       if (!(err instanceof ImageBuildError)) throw err;
       failed++;

@@ -56,7 +56,8 @@ const USAGE = `usage: loadgen <url> [--requests N] [--concurrency C] [--duration
   --json           print only the summary, as one JSON line`;
 
 function bounded(flag: string, text: string | undefined, max: number): number {
-  if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a positive whole number, got ${text === undefined ? "nothing" : `'${text}'`}`);
+  if (text === undefined || !/^\d+$/.test(text))
+    throw new UsageError(`${flag} needs a positive whole number, got ${text === undefined ? "nothing" : `'${text}'`}`);
   const n = Number(text);
   if (n < 1 || n > max) throw new UsageError(`${flag} must be between 1 and ${max}, got ${n}`);
   return n;

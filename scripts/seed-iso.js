@@ -108,7 +108,16 @@ function volumeDescriptor(o) {
   d.writeUInt32LE(o.pathL, 140);
   d.writeUInt32BE(o.pathM, 148);
   dirRecord(Buffer.from([0]), o.rootLba, SECTOR, true, o.date).copy(d, 156);
-  for (const [at, width] of [[190, 128], [318, 128], [446, 128], [574, 128], [702, 37], [739, 37], [776, 37]]) padded("", width, o.joliet).copy(d, at);
+  for (const [at, width] of [
+    [190, 128],
+    [318, 128],
+    [446, 128],
+    [574, 128],
+    [702, 37],
+    [739, 37],
+    [776, 37],
+  ])
+    padded("", width, o.joliet).copy(d, at);
   const date = volumeDate(o.date);
   date.copy(d, 813);
   date.copy(d, 830);
@@ -120,7 +129,10 @@ function volumeDescriptor(o) {
 
 /** ISO 9660 level-1 name: 8.3 upper-case d-characters, `;1` version. */
 function primaryName(name, taken) {
-  const base = name.toUpperCase().replace(/[^A-Z0-9_]/g, "_").slice(0, 8);
+  const base = name
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, "_")
+    .slice(0, 8);
   let candidate = base;
   for (let i = 1; taken.has(candidate); i++) candidate = `${base.slice(0, 8 - String(i).length)}${i}`;
   taken.add(candidate);
@@ -142,7 +154,12 @@ function buildIso(files, options = {}) {
   const label = options.label ?? "cidata";
   const date = options.date ?? new Date();
   // Layout: 16 system sectors, PVD, Joliet SVD, terminator, 4 path tables, 2 root directories, data.
-  const pathPrimaryL = 19, pathPrimaryM = 20, pathJolietL = 21, pathJolietM = 22, rootPrimary = 23, rootJoliet = 24;
+  const pathPrimaryL = 19,
+    pathPrimaryM = 20,
+    pathJolietL = 21,
+    pathJolietM = 22,
+    rootPrimary = 23,
+    rootJoliet = 24;
   let next = 25;
   const placed = files.map((f) => {
     const lba = next;

@@ -1,6 +1,7 @@
-// npm test's static phase: the type check, the layer lint and the unused-export check, run side by
-// side (tsc is single-threaded, so the two lints cost little wall time next to it). Each check's
-// output is printed whole when it ends; the exit status is 1 when any of them fails.
+// npm test's static phase: the type check, the layer lint, the unused-export check and the
+// formatter's check (`npm run format` fixes what it reports), run side by side (tsc is
+// single-threaded, so the others cost little wall time next to it). Each check's output is
+// printed whole when it ends; the exit status is 1 when any of them fails.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,7 @@ const CHECKS = [
   { name: "typecheck", args: ["run", "-s", "typecheck"] },
   { name: "lint", args: ["run", "-s", "lint"] },
   { name: "lint:exports", args: ["run", "-s", "lint:exports"] },
+  { name: "format:check", args: ["run", "-s", "format:check"] },
 ];
 
 function run({ name, args }) {

@@ -48,7 +48,18 @@ const FS_PROBLEMS: Readonly<Record<string, string>> = {
   EIO: "input/output error from the disk",
 };
 
-const VERBS: Readonly<Record<string, string>> = { open: "open", write: "write", mkdir: "create the folder", rename: "replace", unlink: "delete", rmdir: "delete", read: "read", copyfile: "copy to", chmod: "change the mode of", fsync: "flush" };
+const VERBS: Readonly<Record<string, string>> = {
+  open: "open",
+  write: "write",
+  mkdir: "create the folder",
+  rename: "replace",
+  unlink: "delete",
+  rmdir: "delete",
+  read: "read",
+  copyfile: "copy to",
+  chmod: "change the mode of",
+  fsync: "flush",
+};
 
 /**
  * One clear line for a disk or permission error (`cannot write state/local/outputs.json: no space

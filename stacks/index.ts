@@ -10,7 +10,8 @@ import { terraformLiterals } from "./shared/terraform-literal";
 /** Files Terraform will write at config-named paths must not land on the project's own files. */
 function checkWritablePaths(root: string, env: Environment): void {
   resolveWritablePath(root, env.name, `${env.name}.kubeconfigPath`, "kubeconfig", env.config.kubeconfigPath);
-  if (env.kind === "ack" && env.config.backend.type === "local") resolveWritablePath(root, env.name, `${env.name}.backend.path`, "state", env.config.backend.path);
+  if (env.kind === "ack" && env.config.backend.type === "local")
+    resolveWritablePath(root, env.name, `${env.name}.backend.path`, "state", env.config.backend.path);
 }
 
 /** The stack of each platform (one per profile in src/config/profiles/). */

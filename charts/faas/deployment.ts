@@ -41,7 +41,9 @@ export class FaasDeployment extends StatelessWorkload {
       autoscaling: props.hpa,
       serviceAccountName: props.serviceAccountName,
       runtimeClassName: props.runtimeClassName,
-      containers: [{ ...container, volumeMounts: [...(container.volumeMounts ?? []), ...Object.entries(scratch).map(([name, mountPath]) => ({ name, mountPath }))] }],
+      containers: [
+        { ...container, volumeMounts: [...(container.volumeMounts ?? []), ...Object.entries(scratch).map(([name, mountPath]) => ({ name, mountPath }))] },
+      ],
       volumes: [...Object.keys(scratch).map((name) => ({ name, emptyDir: {} })), ...(props.volumes ?? [])],
     });
   }

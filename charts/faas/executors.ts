@@ -101,7 +101,17 @@ function executorPodSpec(executors: ExecutorsConfig, lang: Language, runtimeClas
     ],
     volumes: [
       // The source: the annotation the middleware sets, projected as /job/source.json.
-      { name: "job", downwardApi: { items: [{ path: EXECUTOR_PATHS.sourceFile.slice(EXECUTOR_PATHS.jobDir.length + 1), fieldRef: { fieldPath: `metadata.annotations['${SOURCE_ANNOTATION}']` } }] } },
+      {
+        name: "job",
+        downwardApi: {
+          items: [
+            {
+              path: EXECUTOR_PATHS.sourceFile.slice(EXECUTOR_PATHS.jobDir.length + 1),
+              fieldRef: { fieldPath: `metadata.annotations['${SOURCE_ANNOTATION}']` },
+            },
+          ],
+        },
+      },
       volume("work"),
       volume("results"),
       volume("tmp"),
@@ -141,9 +151,13 @@ export class Executors extends Construct {
     });
     // A sandbox's own overhead (RuntimeClass) counts against the quota too: reserve it per Pod.
     const overhead = props.runtimeClass?.overhead;
-    const totalCpu = k8s.Quantity.fromString(`${(quantityMillicores(executors.cpuLimit) + (overhead ? quantityMillicores(overhead.cpu) : 0)) * executors.maxPods}m`);
+    const totalCpu = k8s.Quantity.fromString(
+      `${(quantityMillicores(executors.cpuLimit) + (overhead ? quantityMillicores(overhead.cpu) : 0)) * executors.maxPods}m`,
+    );
     // A Pod's effective request is the larger of its init container and its regular containers: the run container.
-    const totalMemory = k8s.Quantity.fromString(mebibytes((quantityBytes(executorMemory({ executors })) + (overhead ? quantityBytes(overhead.memory) : 0)) * executors.maxPods));
+    const totalMemory = k8s.Quantity.fromString(
+      mebibytes((quantityBytes(executorMemory({ executors })) + (overhead ? quantityBytes(overhead.memory) : 0)) * executors.maxPods),
+    );
     // Scope Terminating: pods with activeDeadlineSeconds, i.e. executors. The pre-pull DaemonSet's
     // pods have none and are bounded by their own quota (prepull.ts), so they never take a job's slot.
     new k8s.KubeResourceQuota(this, "executor-quota", {

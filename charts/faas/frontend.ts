@@ -32,7 +32,12 @@ export class Frontend extends Construct {
     super(scope, id);
     const { port, namespace } = props;
     // The frontend answers its health path without sign-in (the probes do not pass through oauth2-proxy).
-    const probe = (initialDelaySeconds: number): k8s.Probe => ({ httpGet: { path: API_PATHS.health, port: k8s.IntOrString.fromString("http") }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 3 });
+    const probe = (initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path: API_PATHS.health, port: k8s.IntOrString.fromString("http") },
+      initialDelaySeconds,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+    });
     new FaasDeployment(this, "workload", {
       runtimeClassName: props.runtimeClassName,
       component: COMPONENTS.frontend,

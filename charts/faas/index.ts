@@ -108,7 +108,14 @@ class FaasChart extends Chart {
       maxConcurrentJobs: faas.executors.maxPods,
       runtimeClassName: rcName("middleware"),
     });
-    new Frontend(this, "frontend", { namespace: ns, image: faas.frontend.image, port: faas.frontend.port, hpa: faas.frontend.hpa, natsUrl: nats, runtimeClassName: rcName("frontend") });
+    new Frontend(this, "frontend", {
+      namespace: ns,
+      image: faas.frontend.image,
+      port: faas.frontend.port,
+      hpa: faas.frontend.hpa,
+      natsUrl: nats,
+      runtimeClassName: rcName("frontend"),
+    });
     const secret = faasSecrets(faas).find((s) => s.name === faas.oauth2Proxy.secretName && s.namespace === ns);
     if (!secret) throw new Error("faasSecrets() no longer describes the oauth2-proxy Secret");
     new Oauth2Proxy(this, "oauth2-proxy", {

@@ -15,7 +15,10 @@ export interface FaasNamespacesProps {
 export class FaasNamespaces extends Construct {
   constructor(scope: Construct, id: string, props: FaasNamespacesProps) {
     super(scope, id);
-    for (const [nsId, name] of [["ns-service", props.namespace], ["ns-executors", props.executorNamespace]] as const) {
+    for (const [nsId, name] of [
+      ["ns-service", props.namespace],
+      ["ns-executors", props.executorNamespace],
+    ] as const) {
       new k8s.KubeNamespace(this, nsId, {
         metadata: { name, labels: { ...podSecurityLabels("restricted", props.kubernetesMinor), "app.kubernetes.io/part-of": "faas" } },
       });

@@ -63,7 +63,14 @@ const JS_ACCOUNT_INFO = "$JS.API.INFO";
 /** The middleware's writes: KV puts and object chunks, creating a user's bucket and object store, listing buckets to reconcile. */
 const JS_WRITE = ["$KV.>", "$O.>", "$JS.API.STREAM.CREATE.*", "$JS.API.STREAM.LIST"] as const;
 /** Nobody here removes or rewrites streams, their messages or others' consumers, or leaves durable consumers behind (deny wins over any later-widened allow). */
-const JS_DESTRUCTIVE = ["$JS.API.STREAM.DELETE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.CONSUMER.DELETE.>", "$JS.API.CONSUMER.DURABLE.CREATE.>"] as const;
+const JS_DESTRUCTIVE = [
+  "$JS.API.STREAM.DELETE.>",
+  "$JS.API.STREAM.UPDATE.>",
+  "$JS.API.STREAM.PURGE.>",
+  "$JS.API.STREAM.MSG.DELETE.>",
+  "$JS.API.CONSUMER.DELETE.>",
+  "$JS.API.CONSUMER.DURABLE.CREATE.>",
+] as const;
 
 function natsUsers(queueGroup: string = MIDDLEWARE_QUEUE_GROUP): NatsUser[] {
   const user = (name: NatsUserName) => ({ name, passwordEnv: `NATS_${name.toUpperCase()}_PASSWORD`, secretKey: natsPasswordKey(name) });

@@ -44,7 +44,16 @@ function natsConfig(replicas: number, storageSize: string, users: readonly NatsU
   ];
   if (replicas > 1) {
     const routes = Array.from({ length: replicas }, (_, i) => `nats://${COMPONENTS.nats}-${i}.${NATS_HEADLESS_SERVICE}:${PORTS.natsCluster}`);
-    lines.push("cluster {", `  name: ${COMPONENTS.nats}`, `  port: ${PORTS.natsCluster}`, "  no_advertise: true", "  routes: [", ...routes.map((r) => `    ${r}`), "  ]", "}");
+    lines.push(
+      "cluster {",
+      `  name: ${COMPONENTS.nats}`,
+      `  port: ${PORTS.natsCluster}`,
+      "  no_advertise: true",
+      "  routes: [",
+      ...routes.map((r) => `    ${r}`),
+      "  ]",
+      "}",
+    );
   }
   lines.push("jetstream {", "  max_memory_store: 0", `  store_dir: ${DATA_DIR}`, `  max_file_store: ${maxFileStoreBytes(storageSize)}`, "}");
   lines.push(...natsAuthorization(users));
@@ -87,7 +96,13 @@ export class Nats extends Construct {
     const ns = props.namespace;
     const labels = componentLabels(COMPONENTS.nats);
     const port = (name: string, containerPort: number): k8s.ContainerPort => ({ name, containerPort, protocol: "TCP" });
-    const svcPort = (name: string, p: number): k8s.ServicePort => ({ name, port: p, targetPort: k8s.IntOrString.fromString(name), protocol: "TCP", appProtocol: "tcp" });
+    const svcPort = (name: string, p: number): k8s.ServicePort => ({
+      name,
+      port: p,
+      targetPort: k8s.IntOrString.fromString(name),
+      protocol: "TCP",
+      appProtocol: "tcp",
+    });
     const health = (path: string): k8s.HttpGetAction => ({ path, port: k8s.IntOrString.fromString("monitor") });
 
     new k8s.KubeConfigMap(this, "nats-config", {
@@ -143,7 +158,10 @@ export class Nats extends Construct {
                   { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
                   { name: "SERVER_NAME", value: "$(POD_NAME)" },
                   // nats.conf reads each user's password from these (the Secret is created at deploy time).
-                  ...workloadNatsUsers().map((u) => ({ name: u.passwordEnv, valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: u.secretKey } } })),
+                  ...workloadNatsUsers().map((u) => ({
+                    name: u.passwordEnv,
+                    valueFrom: { secretKeyRef: { name: NATS_CREDENTIALS_SECRET, key: u.secretKey } },
+                  })),
                   // Keep the Go heap under the container limit.
                   { name: "GOMEMLIMIT", value: `${Math.floor(quantityBytes(RESOURCES.nats.memoryLimit) * 0.9)}` },
                 ],

@@ -58,9 +58,7 @@ function oauth2ProxyArgs(props: Pick<Oauth2ProxyProps, "config" | "upstreamUrl" 
     // htpasswd sessions carry no email (X-Forwarded-User is the account's address); the domain
     // list still must admit only ours, so a provider login could never get in either.
     ...(local ? [`--email-domain=${o.localUsers.emailDomain}`] : o.emailDomains.map((d) => `--email-domain=${d}`)),
-    ...(local
-      ? [`--htpasswd-file=${HTPASSWD_DIR}/${LOCAL_USERS_KEY}`, "--display-htpasswd-form=true", `--custom-templates-dir=${TEMPLATES_DIR}`]
-      : []),
+    ...(local ? [`--htpasswd-file=${HTPASSWD_DIR}/${LOCAL_USERS_KEY}`, "--display-htpasswd-form=true", `--custom-templates-dir=${TEMPLATES_DIR}`] : []),
     // The default 127.0.0.1 is unreachable from outside the pod.
     `--http-address=0.0.0.0:${PORTS.oauth2Proxy}`,
     `--upstream=${props.upstreamUrl}`,
@@ -109,7 +107,10 @@ export class Oauth2Proxy extends Construct {
         imagePullPolicy: "IfNotPresent",
         args: oauth2ProxyArgs(props),
         // oauth2-proxy reads OAUTH2_PROXY_<FLAG>; the Secret's keys are exposed under exactly those names.
-        env: secret.keys.map((k) => ({ name: OAUTH2_PROXY_SECRET_ENV[k.key as keyof typeof OAUTH2_PROXY_SECRET_ENV], valueFrom: { secretKeyRef: { name: secret.name, key: k.key } } })),
+        env: secret.keys.map((k) => ({
+          name: OAUTH2_PROXY_SECRET_ENV[k.key as keyof typeof OAUTH2_PROXY_SECRET_ENV],
+          valueFrom: { secretKeyRef: { name: secret.name, key: k.key } },
+        })),
         ...(local
           ? {
               volumeMounts: [

@@ -55,7 +55,6 @@ export interface ExecutorPrepullProps {
   readonly nodeSelector?: Readonly<Record<string, string>>;
 }
 
-
 export class ExecutorPrepull extends Construct {
   constructor(scope: Construct, id: string, props: ExecutorPrepullProps) {
     super(scope, id);

@@ -12,7 +12,6 @@ import { podSecurityLabels } from "../shared/pod-security";
 import { resources } from "../shared/workload";
 import { FLANNEL_NAMESPACE } from "../../src/contracts/platform";
 
-
 export interface FlannelChartProps {
   /** The pod network (`kubernetes.podCidr`); flanneld's `Network` must equal it. */
   readonly podCidr: string;

@@ -22,7 +22,9 @@ import { podRuntime } from "../runtime-classes";
 import { WebChart, type WebExposure } from "./web";
 
 /** The charts of each platform (one per profile in src/config/profiles/). */
-const PLATFORM_CHARTS: { readonly [P in Environment["kind"]]: (app: App, env: Extract<Environment, { kind: P }>, ctx: SynthContext, outputs: StackOutputs | undefined) => void } = {
+const PLATFORM_CHARTS: {
+  readonly [P in Environment["kind"]]: (app: App, env: Extract<Environment, { kind: P }>, ctx: SynthContext, outputs: StackOutputs | undefined) => void;
+} = {
   local: (app, env) => addLocal(app, env),
   ack: addAck,
 };
@@ -52,7 +54,11 @@ function addLocal(app: App, env: Extract<Environment, { kind: "local" }>): void 
     new CalicoChart(app, CHART_IDS.cni, network);
   }
   new MetricsServerChart(app, CHART_IDS.metrics, { version: kubernetesRelease(config.kubernetes.version).metricsServer });
-  new MetalLbConfigChart(app, CHART_IDS.metallb, { addressStart: config.metallb.addressStart, addressEnd: config.metallb.addressEnd, nodeInterface: config.network.guestInterface });
+  new MetalLbConfigChart(app, CHART_IDS.metallb, {
+    addressStart: config.metallb.addressStart,
+    addressEnd: config.metallb.addressEnd,
+    nodeInterface: config.network.guestInterface,
+  });
   const web = config.webApp;
   new LocalStorageChart(app, CHART_IDS.storage, {
     webContent: web.enabled ? { size: web.storageSize, claimNamespace: web.namespace, nfsServer: config.nfs.ip, exportPath: config.nfs.exportPath } : undefined,

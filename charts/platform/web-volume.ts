@@ -7,7 +7,6 @@ import type { Construct } from "constructs";
 import { k8s } from "../../src/lib/k8s";
 import { WEB_CONTENT_VOLUME } from "../../src/contracts/platform";
 
-
 /** Where the web content lives: the mount options and the volume source (NFS or CSI). */
 export type WebContentSource = Pick<k8s.PersistentVolumeSpec, "mountOptions" | "nfs" | "csi">;
 

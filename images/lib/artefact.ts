@@ -51,7 +51,9 @@ export function artefactLayer(opts: ArtefactOptions): Layer {
     build: async (ctx) => {
       if (opts.runScript ?? true) {
         if (!hasNpmScript(root, opts.script)) {
-          throw new ImageBuildError(`package.json has no "${opts.script}" script yet (${opts.owner} adds it): the ${opts.id} image packs its output from ${opts.dir}/ and cannot be built without it`);
+          throw new ImageBuildError(
+            `package.json has no "${opts.script}" script yet (${opts.owner} adds it): the ${opts.id} image packs its output from ${opts.dir}/ and cannot be built without it`,
+          );
         }
         ctx.log(`npm run ${opts.script}`);
         const r = await runLogged("npm", ["run", "-s", opts.script], { cwd: root });

@@ -86,7 +86,10 @@ export async function buildImage(recipe: ImageRecipe, opts: BuildOptions): Promi
   if (!tag) {
     const recorded = readImagesLock().images[recipe.name]?.tag;
     tag = computeTag(recipe, debianLock);
-    if (recorded !== tag) throw new ImageBuildError(`images/images.lock.json is stale for ${recipe.name} (recorded ${recorded ?? "nothing"}, inputs hash to ${tag}); run \`npm run images -- lock\` and commit it, so the charts reference what you build`);
+    if (recorded !== tag)
+      throw new ImageBuildError(
+        `images/images.lock.json is stale for ${recipe.name} (recorded ${recorded ?? "nothing"}, inputs hash to ${tag}); run \`npm run images -- lock\` and commit it, so the charts reference what you build`,
+      );
   }
   const ctx = opts.context ?? buildContext(debianLock, opts.log);
   const layers = [];

@@ -10,7 +10,8 @@ export interface RunResult {
 
 export function runSync(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
   const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, input: opts.input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw new ImageBuildError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code === "ENOENT" ? "not installed (not on PATH)" : r.error.message}`);
+  if (r.error)
+    throw new ImageBuildError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code === "ENOENT" ? "not installed (not on PATH)" : r.error.message}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +24,11 @@ export function haveCommand(cmd: string): boolean {
  * Runs a long program (mmdebstrap), streaming its stderr into `log` lines; resolves with the
  * exit status and the last lines of output for error messages.
  */
-export function runLogged(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void } = {}): Promise<{ status: number | null; tail: string[] }> {
+export function runLogged(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void } = {},
+): Promise<{ status: number | null; tail: string[] }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     const tail: string[] = [];

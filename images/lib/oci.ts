@@ -75,7 +75,13 @@ export async function compressLayer(tarPath: string, outPath: string): Promise<C
   const plain = new HashTap();
   const packed = new HashTap(true);
   const tmp = `${outPath}.tmp-${process.pid}`;
-  await pipeline(createReadStream(tarPath, { highWaterMark: 1 << 20 }), plain, createGzip({ level: GZIP_LEVEL, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), packed, createWriteStream(tmp));
+  await pipeline(
+    createReadStream(tarPath, { highWaterMark: 1 << 20 }),
+    plain,
+    createGzip({ level: GZIP_LEVEL, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY }),
+    packed,
+    createWriteStream(tmp),
+  );
   renameSync(tmp, outPath);
   return { digest: packed.digest(), diffId: plain.digest(), size: packed.bytes, path: outPath };
 }
@@ -128,7 +134,11 @@ function blobPath(digest: string): string {
 
 function sortedRecord(record: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   if (!record || Object.keys(record).length === 0) return undefined;
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]!]),
+  );
 }
 
 /** The image config JSON (OCI image spec), keys in a fixed order. */
@@ -189,7 +199,9 @@ export function writeOciArchive(outPath: string, input: OciImageInput): WrittenI
       ],
     }),
   );
-  const dockerManifest = Buffer.from(JSON.stringify([{ Config: blobPath(configDigest), RepoTags: [input.reference], Layers: input.layers.map((l) => blobPath(l.digest)) }]));
+  const dockerManifest = Buffer.from(
+    JSON.stringify([{ Config: blobPath(configDigest), RepoTags: [input.reference], Layers: input.layers.map((l) => blobPath(l.digest)) }]),
+  );
 
   mkdirSync(dirname(outPath), { recursive: true });
   const tmp = `${outPath}.tmp-${process.pid}`;

@@ -36,7 +36,10 @@ export function runnerLayer(opts: RunnerOptions): Layer {
         toolchain: opts.toolchain,
         missing: "the executor images need the trusted runner (service/executor/runner.c) and are never built without it",
       });
-      return writeLayerTar(basename(binary), [...parentDirs(EXECUTOR_PATHS.runner), { type: "file", path: EXECUTOR_PATHS.runner, mode: 0o755, data: readFileSync(binary) }]);
+      return writeLayerTar(basename(binary), [
+        ...parentDirs(EXECUTOR_PATHS.runner),
+        { type: "file", path: EXECUTOR_PATHS.runner, mode: 0o755, data: readFileSync(binary) },
+      ]);
     },
   };
 }

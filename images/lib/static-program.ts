@@ -31,7 +31,8 @@ export interface StaticProgramOptions {
 }
 
 function noSpace(path: string): string {
-  if (/\s/.test(path)) throw new ImageBuildError(`${path}: mmdebstrap's copy hooks cannot take paths with whitespace; move the repository to a path without spaces`);
+  if (/\s/.test(path))
+    throw new ImageBuildError(`${path}: mmdebstrap's copy hooks cannot take paths with whitespace; move the repository to a path without spaces`);
   return path;
 }
 
@@ -68,7 +69,8 @@ export async function compileStatic(ctx: BuildContext, opts: StaticProgramOption
       "/dev/null",
     ];
     const r = await runLogged("mmdebstrap", args, { onLine: (l) => (/(warning|error):/.test(l) ? ctx.log(l) : undefined) });
-    if (r.status !== 0 || !existsSync(join(work, "program"))) throw new ImageBuildError(`compiling ${opts.source} failed (mmdebstrap ${mode} mode, exit ${r.status})`, r.tail.slice(-15));
+    if (r.status !== 0 || !existsSync(join(work, "program")))
+      throw new ImageBuildError(`compiling ${opts.source} failed (mmdebstrap ${mode} mode, exit ${r.status})`, r.tail.slice(-15));
     mkdirSync(CACHE.runner, { recursive: true });
     renameSync(join(work, "program"), binary);
     return binary;
@@ -86,7 +88,10 @@ export function staticProgramLayer(opts: StaticProgramOptions): Layer {
     rootfs: [opts.toolchain],
     build: async (ctx) => {
       const binary = await compileStatic(ctx, opts);
-      return writeLayerTar(`${opts.id}-${basename(binary)}`, [...parentDirs(opts.dest), { type: "file", path: opts.dest.replace(/^\/+/, ""), mode: 0o755, data: readFileSync(binary) }]);
+      return writeLayerTar(`${opts.id}-${basename(binary)}`, [
+        ...parentDirs(opts.dest),
+        { type: "file", path: opts.dest.replace(/^\/+/, ""), mode: 0o755, data: readFileSync(binary) },
+      ]);
     },
   };
 }

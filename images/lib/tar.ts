@@ -9,7 +9,15 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 
 export type TarEntry =
-  | { readonly type: "file"; readonly path: string; readonly mode: number; readonly data: Buffer; readonly uid?: number; readonly gid?: number; readonly mtime?: number }
+  | {
+      readonly type: "file";
+      readonly path: string;
+      readonly mode: number;
+      readonly data: Buffer;
+      readonly uid?: number;
+      readonly gid?: number;
+      readonly mtime?: number;
+    }
   | { readonly type: "dir"; readonly path: string; readonly mode: number; readonly uid?: number; readonly gid?: number; readonly mtime?: number }
   | { readonly type: "symlink"; readonly path: string; readonly target: string; readonly uid?: number; readonly gid?: number; readonly mtime?: number };
 
@@ -123,8 +131,16 @@ function headerBlocks(e: EntryMeta, defaultMtime: number): Buffer[] {
     const records = (split ? "" : paxRecord("path", path)) + (linkFits ? "" : paxRecord("linkpath", linkname));
     const data = Buffer.from(records, "utf8");
     // A fixed, readable name for the extended header keeps output independent of the machine.
-    const paxName = `PaxHeaders/${path.replace(/\/$/, "").split("/").pop()!.replace(/[^\x20-\x7e]/g, "_")}`.slice(0, 100);
-    blocks.push(header({ name: paxName, prefix: "", mode: 0o644, uid: 0, gid: 0, size: data.length, mtime, type: TYPE_FLAG.pax, linkname: "" }), data, padding(data.length));
+    const paxName = `PaxHeaders/${path
+      .replace(/\/$/, "")
+      .split("/")
+      .pop()!
+      .replace(/[^\x20-\x7e]/g, "_")}`.slice(0, 100);
+    blocks.push(
+      header({ name: paxName, prefix: "", mode: 0o644, uid: 0, gid: 0, size: data.length, mtime, type: TYPE_FLAG.pax, linkname: "" }),
+      data,
+      padding(data.length),
+    );
   }
   const asciiFallback = (s: string, max: number) => s.replace(/[^\x20-\x7e]/g, "_").slice(0, max);
   blocks.push(

@@ -100,7 +100,17 @@ export interface ExecutorLimits {
 }
 
 /** How a run ended, as the trusted runner determined it. */
-export const OUTCOMES = ["ok", "compile-error", "runtime-error", "time-limit", "memory-limit", "process-limit", "output-limit", "rejected", "internal-error"] as const;
+export const OUTCOMES = [
+  "ok",
+  "compile-error",
+  "runtime-error",
+  "time-limit",
+  "memory-limit",
+  "process-limit",
+  "output-limit",
+  "rejected",
+  "internal-error",
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface PhaseSummary {

@@ -66,11 +66,13 @@ export function sourceProblems(language: Language, files: readonly SourceFile[])
   });
   if (total > SOURCE_LIMITS.maxTotalBytes) problems.push(`files: at most ${SOURCE_LIMITS.maxTotalBytes} bytes of source in total (got ${total})`);
   if (problems.length === 0) {
-    if (language === "javascript" && !javascriptEntry(files)) problems.push("files: a JavaScript job needs a .js, .mjs or .cjs file (main.js is run when present)");
+    if (language === "javascript" && !javascriptEntry(files))
+      problems.push("files: a JavaScript job needs a .js, .mjs or .cjs file (main.js is run when present)");
     if (language === "go" && !files.some((f) => f.name.endsWith(".go"))) problems.push("files: a Go job needs a .go file");
     if (language === "c" && !files.some((f) => f.name.endsWith(".c"))) problems.push("files: a C job needs a .c file");
     const encoded = utf8Length(encodeSource(files));
-    if (encoded > SOURCE_LIMITS.maxEncodedBytes) problems.push(`files: the encoded source is ${encoded} bytes, over the ${SOURCE_LIMITS.maxEncodedBytes}-byte limit (control characters count six times)`);
+    if (encoded > SOURCE_LIMITS.maxEncodedBytes)
+      problems.push(`files: the encoded source is ${encoded} bytes, over the ${SOURCE_LIMITS.maxEncodedBytes}-byte limit (control characters count six times)`);
   }
   return problems;
 }

@@ -39,7 +39,8 @@ export function readTar(archive: Buffer): TarEntry[] {
       continue;
     }
     if (type !== "0") throw new TarError(`tar entry ${JSON.stringify(name)} is not a regular file (type ${type})`);
-    if (name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "")) throw new TarError(`tar entry name ${JSON.stringify(name)} is not a plain relative path`);
+    if (name.startsWith("/") || name.split("/").some((p) => p === ".." || p === ""))
+      throw new TarError(`tar entry name ${JSON.stringify(name)} is not a plain relative path`);
     const start = pos + 512;
     if (start + size > archive.length) throw new TarError(`tar entry ${JSON.stringify(name)} runs past the end of the archive`);
     entries.push({ name, data: archive.subarray(start, start + size) });

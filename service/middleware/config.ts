@@ -75,7 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): MiddlewareConfig {
       bucketReplicas: int(NATS_ENV.bucketReplicas, 1, 5),
     },
     executorNamespace: str(MIDDLEWARE_ENV.executorNamespace, { re: DNS_LABEL, text: "must be a DNS-1123 label" }),
-    podTemplates: Object.fromEntries(LANGUAGES.map((l) => [l, str(podTemplateEnv(l), { re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, text: "must be a Kubernetes object name" })])) as Record<Language, string>,
+    podTemplates: Object.fromEntries(
+      LANGUAGES.map((l) => [l, str(podTemplateEnv(l), { re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, text: "must be a Kubernetes object name" })]),
+    ) as Record<Language, string>,
     healthPort: int(MIDDLEWARE_ENV.healthPort, 1, 65535),
     maxConcurrentJobs: int(MIDDLEWARE_ENV.maxConcurrentJobs, 1, 10_000),
     replicaName: str(MIDDLEWARE_ENV.replicaName),

@@ -35,7 +35,12 @@ export interface KubeApi {
   createPod(pod: V1Pod): Promise<"created" | "exists">;
   getPod(name: string): Promise<V1Pod | undefined>;
   listPods(labelSelector: string): Promise<{ items: V1Pod[]; resourceVersion: string }>;
-  watchPods(labelSelector: string, resourceVersion: string, onEvent: (type: WatchEvent, pod: V1Pod) => void, onDone: (err?: unknown) => void): Promise<{ abort(): void }>;
+  watchPods(
+    labelSelector: string,
+    resourceVersion: string,
+    onEvent: (type: WatchEvent, pod: V1Pod) => void,
+    onDone: (err?: unknown) => void,
+  ): Promise<{ abort(): void }>;
   /** The container's log, at most `limitBytes`. */
   readLog(name: string, container: string, limitBytes: number): Promise<string>;
   /** Gone already is fine. */
@@ -71,7 +76,12 @@ export function kubeApi(kc: KubeConfig, namespace: string): KubeApi {
       return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? "" };
     },
     async watchPods(labelSelector, resourceVersion, onEvent, onDone) {
-      const controller = await watch.watch(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector, resourceVersion, allowWatchBookmarks: true }, (type, obj) => onEvent(type as WatchEvent, obj as V1Pod), onDone);
+      const controller = await watch.watch(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        { labelSelector, resourceVersion, allowWatchBookmarks: true },
+        (type, obj) => onEvent(type as WatchEvent, obj as V1Pod),
+        onDone,
+      );
       return { abort: () => controller.abort() };
     },
     readLog: (name, container, limitBytes) => core.readNamespacedPodLog({ name, namespace, container, limitBytes }),

@@ -14,7 +14,8 @@ export interface Logger {
 
 function safe(fields: Fields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined && !FORBIDDEN.test(k)) out[k] = typeof v === "string" && v.length > 500 ? `${v.slice(0, 500)}…` : v;
+  for (const [k, v] of Object.entries(fields))
+    if (v !== undefined && !FORBIDDEN.test(k)) out[k] = typeof v === "string" && v.length > 500 ? `${v.slice(0, 500)}…` : v;
   return out;
 }
 

@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   const store = new JobStore(js, await nc.jetstreamManager(), config.nats.bucketReplicas);
   const service = new Middleware({ config, nc, store, kube, log });
 
-  const health = healthServer({ nats: () => natsUp && !nc.isClosed(), api: async () => void (await kube.readTemplate(config.podTemplates.go)), draining: () => service.draining });
+  const health = healthServer({
+    nats: () => natsUp && !nc.isClosed(),
+    api: async () => void (await kube.readTemplate(config.podTemplates.go)),
+    draining: () => service.draining,
+  });
   health.listen(config.healthPort);
 
   let stopping = false;
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "middleware failed", error: (err as Error)?.message ?? String(err) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "middleware failed", error: (err as Error)?.message ?? String(err) })}\n`,
+  );
   process.exit(1);
 });

@@ -47,7 +47,8 @@ export function stateFromSummary(summary: ExecutorSummary): FinalState {
           : summary.outcome === "output-limit"
             ? "output"
             : undefined;
-  const error = summary.outcome === "internal-error" || summary.outcome === "rejected" ? (summary.message ?? `the runner reported ${summary.outcome}`) : undefined;
+  const error =
+    summary.outcome === "internal-error" || summary.outcome === "rejected" ? (summary.message ?? `the runner reported ${summary.outcome}`) : undefined;
   return { status, ...(limit ? { limit } : {}), ...(error ? { error } : {}) };
 }
 
@@ -72,7 +73,8 @@ export function stateFromPod(pod: V1Pod, frameProblem: string): FinalState {
   const run = statusOf(pod, RUN_CONTAINER);
   const report = statusOf(pod, REPORT_CONTAINER);
   const waiting = waitingReason(pod);
-  if (run?.state?.terminated?.reason === "OOMKilled") return { status: "memory-limit", limit: "memory", error: "the run container was killed for exceeding its memory limit" };
+  if (run?.state?.terminated?.reason === "OOMKilled")
+    return { status: "memory-limit", limit: "memory", error: "the run container was killed for exceeding its memory limit" };
   if (waiting && IMAGE_PULL_FAILURES.has(waiting)) return { status: "failed", error: `the executor image could not be pulled (${waiting})` };
   if (waiting && PERMANENT_WAITING.has(waiting)) return { status: "failed", error: `the executor Pod could not start (${waiting})` };
   if (pod.status?.reason === "DeadlineExceeded") {

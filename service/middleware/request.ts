@@ -8,7 +8,8 @@ import type { Language } from "../contract/languages";
 import { type SourceFile, SOURCE_LIMITS, sourceProblems } from "../contract/source";
 import { isUserId } from "../contract/user";
 
-export type Checked = { readonly ok: true; readonly request: JobRequest } | { readonly ok: false; readonly problems: string[]; readonly userId?: string; readonly email?: string };
+export type Checked =
+  { readonly ok: true; readonly request: JobRequest } | { readonly ok: false; readonly problems: string[]; readonly userId?: string; readonly email?: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

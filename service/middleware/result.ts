@@ -70,7 +70,9 @@ export function collect(input: CollectInput): Collected {
   const stdout = file(RESULT_FILES.stdout);
   const stderr = file(RESULT_FILES.stderr);
   const compileLog = file(RESULT_FILES.compileLog);
-  const outputs = summary ? (entries ?? []).filter((e) => e.name.startsWith(RESULT_FILES.outputPrefix) && e.name.length > RESULT_FILES.outputPrefix.length) : [];
+  const outputs = summary
+    ? (entries ?? []).filter((e) => e.name.startsWith(RESULT_FILES.outputPrefix) && e.name.length > RESULT_FILES.outputPrefix.length)
+    : [];
   const base: Omit<JobResult, "zip"> = {
     compileOutput: preview(compileLog),
     stdout: preview(stdout),

@@ -88,7 +88,12 @@ export class Middleware {
 
   async start(): Promise<void> {
     for (const lang of LANGUAGES) {
-      this.subs.push(this.deps.nc.subscribe(jobSubject(lang), { queue: MIDDLEWARE_QUEUE_GROUP, callback: (err, msg) => (err ? this.logError("subscription error", err) : this.track(this.intake(msg, lang))) }));
+      this.subs.push(
+        this.deps.nc.subscribe(jobSubject(lang), {
+          queue: MIDDLEWARE_QUEUE_GROUP,
+          callback: (err, msg) => (err ? this.logError("subscription error", err) : this.track(this.intake(msg, lang))),
+        }),
+      );
     }
     await this.reconcile();
     void this.startWatch();
@@ -119,7 +124,17 @@ export class Middleware {
     if (!checked.ok) {
       const error = checked.problems.join("; ");
       if (checked.userId) {
-        const record: JobRecord = { id: newJobId(this.now()), userId: checked.userId, email: checked.email ?? "", language, status: "rejected", files: fileSummaries(msg.data), submittedAt: now, finishedAt: now, error };
+        const record: JobRecord = {
+          id: newJobId(this.now()),
+          userId: checked.userId,
+          email: checked.email ?? "",
+          language,
+          status: "rejected",
+          files: fileSummaries(msg.data),
+          submittedAt: now,
+          finishedAt: now,
+          error,
+        };
         try {
           await this.deps.store.create(record);
           this.info("job rejected", { job: record.id, user: record.userId, language, problems: checked.problems.length });
@@ -227,14 +242,22 @@ export class Middleware {
         }
         const f = apiFailure(err);
         if (f.code !== undefined && f.code >= 400 && f.code < 500 && f.code !== 408 && f.code !== 429) {
-          await this.finish(cur, { status: "failed", error: `the executor Pod was refused by the API server (${f.code}${f.reason ? ` ${f.reason}` : ""}): ${f.message}` });
+          await this.finish(cur, {
+            status: "failed",
+            error: `the executor Pod was refused by the API server (${f.code}${f.reason ? ` ${f.reason}` : ""}): ${f.message}`,
+          });
           return;
         }
         throw err;
       }
       cur = await this.deps.store.update({ ...withoutLease(cur.record), status: "running", startedAt: new Date(this.now()).toISOString() }, cur.revision);
       keep = true;
-      this.info(created === "created" ? "job started" : "job's Pod already existed; adopted", { job: ref.id, user: ref.userId, language: cur.record.language, attempt: cur.record.attempts });
+      this.info(created === "created" ? "job started" : "job's Pod already existed; adopted", {
+        job: ref.id,
+        user: ref.userId,
+        language: cur.record.language,
+        attempt: cur.record.attempts,
+      });
     } catch (err) {
       if (err instanceof Conflict) this.debug("launch lost a race", { job: ref.id });
       else {
@@ -401,7 +424,10 @@ export class Middleware {
     }
     // Running means the Pod was created, and Pods are deleted only after the final record: it was
     // deleted by someone else or lost with its node. Failing (not relaunching) keeps "never run twice".
-    await this.finish(v, { status: "failed", error: "the executor Pod disappeared before reporting a result (deleted, or lost with its node); submit the job again" });
+    await this.finish(v, {
+      status: "failed",
+      error: "the executor Pod disappeared before reporting a result (deleted, or lost with its node); submit the job again",
+    });
     this.release(v.record.id);
   }
 

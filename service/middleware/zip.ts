@@ -22,7 +22,8 @@ export function buildZip(entries: readonly ZipEntry[]): Buffer {
   let offset = 0;
   const seen = new Set<string>();
   for (const e of entries) {
-    if (!e.name || e.name.startsWith("/") || e.name.split("/").some((p) => p === "" || p === "." || p === "..")) throw new Error(`zip entry name ${JSON.stringify(e.name)} is not a plain relative path`);
+    if (!e.name || e.name.startsWith("/") || e.name.split("/").some((p) => p === "" || p === "." || p === ".."))
+      throw new Error(`zip entry name ${JSON.stringify(e.name)} is not a plain relative path`);
     if (seen.has(e.name)) throw new Error(`zip entry ${JSON.stringify(e.name)} appears twice`);
     seen.add(e.name);
     const name = Buffer.from(e.name, "utf8");

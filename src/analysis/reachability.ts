@@ -329,18 +329,39 @@ function portMatches(rulePort: NetworkPolicyPort, port: number, protocol: Protoc
   return destination.ports.some((p) => p.name === rulePort.port && p.port === port && (p.protocol ?? "TCP") === protocol);
 }
 
-function ruleMatches(model: NetworkModel, policy: NetworkPolicy, rule: NetworkPolicyRule, peers: readonly NetworkPolicyPeer[] | undefined, peer: Endpoint, destination: Endpoint, port: number, protocol: Protocol): boolean {
+function ruleMatches(
+  model: NetworkModel,
+  policy: NetworkPolicy,
+  rule: NetworkPolicyRule,
+  peers: readonly NetworkPolicyPeer[] | undefined,
+  peer: Endpoint,
+  destination: Endpoint,
+  port: number,
+  protocol: Protocol,
+): boolean {
   const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(model, policy.namespace, p, peer));
   const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, port, protocol, destination));
   return peerOk && portOk;
 }
 
-function direction(model: NetworkModel, type: "Ingress" | "Egress", subject: Endpoint, peer: Endpoint, destination: Endpoint, port: number, protocol: Protocol): DirectionVerdict {
+function direction(
+  model: NetworkModel,
+  type: "Ingress" | "Egress",
+  subject: Endpoint,
+  peer: Endpoint,
+  destination: Endpoint,
+  port: number,
+  protocol: Protocol,
+): DirectionVerdict {
   if (subject.kind !== "pod") return { allowed: true, isolated: false, allowedBy: [] };
-  const selecting = model.policies.filter((p) => p.namespace === subject.namespace && p.policyTypes.includes(type) && selectorMatches(p.podSelector, subject.labels));
+  const selecting = model.policies.filter(
+    (p) => p.namespace === subject.namespace && p.policyTypes.includes(type) && selectorMatches(p.podSelector, subject.labels),
+  );
   if (selecting.length === 0) return { allowed: true, isolated: false, allowedBy: [] };
   const allowedBy = selecting
-    .filter((p) => (type === "Ingress" ? p.ingress : p.egress).some((r) => ruleMatches(model, p, r, type === "Ingress" ? r.from : r.to, peer, destination, port, protocol)))
+    .filter((p) =>
+      (type === "Ingress" ? p.ingress : p.egress).some((r) => ruleMatches(model, p, r, type === "Ingress" ? r.from : r.to, peer, destination, port, protocol)),
+    )
     .map((p) => `${p.namespace}/${p.name}`);
   return { allowed: allowedBy.length > 0, isolated: true, allowedBy };
 }

@@ -93,7 +93,10 @@ export const METRICS: readonly MetricDef[] = [
 export type Sample = Readonly<Record<string, number>>;
 
 function lastJsonLine(output: string, what: string): Record<string, unknown> {
-  const lines = output.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("{"));
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("{"));
   for (const line of lines.reverse()) {
     try {
       return JSON.parse(line) as Record<string, unknown>;
@@ -126,6 +129,7 @@ export function parseLoad(output: string): Sample {
   const errors = num(o, "errors", "loadgen");
   const elapsed = num(o, "elapsedSeconds", "loadgen");
   const latency = o.latency as Record<string, unknown> | undefined;
-  if (requests === 0 || errors > 0 || !latency) throw new UserError(`the load generator got ${errors} errors in ${requests} requests (${JSON.stringify(o.errorCounts ?? {})})`);
+  if (requests === 0 || errors > 0 || !latency)
+    throw new UserError(`the load generator got ${errors} errors in ${requests} requests (${JSON.stringify(o.errorCounts ?? {})})`);
   return { "net.throughput": requests / Math.max(elapsed, 1e-3), "net.p50": num(latency, "p50", "loadgen latency") };
 }

@@ -35,9 +35,13 @@ export function renderChart(result: BenchResult): string {
   const width = left + plot + 170;
   const x = (v: number) => left + (v / maxRatio) * plot;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(`Container runtimes: ${result.target}, slowdown against runC (median of ${result.repeats})`)}</text>`);
+  out.push(
+    `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(`Container runtimes: ${result.target}, slowdown against runC (median of ${result.repeats})`)}</text>`,
+  );
   machineLines.forEach((line, i) => out.push(`<text x="12" y="${40 + i * 15}" fill="#444">${escapeXml(line)}</text>`));
   // Legend: every runtime, the unavailable ones named as such.
   let lx = 12;
@@ -51,7 +55,9 @@ export function renderChart(result: BenchResult): string {
   }
   // Grid: 1× (runC) and whole multiples.
   for (let g = 1; g <= Math.floor(maxRatio); g++) {
-    out.push(`<line x1="${x(g)}" y1="${top - 4}" x2="${x(g)}" y2="${height - 40}" stroke="${g === 1 ? "#333" : "#ddd"}" stroke-dasharray="${g === 1 ? "4 3" : "2 3"}"/>`);
+    out.push(
+      `<line x1="${x(g)}" y1="${top - 4}" x2="${x(g)}" y2="${height - 40}" stroke="${g === 1 ? "#333" : "#ddd"}" stroke-dasharray="${g === 1 ? "4 3" : "2 3"}"/>`,
+    );
     out.push(`<text x="${x(g)}" y="${height - 26}" text-anchor="middle" fill="#555">${g}×</text>`);
   }
   bars.forEach(({ m, values }, i) => {
@@ -60,15 +66,21 @@ export function renderChart(result: BenchResult): string {
     values.forEach(({ r, v, s }, j) => {
       const y = gy + j * (barH + 3);
       if (v === undefined || !s) {
-        out.push(`<text x="${left + 4}" y="${y + barH - 3}" fill="#999">${escapeXml(`${RUNTIME_LABELS[r]}: ${result.failures[m.app]?.[r] ? "failed" : "no measurement"}`)}</text>`);
+        out.push(
+          `<text x="${left + 4}" y="${y + barH - 3}" fill="#999">${escapeXml(`${RUNTIME_LABELS[r]}: ${result.failures[m.app]?.[r] ? "failed" : "no measurement"}`)}</text>`,
+        );
         return;
       }
       const value = s.median >= 100 ? s.median.toFixed(0) : s.median.toFixed(1);
-      out.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v) - left).toFixed(1)}" height="${barH}" fill="${COLORS[r]}" data-metric="${m.id}" data-runtime="${r}" data-ratio="${v.toFixed(3)}"/>`);
+      out.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(1, x(v) - left).toFixed(1)}" height="${barH}" fill="${COLORS[r]}" data-metric="${m.id}" data-runtime="${r}" data-ratio="${v.toFixed(3)}"/>`,
+      );
       out.push(`<text x="${(x(v) + 4).toFixed(1)}" y="${y + barH - 3}" fill="#222">${escapeXml(`${v.toFixed(2)}× (${value} ${m.unit})`)}</text>`);
     });
   });
-  out.push(`<text x="12" y="${height - 8}" fill="#666">${escapeXml("Bars: runtime's median time ÷ runC's (for rates, runC's ÷ the runtime's). Longer is slower.")}</text>`);
+  out.push(
+    `<text x="12" y="${height - 8}" fill="#666">${escapeXml("Bars: runtime's median time ÷ runC's (for rates, runC's ÷ the runtime's). Longer is slower.")}</text>`,
+  );
   out.push("</svg>");
   return `${out.join("\n")}\n`;
 }

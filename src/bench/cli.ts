@@ -48,14 +48,19 @@ export interface BenchArgs {
 }
 
 function count(flag: string, text: string | undefined, min: number, max: number): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UserError(`${flag} must be a whole number from ${min} to ${max}, got ${text === undefined ? "nothing" : `'${text}'`}`);
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UserError(`${flag} must be a whole number from ${min} to ${max}, got ${text === undefined ? "nothing" : `'${text}'`}`);
   return Number(text);
 }
 
 function list<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T[] {
-  const items = (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const items = (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((i) => !(allowed as readonly string[]).includes(i));
-  if (items.length === 0 || bad.length) throw new UserError(`${flag}: ${bad.length ? `unknown ${bad.map((b) => `'${b}'`).join(", ")}` : "needs a value"}; choose from ${allowed.join(", ")}`);
+  if (items.length === 0 || bad.length)
+    throw new UserError(`${flag}: ${bad.length ? `unknown ${bad.map((b) => `'${b}'`).join(", ")}` : "needs a value"}; choose from ${allowed.join(", ")}`);
   return items as T[];
 }
 

@@ -8,7 +8,10 @@ export function clusterRuntimes(env: Environment): Record<RuntimeName, ClusterRu
   return Object.fromEntries(
     RUNTIMES.map((r): [RuntimeName, ClusterRuntime] => {
       const s = support[r];
-      return [r, s.installed ? (s.runtimeClass ? { runtimeClassName: s.runtimeClass.name } : {}) : { unavailable: `not installed in ${env.name}: ${s.reason}` }];
+      return [
+        r,
+        s.installed ? (s.runtimeClass ? { runtimeClassName: s.runtimeClass.name } : {}) : { unavailable: `not installed in ${env.name}: ${s.reason}` },
+      ];
     }),
   ) as Record<RuntimeName, ClusterRuntime>;
 }

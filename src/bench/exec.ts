@@ -33,5 +33,5 @@ export function execFile(cmd: string, args: readonly string[], opts: { timeoutMs
 
 /** The last non-empty line of a failed command's output, for an error message. */
 export function why(r: ExecResult): string {
-  return r.error ?? (`${r.stderr}\n${r.stdout}`.trim().split("\n").filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`);
+  return r.error ?? `${r.stderr}\n${r.stdout}`.trim().split("\n").filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
 }

@@ -30,14 +30,31 @@ function describeEnvironment(env: Environment): string {
   return `${env.name}: ACK ${c.kubernetes.version}, node pool ${c.nodePool.name} (${c.nodePool.instanceTypes.join("/")}) × ${c.nodePool.desiredSize}, region ${c.region}`;
 }
 
-export function clusterBackend(name: EnvironmentName, configs: EnvironmentConfigs, root: string, kubeconfig: string | undefined, log: (line: string) => void): KubeBackend {
+export function clusterBackend(
+  name: EnvironmentName,
+  configs: EnvironmentConfigs,
+  root: string,
+  kubeconfig: string | undefined,
+  log: (line: string) => void,
+): KubeBackend {
   const env = environmentNamed(configs, name);
   const path = resolve(root, kubeconfig ?? env.config.kubeconfigPath);
-  if (!existsSync(path)) throw new UserError(`no kubeconfig at ${path}: deploy ${name} first (npm run deploy -- ${name}), or pass --kubeconfig, or benchmark this machine with --local`);
+  if (!existsSync(path))
+    throw new UserError(
+      `no kubeconfig at ${path}: deploy ${name} first (npm run deploy -- ${name}), or pass --kubeconfig, or benchmark this machine with --local`,
+    );
   const kc = new KubeConfig();
   kc.loadFromFile(path);
   const registry = env.config.faas.registry;
   const images = Object.fromEntries(Object.values(BENCH_IMAGES).map((i) => [i, benchImageRef(registry, i)])) as Record<BenchImage, string>;
   const runtimes: Record<RuntimeName, ClusterRuntime> = clusterRuntimes(env);
-  return new KubeBackend({ target: name, kubeConfig: kc, images, runtimes, podSecurityVersion: `v${env.config.kubernetes.version}`, describe: describeEnvironment(env), log });
+  return new KubeBackend({
+    target: name,
+    kubeConfig: kc,
+    images,
+    runtimes,
+    podSecurityVersion: `v${env.config.kubernetes.version}`,
+    describe: describeEnvironment(env),
+    log,
+  });
 }

@@ -12,7 +12,20 @@
 import { CoreV1Api, type KubeConfig, type V1Container, type V1Pod, Watch } from "@kubernetes/client-node";
 import { RUNTIMES, type RuntimeName } from "../config/runtimes";
 import { UserError } from "../errors";
-import { BENCH_IMAGES, BENCH_PATHS, type BenchApp, type BenchImage, type BenchSizes, loadgenArgs, parseLoad, parseWorkload, type Sample, SERVE_ARGS, SERVE_PORT, workloadArgs } from "./apps";
+import {
+  BENCH_IMAGES,
+  BENCH_PATHS,
+  type BenchApp,
+  type BenchImage,
+  type BenchSizes,
+  loadgenArgs,
+  parseLoad,
+  parseWorkload,
+  type Sample,
+  SERVE_ARGS,
+  SERVE_PORT,
+  workloadArgs,
+} from "./apps";
 import type { MachineDescription, RuntimeStatus } from "./result";
 import type { BenchBackend } from "./run";
 
@@ -48,7 +61,16 @@ interface Failure {
 function failure(err: unknown): Failure {
   const e = err as { code?: number; body?: unknown; message?: string };
   let message = e?.message ?? String(err);
-  const body = typeof e?.body === "string" ? (() => { try { return JSON.parse(e.body as string) as { message?: string }; } catch { return { message: e.body as string }; } })() : (e?.body as { message?: string } | undefined);
+  const body =
+    typeof e?.body === "string"
+      ? (() => {
+          try {
+            return JSON.parse(e.body as string) as { message?: string };
+          } catch {
+            return { message: e.body as string };
+          }
+        })()
+      : (e?.body as { message?: string } | undefined);
   if (body?.message) message = body.message;
   return { code: typeof e?.code === "number" ? e.code : undefined, message };
 }
@@ -69,7 +91,13 @@ export class KubeBackend implements BenchBackend {
     this.watch = new Watch(opts.kubeConfig);
     this.statuses = RUNTIMES.map((r): RuntimeStatus => {
       const c = opts.runtimes[r];
-      return "unavailable" in c ? { runtime: r, available: false, detail: c.unavailable } : { runtime: r, available: true, detail: c.runtimeClassName ? `RuntimeClass ${c.runtimeClassName}` : "the cluster's default runtime (no RuntimeClass)" };
+      return "unavailable" in c
+        ? { runtime: r, available: false, detail: c.unavailable }
+        : {
+            runtime: r,
+            available: true,
+            detail: c.runtimeClassName ? `RuntimeClass ${c.runtimeClassName}` : "the cluster's default runtime (no RuntimeClass)",
+          };
     });
   }
 
@@ -93,7 +121,14 @@ export class KubeBackend implements BenchBackend {
     return this.statuses;
   }
 
-  private podSpec(name: string, runtime: RuntimeName | undefined, image: BenchImage, args: string[], volumes: { name: string; path: string }[], nodeName?: string): V1Pod {
+  private podSpec(
+    name: string,
+    runtime: RuntimeName | undefined,
+    image: BenchImage,
+    args: string[],
+    volumes: { name: string; path: string }[],
+    nodeName?: string,
+  ): V1Pod {
     const c = runtime ? this.opts.runtimes[runtime] : undefined;
     const runtimeClassName = c && "runtimeClassName" in c ? c.runtimeClassName : undefined;
     const container: V1Container = {
@@ -116,7 +151,17 @@ export class KubeBackend implements BenchBackend {
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: "RuntimeDefault" } },
         // The load generator runs beside its server, so the node's network stack is measured, not the fabric.
-        ...(nodeName ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }] } } } } : {}),
+        ...(nodeName
+          ? {
+              affinity: {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }],
+                  },
+                },
+              },
+            }
+          : {}),
         containers: [container],
         volumes: volumes.map((v) => ({ name: v.name, emptyDir: {} })),
       },
@@ -155,18 +200,28 @@ export class KubeBackend implements BenchBackend {
       const check = (pod: V1Pod) => {
         const phase = pod.status?.phase;
         if (done(pod)) finish(undefined, pod);
-        else if (phase === "Failed") finish(new UserError(`Pod ${name} failed while waiting for ${what}: ${pod.status?.reason ?? ""} ${pod.status?.message ?? ""}`.trim()));
+        else if (phase === "Failed")
+          finish(new UserError(`Pod ${name} failed while waiting for ${what}: ${pod.status?.reason ?? ""} ${pod.status?.message ?? ""}`.trim()));
         else if (phase === "Succeeded") finish(new UserError(`Pod ${name} ended before ${what}`));
         else {
           const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
-          if (waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerError|CreateContainerConfigError|RunContainerError/.test(waiting.reason ?? "")) finish(new UserError(`Pod ${name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`));
+          if (
+            waiting &&
+            /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerError|CreateContainerConfigError|RunContainerError/.test(waiting.reason ?? "")
+          )
+            finish(new UserError(`Pod ${name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""}`));
         }
       };
       const timer = setTimeout(() => finish(new UserError(`Pod ${name}: no ${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
       this.watch
-        .watch(`/api/v1/namespaces/${BENCH_NAMESPACE}/pods`, { labelSelector: `${BENCH_POD_LABEL}=${name}` }, (_type, obj) => check(obj as V1Pod), (err) => {
-          if (!settled) finish(new UserError(`the watch on Pod ${name} ended before ${what}${err ? `: ${(err as Error).message}` : ""}`));
-        })
+        .watch(
+          `/api/v1/namespaces/${BENCH_NAMESPACE}/pods`,
+          { labelSelector: `${BENCH_POD_LABEL}=${name}` },
+          (_type, obj) => check(obj as V1Pod),
+          (err) => {
+            if (!settled) finish(new UserError(`the watch on Pod ${name} ended before ${what}${err ? `: ${(err as Error).message}` : ""}`));
+          },
+        )
         .then(
           (controller) => {
             abort = () => controller.abort();

@@ -17,6 +17,7 @@ export function kvmUnavailable(cpuinfo = "/proc/cpuinfo", device = "/dev/kvm"): 
   } catch {
     return `cannot read ${cpuinfo}`;
   }
-  if (!/^flags\s*:.*\b(vmx|svm)\b/m.test(flags)) return `the CPU offers no hardware virtualization (no vmx/svm flag in ${cpuinfo}; in a VM, nested virtualization is off)`;
+  if (!/^flags\s*:.*\b(vmx|svm)\b/m.test(flags))
+    return `the CPU offers no hardware virtualization (no vmx/svm flag in ${cpuinfo}; in a VM, nested virtualization is off)`;
   return undefined;
 }

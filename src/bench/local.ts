@@ -85,12 +85,17 @@ export class LocalBackend implements BenchBackend {
 
   async prepare(only?: readonly RuntimeName[]): Promise<void> {
     const podman = await this.which("podman");
-    if (!podman) throw new UserError("the local-machine benchmark runs containers with podman, which is not installed (Debian/Ubuntu: apt-get install podman runc)");
-    if (process.getuid?.() !== 0) throw new UserError("the local-machine benchmark runs podman as root (rootless podman cannot run gVisor with cgroups here); run it with sudo");
+    if (!podman)
+      throw new UserError("the local-machine benchmark runs containers with podman, which is not installed (Debian/Ubuntu: apt-get install podman runc)");
+    if (process.getuid?.() !== 0)
+      throw new UserError("the local-machine benchmark runs podman as root (rootless podman cannot run gVisor with cgroups here); run it with sudo");
     this.versions.podman = await this.version("podman", ["--version"]);
     // Hard limits of this process: podman may not go above them.
     const limits = await execFile("sh", ["-c", "ulimit -Hn; ulimit -Hu"], { timeoutMs: 10_000 });
-    const [nofile, nproc] = limits.stdout.trim().split("\n").map((l) => (l === "unlimited" ? Infinity : Number(l)));
+    const [nofile, nproc] = limits.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (l === "unlimited" ? Infinity : Number(l)));
     const cap = (v: number | undefined, max: number) => String(Number.isFinite(v) && v! > 0 ? Math.min(v!, max) : max);
     this.ulimits = ["--ulimit", `nofile=${cap(nofile, 65536)}:${cap(nofile, 65536)}`, "--ulimit", `nproc=${cap(nproc, 8192)}:${cap(nproc, 8192)}`];
     await this.detectRuntimes(only);
@@ -103,7 +108,9 @@ export class LocalBackend implements BenchBackend {
   private async detectRuntimes(only?: readonly RuntimeName[]): Promise<void> {
     const runc = await this.which("runc");
     this.setups.set("runc", {
-      status: runc ? { runtime: "runc", available: true, detail: `${await this.version(runc, ["--version"])} (${runc})` } : { runtime: "runc", available: false, detail: "runc is not installed (apt-get install runc)" },
+      status: runc
+        ? { runtime: "runc", available: true, detail: `${await this.version(runc, ["--version"])} (${runc})` }
+        : { runtime: "runc", available: false, detail: "runc is not installed (apt-get install runc)" },
       args: ["--runtime", runc ?? "runc"],
       noNetwork: [],
       network: [],
@@ -113,7 +120,14 @@ export class LocalBackend implements BenchBackend {
     this.setups.set("gvisor", {
       status: runsc
         ? { runtime: "gvisor", available: true, detail: `${runscVersion}, platform systrap (${runsc})` }
-        : { runtime: "gvisor", available: false, detail: only && !only.includes("gvisor") ? "not selected (--runtimes)" : "runsc is not installed (Debian 12: apt-get install -t bookworm-backports runsc)" },
+        : {
+            runtime: "gvisor",
+            available: false,
+            detail:
+              only && !only.includes("gvisor")
+                ? "not selected (--runtimes)"
+                : "runsc is not installed (Debian 12: apt-get install -t bookworm-backports runsc)",
+          },
       args: ["--runtime", runsc ?? "runsc", "--runtime-flag", "platform=systrap"],
       // runsc sets up its own network stack unless told there is none.
       noNetwork: ["--runtime-flag", "network=none"],
@@ -143,7 +157,10 @@ export class LocalBackend implements BenchBackend {
   private async probeGvisorNetwork(setup: RuntimeSetup): Promise<void> {
     const name = this.containerName("probe");
     const port = await freePort();
-    const r = await this.podman([...setup.args, "run", "-d", "--name", name, ...this.ulimits, "-p", `127.0.0.1:${port}:${SERVE_PORT}`, this.ref(BENCH_IMAGES.net), ...SERVE_ARGS], 120_000);
+    const r = await this.podman(
+      [...setup.args, "run", "-d", "--name", name, ...this.ulimits, "-p", `127.0.0.1:${port}:${SERVE_PORT}`, this.ref(BENCH_IMAGES.net), ...SERVE_ARGS],
+      120_000,
+    );
     this.containers.add(name);
     let mode = "netstack (gVisor's own network stack)";
     if (r.status !== 0) {
@@ -157,7 +174,8 @@ export class LocalBackend implements BenchBackend {
 
   private async load(image: BenchImage): Promise<void> {
     const archive = join(this.opts.imagesDir, `${image}.tar`);
-    if (!existsSync(archive)) throw new UserError(`${archive} does not exist: build the benchmark's images first (npm run images -- build ${LOCAL_IMAGES.join(" ")})`);
+    if (!existsSync(archive))
+      throw new UserError(`${archive} does not exist: build the benchmark's images first (npm run images -- build ${LOCAL_IMAGES.join(" ")})`);
     const out = await this.must(["load", "--input", archive], `podman load ${archive}`);
     const ref = /Loaded image(?:\(s\))?: *(\S+)/.exec(out)?.[1];
     if (!ref) throw new UserError(`podman load ${archive} named no image (${out.trim().slice(-200)})`);
@@ -208,7 +226,20 @@ export class LocalBackend implements BenchBackend {
     if (!setup?.status.available) throw new Error(`${RUNTIME_LABELS[runtime]} is not available`);
     switch (app) {
       case "cpu": {
-        const out = await this.must([...setup.args, ...setup.noNetwork, "run", "--rm", "--network=none", "--read-only", ...this.ulimits, this.ref(BENCH_IMAGES.cpu), ...workloadArgs("cpu", sizes)], `the cpu app under ${runtime}`);
+        const out = await this.must(
+          [
+            ...setup.args,
+            ...setup.noNetwork,
+            "run",
+            "--rm",
+            "--network=none",
+            "--read-only",
+            ...this.ulimits,
+            this.ref(BENCH_IMAGES.cpu),
+            ...workloadArgs("cpu", sizes),
+          ],
+          `the cpu app under ${runtime}`,
+        );
         return parseWorkload("cpu", out);
       }
       case "io": {
@@ -217,7 +248,22 @@ export class LocalBackend implements BenchBackend {
         try {
           chownSync(dir, IMAGE_UID, IMAGE_UID);
           chmodSync(dir, 0o700);
-          const out = await this.must([...setup.args, ...setup.noNetwork, "run", "--rm", "--network=none", "--read-only", ...this.ulimits, "--volume", `${dir}:/data`, this.ref(BENCH_IMAGES.io), ...workloadArgs("io", sizes)], `the io app under ${runtime}`);
+          const out = await this.must(
+            [
+              ...setup.args,
+              ...setup.noNetwork,
+              "run",
+              "--rm",
+              "--network=none",
+              "--read-only",
+              ...this.ulimits,
+              "--volume",
+              `${dir}:/data`,
+              this.ref(BENCH_IMAGES.io),
+              ...workloadArgs("io", sizes),
+            ],
+            `the io app under ${runtime}`,
+          );
           return parseWorkload("io", out);
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -236,11 +282,29 @@ export class LocalBackend implements BenchBackend {
     const port = await freePort();
     this.containers.add(name);
     try {
-      await this.must([...setup.args, ...setup.network, "run", "-d", "--name", name, "--read-only", ...this.ulimits, "-p", `127.0.0.1:${port}:${SERVE_PORT}`, this.ref(BENCH_IMAGES.net), ...SERVE_ARGS], `the net app under ${runtime}`, 120_000);
+      await this.must(
+        [
+          ...setup.args,
+          ...setup.network,
+          "run",
+          "-d",
+          "--name",
+          name,
+          "--read-only",
+          ...this.ulimits,
+          "-p",
+          `127.0.0.1:${port}:${SERVE_PORT}`,
+          this.ref(BENCH_IMAGES.net),
+          ...SERVE_ARGS,
+        ],
+        `the net app under ${runtime}`,
+        120_000,
+      );
       const url = new URL(`http://127.0.0.1:${port}/`);
       await waitFirstByte(url, 60_000);
       const s = await runLoad({ url, requests: sizes.requests, concurrency: sizes.concurrency, durationSeconds: 300, timeoutSeconds: 10 });
-      if (s.requests === 0 || s.errors > 0 || !s.latency) throw new UserError(`the load generator got ${s.errors} errors in ${s.requests} requests (${JSON.stringify(s.errorCounts)})`);
+      if (s.requests === 0 || s.errors > 0 || !s.latency)
+        throw new UserError(`the load generator got ${s.errors} errors in ${s.requests} requests (${JSON.stringify(s.errorCounts)})`);
       return { "net.throughput": s.requests / s.elapsedSeconds, "net.p50": s.latency.p50 };
     } finally {
       await this.remove(name);
@@ -254,7 +318,23 @@ export class LocalBackend implements BenchBackend {
     this.containers.add(name);
     try {
       const t0 = performance.now();
-      await this.must([...setup.args, ...setup.network, "create", "--name", name, "--read-only", ...this.ulimits, "-p", `127.0.0.1:${port}:${SERVE_PORT}`, this.ref(BENCH_IMAGES.net), ...SERVE_ARGS], `creating the start app under ${runtime}`, 120_000);
+      await this.must(
+        [
+          ...setup.args,
+          ...setup.network,
+          "create",
+          "--name",
+          name,
+          "--read-only",
+          ...this.ulimits,
+          "-p",
+          `127.0.0.1:${port}:${SERVE_PORT}`,
+          this.ref(BENCH_IMAGES.net),
+          ...SERVE_ARGS,
+        ],
+        `creating the start app under ${runtime}`,
+        120_000,
+      );
       await this.must([...setup.args, ...setup.network, "start", name], `starting the start app under ${runtime}`, 120_000);
       const running = performance.now();
       const firstByte = await waitFirstByte(new URL(`http://127.0.0.1:${port}/`), 60_000, 2);

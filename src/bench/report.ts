@@ -91,17 +91,26 @@ export function headline(result: BenchResult): string[] {
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 export function formatTable(result: BenchResult): string {
   const metrics = METRICS.filter((m) => result.metrics[m.id] !== undefined);
   const rows = [["metric", ...RUNTIMES.map((r) => RUNTIME_LABELS[r])], ...metrics.map((m) => [m.label, ...RUNTIMES.map((r) => cellText(result, m, r))])];
-  const failures = Object.entries(result.failures).flatMap(([app, byRuntime]) => Object.entries(byRuntime ?? {}).map(([rt, msg]) => `  ${app} under ${rt}: ${msg}`));
+  const failures = Object.entries(result.failures).flatMap(([app, byRuntime]) =>
+    Object.entries(byRuntime ?? {}).map(([rt, msg]) => `  ${app} under ${rt}: ${msg}`),
+  );
   return [
     `Runtime benchmark: ${result.target} (${result.backend} backend), median ± median absolute deviation of ${result.repeats} run(s) after ${result.warmup} warm-up`,
     `machine: ${result.machine.summary}`,
-    ...result.runtimes.map((s) => `  ${RUNTIME_LABELS[s.runtime]}: ${s.available ? s.detail : `${s.detail.startsWith("not selected") ? "" : `${NOT_AVAILABLE}: `}${s.detail}`}`),
+    ...result.runtimes.map(
+      (s) => `  ${RUNTIME_LABELS[s.runtime]}: ${s.available ? s.detail : `${s.detail.startsWith("not selected") ? "" : `${NOT_AVAILABLE}: `}${s.detail}`}`,
+    ),
     "",
     ...pad(rows),
     "",

@@ -47,8 +47,8 @@ export async function runBench(backend: BenchBackend, opts: RunOptions): Promise
     await backend.prepare(opts.only);
     machine = await backend.describe();
     statuses = (await backend.runtimes()).map((s): RuntimeStatus =>
-    s.available && opts.only && !opts.only.includes(s.runtime) ? { runtime: s.runtime, available: false, detail: "not selected (--runtimes)" } : s,
-  );
+      s.available && opts.only && !opts.only.includes(s.runtime) ? { runtime: s.runtime, available: false, detail: "not selected (--runtimes)" } : s,
+    );
     for (const s of statuses) log(`${s.runtime}: ${s.available ? "" : "skipped, "}${s.detail}`);
     const rounds = opts.warmup + opts.repeats;
     for (let round = 0; round < rounds; round++) {
@@ -59,7 +59,11 @@ export async function runBench(backend: BenchBackend, opts: RunOptions): Promise
           const label = `${counted ? `round ${round - opts.warmup + 1}/${opts.repeats}` : `warm-up ${round + 1}/${opts.warmup}`} ${app} ${runtime}`;
           try {
             const sample = await backend.measure(app, runtime, opts.sizes);
-            log(`${label}: ${Object.entries(sample).map(([k, v]) => `${k}=${v.toFixed(1)}`).join(" ")}`);
+            log(
+              `${label}: ${Object.entries(sample)
+                .map(([k, v]) => `${k}=${v.toFixed(1)}`)
+                .join(" ")}`,
+            );
             if (!counted) continue;
             for (const [metric, value] of Object.entries(sample)) {
               const key = `${metric}\u0000${runtime}`;

@@ -21,7 +21,14 @@ export function median(values: readonly number[]): number {
 export function summarize(samples: readonly number[]): Summary {
   if (samples.length === 0) throw new Error("summarize: no samples");
   const m = median(samples);
-  return { n: samples.length, median: m, min: Math.min(...samples), max: Math.max(...samples), mad: median(samples.map((v) => Math.abs(v - m))), samples: [...samples] };
+  return {
+    n: samples.length,
+    median: m,
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    mad: median(samples.map((v) => Math.abs(v - m))),
+    samples: [...samples],
+  };
 }
 
 /**

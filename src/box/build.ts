@@ -65,7 +65,9 @@ export async function ensureBox(opts: BoxOptions): Promise<BoxResult> {
   if (existsSync(file) && !opts.force) {
     const check = await checkBox(file, opts.boxPath);
     if (check.problems.length) throw new UserError(`${opts.boxPath} exists but is not a usable box; nothing was changed:`, check.problems);
-    reporter.info(`base box ${opts.boxPath} is in place and verified${check.manifest ? ` (${check.manifest.source.description})` : ""}; nothing to do (${REBUILD} rebuilds it)`);
+    reporter.info(
+      `base box ${opts.boxPath} is in place and verified${check.manifest ? ` (${check.manifest.source.description})` : ""}; nothing to do (${REBUILD} rebuilds it)`,
+    );
     return { built: false, downloaded: false, file };
   }
   const tool = opts.converter ?? pickConverter(opts.env);
@@ -87,7 +89,9 @@ export async function ensureBox(opts: BoxOptions): Promise<BoxResult> {
     await convertToVdi(tool, opts.runner, source, disk, diskBytes, work);
     const header = identifyDisk(readAt(disk, 0, DISK_HEADER_BYTES));
     if (header?.format !== "vdi" || header.virtualBytes !== diskBytes) {
-      throw new UserError(`${tool} did not produce a ${diskBytes}-byte VDI disk (got ${header ? `${header.format} of ${header.virtualBytes} bytes` : "no disk image header"})`);
+      throw new UserError(
+        `${tool} did not produce a ${diskBytes}-byte VDI disk (got ${header ? `${header.format} of ${header.virtualBytes} bytes` : "no disk image header"})`,
+      );
     }
     reporter.info(`packing ${diskName} into ${opts.boxPath}`);
     const hash = createHash("sha256");

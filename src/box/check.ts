@@ -32,7 +32,9 @@ export const REBUILD = "npm run box -- --force";
  */
 export async function checkBox(boxFile: string, shown: string, opts: { verifyChecksum?: boolean } = {}): Promise<BoxCheck> {
   const bad = (reason: string): BoxCheck => ({
-    problems: [`base box ${shown} is not usable: ${reason}; rebuild it with \`${REBUILD}\` (or point local.image.path at a tar archive holding a .vdi or .vmdk disk)`],
+    problems: [
+      `base box ${shown} is not usable: ${reason}; rebuild it with \`${REBUILD}\` (or point local.image.path at a tar archive holding a .vdi or .vmdk disk)`,
+    ],
     disks: [],
   });
   const st = statSync(boxFile);
@@ -51,12 +53,16 @@ export async function checkBox(boxFile: string, shown: string, opts: { verifyChe
     const header = identifyDisk(readAt(boxFile, entry.offset, Math.min(DISK_HEADER_BYTES, entry.size)));
     const expected = entry.name.toLowerCase().endsWith(".vdi") ? "vdi" : "vmdk";
     if (!header || header.format !== expected) {
-      problems.push(...bad(`${entry.name} is not a ${expected.toUpperCase()} disk (its header ${header ? `is ${header.format}` : "is not a disk image header"})`).problems);
+      problems.push(
+        ...bad(`${entry.name} is not a ${expected.toUpperCase()} disk (its header ${header ? `is ${header.format}` : "is not a disk image header"})`).problems,
+      );
       continue;
     }
     if (header.virtualBytes === 0) problems.push(...bad(`${entry.name} is a disk of size 0`).problems);
     if (/configdrive/i.test(entry.name)) {
-      problems.push(`base box ${shown} holds ${entry.name}, a second cloud-init (cidata) source besides the seed ISO; remove it from the archive, or build the box with \`${REBUILD}\``);
+      problems.push(
+        `base box ${shown} holds ${entry.name}, a second cloud-init (cidata) source besides the seed ISO; remove it from the archive, or build the box with \`${REBUILD}\``,
+      );
     }
     disks.push({ name: entry.name, format: header.format, virtualBytes: header.virtualBytes });
   }
@@ -68,7 +74,9 @@ export async function checkBox(boxFile: string, shown: string, opts: { verifyChe
   }
   if (manifest && problems.length === 0) {
     if (st.size !== manifest.box.bytes) {
-      problems.push(`base box ${shown} is ${st.size} bytes, but ${manifest.box.bytes} when it was built (an incomplete or replaced copy); rebuild it with \`${REBUILD}\``);
+      problems.push(
+        `base box ${shown} is ${st.size} bytes, but ${manifest.box.bytes} when it was built (an incomplete or replaced copy); rebuild it with \`${REBUILD}\``,
+      );
     } else if (opts.verifyChecksum !== false) {
       const actual = await sha256File(boxFile);
       if (actual !== manifest.box.sha256) {

@@ -46,8 +46,10 @@ export async function convertToVdi(tool: ConverterTool, runner: Runner, source: 
   const src = resolve(source);
   if (tool === "qemu-img") {
     const info = JSON.parse(await run(runner, "qemu-img", ["info", "--output=json", src], "reading the downloaded image")) as QemuInfo;
-    if (info.format !== "qcow2") throw new UserError(`the downloaded image ${source} is ${info.format ?? "of an unknown format"}, not qcow2; delete it and run again`);
-    if ((info["virtual-size"] ?? 0) > diskBytes) throw new UserError(`the downloaded image's disk (${info["virtual-size"]} bytes) is larger than the box disk (${diskBytes} bytes)`);
+    if (info.format !== "qcow2")
+      throw new UserError(`the downloaded image ${source} is ${info.format ?? "of an unknown format"}, not qcow2; delete it and run again`);
+    if ((info["virtual-size"] ?? 0) > diskBytes)
+      throw new UserError(`the downloaded image's disk (${info["virtual-size"]} bytes) is larger than the box disk (${diskBytes} bytes)`);
     const overlay = join(workDir, "grow.qcow2");
     await run(runner, "qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", src, overlay, String(diskBytes)], "growing the disk");
     await run(runner, "qemu-img", ["convert", "-q", "-f", "qcow2", "-O", "vdi", overlay, target], "converting to VDI");

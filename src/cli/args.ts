@@ -77,7 +77,10 @@ export function helpText(spec: CommandSpec): string {
     `${p.description}${p.optional ? " (optional)" : ""}${p.choices ? `; one of: ${p.choices.join(", ")}${p.moreChoices ? `, ${p.moreChoices}` : ""}` : ""}`,
   ]);
   if (spec.rest) args.push([`-- <${spec.rest.name}>...`, spec.rest.description]);
-  const options: [string, string][] = [...spec.options.map((o): [string, string] => [`${o.flag}${o.value ? ` <${o.value}>` : ""}`, o.description]), ["--help", "print this help and exit"]];
+  const options: [string, string][] = [
+    ...spec.options.map((o): [string, string] => [`${o.flag}${o.value ? ` <${o.value}>` : ""}`, o.description]),
+    ["--help", "print this help and exit"],
+  ];
   return [
     `usage: ${usageLine(spec)}`,
     "",
@@ -123,7 +126,10 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cho
       const option = spec.options.find((o) => o.flag === flag);
       if (!option) {
         const known = spec.options.map((o) => o.flag);
-        refuse(spec, `unknown option ${quote(flag, 40)}${known.length ? `; valid options: ${[...known, "--help"].join(", ")}` : "; this command takes no options but --help"}`);
+        refuse(
+          spec,
+          `unknown option ${quote(flag, 40)}${known.length ? `; valid options: ${[...known, "--help"].join(", ")}` : "; this command takes no options but --help"}`,
+        );
       }
       const key = flag.replace(/^-+/, "");
       if (option.value) {
@@ -140,7 +146,13 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], cho
   }
   if (positionals.length > spec.positionals.length) {
     const extra = positionals.slice(spec.positionals.length);
-    refuse(spec, `unexpected argument${extra.length === 1 ? "" : "s"} ${extra.slice(0, 3).map((e) => quote(e, 40)).join(" ")}${extra.length > 3 ? ` and ${extra.length - 3} more` : ""}`);
+    refuse(
+      spec,
+      `unexpected argument${extra.length === 1 ? "" : "s"} ${extra
+        .slice(0, 3)
+        .map((e) => quote(e, 40))
+        .join(" ")}${extra.length > 3 ? ` and ${extra.length - 3} more` : ""}`,
+    );
   }
   const named: Record<string, string> = {};
   // Asked only when a positional is checked (never for --help): they may come from the configuration.

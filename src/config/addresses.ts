@@ -58,5 +58,7 @@ export function resolveLocalAddresses(input: LocalConfigInput): LocalConfig {
  * number 11)" when derived, `controlPlane.ip` and the address when written.
  */
 export function addressField(path: string, vm: { readonly ip: string; readonly hostNumber?: number }): { path: string; shown: string } {
-  return vm.hostNumber !== undefined ? { path: `${path}.hostNumber`, shown: `${vm.ip} (host number ${vm.hostNumber} of network.cidr)` } : { path: `${path}.ip`, shown: vm.ip };
+  return vm.hostNumber !== undefined
+    ? { path: `${path}.hostNumber`, shown: `${vm.ip} (host number ${vm.hostNumber} of network.cidr)` }
+    : { path: `${path}.ip`, shown: vm.ip };
 }

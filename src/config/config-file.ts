@@ -18,7 +18,15 @@ export const CONFIG_FILE_LIMIT = 1024 * 1024;
 export const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"] as const;
 
 /** Tags of the plain JSON types under YAML 1.2's core schema. */
-const PLAIN_TAGS = new Set(["tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"]);
+const PLAIN_TAGS = new Set([
+  "tag:yaml.org,2002:str",
+  "tag:yaml.org,2002:int",
+  "tag:yaml.org,2002:float",
+  "tag:yaml.org,2002:bool",
+  "tag:yaml.org,2002:null",
+  "tag:yaml.org,2002:map",
+  "tag:yaml.org,2002:seq",
+]);
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -61,14 +69,18 @@ function readRegularFile(file: string, limit: number): string {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UserError(`the config file ${quote(file, 200)} is not a regular file (${st.isDirectory() ? "a folder" : st.isFIFO() ? "a pipe" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a file"}); CLUSTERKIT_CONFIG must name a YAML or JSON file`);
+    if (!st.isFile())
+      throw new UserError(
+        `the config file ${quote(file, 200)} is not a regular file (${st.isDirectory() ? "a folder" : st.isFIFO() ? "a pipe" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a file"}); CLUSTERKIT_CONFIG must name a YAML or JSON file`,
+      );
     if (st.size > limit) throw new UserError(`the config file ${quote(file, 200)} is ${st.size} bytes; the limit is ${limit} bytes`);
     const buf = Buffer.alloc(Math.min(st.size, limit) + 1);
     let length = 0;
     for (let n = 1; n > 0 && length < buf.length; length += n) n = readSync(fd, buf, length, buf.length - length, null);
     if (length > limit) throw new UserError(`the config file ${quote(file, 200)} is larger than the limit of ${limit} bytes`);
     const text = buf.subarray(0, length).toString("utf8");
-    if (text.includes("\u0000")) throw new UserError(`the config file ${quote(file, 200)} is binary (it contains NUL bytes); CLUSTERKIT_CONFIG must name a YAML or JSON file`);
+    if (text.includes("\u0000"))
+      throw new UserError(`the config file ${quote(file, 200)} is binary (it contains NUL bytes); CLUSTERKIT_CONFIG must name a YAML or JSON file`);
     return text;
   } finally {
     closeSync(fd);
@@ -79,12 +91,14 @@ function readRegularFile(file: string, limit: number): string {
 function tagProblems(node: Node | null | undefined, path: PropertyKey[], out: string[]): void {
   if (!node || out.length >= 20) return;
   const tag = (node as { tag?: string }).tag;
-  if (tag && !PLAIN_TAGS.has(tag)) out.push(`${formatPath(path) || "(top level)"}: YAML tag ${quote(tag, 60)} is not allowed; use plain mappings, lists, strings, numbers, booleans and null`);
+  if (tag && !PLAIN_TAGS.has(tag))
+    out.push(`${formatPath(path) || "(top level)"}: YAML tag ${quote(tag, 60)} is not allowed; use plain mappings, lists, strings, numbers, booleans and null`);
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : "?";
-      if (pair.key && !isScalar(pair.key)) out.push(`${formatPath(path) || "(top level)"}: a key must be a plain string, not a ${isMap(pair.key) ? "mapping" : "list"}`);
+      if (pair.key && !isScalar(pair.key))
+        out.push(`${formatPath(path) || "(top level)"}: a key must be a plain string, not a ${isMap(pair.key) ? "mapping" : "list"}`);
       tagProblems(pair.key as Node, [...path, key], out);
       tagProblems(pair.value as Node, [...path, key], out);
     }
@@ -107,7 +121,8 @@ export function plainDataProblems(value: unknown, path: PropertyKey[] = [], out:
       return out;
     }
     for (const key of Object.keys(value)) {
-      if ((PROTOTYPE_KEYS as readonly string[]).includes(key)) out.push(`${formatPath([...path, key])}: the key ${key} is not allowed (it is not a config field)`);
+      if ((PROTOTYPE_KEYS as readonly string[]).includes(key))
+        out.push(`${formatPath([...path, key])}: the key ${key} is not allowed (it is not a config field)`);
       else plainDataProblems((value as Record<string, unknown>)[key], [...path, key], out);
     }
   } else if (typeof value === "bigint" || typeof value === "symbol" || typeof value === "function") {
@@ -126,7 +141,9 @@ export function readConfigFile(file: string, environmentNames: readonly string[]
   const syntaxError = (first: { message: string; linePos?: readonly { line: number; col: number }[] }) => {
     const at = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
     const frame = codeFrame(first.message);
-    return new UserError(`${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}${frame ? `\n${frame}` : ""}`);
+    return new UserError(
+      `${quote(file, 200)} is not valid YAML or JSON${at}: ${quote(first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), 120)}${frame ? `\n${frame}` : ""}`,
+    );
   };
   if (doc.errors.length) throw syntaxError(doc.errors[0]!);
   const tags: string[] = [];
@@ -140,9 +157,12 @@ export function readConfigFile(file: string, environmentNames: readonly string[]
     throw new UserError(`${quote(file, 200)} cannot be read as plain data: ${quote((err as Error).message.split("\n")[0], 120)}`);
   }
   if (data === null || data === undefined) {
-    throw new UserError(`${quote(file, 200)} (named by CLUSTERKIT_CONFIG) is empty: write at least one environment key (${environmentNames.join(", ")}) with the fields to change, or unset CLUSTERKIT_CONFIG to use the defaults`);
+    throw new UserError(
+      `${quote(file, 200)} (named by CLUSTERKIT_CONFIG) is empty: write at least one environment key (${environmentNames.join(", ")}) with the fields to change, or unset CLUSTERKIT_CONFIG to use the defaults`,
+    );
   }
-  if (typeof data !== "object" || Array.isArray(data)) throw new UserError(`${quote(file, 200)} must hold a mapping keyed by environment name (${environmentNames.join(", ")})`);
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new UserError(`${quote(file, 200)} must hold a mapping keyed by environment name (${environmentNames.join(", ")})`);
   const plain = plainDataProblems(data);
   if (plain.length) throw new UserError(`invalid configuration in ${quote(file, 200)}:`, plain);
   return data as Record<string, Json>;

@@ -5,7 +5,10 @@ import type { AckConfig } from "./schema";
  * The problem that blocks deploying `env`, or undefined when it may be deployed. Only a cluster of
  * `cluster.type: dedicated` needs the explicit `allowDedicatedDeploy: true`; synthesis never needs it.
  */
-export function dedicatedDeployProblem(env: string, config: Pick<AckConfig, "allowDedicatedDeploy"> & { readonly cluster: Pick<AckConfig["cluster"], "type"> }): string | undefined {
+export function dedicatedDeployProblem(
+  env: string,
+  config: Pick<AckConfig, "allowDedicatedDeploy"> & { readonly cluster: Pick<AckConfig["cluster"], "type"> },
+): string | undefined {
   if (config.cluster.type !== "dedicated" || config.allowDedicatedDeploy) return undefined;
   return (
     `${env}.allowDedicatedDeploy: must be true to deploy; Alibaba Cloud stopped creating ACK dedicated clusters on 2024-08-21 ` +

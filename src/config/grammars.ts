@@ -19,7 +19,10 @@ export function intRange(min: number, max: number) {
 
 /** A string that matches `re`, at most `max` characters, with `what` saying what it must be. */
 export function grammar(re: RegExp, what: string, max = 253) {
-  return z.string({ error: `must be ${what}` }).max(max, { error: `must be ${what} of at most ${max} characters` }).regex(re, { error: `must be ${what}` });
+  return z
+    .string({ error: `must be ${what}` })
+    .max(max, { error: `must be ${what} of at most ${max} characters` })
+    .regex(re, { error: `must be ${what}` });
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -40,7 +43,8 @@ const PLATFORM_NAMESPACES = ["default", "metallb-system", "tigera-operator", "ca
 /** What is wrong with a namespace for the workload, or undefined. */
 function namespaceProblem(ns: string): string | undefined {
   if (ns.startsWith("kube-")) return `${quote(ns)} is a Kubernetes system namespace (kube-*); choose your own`;
-  if ((PLATFORM_NAMESPACES as readonly string[]).includes(ns)) return `${quote(ns)} belongs to Kubernetes or the platform (${PLATFORM_NAMESPACES.join(", ")}); choose your own`;
+  if ((PLATFORM_NAMESPACES as readonly string[]).includes(ns))
+    return `${quote(ns)} belongs to Kubernetes or the platform (${PLATFORM_NAMESPACES.join(", ")}); choose your own`;
   return undefined;
 }
 
@@ -56,8 +60,10 @@ function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf("/");
   const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
   if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return "has a prefix that is not a DNS subdomain";
-  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) return "must be a Kubernetes label key: [prefix/]name, name 1-63 letters, digits, '-', '_', '.' starting and ending alphanumeric";
-  if (prefix === "kubernetes.io" || prefix === "k8s.io" || prefix?.endsWith(".kubernetes.io") || prefix?.endsWith(".k8s.io")) return "must not use the kubernetes.io / k8s.io prefixes, which Kubernetes reserves";
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name))
+    return "must be a Kubernetes label key: [prefix/]name, name 1-63 letters, digits, '-', '_', '.' starting and ending alphanumeric";
+  if (prefix === "kubernetes.io" || prefix === "k8s.io" || prefix?.endsWith(".kubernetes.io") || prefix?.endsWith(".k8s.io"))
+    return "must not use the kubernetes.io / k8s.io prefixes, which Kubernetes reserves";
   return undefined;
 }
 
@@ -71,12 +77,15 @@ export const labelKey = z.string().superRefine((key, ctx) => {
 export const labelValue = z
   .string()
   .max(63, { error: "must be a Kubernetes label value of at most 63 characters" })
-  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: "must be a Kubernetes label value: letters, digits, '-', '_', '.', starting and ending alphanumeric" });
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, {
+    error: "must be a Kubernetes label value: letters, digits, '-', '_', '.', starting and ending alphanumeric",
+  });
 
 /** Alibaba Cloud tag keys: 1-128 characters, not starting with aliyun or acs:, no http(s)://. */
 export const tagKey = z.string().superRefine((key, ctx) => {
   if (key.length < 1 || key.length > 128) ctx.addIssue({ code: "custom", message: `tag key ${quote(key)} must be 1 to 128 characters long` });
-  else if (/^(aliyun|acs:)/i.test(key)) ctx.addIssue({ code: "custom", message: `tag key ${quote(key)} must not start with aliyun or acs:, which Alibaba Cloud reserves` });
+  else if (/^(aliyun|acs:)/i.test(key))
+    ctx.addIssue({ code: "custom", message: `tag key ${quote(key)} must not start with aliyun or acs:, which Alibaba Cloud reserves` });
   else if (/https?:\/\//i.test(key)) ctx.addIssue({ code: "custom", message: `tag key ${quote(key)} must not contain http:// or https://` });
   // eslint-disable-next-line no-control-regex
   else if (/[\u0000-\u001f\u007f]/.test(key)) ctx.addIssue({ code: "custom", message: `tag key ${quote(key)} must not contain control characters` });
@@ -94,7 +103,11 @@ export const tagValue = z
 export const zoneId = grammar(/^[a-z]{2}-[a-z]+(-[a-z]+)?(-\d+[a-z]|-[a-z])$/, "an Alibaba Cloud zone id like eu-central-1a or cn-hangzhou-k", 64);
 
 /** ECS key-pair names: 2-128 letters, digits, ':', '_', '-', starting with a letter (also a file name under state/<env>/). */
-export const keyPairName = grammar(/^[A-Za-z][A-Za-z0-9:_-]{1,127}$/, "an ECS key-pair name: 2-128 letters, digits, ':', '_' and '-', starting with a letter", 128);
+export const keyPairName = grammar(
+  /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/,
+  "an ECS key-pair name: 2-128 letters, digits, ':', '_' and '-', starting with a letter",
+  128,
+);
 
 /** A host interface as VirtualBox names it (vboxnet0 on Linux and macOS, "VirtualBox Host-Only Ethernet Adapter #2" on Windows). */
 export const hostInterfaceName = grammar(/^[A-Za-z0-9][A-Za-z0-9 ._#()-]{0,63}$/, "a VirtualBox host-only interface name like vboxnet0", 64);
@@ -131,7 +144,8 @@ export function cidrBlock(min: number, max: number) {
     const c = parseCidr(text);
     if (!c) ctx.addIssue({ code: "custom", message: `must be an IPv4 CIDR block like 10.244.0.0/16 with no host bits set, got ${quote(text)}` });
     else if (c.prefix < min || c.prefix > max) ctx.addIssue({ code: "custom", message: `prefix /${c.prefix} is outside the allowed /${min} to /${max}` });
-    else if (UNUSABLE.some((u) => c.first <= u.last && u.first <= c.last)) ctx.addIssue({ code: "custom", message: `${text} overlaps ${UNUSABLE.map((u) => u.text).join(", ")}, which hosts and clusters cannot use` });
+    else if (UNUSABLE.some((u) => c.first <= u.last && u.first <= c.last))
+      ctx.addIssue({ code: "custom", message: `${text} overlaps ${UNUSABLE.map((u) => u.text).join(", ")}, which hosts and clusters cannot use` });
   });
 }
 /** "This network", loopback, and multicast/reserved/broadcast space. */
@@ -145,7 +159,10 @@ export const dataDirectory = z.string().superRefine((p, ctx) => {
   if (!/^(\/[A-Za-z0-9._-]+)+$/.test(p) || p.split("/").some((s) => s === "." || s === "..")) {
     ctx.addIssue({ code: "custom", message: `must be an absolute path of plain segments (letters, digits, '.', '_', '-'; no '..'), got ${quote(p)}` });
   } else if (!DATA_ROOTS.some((r) => p.startsWith(`${r}/`)) || p.length > 255) {
-    ctx.addIssue({ code: "custom", message: `must be a directory below one of ${DATA_ROOTS.join(", ")} (never a system directory like /etc), got ${quote(p)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a directory below one of ${DATA_ROOTS.join(", ")} (never a system directory like /etc), got ${quote(p)}`,
+    });
   }
 });
 
@@ -157,10 +174,13 @@ export const plainAbsolutePath = z.string().superRefine((p, ctx) => {
 });
 
 /** A file path in config: relative or absolute, no control characters (where it may point: state-paths.ts). */
-export const filePath = z.string().min(1, { error: "must not be empty" }).superRefine((p, ctx) => {
-  const problem = pathSyntaxProblem(p);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const filePath = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .superRefine((p, ctx) => {
+    const problem = pathSyntaxProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** A pinned image reference by the OCI grammar (oci-reference.ts). */
 export const imageRef = z.string().superRefine((ref, ctx) => {
@@ -174,7 +194,8 @@ export function byteQuantity(max: string, min = "1Mi") {
   const minBytes = parseBytes(min)!;
   return z.string().superRefine((q, ctx) => {
     const bytes = q.length <= 32 ? parseBytes(q) : undefined;
-    if (bytes === undefined || !Number.isFinite(bytes)) ctx.addIssue({ code: "custom", message: `must be a positive byte quantity like 256Mi or 10Gi, got ${quote(q)}` });
+    if (bytes === undefined || !Number.isFinite(bytes))
+      ctx.addIssue({ code: "custom", message: `must be a positive byte quantity like 256Mi or 10Gi, got ${quote(q)}` });
     else if (bytes < minBytes || bytes > maxBytes) ctx.addIssue({ code: "custom", message: `${quote(q)} is outside the allowed ${min} to ${max}` });
   });
 }

@@ -55,5 +55,5 @@ export function hostAddress(cidr: Cidr, n: number): string {
 
 /** Dotted netmask for a prefix length, e.g. 24 -> 255.255.255.0. */
 export function netmask(prefix: number): string {
-  return formatIp(prefix === 0 ? 0 : (2 ** 32 - 2 ** (32 - prefix)));
+  return formatIp(prefix === 0 ? 0 : 2 ** 32 - 2 ** (32 - prefix));
 }

@@ -113,7 +113,11 @@ export function issueProblems(env: string, issue: z.core.$ZodIssue, merged: unkn
   if (issue.code === "unrecognized_keys") {
     const known = knownKeysAt(schema, issue.path);
     const shown = issue.keys.slice(0, 5).map((key) => ({ path: at([...issue.path, key]), message: `unknown field; ${unknownNameHint(key, known)}` }));
-    if (issue.keys.length > 5) shown.push({ path: at(issue.path), message: `and ${issue.keys.length - 5} more unknown fields; check the spelling against \`npm run -s config -- ${env}\`` });
+    if (issue.keys.length > 5)
+      shown.push({
+        path: at(issue.path),
+        message: `and ${issue.keys.length - 5} more unknown fields; check the spelling against \`npm run -s config -- ${env}\``,
+      });
     return shown;
   }
   // A record key that breaks its grammar: the grammar's own message says why.

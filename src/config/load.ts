@@ -33,7 +33,10 @@ function definedEnvironments(overrides: Record<string, unknown>): { names: { nam
   const strange = Object.keys(overrides).filter((k) => !isPreset(k) && !/^[a-z0-9][a-z0-9._-]{0,30}$/.test(k));
   const shape = `the file must be a mapping keyed by environment name (${PRESET_NAMES.join(", ")}, or a new name with \`platform: ack\`)`;
   if (strange.length) {
-    problems.push({ path: "(top level)", message: `${strange.length} key${strange.length === 1 ? " is" : "s are"} not environment names (not shown); ${shape}` });
+    problems.push({
+      path: "(top level)",
+      message: `${strange.length} key${strange.length === 1 ? " is" : "s are"} not environment names (not shown); ${shape}`,
+    });
   }
   for (const key of Object.keys(overrides)) {
     if (strange.includes(key)) continue;
@@ -47,13 +50,22 @@ function definedEnvironments(overrides: Record<string, unknown>): { names: { nam
     if (platform === undefined) {
       // Most likely a misspelt preset; otherwise say how to add an environment.
       const near = nearest(key, PRESET_NAMES);
-      problems.push({ path: formatPath([key]), message: `unknown environment; ${near ? `did you mean "${near}"? ` : ""}expected one of ${PRESET_NAMES.join(", ")}, or add an environment with \`${key}: { platform: ack, ... }\`` });
+      problems.push({
+        path: formatPath([key]),
+        message: `unknown environment; ${near ? `did you mean "${near}"? ` : ""}expected one of ${PRESET_NAMES.join(", ")}, or add an environment with \`${key}: { platform: ack, ... }\``,
+      });
     } else if (typeof platform !== "string" || !(PLATFORMS as readonly string[]).includes(platform)) {
       problems.push({ path: formatPath([key, "platform"]), message: `must be one of ${PLATFORMS.join(", ")}` });
     } else if (PROFILES[platform as Platform].singleton) {
-      problems.push({ path: formatPath([key, "platform"]), message: `there is one ${platform} environment per machine (VirtualBox VM names and the host-only network are the machine's): change \`local\` instead of adding ${quote(key, 40)}` });
+      problems.push({
+        path: formatPath([key, "platform"]),
+        message: `there is one ${platform} environment per machine (VirtualBox VM names and the host-only network are the machine's): change \`local\` instead of adding ${quote(key, 40)}`,
+      });
     } else if (!ADDED_NAME.test(key)) {
-      problems.push({ path: formatPath([key]), message: "an environment name must be a DNS label: lower-case letters, digits and '-', starting with a letter, at most 32 characters" });
+      problems.push({
+        path: formatPath([key]),
+        message: "an environment name must be a DNS label: lower-case letters, digits and '-', starting with a letter, at most 32 characters",
+      });
     } else {
       names.push({ name: key, platform: platform as Platform });
     }
@@ -120,7 +132,8 @@ function environmentNames(configs: EnvironmentConfigs): string[] {
 /** The environment `name` of the configuration, or a UserError listing the valid names (the added ones too). */
 export function environmentNamed(configs: EnvironmentConfigs, name: string | undefined): Environment {
   const config = name !== undefined && Object.hasOwn(configs, name) ? configs[name] : undefined;
-  if (name === undefined || !config) throw new UserError(`${name ? `unknown environment ${quote(name, 40)}` : "no environment given"}; expected one of ${environmentNames(configs).join(", ")}`);
+  if (name === undefined || !config)
+    throw new UserError(`${name ? `unknown environment ${quote(name, 40)}` : "no environment given"}; expected one of ${environmentNames(configs).join(", ")}`);
   return environmentOf(name, config);
 }
 

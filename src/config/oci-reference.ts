@@ -35,7 +35,8 @@ export function parseImageReference(ref: string): ImageReference | string {
     if (extra !== undefined || !algorithm || hex === undefined) return "has a digest that is not algorithm:hex";
     const encoded = DIGESTS[algorithm];
     if (!encoded) return `has a digest with algorithm ${JSON.stringify(algorithm.slice(0, 20))}; use sha256 (64 hex digits) or sha512 (128)`;
-    if (!encoded.test(hex)) return `has a ${algorithm} digest that is not ${algorithm === "sha256" ? 64 : 128} lower-case hex digits (got ${hex.length} characters)`;
+    if (!encoded.test(hex))
+      return `has a ${algorithm} digest that is not ${algorithm === "sha256" ? 64 : 128} lower-case hex digits (got ${hex.length} characters)`;
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf("/");
@@ -53,7 +54,8 @@ export function parseImageReference(ref: string): ImageReference | string {
     domain = parts.shift()!;
     if (!DOMAIN.test(domain)) return `has a registry host ${JSON.stringify(domain.slice(0, 60))} that is not a host name or address with an optional port`;
   }
-  if (!parts.every((p) => PATH_COMPONENT.test(p))) return "has a repository path that is not lower-case letters and digits separated by '/', '.', '_', '__' or '-'";
+  if (!parts.every((p) => PATH_COMPONENT.test(p)))
+    return "has a repository path that is not lower-case letters and digits separated by '/', '.', '_', '__' or '-'";
   return { ...(domain ? { domain } : {}), path: parts.join("/"), ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
@@ -64,6 +66,7 @@ export function parseImageReference(ref: string): ImageReference | string {
 export function imageReferenceProblem(ref: string): string | undefined {
   const parsed = parseImageReference(ref);
   if (typeof parsed === "string") return `must be an image reference like registry.example.com/team/app:1.2.3 or …@sha256:<64 hex>; it ${parsed}`;
-  if (parsed.digest === undefined && (parsed.tag === undefined || parsed.tag === "latest")) return "must be a pinned image: an explicit tag other than 'latest', or a digest (@sha256:<64 hex>)";
+  if (parsed.digest === undefined && (parsed.tag === undefined || parsed.tag === "latest"))
+    return "must be a pinned image: an explicit tag other than 'latest', or a digest (@sha256:<64 hex>)";
   return undefined;
 }

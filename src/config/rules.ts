@@ -57,11 +57,17 @@ function checkExecutors(faas: FaasConfig, report: Report): void {
   const { limits, deadlineSeconds } = faas.executors;
   const needed = limits.compileTimeoutSeconds + limits.runTimeoutSeconds + EXECUTOR_DEADLINE_MARGIN_SECONDS;
   if (deadlineSeconds < needed) {
-    report("faas.executors.deadlineSeconds", `${deadlineSeconds} is shorter than limits.compileTimeoutSeconds + limits.runTimeoutSeconds + ${EXECUTOR_DEADLINE_MARGIN_SECONDS} s of start and report (${needed}); raise it or lower the limits`);
+    report(
+      "faas.executors.deadlineSeconds",
+      `${deadlineSeconds} is shorter than limits.compileTimeoutSeconds + limits.runTimeoutSeconds + ${EXECUTOR_DEADLINE_MARGIN_SECONDS} s of start and report (${needed}); raise it or lower the limits`,
+    );
   }
   const output = parseBytes(limits.output);
   if (output !== undefined && output > MAX_OUTPUT_LIMIT_BYTES) {
-    report("faas.executors.limits.output", `${limits.output} is over 1Mi, the most one result frame can carry for each of stdout, stderr and the output folder`);
+    report(
+      "faas.executors.limits.output",
+      `${limits.output} is over 1Mi, the most one result frame can carry for each of stdout, stderr and the output folder`,
+    );
   }
 }
 
@@ -72,7 +78,12 @@ function checkExecutors(faas: FaasConfig, report: Report): void {
 function checkWorkload(webApp: WebAppConfig, faas: FaasConfig, report: Report): void {
   const namespaces = [
     ...(webApp.enabled ? [{ path: "webApp.namespace", ns: webApp.namespace }] : []),
-    ...(faas.enabled ? [{ path: "faas.namespace", ns: faas.namespace }, { path: "faas.executorNamespace", ns: faas.executorNamespace }] : []),
+    ...(faas.enabled
+      ? [
+          { path: "faas.namespace", ns: faas.namespace },
+          { path: "faas.executorNamespace", ns: faas.executorNamespace },
+        ]
+      : []),
   ];
   const seen = new Map<string, string>();
   for (const { path, ns } of namespaces) {
@@ -84,11 +95,17 @@ function checkWorkload(webApp: WebAppConfig, faas: FaasConfig, report: Report): 
   const secrets = new Map<string, number>();
   for (const s of faasSecrets(faas)) secrets.set(`${s.namespace}/${s.name}`, (secrets.get(`${s.namespace}/${s.name}`) ?? 0) + 1);
   if ((secrets.get(`${faas.namespace}/${faas.oauth2Proxy.secretName}`) ?? 0) > 1) {
-    report("faas.oauth2Proxy.secretName", `'${faas.oauth2Proxy.secretName}' is the name of a Secret the deploy step generates in ${faas.namespace}; choose another name`);
+    report(
+      "faas.oauth2Proxy.secretName",
+      `'${faas.oauth2Proxy.secretName}' is the name of a Secret the deploy step generates in ${faas.namespace}; choose another name`,
+    );
   }
   const provider = faas.oauth2Proxy.provider;
   if ((provider === "oidc" || provider === "keycloak-oidc") && !faas.oauth2Proxy.oidcIssuerUrl) {
-    report("faas.oauth2Proxy.oidcIssuerUrl", `is required when provider is ${provider} (the https URL of the issuer, e.g. https://keycloak.example.com/realms/main)`);
+    report(
+      "faas.oauth2Proxy.oidcIssuerUrl",
+      `is required when provider is ${provider} (the https URL of the issuer, e.g. https://keycloak.example.com/realms/main)`,
+    );
   }
 }
 
@@ -99,7 +116,8 @@ function checkWritablePaths(env: EnvironmentName, paths: readonly { path: string
     if (problem) report(p.path, problem);
   }
   const [a, b] = paths;
-  if (a && b && a.value.replace(/\\/g, "/").replace(/^\.\//, "") === b.value.replace(/\\/g, "/").replace(/^\.\//, "")) report(b.path, `must differ from ${a.path}`);
+  if (a && b && a.value.replace(/\\/g, "/").replace(/^\.\//, "") === b.value.replace(/\\/g, "/").replace(/^\.\//, ""))
+    report(b.path, `must differ from ${a.path}`);
 }
 
 export function localProblems(c: LocalConfig, report: Report): void {
@@ -136,7 +154,11 @@ export function localProblems(c: LocalConfig, report: Report): void {
   }
 
   const names = new Map<string, string>();
-  const vms = [{ path: "controlPlane.name", name: c.controlPlane.name }, ...c.workers.map((w, i) => ({ path: `workers.${i}.name`, name: w.name })), { path: "nfs.name", name: c.nfs.name }];
+  const vms = [
+    { path: "controlPlane.name", name: c.controlPlane.name },
+    ...c.workers.map((w, i) => ({ path: `workers.${i}.name`, name: w.name })),
+    { path: "nfs.name", name: c.nfs.name },
+  ];
   for (const { path, name } of vms) {
     const previous = names.get(name);
     if (previous) report(path, `'${name}' is already used by ${previous}; VM names must be unique`);
@@ -147,14 +169,23 @@ export function localProblems(c: LocalConfig, report: Report): void {
   const start = parseIp(c.metallb.addressStart);
   const end = parseIp(c.metallb.addressEnd);
   const m = c.metallb;
-  const startField = m.firstHostNumber !== undefined ? { path: "metallb.firstHostNumber", shown: `${m.addressStart} (host number ${m.firstHostNumber})` } : { path: "metallb.addressStart", shown: m.addressStart };
-  const endField = m.lastHostNumber !== undefined ? { path: "metallb.lastHostNumber", shown: `${m.addressEnd} (host number ${m.lastHostNumber})` } : { path: "metallb.addressEnd", shown: m.addressEnd };
+  const startField =
+    m.firstHostNumber !== undefined
+      ? { path: "metallb.firstHostNumber", shown: `${m.addressStart} (host number ${m.firstHostNumber})` }
+      : { path: "metallb.addressStart", shown: m.addressStart };
+  const endField =
+    m.lastHostNumber !== undefined
+      ? { path: "metallb.lastHostNumber", shown: `${m.addressEnd} (host number ${m.lastHostNumber})` }
+      : { path: "metallb.addressEnd", shown: m.addressEnd };
   if (network && start !== undefined && end !== undefined) {
-    if (!cidrContainsIp(network, start) || start === network.first) report(startField.path, `${startField.shown} is not a host address of network.cidr (${network.text})`);
-    if (!cidrContainsIp(network, end) || end === network.last) report(endField.path, `${endField.shown} is not a host address of network.cidr (${network.text})`);
+    if (!cidrContainsIp(network, start) || start === network.first)
+      report(startField.path, `${startField.shown} is not a host address of network.cidr (${network.text})`);
+    if (!cidrContainsIp(network, end) || end === network.last)
+      report(endField.path, `${endField.shown} is not a host address of network.cidr (${network.text})`);
     if (start > end) report(endField.path, `must not come before the pool's start ${startField.shown}`);
     for (const [ip, path] of seen) {
-      if (ip >= start && ip <= end) report("metallb", `pool ${m.addressStart}-${m.addressEnd} contains ${path}; the pool must be clear of node and host addresses`);
+      if (ip >= start && ip <= end)
+        report("metallb", `pool ${m.addressStart}-${m.addressEnd} contains ${path}; the pool must be clear of node and host addresses`);
     }
   }
 
@@ -170,7 +201,10 @@ export function localProblems(c: LocalConfig, report: Report): void {
   const pods = parseCidr(c.kubernetes.podCidr);
   const k8sNodes = 1 + c.workers.length;
   if (pods && 2 ** (24 - pods.prefix) < k8sNodes) {
-    report("kubernetes.podCidr", `/${pods.prefix} holds ${2 ** (24 - pods.prefix)} node range(s) of /24, but the cluster has ${k8sNodes} Kubernetes nodes; use /${24 - Math.ceil(Math.log2(k8sNodes))} or larger`);
+    report(
+      "kubernetes.podCidr",
+      `/${pods.prefix} holds ${2 ** (24 - pods.prefix)} node range(s) of /24, but the cluster has ${k8sNodes} Kubernetes nodes; use /${24 - Math.ceil(Math.log2(k8sNodes))} or larger`,
+    );
   }
   runtimeProblems("local", c, report);
 
@@ -190,7 +224,14 @@ export function localProblems(c: LocalConfig, report: Report): void {
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t)!);
 
 export function ackProblems(env: EnvironmentName, c: AckConfig, report: Report): void {
-  checkWritablePaths(env, [{ path: "kubeconfigPath", role: "kubeconfig", value: c.kubeconfigPath }, ...(c.backend.type === "local" ? [{ path: "backend.path", role: "state" as const, value: c.backend.path }] : [])], report);
+  checkWritablePaths(
+    env,
+    [
+      { path: "kubeconfigPath", role: "kubeconfig", value: c.kubeconfigPath },
+      ...(c.backend.type === "local" ? [{ path: "backend.path", role: "state" as const, value: c.backend.path }] : []),
+    ],
+    report,
+  );
   checkWorkload(c.webApp, c.faas, report);
   const vpc = parseCidr(c.network.vpcCidr);
   if (vpc && !PRIVATE_RANGES.some((r) => cidrContainsCidr(r, vpc))) {
@@ -216,7 +257,8 @@ export function ackProblems(env: EnvironmentName, c: AckConfig, report: Report):
   // A zone id starts with its region's id (eu-central-1a, cn-hangzhou-k).
   for (const key of ["vswitches", "podVswitches"] as const) {
     c.network[key].forEach((v, i) => {
-      if (!v.zone.startsWith(c.region)) report(`network.${key}.${i}.zone`, `${v.zone} is not a zone of region ${c.region}; list the region's zones (one vSwitch per zone)`);
+      if (!v.zone.startsWith(c.region))
+        report(`network.${key}.${i}.zone`, `${v.zone} is not a zone of region ${c.region}; list the region's zones (one vSwitch per zone)`);
     });
   }
   const nodeZones = checkVswitches("vswitches");
@@ -231,13 +273,17 @@ export function ackProblems(env: EnvironmentName, c: AckConfig, report: Report):
     report,
   );
   // Pod (Flannel) and service ranges must be clear of the VPC and of each other.
-  checkDisjoint([named("network.vpcCidr", c.network.vpcCidr), named("kubernetes.podCidr", c.kubernetes.podCidr), named("kubernetes.serviceCidr", c.kubernetes.serviceCidr)], report);
+  checkDisjoint(
+    [named("network.vpcCidr", c.network.vpcCidr), named("kubernetes.podCidr", c.kubernetes.podCidr), named("kubernetes.serviceCidr", c.kubernetes.serviceCidr)],
+    report,
+  );
 
   if (nodeZones.size < 3) report("network.vswitches", `spans ${nodeZones.size} zone(s); a multi-zone cluster needs vSwitches in at least 3 distinct zones`);
   if (terway) {
     if (c.network.podVswitches.length === 0) report("network.podVswitches", "must list one pod vSwitch per zone when cluster.cni is terway");
     for (const zone of nodeZones.keys()) {
-      if (c.network.podVswitches.length > 0 && !podZones.has(zone)) report("network.podVswitches", `has no vSwitch in zone ${zone}; Terway needs one in every node zone`);
+      if (c.network.podVswitches.length > 0 && !podZones.has(zone))
+        report("network.podVswitches", `has no vSwitch in zone ${zone}; Terway needs one in every node zone`);
     }
   }
 
@@ -251,7 +297,8 @@ export function ackProblems(env: EnvironmentName, c: AckConfig, report: Report):
   if (c.cluster.type === "dedicated") {
     const count = c.masters.count;
     if (count !== 3 && count !== 5) report("masters.count", `${count} is not allowed; ACK Dedicated runs 3 or 5 masters`);
-    else if (nodeZones.size < count) report("masters.count", `${count} masters need ${count} distinct zones (one per zone), but network.vswitches spans ${nodeZones.size}`);
+    else if (nodeZones.size < count)
+      report("masters.count", `${count} masters need ${count} distinct zones (one per zone), but network.vswitches spans ${nodeZones.size}`);
   }
 
   checkHpa("webApp.hpa", c.webApp.hpa, report);
@@ -272,6 +319,9 @@ function checkSignIn(faas: LocalConfig["faas"], report: Report): void {
   if (!faas.enabled || faas.oauth2Proxy.signIn !== "provider" || !faas.oauth2Proxy.emailDomains.includes("*")) return;
   const host = new URL(faas.oauth2Proxy.redirectUrl).hostname;
   if (!LOOPBACK_HOSTS.has(host)) {
-    report("faas.oauth2Proxy.emailDomains", `'*' admits every account of the provider, and the redirect URL ${faas.oauth2Proxy.redirectUrl} is reachable from other machines; list the email domains allowed to sign in`);
+    report(
+      "faas.oauth2Proxy.emailDomains",
+      `'*' admits every account of the provider, and the redirect URL ${faas.oauth2Proxy.redirectUrl} is reachable from other machines; list the email domains allowed to sign in`,
+    );
   }
 }

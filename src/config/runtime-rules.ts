@@ -23,9 +23,13 @@ export function runtimeProblems(kind: "local" | "ack", c: LocalConfig | AckConfi
   const pool = (c as AckConfig).sandboxedNodePool;
   if (!pool.enabled) return;
   if (minorValue(c.kubernetes.version) > minorValue(ACK_SANDBOX_MAX_MINOR)) {
-    report("sandboxedNodePool.enabled", `ACK creates sandboxed-container node pools on Kubernetes up to ${ACK_SANDBOX_MAX_MINOR} only, and this cluster runs ${c.kubernetes.version}; leave it off (docs/runtimes.md#ack)`);
+    report(
+      "sandboxedNodePool.enabled",
+      `ACK creates sandboxed-container node pools on Kubernetes up to ${ACK_SANDBOX_MAX_MINOR} only, and this cluster runs ${c.kubernetes.version}; leave it off (docs/runtimes.md#ack)`,
+    );
   }
   pool.instanceTypes.forEach((t, i) => {
-    if (!/^ecs\.ebm/.test(t)) report(`sandboxedNodePool.instanceTypes.${i}`, `${t} is not an ECS Bare Metal type (ecs.ebm*): ACK runs sandboxed containers on bare metal only`);
+    if (!/^ecs\.ebm/.test(t))
+      report(`sandboxedNodePool.instanceTypes.${i}`, `${t} is not an ECS Bare Metal type (ecs.ebm*): ACK runs sandboxed containers on bare metal only`);
   });
 }

@@ -36,7 +36,9 @@ export function runtimeSupport(kind: "local" | "ack", config: RuntimeConfigView)
     const r = config.runtimes!;
     return {
       runc: { installed: true, chartCreatesClass: false },
-      gvisor: r.gvisor.enabled ? { installed: true, runtimeClass: LOCAL_RUNTIME_CLASSES.gvisor, chartCreatesClass: true } : { installed: false, reason: "set runtimes.gvisor.enabled: true" },
+      gvisor: r.gvisor.enabled
+        ? { installed: true, runtimeClass: LOCAL_RUNTIME_CLASSES.gvisor, chartCreatesClass: true }
+        : { installed: false, reason: "set runtimes.gvisor.enabled: true" },
       kata: r.kata.enabled
         ? { installed: true, runtimeClass: LOCAL_RUNTIME_CLASSES.kata, chartCreatesClass: true }
         : { installed: false, reason: "set runtimes.kata.enabled: true (needs nested virtualization in the VMs: docs/runtimes.md#kata-containers)" },

@@ -141,7 +141,10 @@ const faasSchema = z.strictObject({
     /** OIDC issuer (https), required when provider is oidc or keycloak-oidc (rules.ts). @default unset (other providers need none) */
     oidcIssuerUrl: webUrl(["https"]).optional(),
     /** `--email-domain` values; `*` admits every account the provider authenticates. */
-    emailDomains: z.array(z.union([z.literal("*"), dnsName], { error: "must be '*' or a lower-case DNS domain like example.com" })).min(1, { error: "must list at least one email domain ('*' for any)" }).max(50),
+    emailDomains: z
+      .array(z.union([z.literal("*"), dnsName], { error: "must be '*' or a lower-case DNS domain like example.com" }))
+      .min(1, { error: "must list at least one email domain ('*' for any)" })
+      .max(50),
     /** `--redirect-url` (http or https); must match the OAuth app registered with the provider. */
     redirectUrl: webUrl(["http", "https"]),
     /** Send the session cookie only over HTTPS. */
@@ -162,9 +165,14 @@ const faasSchema = z.strictObject({
     /** The generated accounts (`<name>@<emailDomain>`), for `signIn: local-users`. */
     localUsers: z.strictObject({
       /** Account names; deploy adds its own `clusterkit-verify` account for `npm run verify`. @default ["alice", "bob"] */
-      names: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lower-case name (letters, digits, '-'), at most 31 characters" })).min(1).max(100),
+      names: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be a lower-case name (letters, digits, '-'), at most 31 characters" }))
+        .min(1)
+        .max(100),
       /** Domain of their addresses: a name nobody else uses. @default clusterkit.internal */
-      emailDomain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: "must be a DNS domain like clusterkit.internal" }),
+      emailDomain: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: "must be a DNS domain like clusterkit.internal" }),
     }),
   }),
   /**
@@ -218,7 +226,11 @@ export type WebAppConfig = z.infer<typeof webAppSchema>;
 
 /** A host number inside local.network.cidr: 1 is the first address after the network address. */
 // network.cidr is a /16 at most, so 65534 is the highest host number any network has.
-const hostNumber = z.number().int().min(1, { error: "must be a host number of at least 1 (1 is the first address of network.cidr)" }).max(65_534, { error: "must be a host number of at most 65534 (network.cidr is a /16 at most)" });
+const hostNumber = z
+  .number()
+  .int()
+  .min(1, { error: "must be a host number of at least 1 (1 is the first address of network.cidr)" })
+  .max(65_534, { error: "must be a host number of at most 65534 (network.cidr is a /16 at most)" });
 
 const vmFields = {
   /** VM name and node hostname. */
@@ -318,8 +330,10 @@ export const localSchema = z.strictObject({
       addressEnd: ipv4.optional(),
     })
     .superRefine((m, ctx) => {
-      if (m.firstHostNumber === undefined && m.addressStart === undefined) ctx.addIssue({ code: "custom", message: "needs the pool's start: firstHostNumber or addressStart" });
-      if (m.lastHostNumber === undefined && m.addressEnd === undefined) ctx.addIssue({ code: "custom", message: "needs the pool's end: lastHostNumber or addressEnd" });
+      if (m.firstHostNumber === undefined && m.addressStart === undefined)
+        ctx.addIssue({ code: "custom", message: "needs the pool's start: firstHostNumber or addressStart" });
+      if (m.lastHostNumber === undefined && m.addressEnd === undefined)
+        ctx.addIssue({ code: "custom", message: "needs the pool's end: lastHostNumber or addressEnd" });
     }),
   /** Directory on every worker holding local PersistentVolumes (NATS JetStream must not use NFS). */
   localVolumes: z.strictObject({
@@ -382,7 +396,10 @@ export type BackendConfig = z.infer<typeof backendSchema>;
 const nodePoolSchema = z.strictObject({
   name: dnsLabel,
   /** Ordered fallback list of ECS instance types. */
-  instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g5.xlarge", 64)).min(1).max(10),
+  instanceTypes: z
+    .array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.g5.xlarge", 64))
+    .min(1)
+    .max(10),
   /** Nodes the pool starts with (and keeps without autoscaling). */
   desiredSize: intRange(1, 500),
   /** Cluster autoscaler bounds (minSize <= desiredSize <= maxSize when enabled). */
@@ -402,7 +419,9 @@ const nodePoolSchema = z.strictObject({
     publicKey: z
       .string()
       .max(16384, { error: "must be an OpenSSH public key of at most 16 KiB" })
-      .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [^\u0000-\u001f\u007f]*)?$/, { error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)" })
+      .regex(/^(ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( [^\u0000-\u001f\u007f]*)?$/, {
+        error: "must be an OpenSSH ssh-rsa or ecdsa-sha2-nistp256/384/521 public key (Alibaba ECS does not import ssh-ed25519 keys)",
+      })
       .optional(),
   }),
   /** Kubernetes labels on every node of the pool. */
@@ -412,16 +431,20 @@ const nodePoolSchema = z.strictObject({
 });
 
 /** An ACK add-on's config: a JSON object, as ACK expects it. */
-const addonConfig = z.string().max(65536, { error: "must be at most 64 KiB of JSON" }).superRefine((text, ctx) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
-    return;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
-});
+const addonConfig = z
+  .string()
+  .max(65536, { error: "must be at most 64 KiB of JSON" })
+  .superRefine((text, ctx) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
+      return;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      ctx.addIssue({ code: "custom", message: "must be a JSON object (ACK add-on configuration)" });
+  });
 
 export const ackSchema = z.strictObject({
   /** Alibaba Cloud region of every resource. @default eu-central-1 (Frankfurt, the documents' region) */
@@ -457,13 +480,24 @@ export const ackSchema = z.strictObject({
     /** Public API server endpoint (an EIP on the API server load balancer). */
     publicApiServer: z.boolean(),
     /** ACK add-ons installed at creation (names as in ACK's catalogue). */
-    addons: z.array(z.strictObject({ name: grammar(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "an ACK add-on name like csi-plugin", 63), config: addonConfig.optional(), disabled: z.boolean().optional() })).max(50),
+    addons: z
+      .array(
+        z.strictObject({
+          name: grammar(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "an ACK add-on name like csi-plugin", 63),
+          config: addonConfig.optional(),
+          disabled: z.boolean().optional(),
+        }),
+      )
+      .max(50),
   }),
   network: z.strictObject({
     /** The VPC's range: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16. */
     vpcCidr: cidrBlock(8, 24),
     /** One node vSwitch per zone (ACK: /16 to /29). */
-    vswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).min(1).max(10),
+    vswitches: z
+      .array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) }))
+      .min(1)
+      .max(10),
     /** Terway pod vSwitches, one per zone (same zones as `vswitches`). */
     podVswitches: z.array(z.strictObject({ zone: zoneId, cidr: cidrBlock(16, 29) })).max(10),
   }),
@@ -478,7 +512,10 @@ export const ackSchema = z.strictObject({
     enabled: z.boolean(),
     name: dnsLabel,
     /** ECS Bare Metal types only (`ecs.ebm*`), the only ones ACK runs sandboxed containers on. @default ["ecs.ebmg7.32xlarge"] */
-    instanceTypes: z.array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.ebmg7.32xlarge", 64)).min(1).max(10),
+    instanceTypes: z
+      .array(grammar(/^ecs\.[a-z0-9-]+\.[a-z0-9]+$/, "an ECS instance type like ecs.ebmg7.32xlarge", 64))
+      .min(1)
+      .max(10),
     /** Bare-metal nodes in the pool. */
     desiredSize: intRange(1, 50),
     /** System disk of each node: cloud disk category and size in GiB. */
@@ -509,7 +546,10 @@ export const ackSchema = z.strictObject({
    * ACK service roles are a one-time account prerequisite (docs/ack.md); the stack expects them to
    * exist and never creates them (account-wide roles must not be destroyed with one cluster).
    */
-  serviceRoles: z.enum(["existing"], { error: "must be existing: authorise the ACK service roles once per account (console or Alibaba's quickstart, see docs/ack.md); the stack does not create them" }),
+  serviceRoles: z.enum(["existing"], {
+    error:
+      "must be existing: authorise the ACK service roles once per account (console or Alibaba's quickstart, see docs/ack.md); the stack does not create them",
+  }),
   backend: backendSchema,
   /**
    * Alibaba Container Registry (personal edition) for the images this repository builds: the
@@ -517,7 +557,9 @@ export const ackSchema = z.strictObject({
    */
   containerRegistry: z.strictObject({
     /** ACR namespace (unique per region across all accounts in the personal edition). @default clusterkit */
-    namespace: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,28}[a-z0-9]$/, { error: "must be 2-30 lower-case letters, digits, '_' or '-', starting and ending alphanumeric" }),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,28}[a-z0-9]$/, { error: "must be 2-30 lower-case letters, digits, '_' or '-', starting and ending alphanumeric" }),
     /** PUBLIC: nodes pull with no credentials. PRIVATE: nodes need pull credentials (docs/ack.md). @default PUBLIC */
     visibility: z.enum(["PUBLIC", "PRIVATE"]),
   }),
@@ -551,7 +593,10 @@ export type Environment =
   | { readonly name: EnvironmentName; readonly kind: "ack"; readonly config: AckConfig };
 
 /** The schema of each shipped preset (an added environment uses its platform's). */
-export const ENVIRONMENT_SCHEMAS: { local: typeof localSchema; "ack-managed": typeof ackSchema; "ack-dedicated": typeof ackSchema } & Record<string, typeof localSchema | typeof ackSchema> = {
+export const ENVIRONMENT_SCHEMAS: { local: typeof localSchema; "ack-managed": typeof ackSchema; "ack-dedicated": typeof ackSchema } & Record<
+  string,
+  typeof localSchema | typeof ackSchema
+> = {
   local: localSchema,
   "ack-managed": ackSchema,
   "ack-dedicated": ackSchema,

@@ -188,7 +188,10 @@ export const GVISOR = {
     component: "gVisor runsc",
     version: GVISOR_RELEASE,
     urls: [`${GVISOR_BASE}/runsc`],
-    checksum: { algorithm: "sha512", digest: "84936438d583ec976800f464e75a83e1515f0890b451b9b4db219c4472b54ca9b106a6772ee683f1e64cce2128871d7637b14d800591f8451b8137f6c39fb2ef" },
+    checksum: {
+      algorithm: "sha512",
+      digest: "84936438d583ec976800f464e75a83e1515f0890b451b9b4db219c4472b54ca9b106a6772ee683f1e64cce2128871d7637b14d800591f8451b8137f6c39fb2ef",
+    },
     provenance: GVISOR_PROVENANCE,
   },
   shim: {
@@ -197,7 +200,10 @@ export const GVISOR = {
     component: "gVisor containerd shim",
     version: GVISOR_RELEASE,
     urls: [`${GVISOR_BASE}/containerd-shim-runsc-v1`],
-    checksum: { algorithm: "sha512", digest: "b60d1c418b841ab046951cc7a91f490a221198fbe81ec55dc364432578fddd44e97063793ce6651be397af2f64ec47170dff77a45db277819c3fb08fec9f3ced" },
+    checksum: {
+      algorithm: "sha512",
+      digest: "b60d1c418b841ab046951cc7a91f490a221198fbe81ec55dc364432578fddd44e97063793ce6651be397af2f64ec47170dff77a45db277819c3fb08fec9f3ced",
+    },
     provenance: GVISOR_PROVENANCE,
   },
 } as const satisfies Record<string, FileArtefact>;
@@ -227,7 +233,13 @@ export const KUBERNETES_APT = {
 
 /** Kubernetes packages as table entries, one per minor (the key comes from the repository itself, see docs/upstream.md). */
 export function kubernetesAptArtefact(minor: string, debVersion: string): AptArtefact {
-  return { kind: "apt", component: `Kubernetes ${minor} (kubeadm, kubelet, kubectl)`, packages: ["kubeadm", "kubelet", "kubectl"], version: debVersion, signedBy: { keyUrl: `${KUBERNETES_APT.repository(minor)}Release.key` } };
+  return {
+    kind: "apt",
+    component: `Kubernetes ${minor} (kubeadm, kubelet, kubectl)`,
+    packages: ["kubeadm", "kubelet", "kubectl"],
+    version: debVersion,
+    signedBy: { keyUrl: `${KUBERNETES_APT.repository(minor)}Release.key` },
+  };
 }
 
 /** Ubuntu's `docker-registry` (distribution 2.8) on the NFS node: the local image registry. */

@@ -11,8 +11,7 @@ import { kubernetesRelease } from "./versions";
 
 /** Something the deploy step waits for after applying an install. */
 export type WaitCondition =
-  | { readonly kind: "crd"; readonly name: string }
-  | { readonly kind: "deployment"; readonly namespace: string; readonly name: string };
+  { readonly kind: "crd"; readonly name: string } | { readonly kind: "deployment"; readonly namespace: string; readonly name: string };
 
 export interface UpstreamInstall {
   /** Short id, also the cache file name. */

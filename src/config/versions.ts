@@ -80,7 +80,6 @@ export function kubernetesRelease(minor: string): KubernetesRelease {
   return release;
 }
 
-
 /**
  * The newest Kubernetes minor on which ACK creates sandboxed-container (runV) node pools: Alibaba's
  * "Create a sandboxed container node pool" lists 1.16 to 1.34 (page of 2026).

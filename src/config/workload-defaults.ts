@@ -62,7 +62,6 @@ export function faas({ signIn, redirectUrl, emailDomains, cookieSecure, executor
   };
 }
 
-
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -88,7 +88,11 @@ export function cookieSecretProblem(value: string): string | undefined {
 
 /** NATS passwords: the server and both clients (frontend, middleware) live in the service namespace. */
 function natsCredentialSecrets(faas: FaasConfig): SecretSpec[] {
-  const key = (name: NatsUserName): GeneratedKeySpec => ({ key: natsPasswordKey(name), generated: `nats-${name}-password`, rule: `NATS password of user ${name}` });
+  const key = (name: NatsUserName): GeneratedKeySpec => ({
+    key: natsPasswordKey(name),
+    generated: `nats-${name}-password`,
+    rule: `NATS password of user ${name}`,
+  });
   return [{ namespace: faas.namespace, name: NATS_CREDENTIALS_SECRET, keys: NATS_USER_NAMES.map(key) }];
 }
 
@@ -116,7 +120,12 @@ function oauth2ProxySecret(faas: FaasConfig): SecretSpec {
     : [
         { key: "client-id", envVar: OAUTH2_PROXY_SECRET_ENV["client-id"], rule: "the OAuth client id registered with the identity provider" },
         { key: "client-secret", envVar: OAUTH2_PROXY_SECRET_ENV["client-secret"], rule: "the OAuth client secret registered with the identity provider" },
-        { key: "cookie-secret", envVar: OAUTH2_PROXY_SECRET_ENV["cookie-secret"], rule: "16, 24 or 32 bytes (or URL-safe base64 of them)", check: cookieSecretProblem },
+        {
+          key: "cookie-secret",
+          envVar: OAUTH2_PROXY_SECRET_ENV["cookie-secret"],
+          rule: "16, 24 or 32 bytes (or URL-safe base64 of them)",
+          check: cookieSecretProblem,
+        },
       ];
   return { namespace: faas.namespace, name: faas.oauth2Proxy.secretName, keys };
 }

@@ -84,5 +84,8 @@ export interface StackOutputs {
 
 /** The typed outputs manifests use, from output values by Terraform name. */
 export function stackOutputsFrom(values: Readonly<Record<string, string>>): StackOutputs {
-  return { ...(values[ACK_OUTPUTS.nas_server] ? { nasServer: values[ACK_OUTPUTS.nas_server] } : {}), ...(values[ACK_OUTPUTS.nas_path] ? { nasPath: values[ACK_OUTPUTS.nas_path] } : {}) };
+  return {
+    ...(values[ACK_OUTPUTS.nas_server] ? { nasServer: values[ACK_OUTPUTS.nas_server] } : {}),
+    ...(values[ACK_OUTPUTS.nas_path] ? { nasPath: values[ACK_OUTPUTS.nas_path] } : {}),
+  };
 }

@@ -47,7 +47,8 @@ function isAbsolutePath(p: string): boolean {
 function reservedProblem(environment: string, name: string, role: WriteRole): string | undefined {
   const first = name.split("/")[0]!;
   const own = [STATE_FILES.outputs, STATE_FILES.lock, STATE_FILES.seed, STATE_FILES.runs, STATE_FILES.signInUsers];
-  if (own.includes(first as (typeof own)[number])) return `${statePath(environment, first)} is clusterkit's own (outputs, lock, seeds, run snapshots or sign-in accounts)`;
+  if (own.includes(first as (typeof own)[number]))
+    return `${statePath(environment, first)} is clusterkit's own (outputs, lock, seeds, run snapshots or sign-in accounts)`;
   if (/^errored/.test(first)) return `${statePath(environment, first)} is where a failed state save is kept`;
   if (role === "kubeconfig") {
     if (/\.tfstate(\.|$)|^terraform\.tfstate/.test(name)) return "it would overwrite Terraform state";
@@ -92,7 +93,8 @@ export function resolveWritablePath(root: string, environment: string, field: st
   if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) {
     const asRelative = inside.split(/[\\/]/).join("/");
     const again = writablePathProblem(environment, role, asRelative);
-    if (again) throw new UserError(`${field}: ${quote(p)} lies inside the project (${quote(asRelative)}); ${again.replace(/^must name/, "a project path must name")}`);
+    if (again)
+      throw new UserError(`${field}: ${quote(p)} lies inside the project (${quote(asRelative)}); ${again.replace(/^must name/, "a project path must name")}`);
   }
   return resolve(p);
 }

@@ -96,7 +96,8 @@ async function applyWithRetry(what: string, ctx: ApplyContext, apply: () => Prom
     async () => {
       const r = await apply();
       if (r.code === 0) return done(undefined);
-      if (!isTransient(r.stderr)) throw new UserError(`applying ${what} failed (exit ${r.code})`, [r.stderr.trim() || r.stdout.trim(), "fix the cause and run the same command again"]);
+      if (!isTransient(r.stderr))
+        throw new UserError(`applying ${what} failed (exit ${r.code})`, [r.stderr.trim() || r.stdout.trim(), "fix the cause and run the same command again"]);
       return notYet(firstLine(r));
     },
     { clock: ctx.clock, onProgress: (s, n) => ctx.reporter.progress(`${what} not accepted yet (attempt ${n}): ${s}`) },
@@ -112,13 +113,19 @@ async function waitFor(cond: WaitCondition, ctx: ApplyContext): Promise<void> {
     what,
     policy,
     async () => {
-      const r = cond.kind === "crd" ? await ctx.kubectl.waitCrdEstablished(cond.name, secs) : await ctx.kubectl.waitDeploymentAvailable(cond.namespace, cond.name, secs);
+      const r =
+        cond.kind === "crd"
+          ? await ctx.kubectl.waitCrdEstablished(cond.name, secs)
+          : await ctx.kubectl.waitDeploymentAvailable(cond.namespace, cond.name, secs);
       return r.code === 0 ? done(undefined) : notYet(firstLine(r));
     },
     {
       clock: ctx.clock,
       onProgress: (s, n) => ctx.reporter.progress(`${what}: not yet (attempt ${n}): ${s}`),
-      hint: cond.kind === "deployment" ? `inspect it with \`kubectl --kubeconfig ${ctx.kubectl.kubeconfig} -n ${cond.namespace} describe deploy/${cond.name}\`` : undefined,
+      hint:
+        cond.kind === "deployment"
+          ? `inspect it with \`kubectl --kubeconfig ${ctx.kubectl.kubeconfig} -n ${cond.namespace} describe deploy/${cond.name}\``
+          : undefined,
     },
   );
   ctx.reporter.info(`${what}`);
@@ -176,7 +183,10 @@ async function pushImages(images: readonly ImageDelivery[], ctx: ApplyContext): 
           return done(await push.pusher(archivePath(ctx.root, d.name), d, push.env, (line) => ctx.reporter.progress(`${d.name}: ${line}`)));
         } catch (err) {
           const message = (err as Error).message;
-          if (!REGISTRY_NOT_READY.test(message)) throw new UserError(`pushing ${d.reference} (${d.field}) failed: ${message}`, ["fix the cause and run the same command again; blobs already pushed are not sent again"]);
+          if (!REGISTRY_NOT_READY.test(message))
+            throw new UserError(`pushing ${d.reference} (${d.field}) failed: ${message}`, [
+              "fix the cause and run the same command again; blobs already pushed are not sent again",
+            ]);
           return notYet(message);
         }
       },

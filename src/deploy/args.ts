@@ -24,7 +24,13 @@ function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
   return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
 }
 
-const ENVIRONMENT = { name: "environment", noun: "environment", description: "the environment to act on", choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds" } as const;
+const ENVIRONMENT = {
+  name: "environment",
+  noun: "environment",
+  description: "the environment to act on",
+  choices: PRESET_NAMES,
+  moreChoices: "or one the CLUSTERKIT_CONFIG file adds",
+} as const;
 
 export const DEPLOY_COMMAND: CommandSpec = {
   command: "npm run deploy --",
@@ -32,17 +38,29 @@ export const DEPLOY_COMMAND: CommandSpec = {
     "Takes an environment from nothing to a running cluster with the workload: preflight (creates nothing when a prerequisite is missing), synth, the base box (local), the service's images, terraform apply, waits, upstream installs, manifests, Secrets and sign-in accounts, then how to reach the app and `verify`. Safe to run again; an interrupted run resumes. See docs/deploy.md.",
   positionals: [ENVIRONMENT],
   options: [
-    { flag: "--secrets-file", value: "path", description: "KEY=VALUE lines with the workload's Secret values (OAUTH2_PROXY_*); they win over the environment; relative to the folder you run npm in" },
-    { flag: "--plan", description: "print what deploy would do (stack, apply order, images, Secrets) and any missing prerequisite, then exit; creates nothing" },
+    {
+      flag: "--secrets-file",
+      value: "path",
+      description: "KEY=VALUE lines with the workload's Secret values (OAUTH2_PROXY_*); they win over the environment; relative to the folder you run npm in",
+    },
+    {
+      flag: "--plan",
+      description: "print what deploy would do (stack, apply order, images, Secrets) and any missing prerequisite, then exit; creates nothing",
+    },
     { flag: "--skip-verify", description: "do not run `npm run verify -- <environment>` at the end" },
   ],
   notes: ["Secret values come from the environment or --secrets-file and reach the cluster on kubectl's standard input only."],
-  examples: ["npm run deploy -- local --plan", "npm run deploy -- local --secrets-file ~/clusterkit-secrets.env", "CLUSTERKIT_CONFIG=clusterkit.yaml npm run deploy -- ack-managed"],
+  examples: [
+    "npm run deploy -- local --plan",
+    "npm run deploy -- local --secrets-file ~/clusterkit-secrets.env",
+    "CLUSTERKIT_CONFIG=clusterkit.yaml npm run deploy -- ack-managed",
+  ],
 };
 
 export const DESTROY_COMMAND: CommandSpec = {
   command: "npm run destroy --",
-  summary: "Deletes everything deploy created for an environment (terraform destroy), after you type its name to confirm; removes the local seed ISOs too. See docs/deploy.md.",
+  summary:
+    "Deletes everything deploy created for an environment (terraform destroy), after you type its name to confirm; removes the local seed ISOs too. See docs/deploy.md.",
   positionals: [ENVIRONMENT],
   options: [{ flag: "--yes", description: "do not ask (required when stdin is not a terminal, e.g. in CI)" }],
   examples: ["npm run destroy -- local", "npm run destroy -- local --yes"],

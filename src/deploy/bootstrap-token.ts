@@ -62,13 +62,17 @@ export async function renewBootstrapToken(kubectl: Kubectl, readToken: () => Pro
   }
   const token = await readToken();
   if (!isToken(token)) {
-    reporter.warn("bootstrap token renewal skipped: Terraform's state has no bootstrap_token output yet; it will after this apply, so run the same command again before adding workers");
+    reporter.warn(
+      "bootstrap token renewal skipped: Terraform's state has no bootstrap_token output yet; it will after this apply, so run the same command again before adding workers",
+    );
     return undefined;
   }
   const expiration = rfc3339(nowMs + BOOTSTRAP_TOKEN_REFRESH_MS);
   const r = await kubectl.applyStdin(JSON.stringify(bootstrapTokenSecret(token, expiration)));
   if (r.code !== 0) {
-    const detail = tail(r.stderr || r.stdout).split(token.secret).join("<redacted>");
+    const detail = tail(r.stderr || r.stdout)
+      .split(token.secret)
+      .join("<redacted>");
     throw new UserError("cannot renew the bootstrap token Secret in kube-system", [detail, "check the cluster and run the same command again"]);
   }
   reporter.info(`bootstrap token valid until ${expiration}, so new or replaced workers can join`);

@@ -11,7 +11,11 @@ export async function waitForApi(kubectl: Kubectl, policy: RetryPolicy, clock: C
       const r = await kubectl.readyz();
       return r.code === 0 && r.stdout.trim() === "ok" ? done(undefined) : notYet((r.stderr || r.stdout).trim().split("\n")[0] || `exit ${r.code}`);
     },
-    { clock, onProgress: (s, _n, ms) => reporter.progress(`API server not ready yet (${Math.round(ms / 1000)}s): ${s}`), hint: `kubeconfig: ${kubectl.kubeconfig}` },
+    {
+      clock,
+      onProgress: (s, _n, ms) => reporter.progress(`API server not ready yet (${Math.round(ms / 1000)}s): ${s}`),
+      hint: `kubeconfig: ${kubectl.kubeconfig}`,
+    },
   );
   reporter.info("API server is ready");
 }
@@ -29,7 +33,9 @@ export async function waitForNodes(kubectl: Kubectl, expected: number, ready: bo
     async () => {
       const { nodes, error } = await kubectl.nodes();
       const count = ready ? nodes.filter((n) => n.ready).length : nodes.length;
-      const status = error ? `cannot list nodes: ${error.split("\n")[0]}` : `nodes ${what} ${count}/${expected}${nodes.length ? ` (${nodes.map((n) => `${n.name}${n.ready ? " Ready" : " NotReady"}`).join(", ")})` : ""}`;
+      const status = error
+        ? `cannot list nodes: ${error.split("\n")[0]}`
+        : `nodes ${what} ${count}/${expected}${nodes.length ? ` (${nodes.map((n) => `${n.name}${n.ready ? " Ready" : " NotReady"}`).join(", ")})` : ""}`;
       if (!error && count >= expected) {
         reporter.info(status);
         return done(undefined);
@@ -42,7 +48,9 @@ export async function waitForNodes(kubectl: Kubectl, expected: number, ready: bo
         if (s !== lastShown) reporter.progress(s);
         lastShown = s;
       },
-      hint: ready ? "a node stays NotReady while its CNI pods are not running: check `kubectl get pods -A -o wide` and `kubectl describe node <name>`" : undefined,
+      hint: ready
+        ? "a node stays NotReady while its CNI pods are not running: check `kubectl get pods -A -o wide` and `kubectl describe node <name>`"
+        : undefined,
     },
   );
 }

@@ -47,7 +47,19 @@ import { erroredStateRecovery, rescueErroredState, snapshotManifests, stackDir }
 import { Terraform } from "./terraform";
 import { ensureUpstream, type Fetcher } from "./upstream-cache";
 import { waitForWorkloads, workloadsIn } from "./workload-wait";
-import { archiveMatches, archivePath, hasImagesScript, type ImageBuilder, type ImageDelivery, type ImagePlan, imagePreflightProblems, type ImagePusher, npmImageBuilder, planImages, registryPusher } from "./images";
+import {
+  archiveMatches,
+  archivePath,
+  hasImagesScript,
+  type ImageBuilder,
+  type ImageDelivery,
+  type ImagePlan,
+  imagePreflightProblems,
+  type ImagePusher,
+  npmImageBuilder,
+  planImages,
+  registryPusher,
+} from "./images";
 import { ensureSignInUsers, htpasswd, type LocalUser, localUsersSecret, parseHtpasswd, signInUsersFile } from "./local-users";
 import { LOCAL_USERS_KEY, LOCAL_USERS_SECRET } from "../contracts/secrets";
 import type { HttpClient, LoadRunner, VerifyPolicies } from "../verify/types";
@@ -117,7 +129,6 @@ export interface DeployOptions {
   readonly baseImage?: BaseImage;
 }
 
-
 export { stackDir };
 
 /** The apply plan for the environment's synthesized manifests. */
@@ -159,17 +170,27 @@ async function fetchUpstreamInstalls(environment: Environment, opts: DeployOptio
 async function buildImages(plan: ImagePlan, environment: Environment, opts: DeployOptions): Promise<void> {
   if (!plan.deliveries.length) return;
   const missing = plan.deliveries.filter((d) => !archiveMatches(archivePath(opts.root, d.name), d));
-  opts.reporter.step(`Images: ${plan.deliveries.length} built by this repository${missing.length ? `; building ${missing.map((d) => d.name).join(", ")} (the first build takes a while)` : ", archives up to date"}`);
+  opts.reporter.step(
+    `Images: ${plan.deliveries.length} built by this repository${missing.length ? `; building ${missing.map((d) => d.name).join(", ")} (the first build takes a while)` : ", archives up to date"}`,
+  );
   if (missing.length) {
     const builder = opts.imageBuilder ?? npmImageBuilder(opts.root, opts.runner, opts.reporter);
     try {
-      await builder(missing.map((d) => d.name), environment);
+      await builder(
+        missing.map((d) => d.name),
+        environment,
+      );
     } catch (err) {
-      throw new UserError(`building the images failed before anything was created: ${(err as Error).message}`, ["fix the cause and run the same command again"]);
+      throw new UserError(`building the images failed before anything was created: ${(err as Error).message}`, [
+        "fix the cause and run the same command again",
+      ]);
     }
     const still = missing.filter((d) => !archiveMatches(archivePath(opts.root, d.name), d));
     if (still.length) {
-      throw new UserError("the image build did not produce the configured images:", still.map((d) => `${d.field}: build/images/${d.name}.tar does not hold ${d.reference}`));
+      throw new UserError(
+        "the image build did not produce the configured images:",
+        still.map((d) => `${d.field}: build/images/${d.name}.tar does not hold ${d.reference}`),
+      );
     }
   }
   for (const d of plan.deliveries) opts.reporter.info(`${d.field}: ${d.reference} from build/images/${d.name}.tar`);
@@ -183,14 +204,27 @@ async function applyLocalUsers(environment: Environment, kubectl: Kubectl, opts:
   const { users, created: fresh } = ensureSignInUsers(file, faas);
   created.push(...fresh);
   const r = await kubectl.run(["-n", faas.namespace, "get", "secret", LOCAL_USERS_SECRET, "-o", "json", "--ignore-not-found", "--request-timeout=20s"]);
-  if (r.code !== 0) throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${r.code})`, [r.stderr.trim(), "fix the cause and run the same command again"]);
+  if (r.code !== 0)
+    throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${r.code})`, [
+      r.stderr.trim(),
+      "fix the cause and run the same command again",
+    ]);
   const secret = r.stdout.trim() ? parseKubectlJson(r.stdout, secretSchema) : { data: {} };
   // Never echoed: it is a Secret. Carrying on would replace every account's password hash.
-  if (!secret) throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} gave ${describeUnparsed(r.stdout)}`, ["check kubectl and the cluster, then run the same command again"]);
+  if (!secret)
+    throw new UserError(`reading Secret ${faas.namespace}/${LOCAL_USERS_SECRET} gave ${describeUnparsed(r.stdout)}`, [
+      "check kubectl and the cluster, then run the same command again",
+    ]);
   const current = parseHtpasswd(Buffer.from(secret.data?.[LOCAL_USERS_KEY] ?? "", "base64").toString("utf8"));
   const applied = await kubectl.applyStdin(localUsersSecret(faas.namespace, htpasswd(users, current, opts.bcryptCost)));
-  if (applied.code !== 0) throw new UserError(`creating Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${applied.code})`, [applied.stderr.trim(), "fix the cause and run the same command again"]);
-  opts.reporter.info(`Secret ${faas.namespace}/${LOCAL_USERS_SECRET} applied: ${users.length} local sign-in accounts (bcrypt hashes; passwords in state/${environment.name}/sign-in-users.json)`);
+  if (applied.code !== 0)
+    throw new UserError(`creating Secret ${faas.namespace}/${LOCAL_USERS_SECRET} failed (exit ${applied.code})`, [
+      applied.stderr.trim(),
+      "fix the cause and run the same command again",
+    ]);
+  opts.reporter.info(
+    `Secret ${faas.namespace}/${LOCAL_USERS_SECRET} applied: ${users.length} local sign-in accounts (bcrypt hashes; passwords in state/${environment.name}/sign-in-users.json)`,
+  );
 }
 
 /** Where Terraform keeps this environment's state, for messages. */
@@ -209,9 +243,16 @@ export async function terraformStep<T>(what: string, environment: Environment, r
   } catch (err) {
     const rescued = rescueErroredState(root, environment.name, stackDir(root, environment.name));
     const exitCode = err instanceof UserError ? err.exitCode : 1;
-    if (rescued) throw new UserError(`terraform ${what} ${interruption.signal ? `was interrupted by ${interruption.signal} and` : "failed and"} could not save its state`, erroredStateRecovery(environment.name, [rescued]), exitCode);
+    if (rescued)
+      throw new UserError(
+        `terraform ${what} ${interruption.signal ? `was interrupted by ${interruption.signal} and` : "failed and"} could not save its state`,
+        erroredStateRecovery(environment.name, [rescued]),
+        exitCode,
+      );
     if (interruption.signal) {
-      throw interruptedError(interruption.signal, `during terraform ${what}`, [`terraform stopped cleanly; its state is saved (${stateLocation(environment)})`]);
+      throw interruptedError(interruption.signal, `during terraform ${what}`, [
+        `terraform stopped cleanly; its state is saved (${stateLocation(environment)})`,
+      ]);
     }
     throw err;
   }
@@ -250,7 +291,9 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   // Building images from Debian packages needs mmdebstrap (docs/images.md); say so before anything is created.
   const toBuild = images.deliveries.filter((d) => !archiveMatches(archivePath(root, d.name), d));
   if (toBuild.length && !opts.imageBuilder && !findOnPath("mmdebstrap", opts.env)) {
-    imageProblems.push(`building ${toBuild.map((d) => d.name).join(", ")} (build/images/ lacks them) needs mmdebstrap on PATH (apt-get install mmdebstrap; see docs/images.md), or copy built archives into build/images/`);
+    imageProblems.push(
+      `building ${toBuild.map((d) => d.name).join(", ")} (build/images/ lacks them) needs mmdebstrap on PATH (apt-get install mmdebstrap; see docs/images.md), or copy built archives into build/images/`,
+    );
   }
   const problems = [...pre.problems, ...imageProblems];
   // --plan looks before anything is installed: it reports the problems instead of stopping at them.
@@ -261,7 +304,15 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
     // Before anything is created (no lock, no state folder): a failed build or an offline machine fails here.
     if (environment.kind === "local" && !existsSync(boxFile(root, environment.config.image.path))) {
       reporter.step(`Base box ${environment.config.image.path} is missing: building it (npm run box)`);
-      await ensureBox({ root, boxPath: environment.config.image.path, image: opts.baseImage ?? UBUNTU_NOBLE, runner, open: opts.open ?? httpOpen, reporter, env: opts.env });
+      await ensureBox({
+        root,
+        boxPath: environment.config.image.path,
+        image: opts.baseImage ?? UBUNTU_NOBLE,
+        runner,
+        open: opts.open ?? httpOpen,
+        reporter,
+        env: opts.env,
+      });
       interruption.check("after building the base box");
     }
     await buildImages(images, environment, { ...opts, runner, reporter });
@@ -299,8 +350,13 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   prepareStateDir(root, environment.name);
   if (environment.kind === "local") {
     // The seeds read these files at apply time (stacks/local/seed.ts).
-    const { created } = ensureLabKeys(root, clusterNodes(environment.config).map((n) => n.vm.name));
-    reporter.info(created.length ? `SSH keys created in ${SSH_DIR}: ${created.map((f) => f.slice(SSH_DIR.length + 1)).join(", ")}` : `SSH keys in ${SSH_DIR} kept`);
+    const { created } = ensureLabKeys(
+      root,
+      clusterNodes(environment.config).map((n) => n.vm.name),
+    );
+    reporter.info(
+      created.length ? `SSH keys created in ${SSH_DIR}: ${created.map((f) => f.slice(SSH_DIR.length + 1)).join(", ")}` : `SSH keys in ${SSH_DIR} kept`,
+    );
   }
   await terraformStep("init", environment, root, interruption, () => terraform.init());
   const kubeconfig = resolveWritablePath(root, environment.name, `${environment.name}.kubeconfigPath`, "kubeconfig", config.kubeconfigPath);
@@ -334,7 +390,9 @@ async function deploySteps(opts: DeployOptions, redactor: Redactor, held: { lock
   assertNoPlaceholders(manifestsDir, environment.name);
 
   if (!existsSync(kubeconfig)) {
-    throw new UserError(`terraform apply finished but the kubeconfig ${config.kubeconfigPath} was not written`, ["check the stack's outputs and run the same command again"]);
+    throw new UserError(`terraform apply finished but the kubeconfig ${config.kubeconfigPath} was not written`, [
+      "check the stack's outputs and run the same command again",
+    ]);
   }
   const kubectl = new Kubectl(runner, kubeconfig);
   const expected = expectedNodes(environment);

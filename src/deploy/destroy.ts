@@ -81,8 +81,13 @@ async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (l
   assertNoProblems("destroy", environment.name, problems);
 
   if (!opts.yes) {
-    if (!opts.confirm) throw new UserError(`destroy deletes every resource of ${environment.name}; not on a terminal, so confirm with --yes: npm run destroy -- ${environment.name} --yes`);
-    const answer = await opts.confirm(`This deletes every resource of ${environment.name} (VMs or cloud resources and their data). Type the environment name to confirm: `);
+    if (!opts.confirm)
+      throw new UserError(
+        `destroy deletes every resource of ${environment.name}; not on a terminal, so confirm with --yes: npm run destroy -- ${environment.name} --yes`,
+      );
+    const answer = await opts.confirm(
+      `This deletes every resource of ${environment.name} (VMs or cloud resources and their data). Type the environment name to confirm: `,
+    );
     if (answer.trim() !== environment.name) throw new UserError("not confirmed; nothing was destroyed");
   }
 
@@ -95,7 +100,11 @@ async function destroySteps(opts: DestroyOptions, redactor: Redactor, locked: (l
   const terraform = new Terraform(runner, stackDir(root, environment.name), reporter);
   prepareStateDir(root, environment.name);
   // Terraform reads the seeds' key files even to destroy; recreate any that went missing.
-  if (environment.kind === "local") ensureLabKeys(root, clusterNodes(environment.config).map((n) => n.vm.name));
+  if (environment.kind === "local")
+    ensureLabKeys(
+      root,
+      clusterNodes(environment.config).map((n) => n.vm.name),
+    );
   await terraformStep("init", environment, root, interruption, () => terraform.init());
   await terraformStep("destroy", environment, root, interruption, () => terraform.destroy());
   protectStateFiles(root, environment.name);

@@ -50,9 +50,13 @@ export function hostOnlyProblems(config: LocalConfig, interfaces: readonly HostO
   }
   const problems: string[] = [];
   if (found.ipAddress !== hostIp) {
-    problems.push(`host-only interface ${hostInterface} has address ${found.ipAddress ?? "(none)"}, but local.network.hostIp is ${hostIp}; fix it with \`${ipconfig}\``);
+    problems.push(
+      `host-only interface ${hostInterface} has address ${found.ipAddress ?? "(none)"}, but local.network.hostIp is ${hostIp}; fix it with \`${ipconfig}\``,
+    );
   } else if (found.networkMask && found.networkMask !== mask) {
-    problems.push(`host-only interface ${hostInterface} has netmask ${found.networkMask}, but local.network.cidr ${cidr} needs ${mask}; fix it with \`${ipconfig}\``);
+    problems.push(
+      `host-only interface ${hostInterface} has netmask ${found.networkMask}, but local.network.cidr ${cidr} needs ${mask}; fix it with \`${ipconfig}\``,
+    );
   }
   return problems;
 }

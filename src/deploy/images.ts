@@ -75,7 +75,13 @@ export function planImages(environment: Environment): ImagePlan {
     const field = `${environment.name}.${f.field}`;
     const parsed = parseReference(reference);
     if (reference.startsWith(target.prefix) && parsed?.tag && parsed.repository === `${target.repositoryPrefix}${f.name}`) {
-      deliveries.push({ field, reference, name: f.name, push: { baseUrl: target.baseUrl, repository: parsed.repository, tag: parsed.tag }, needsLogin: target.needsLogin });
+      deliveries.push({
+        field,
+        reference,
+        name: f.name,
+        push: { baseUrl: target.baseUrl, repository: parsed.repository, tag: parsed.tag },
+        needsLogin: target.needsLogin,
+      });
     } else if (parsed?.digest) {
       expected.push(reference);
     } else {
@@ -124,11 +130,17 @@ export function imagePreflightProblems(root: string, plan: ImagePlan, env: NodeJ
   const problems = [...plan.problems];
   const unbuildable = plan.deliveries.filter((d) => !archiveMatches(archivePath(root, d.name), d));
   if (unbuildable.length && !canBuild) {
-    for (const d of unbuildable) problems.push(`${d.field}: ${d.reference} must be built here, but build/images/${d.name}.tar is missing and package.json has no "images" script to build it`);
+    for (const d of unbuildable)
+      problems.push(
+        `${d.field}: ${d.reference} must be built here, but build/images/${d.name}.tar is missing and package.json has no "images" script to build it`,
+      );
   }
   if (plan.deliveries.some((d) => d.needsLogin)) {
     try {
-      if (!credentialsFromEnv(env)) problems.push(`pushing to ${plan.deliveries[0]!.push.baseUrl} needs a registry login: set ${REGISTRY_ENV.username} and ${REGISTRY_ENV.password} (for Alibaba ACR personal edition: your account name and the registry password set in the ACR console)`);
+      if (!credentialsFromEnv(env))
+        problems.push(
+          `pushing to ${plan.deliveries[0]!.push.baseUrl} needs a registry login: set ${REGISTRY_ENV.username} and ${REGISTRY_ENV.password} (for Alibaba ACR personal edition: your account name and the registry password set in the ACR console)`,
+        );
     } catch (err) {
       problems.push((err as Error).message);
     }
@@ -141,7 +153,10 @@ export type ImageBuilder = (names: readonly string[], environment: Environment) 
 
 export function npmImageBuilder(root: string, runner: Runner, reporter: Reporter): ImageBuilder {
   return async (names, environment) => {
-    const r = await runner.run("npm", ["run", "-s", "images", "--", "build", ...names, "--env", environment.name], { cwd: root, onOutput: (c) => reporter.output(c) });
+    const r = await runner.run("npm", ["run", "-s", "images", "--", "build", ...names, "--env", environment.name], {
+      cwd: root,
+      onOutput: (c) => reporter.output(c),
+    });
     if (r.code !== 0) throw new Error(`npm run images -- build ${names.join(" ")} failed (exit ${r.code}): ${tail(r.stderr || r.stdout, 5)}`);
   };
 }

@@ -64,8 +64,10 @@ export function interruptedError(signal: StopSignal, during: string, details: re
 export function listenForStopSignals(interruption: Interruption, say: (line: string) => void): () => void {
   const handler = (signal: StopSignal) => {
     interruption.raise(signal);
-    if (interruption.count === 1) say(`\nclusterkit: ${signal} received: stopping after the running command finishes cleanly (terraform saves its state first); please wait`);
-    else if (interruption.count === 2) say(`clusterkit: still waiting for the running command to stop cleanly; a third ${signal} kills it (terraform state may then be lost)`);
+    if (interruption.count === 1)
+      say(`\nclusterkit: ${signal} received: stopping after the running command finishes cleanly (terraform saves its state first); please wait`);
+    else if (interruption.count === 2)
+      say(`clusterkit: still waiting for the running command to stop cleanly; a third ${signal} kills it (terraform state may then be lost)`);
     else say("clusterkit: killing the running command");
   };
   const onInt = () => handler("SIGINT");
@@ -99,7 +101,10 @@ export function interruptibleClock(clock: Clock, interruption: Interruption): Cl
 export function interruptibleRunner(runner: Runner, interruption: Interruption): Runner {
   return {
     async run(cmd, args, opts) {
-      const what = `${cmd} ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")}`.trim();
+      const what = `${cmd} ${args
+        .filter((a) => !a.startsWith("-"))
+        .slice(0, 2)
+        .join(" ")}`.trim();
       interruption.check(`before running ${what}`);
       const r = await runner.run(cmd, args, opts);
       const signal = interruption.signal ?? r.interrupted;

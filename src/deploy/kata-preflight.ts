@@ -19,21 +19,33 @@ export interface HostFacts {
   readonly arch: string;
 }
 
-export async function kataHostProblems(config: LocalConfig, runner: Runner, host: HostFacts = { platform: process.platform, arch: process.arch }): Promise<string[]> {
+export async function kataHostProblems(
+  config: LocalConfig,
+  runner: Runner,
+  host: HostFacts = { platform: process.platform, arch: process.arch },
+): Promise<string[]> {
   if (!config.runtimes.kata.enabled) return [];
-  const refuse = (why: string) => `${FIELD}: ${why}; Kata cannot run in these VMs — set it to false (gVisor needs no virtualization), or deploy from a host that can (docs/runtimes.md#kata-containers)`;
+  const refuse = (why: string) =>
+    `${FIELD}: ${why}; Kata cannot run in these VMs — set it to false (gVisor needs no virtualization), or deploy from a host that can (docs/runtimes.md#kata-containers)`;
   if (host.platform === "darwin" && host.arch === "arm64") return [refuse("VirtualBox on Apple silicon cannot give its VMs hardware virtualization")];
   const env = { LANG: "C", LC_ALL: "C" };
   const problems: string[] = [];
   const version = await runner.run("VBoxManage", ["--version"], { env });
   const m = /^(\d+)\.(\d+)/.exec(version.stdout.trim());
-  if (version.code !== 0 || !m) problems.push(`${FIELD}: cannot read VirtualBox's version (\`VBoxManage --version\`: ${tail(version.stderr || version.stdout, 2)})`);
-  else if (Number(m[1]) * 100 + Number(m[2]) < 601) problems.push(refuse(`VirtualBox ${m[1]}.${m[2]} has no nested VT-x for Intel hosts (6.1 or later needed, 7 recommended)`));
+  if (version.code !== 0 || !m)
+    problems.push(`${FIELD}: cannot read VirtualBox's version (\`VBoxManage --version\`: ${tail(version.stderr || version.stdout, 2)})`);
+  else if (Number(m[1]) * 100 + Number(m[2]) < 601)
+    problems.push(refuse(`VirtualBox ${m[1]}.${m[2]} has no nested VT-x for Intel hosts (6.1 or later needed, 7 recommended)`));
   const info = await runner.run("VBoxManage", ["list", "hostinfo"], { env });
   if (info.code !== 0) problems.push(`${FIELD}: \`VBoxManage list hostinfo\` failed (exit ${info.code}): ${tail(info.stderr, 2)}`);
   else {
     const flag = (label: string) => new RegExp(`^\\s*Processor supports ${label}:\\s*(yes|no)\\s*$`, "mi").exec(info.stdout)?.[1]?.toLowerCase();
-    if (flag("HW virtualization") === "no") problems.push(refuse("VirtualBox reports that this host's processor offers no hardware virtualization (VT-x/AMD-V off in the firmware, taken by Hyper-V, or the host is itself a VM)"));
+    if (flag("HW virtualization") === "no")
+      problems.push(
+        refuse(
+          "VirtualBox reports that this host's processor offers no hardware virtualization (VT-x/AMD-V off in the firmware, taken by Hyper-V, or the host is itself a VM)",
+        ),
+      );
     else if (flag("nested HW virtualization") === "no") problems.push(refuse("VirtualBox reports no nested hardware virtualization on this host"));
   }
   return problems;

@@ -11,7 +11,9 @@ const num = z.number().optional();
 const meta = z.object({ name: str, namespace: str, generation: num }).optional();
 
 export const nodeListSchema = z.object({
-  items: z.array(z.object({ metadata: meta, status: z.object({ conditions: z.array(z.object({ type: z.string(), status: z.string() })).optional() }).optional() })),
+  items: z.array(
+    z.object({ metadata: meta, status: z.object({ conditions: z.array(z.object({ type: z.string(), status: z.string() })).optional() }).optional() }),
+  ),
 });
 
 const containerStatus = z.object({
@@ -40,18 +42,38 @@ export const workloadSchema = z.object({
   metadata: z.object({ generation: num }),
   spec: z.object({ replicas: num }).optional(),
   status: z
-    .object({ observedGeneration: num, replicas: num, updatedReplicas: num, readyReplicas: num, availableReplicas: num, currentRevision: str, updateRevision: str })
+    .object({
+      observedGeneration: num,
+      replicas: num,
+      updatedReplicas: num,
+      readyReplicas: num,
+      availableReplicas: num,
+      currentRevision: str,
+      updateRevision: str,
+    })
     .optional(),
 });
 
 const lbIngress = z.object({ loadBalancer: z.object({ ingress: z.array(z.object({ ip: str, hostname: str })).optional() }).optional() }).optional();
 
 export const serviceListSchema = z.object({
-  items: z.array(z.object({ metadata: z.object({ name: z.string(), namespace: z.string() }), spec: z.object({ type: str, ports: z.array(z.object({ port: z.number(), name: str })).optional() }), status: lbIngress })),
+  items: z.array(
+    z.object({
+      metadata: z.object({ name: z.string(), namespace: z.string() }),
+      spec: z.object({ type: str, ports: z.array(z.object({ port: z.number(), name: str })).optional() }),
+      status: lbIngress,
+    }),
+  ),
 });
 
 export const ingressListSchema = z.object({
-  items: z.array(z.object({ metadata: z.object({ name: z.string(), namespace: z.string() }), spec: z.object({ rules: z.array(z.object({ host: str })).optional(), tls: z.array(z.unknown()).optional() }).optional(), status: lbIngress })),
+  items: z.array(
+    z.object({
+      metadata: z.object({ name: z.string(), namespace: z.string() }),
+      spec: z.object({ rules: z.array(z.object({ host: str })).optional(), tls: z.array(z.unknown()).optional() }).optional(),
+      status: lbIngress,
+    }),
+  ),
 });
 
 export const secretSchema = z.object({ data: z.record(z.string(), z.string()).optional() });

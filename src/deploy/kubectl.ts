@@ -41,7 +41,10 @@ export class Kubectl {
     try {
       raw = JSON.parse(r.stdout);
     } catch {
-      return { nodes: [], error: `unexpected output from kubectl get nodes (not JSON): ${JSON.stringify(r.stdout.trim().split("\n")[0]?.slice(0, 120) || "(empty)").slice(1, -1)}` };
+      return {
+        nodes: [],
+        error: `unexpected output from kubectl get nodes (not JSON): ${JSON.stringify(r.stdout.trim().split("\n")[0]?.slice(0, 120) || "(empty)").slice(1, -1)}`,
+      };
     }
     const list = nodeListSchema.safeParse(raw);
     if (!list.success) return { nodes: [], error: "unexpected output from kubectl get nodes (no item list)" };
@@ -71,7 +74,11 @@ export class Kubectl {
   }
 
   waitDeploymentAvailable(namespace: string, name: string, timeoutSeconds: number): Promise<RunResult> {
-    return this.run(["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`], undefined, (timeoutSeconds + 30) * 1000);
+    return this.run(
+      ["-n", namespace, "wait", "--for=condition=Available", `deploy/${name}`, `--timeout=${timeoutSeconds}s`],
+      undefined,
+      (timeoutSeconds + 30) * 1000,
+    );
   }
 
   /**

@@ -44,8 +44,19 @@ function generateEd25519(comment: string): SshKeyPair {
   let section = Buffer.concat([uint32(check), uint32(check), sshString(type), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
   const pad = (8 - (section.length % 8)) % 8;
   section = Buffer.concat([section, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0", "binary"), sshString("none"), sshString("none"), sshString(""), uint32(1), sshString(pubBlob), sshString(section)]);
-  const b64 = body.toString("base64").replace(/(.{70})/g, "$1\n").replace(/\n$/, "");
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0", "binary"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    uint32(1),
+    sshString(pubBlob),
+    sshString(section),
+  ]);
+  const b64 = body
+    .toString("base64")
+    .replace(/(.{70})/g, "$1\n")
+    .replace(/\n$/, "");
   return {
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----\n`,
     publicKey: `${type} ${pubBlob.toString("base64")} ${comment}`,
@@ -81,7 +92,9 @@ export function ensureLabKeys(root: string, nodes: readonly string[]): LabKeys {
   if (ensurePair(root, LAB_KEY, "clusterkit-lab-admin")) created.push(LAB_KEY);
   for (const node of nodes) if (ensurePair(root, hostKeyPath(node), `clusterkit-host-${node}`)) created.push(hostKeyPath(node));
   const lines = nodes.map((node) => {
-    const [type, key] = readFileSync(join(root, `${hostKeyPath(node)}.pub`), "utf8").trim().split(/\s+/);
+    const [type, key] = readFileSync(join(root, `${hostKeyPath(node)}.pub`), "utf8")
+      .trim()
+      .split(/\s+/);
     return `${node} ${type} ${key}`;
   });
   writeFileSync(join(root, KNOWN_HOSTS), `${lines.join("\n")}\n`, { mode: 0o644 });

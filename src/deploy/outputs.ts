@@ -34,8 +34,15 @@ export function assertNoPlaceholders(dir: string, environment: string): void {
   for (const file of manifestFiles(dir)) {
     const text = readFileSync(join(dir, file), "utf8");
     for (const p of OUTPUT_PLACEHOLDERS) {
-      if (text.includes(p.text)) problems.push(`${file} still contains ${p.text}: the stack output '${p.output}' is missing from the outputs of terraform apply (recorded in ${stackOutputsPath(environment)})`);
+      if (text.includes(p.text))
+        problems.push(
+          `${file} still contains ${p.text}: the stack output '${p.output}' is missing from the outputs of terraform apply (recorded in ${stackOutputsPath(environment)})`,
+        );
     }
   }
-  if (problems.length) throw new UserError(`refusing to apply manifests for ${environment} that depend on Terraform outputs it did not provide:`, [...problems, "check `terraform output` in cdktf.out/stacks/" + environment + " and run the same command again"]);
+  if (problems.length)
+    throw new UserError(`refusing to apply manifests for ${environment} that depend on Terraform outputs it did not provide:`, [
+      ...problems,
+      "check `terraform output` in cdktf.out/stacks/" + environment + " and run the same command again",
+    ]);
 }

@@ -18,11 +18,15 @@ export function placeholderProblems(env: string, config: AckConfig): string[] {
   if (faas.enabled) {
     const host = new URL(faas.oauth2Proxy.redirectUrl).hostname;
     if (isPlaceholderHost(host)) {
-      problems.push(`${env}.faas.oauth2Proxy.redirectUrl: ${faas.oauth2Proxy.redirectUrl} is a placeholder; set https://<your domain>/oauth2/callback and register it with your OAuth provider`);
+      problems.push(
+        `${env}.faas.oauth2Proxy.redirectUrl: ${faas.oauth2Proxy.redirectUrl} is a placeholder; set https://<your domain>/oauth2/callback and register it with your OAuth provider`,
+      );
     }
     const domains = faas.oauth2Proxy.emailDomains.filter(isPlaceholderHost);
     if (domains.length) {
-      problems.push(`${env}.faas.oauth2Proxy.emailDomains: ${domains.join(", ")} is a placeholder; list the email domains allowed to sign in (e.g. your company's)`);
+      problems.push(
+        `${env}.faas.oauth2Proxy.emailDomains: ${domains.join(", ")} is a placeholder; list the email domains allowed to sign in (e.g. your company's)`,
+      );
     }
   }
   if (config.webApp.enabled && config.webApp.host && isPlaceholderHost(config.webApp.host)) {

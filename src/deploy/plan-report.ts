@@ -64,7 +64,11 @@ export function planReport(p: PlanFacts): string[] {
   const step = (text: string) => lines.push(`  ${++n}. ${text}`);
   if (env.kind === "local") {
     const box = env.config.image.path;
-    step(existsSync(boxFile(p.root, box)) ? `base box ${box}: present (checked by preflight)` : `base box ${box}: missing, built first (npm run box: downloads ${p.baseImage.description}, about 600 MB)`);
+    step(
+      existsSync(boxFile(p.root, box))
+        ? `base box ${box}: present (checked by preflight)`
+        : `base box ${box}: missing, built first (npm run box: downloads ${p.baseImage.description}, about 600 MB)`,
+    );
     step(`SSH keys in ${SSH_DIR}: the lab admin key and one host key per node, created where missing (npm run ssh -- <node> uses them)`);
   }
   if (p.images?.length) step(`the service's images, built by this repository when their archives are missing: ${p.images.join("; ")}`);
@@ -76,7 +80,10 @@ export function planReport(p: PlanFacts): string[] {
   const images = manifestImages(p.manifestsDir);
   lines.push(`container images the manifests run (${images.length}; pulled by the nodes):`, ...images.map((i) => `  - ${i}`));
   if (p.problems.length) {
-    lines.push(`prerequisites missing: deploy stops before creating anything until ${p.problems.length === 1 ? "this is" : `these ${p.problems.length} are`} fixed:`, ...p.problems.map((x) => `  - ${x}`));
+    lines.push(
+      `prerequisites missing: deploy stops before creating anything until ${p.problems.length === 1 ? "this is" : `these ${p.problems.length} are`} fixed:`,
+      ...p.problems.map((x) => `  - ${x}`),
+    );
   } else {
     lines.push("prerequisites: all present");
   }

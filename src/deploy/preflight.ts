@@ -49,7 +49,10 @@ async function localProblems(config: LocalConfig, ctx: PreflightContext, forDest
   const problems = toolProblems(["VBoxManage"], ctx.env);
   if (!problems.length && !forDestroy) {
     const r = await ctx.runner.run("VBoxManage", ["list", "hostonlyifs"], { env: { LANG: "C", LC_ALL: "C" } });
-    if (r.code !== 0) problems.push(`\`VBoxManage list hostonlyifs\` failed (exit ${r.code}): ${tail(r.stderr, 3)}; check that VirtualBox works (its kernel modules are loaded)`);
+    if (r.code !== 0)
+      problems.push(
+        `\`VBoxManage list hostonlyifs\` failed (exit ${r.code}): ${tail(r.stderr, 3)}; check that VirtualBox works (its kernel modules are loaded)`,
+      );
     else problems.push(...hostOnlyProblems(config, parseHostOnlyIfs(r.stdout)));
     problems.push(...(await kataHostProblems(config, ctx.runner)));
   }
@@ -122,5 +125,8 @@ export async function preflightDestroy(environment: Environment, ctx: PreflightC
 /** Throws one UserError listing every problem, saying that nothing was created. */
 export function assertNoProblems(action: string, environment: string, problems: readonly string[]): void {
   if (!problems.length) return;
-  throw new UserError(`cannot ${action} ${environment}: ${problems.length} problem${problems.length === 1 ? "" : "s"} found before anything was created:`, problems);
+  throw new UserError(
+    `cannot ${action} ${environment}: ${problems.length} problem${problems.length === 1 ? "" : "s"} found before anything was created:`,
+    problems,
+  );
 }

@@ -65,15 +65,26 @@ export function openViaProxy(url: string, proxy: URL, redirects = MAX_REDIRECTS)
       }
       resolve(res);
     };
-    const timeout = (req: ReturnType<typeof httpRequest>) => req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000}s`), { code: "ETIMEDOUT" })));
+    const timeout = (req: ReturnType<typeof httpRequest>) =>
+      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000}s`), { code: "ETIMEDOUT" })));
 
     if (target.protocol === "http:") {
-      const req = httpRequest({ host: proxy.hostname, port: proxyPort, path: target.href, headers: { Host: target.host, ...auth }, timeout: TIMEOUT_MS }, onResponse);
+      const req = httpRequest(
+        { host: proxy.hostname, port: proxyPort, path: target.href, headers: { Host: target.host, ...auth }, timeout: TIMEOUT_MS },
+        onResponse,
+      );
       timeout(req).on("error", fail).end();
       return;
     }
     const port = Number(target.port || 443);
-    const connect = httpRequest({ host: proxy.hostname, port: proxyPort, method: "CONNECT", path: `${target.hostname}:${port}`, headers: { Host: `${target.hostname}:${port}`, ...auth }, timeout: TIMEOUT_MS });
+    const connect = httpRequest({
+      host: proxy.hostname,
+      port: proxyPort,
+      method: "CONNECT",
+      path: `${target.hostname}:${port}`,
+      headers: { Host: `${target.hostname}:${port}`, ...auth },
+      timeout: TIMEOUT_MS,
+    });
     connect.on("connect", (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();

@@ -71,13 +71,24 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Runner 
   return {
     run(cmd, args, opts = {}) {
       const interruption = options.interruption;
-      if (interruption?.signal) return Promise.resolve({ code: 130, stdout: "", stderr: `${cmd}: not started: interrupted by ${interruption.signal}\n`, interrupted: interruption.signal });
+      if (interruption?.signal)
+        return Promise.resolve({
+          code: 130,
+          stdout: "",
+          stderr: `${cmd}: not started: interrupted by ${interruption.signal}\n`,
+          interrupted: interruption.signal,
+        });
       return new Promise((resolvePromise) => {
         // The child inherits the umask at spawn time; restore ours right after (spawn is synchronous).
         const previousUmask = opts.umask === undefined ? undefined : process.umask(opts.umask);
         let child: ChildProcessWithoutNullStreams;
         try {
-          child = spawn(cmd, [...args], { cwd: opts.cwd, env: { ...childEnvironment(cmd, baseEnv), ...opts.env }, stdio: ["pipe", "pipe", "pipe"], detached: GROUPS });
+          child = spawn(cmd, [...args], {
+            cwd: opts.cwd,
+            env: { ...childEnvironment(cmd, baseEnv), ...opts.env },
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: GROUPS,
+          });
         } finally {
           if (previousUmask !== undefined) process.umask(previousUmask);
         }

@@ -23,7 +23,12 @@ export interface SecretResolution {
   readonly problems: string[];
 }
 
-export function resolveSecrets(specs: readonly SecretSpec[], env: NodeJS.ProcessEnv, file: Readonly<Record<string, string>> = {}, fileName?: string): SecretResolution {
+export function resolveSecrets(
+  specs: readonly SecretSpec[],
+  env: NodeJS.ProcessEnv,
+  file: Readonly<Record<string, string>> = {},
+  fileName?: string,
+): SecretResolution {
   const secrets: ResolvedSecret[] = [];
   const problems: string[] = [];
   const where = fileName ? `set it in the environment or in ${fileName}` : "set it in the environment or in a file passed with --secrets-file";
@@ -82,12 +87,18 @@ export function kubectlSecretReader(kubectl: Kubectl): SecretReader {
     const r = await kubectl.run(["-n", namespace, "get", "secret", name, "-o", "json", "--ignore-not-found", "--request-timeout=20s"]);
     if (r.code !== 0) {
       // Generating a new value here would silently replace a password that pods already use.
-      throw new UserError(`reading Secret ${namespace}/${name} failed (exit ${r.code})`, [r.stderr.trim() || r.stdout.trim(), "fix the cause and run the same command again"]);
+      throw new UserError(`reading Secret ${namespace}/${name} failed (exit ${r.code})`, [
+        r.stderr.trim() || r.stdout.trim(),
+        "fix the cause and run the same command again",
+      ]);
     }
     if (!r.stdout.trim()) return undefined;
     const secret = parseKubectlJson(r.stdout, secretSchema);
     // Never echo this output: it is a Secret. Carrying on would generate new passwords pods do not know.
-    if (!secret) throw new UserError(`reading Secret ${namespace}/${name} gave ${describeUnparsed(r.stdout)}`, ["check kubectl and the cluster, then run the same command again"]);
+    if (!secret)
+      throw new UserError(`reading Secret ${namespace}/${name} gave ${describeUnparsed(r.stdout)}`, [
+        "check kubectl and the cluster, then run the same command again",
+      ]);
     const data = secret.data ?? {};
     return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
   };
@@ -98,7 +109,11 @@ export function kubectlSecretReader(kubectl: Kubectl): SecretReader {
  * and written to every Secret that holds that id, so re-runs never rotate a password and a
  * Secret lost in one namespace is repaired from the other; an id found nowhere is generated once.
  */
-export async function withGeneratedKeys(secrets: readonly ResolvedSecret[], read: SecretReader, generate: (key: GeneratedKeySpec) => string = generateSecretValue): Promise<ResolvedSecret[]> {
+export async function withGeneratedKeys(
+  secrets: readonly ResolvedSecret[],
+  read: SecretReader,
+  generate: (key: GeneratedKeySpec) => string = generateSecretValue,
+): Promise<ResolvedSecret[]> {
   const existing = new Map<string, Readonly<Record<string, string>>>();
   const values = new Map<string, string>();
   for (const { spec } of secrets) {

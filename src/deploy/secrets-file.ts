@@ -32,7 +32,12 @@ export function readSecretsFile(path: string): Record<string, string> {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" || code === "EPERM" ? "permission denied (make it readable by you: chmod u+r)" : (code ?? (err as Error).message);
+    const why =
+      code === "EISDIR"
+        ? "it is a folder, not a file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied (make it readable by you: chmod u+r)"
+          : (code ?? (err as Error).message);
     throw new UserError(`cannot read --secrets-file ${path}: ${why}; give a file with KEY=VALUE lines (see docs/deploy.md)`);
   }
   return parseSecretsFile(text, path);

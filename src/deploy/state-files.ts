@@ -3,7 +3,20 @@
  * any moment leaves either the old file or the new one, never a torn or empty one: a temporary file
  * in the same folder, flushed to disk, then renamed over the target.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { STATE_FILES, statePath } from "../contracts/state-paths";
 
@@ -21,7 +34,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   let fd: number | undefined;
   try {
     fd = openSync(temp, "wx", mode);
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -94,8 +107,20 @@ const ERRORED_STATE = "errored.tfstate";
 /** Rescued copies of errored state, project-relative, oldest first. */
 export function erroredStateFiles(root: string, environment: string, stackDir: string): string[] {
   const state = join(root, statePath(environment));
-  const rescued = existsSync(state) ? readdirSync(state).filter((f) => /^errored-.*\.tfstate$/.test(f)).sort().map((f) => statePath(environment, f)) : [];
-  const inStack = existsSync(join(stackDir, ERRORED_STATE)) ? [join(stackDir, ERRORED_STATE).slice(root.length + 1).split("\\").join("/")] : [];
+  const rescued = existsSync(state)
+    ? readdirSync(state)
+        .filter((f) => /^errored-.*\.tfstate$/.test(f))
+        .sort()
+        .map((f) => statePath(environment, f))
+    : [];
+  const inStack = existsSync(join(stackDir, ERRORED_STATE))
+    ? [
+        join(stackDir, ERRORED_STATE)
+          .slice(root.length + 1)
+          .split("\\")
+          .join("/"),
+      ]
+    : [];
   return [...rescued, ...inStack];
 }
 

@@ -37,8 +37,14 @@ const HINTS: readonly (readonly [RegExp, string])[] = [
     /No match with get guestproperty output/i,
     "the VirtualBox provider polled a VM's IP before Guest Additions reported it: use a base box with Guest Additions and raise local.provider.delaySeconds (below 300), then run the same command again",
   ],
-  [/timeout while waiting for state to become 'yes'/i, "a VM never reported an IPv4 address: check that the box boots and has Guest Additions, then run the same command again (the VM is replaced)"],
-  [/machine .* already exists/i, "a VM from an interrupted run is registered but not in Terraform state: remove it with `VBoxManage unregistervm <name> --delete` and run again"],
+  [
+    /timeout while waiting for state to become 'yes'/i,
+    "a VM never reported an IPv4 address: check that the box boots and has Guest Additions, then run the same command again (the VM is replaced)",
+  ],
+  [
+    /machine .* already exists/i,
+    "a VM from an interrupted run is registered but not in Terraform state: remove it with `VBoxManage unregistervm <name> --delete` and run again",
+  ],
   [/InvalidAccessKeyId|SignatureDoesNotMatch|InvalidAccessKeySecret/i, "Alibaba Cloud rejected the credentials: check the access key pair or profile"],
   [
     /ErrManagedAddonRoleNotAttach/i,
@@ -91,7 +97,12 @@ export class Terraform {
    * undefined when the state has no such output (e.g. state written by an older version).
    */
   async output(name: string): Promise<unknown> {
-    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], { cwd: this.dir, env: terraformEnv(), umask: TERRAFORM_UMASK, stop: TERRAFORM_STOP });
+    const r = await this.runner.run("terraform", ["output", "-json", "-no-color", name], {
+      cwd: this.dir,
+      env: terraformEnv(),
+      umask: TERRAFORM_UMASK,
+      stop: TERRAFORM_STOP,
+    });
     if (r.code !== 0) return undefined;
     try {
       return JSON.parse(r.stdout) as unknown;
@@ -110,10 +121,12 @@ export class Terraform {
       raw = undefined;
     }
     // Only `{ name: { value, sensitive? } }` entries count; the text is never echoed (it may hold sensitive values).
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`\`terraform output -json\` in ${this.dir} did not print a JSON object of outputs (${text.length} bytes)`);
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+      throw new UserError(`\`terraform output -json\` in ${this.dir} did not print a JSON object of outputs (${text.length} bytes)`);
     const out: Record<string, { value: unknown; sensitive?: boolean }> = {};
     for (const [name, o] of Object.entries(raw)) {
-      if (o && typeof o === "object" && "value" in o) out[name] = { value: (o as { value: unknown }).value, sensitive: (o as { sensitive?: unknown }).sensitive === true };
+      if (o && typeof o === "object" && "value" in o)
+        out[name] = { value: (o as { value: unknown }).value, sensitive: (o as { sensitive?: unknown }).sensitive === true };
     }
     return out;
   }

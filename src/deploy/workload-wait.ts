@@ -82,7 +82,9 @@ const STUCK = /ImagePullBackOff|ErrImagePull|InvalidImageName|CrashLoopBackOff|C
 
 /** One line per Pod of the workload that is stuck, e.g. `pod frontend-7d9 ImagePullBackOff (image registry.example.com/x:1.0)`. */
 export async function podProblems(kubectl: Kubectl, w: Workload): Promise<string[]> {
-  const selector = Object.entries(w.selector).map(([k, v]) => `${k}=${v}`).join(",");
+  const selector = Object.entries(w.selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
   if (!selector) return [];
   const pods = await kubectl.getJson(["pods", "-n", w.namespace, "-l", selector], podListSchema);
   const problems: string[] = [];
@@ -94,7 +96,8 @@ export async function podProblems(kubectl: Kubectl, w: Workload): Promise<string
       if (reason && STUCK.test(reason)) problems.push(`pod ${name} container ${c.name}: ${reason} (image ${c.image ?? "?"})`);
     }
     const unschedulable = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
-    if (pod.status?.phase === "Pending" && unschedulable) problems.push(`pod ${name}: not scheduled (${unschedulable.reason ?? "?"}: ${unschedulable.message ?? ""})`.trim());
+    if (pod.status?.phase === "Pending" && unschedulable)
+      problems.push(`pod ${name}: not scheduled (${unschedulable.reason ?? "?"}: ${unschedulable.message ?? ""})`.trim());
   }
   return problems;
 }
@@ -140,7 +143,11 @@ export async function waitForWorkloads(workloads: readonly Workload[], kubectl: 
     const first = [...pending.values()][0];
     throw new UserError(`the workload is not ready: ${[...pending.keys()].join(", ")}; ${err.message.split("\n")[0]}`, [
       ...lastDetails,
-      ...(first ? [`inspect with \`kubectl --kubeconfig ${kubectl.kubeconfig} -n ${first.namespace} describe ${first.kind.toLowerCase()}/${first.name}\` and \`... get pods\``] : []),
+      ...(first
+        ? [
+            `inspect with \`kubectl --kubeconfig ${kubectl.kubeconfig} -n ${first.namespace} describe ${first.kind.toLowerCase()}/${first.name}\` and \`... get pods\``,
+          ]
+        : []),
       "the cluster and everything applied stay as they are; fix the cause (an image tag that does not exist in your registry, a Pending volume) and run the same command again",
     ]);
   }

@@ -21,9 +21,7 @@ import { workloadGraph } from "./workload";
 
 /** Every object in dist/<env>/*.k8s.yaml, in apply order. */
 function readManifests(dir: string): unknown[] {
-  return manifestFiles(dir).flatMap((f) =>
-    manifestObjects(readFileSync(join(dir, f), "utf8")),
-  );
+  return manifestFiles(dir).flatMap((f) => manifestObjects(readFileSync(join(dir, f), "utf8")));
 }
 
 export function buildDiagram(env: Environment, objects: readonly unknown[], outputs: Readonly<Record<string, string>> = {}): Diagram {

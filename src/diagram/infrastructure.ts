@@ -31,12 +31,20 @@ function local(config: LocalConfig): Infrastructure {
     ...config.workers.map((w, i) => vm(`vm_w${i}`, "worker", w)),
     vm("vm_nfs", "NFS server", config.nfs, [`export ${config.nfs.exportPath}`]),
   ];
-  const host: DiagramNode = { id: "host", kind: "host", lines: ["this host", `${config.network.hostIp} (${config.network.hostInterface})`, "kubectl, browser"] };
+  const host: DiagramNode = {
+    id: "host",
+    kind: "host",
+    lines: ["this host", `${config.network.hostIp} (${config.network.hostInterface})`, "kubectl, browser"],
+  };
   const pool: DiagramNode = { id: "metallb", kind: "pool", lines: ["MetalLB L2 pool", `${config.metallb.addressStart} – ${config.metallb.addressEnd}`] };
   const nat: DiagramNode = {
     id: "nat",
     kind: "gateway",
-    lines: ["VirtualBox NAT (one per VM)", `${config.network.natCidr} · every VM is 10.0.2.15 on ${config.network.natInterface}`, "default route, outbound only"],
+    lines: [
+      "VirtualBox NAT (one per VM)",
+      `${config.network.natCidr} · every VM is 10.0.2.15 on ${config.network.natInterface}`,
+      "default route, outbound only",
+    ],
   };
   const internet: DiagramNode = { id: "internet", kind: "external", lines: ["Internet", "images, packages"] };
   const network: DiagramGroup = {
@@ -65,7 +73,11 @@ function ack(config: AckConfig, outputs: Readonly<Record<string, string>>): Infr
       label: vs.zone,
       groups: [],
       nodes: [
-        { id: `vsw_${i}`, kind: "network", lines: [`node vSwitch ${vs.cidr}`, ...(pods && config.cluster.cni === "terway" ? [`pod vSwitch ${pods.cidr}`] : [])] },
+        {
+          id: `vsw_${i}`,
+          kind: "network",
+          lines: [`node vSwitch ${vs.cidr}`, ...(pods && config.cluster.cni === "terway" ? [`pod vSwitch ${pods.cidr}`] : [])],
+        },
       ],
     };
   });
@@ -76,14 +88,32 @@ function ack(config: AckConfig, outputs: Readonly<Record<string, string>>): Infr
     lines: [
       `node pool ${pool.name}`,
       `${pool.instanceTypes.join(" / ")}`,
-      pool.autoscaling.enabled ? `${pool.desiredSize} nodes (autoscaling ${pool.autoscaling.minSize}–${pool.autoscaling.maxSize})` : `${pool.desiredSize} nodes`,
+      pool.autoscaling.enabled
+        ? `${pool.desiredSize} nodes (autoscaling ${pool.autoscaling.minSize}–${pool.autoscaling.maxSize})`
+        : `${pool.desiredSize} nodes`,
       `${pool.imageType} · ${pool.systemDisk.sizeGiB} GiB ${pool.systemDisk.category}`,
     ],
   };
   const control: DiagramNode = dedicated
     ? { id: "control", kind: "vm", lines: ["masters (ACK Dedicated)", `${config.masters.count} × ${config.masters.instanceType}`, "one per zone"] }
-    : { id: "control", kind: "gateway", lines: [`managed control plane (${config.cluster.spec})`, `Kubernetes ${config.kubernetes.version}`, config.cluster.publicApiServer ? "public API endpoint (EIP)" : "private API endpoint"] };
-  const nas: DiagramNode = { id: "nas", kind: "storage", lines: ["NAS file system", `${config.nas.storageType} · NFSv3 ${config.nas.path}`, ...(outputs[ACK_OUTPUTS.nas_server] ? [outputs[ACK_OUTPUTS.nas_server]!] : [])] };
+    : {
+        id: "control",
+        kind: "gateway",
+        lines: [
+          `managed control plane (${config.cluster.spec})`,
+          `Kubernetes ${config.kubernetes.version}`,
+          config.cluster.publicApiServer ? "public API endpoint (EIP)" : "private API endpoint",
+        ],
+      };
+  const nas: DiagramNode = {
+    id: "nas",
+    kind: "storage",
+    lines: [
+      "NAS file system",
+      `${config.nas.storageType} · NFSv3 ${config.nas.path}`,
+      ...(outputs[ACK_OUTPUTS.nas_server] ? [outputs[ACK_OUTPUTS.nas_server]!] : []),
+    ],
+  };
   const natgw: DiagramNode = { id: "nat", kind: "gateway", lines: ["Enhanced NAT gateway + EIP", "SNAT for every node vSwitch"] };
   const alb: DiagramNode = { id: "alb", kind: "pool", lines: ["ALB (alb-ingress-controller)", ...(config.webApp.host ? [`host ${config.webApp.host}`] : [])] };
   const internet: DiagramNode = { id: "internet", kind: "external", lines: ["Internet", "users, images"] };

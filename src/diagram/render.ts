@@ -10,6 +10,8 @@ export async function dotToSvg(dot: string): Promise<string> {
 
 export async function svgToPng(svg: string): Promise<Buffer> {
   const { Resvg } = await import("@resvg/resvg-js");
-  const png = new Resvg(svg, { fitTo: { mode: "zoom", value: 2 }, background: "#ffffff", font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render().asPng();
+  const png = new Resvg(svg, { fitTo: { mode: "zoom", value: 2 }, background: "#ffffff", font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } })
+    .render()
+    .asPng();
   return Buffer.from(png);
 }

@@ -4,16 +4,7 @@
  * NetworkPolicies allow, computed by src/analysis/reachability.ts from the same manifests.
  */
 import { factsOf } from "../config/profiles";
-import {
-  allowedEdges,
-  dnsEndpoint,
-  type Endpoint,
-  type Labels,
-  type PodEndpoint,
-  ipEndpoint,
-  networkModel,
-  workloadEndpoints,
-} from "../analysis/reachability";
+import { allowedEdges, dnsEndpoint, type Endpoint, type Labels, type PodEndpoint, ipEndpoint, networkModel, workloadEndpoints } from "../analysis/reachability";
 import { selectorMatches } from "../analysis/selectors";
 import { hostAddress, parseCidr } from "../config/ipv4";
 import type { Environment } from "../config/schema";
@@ -55,7 +46,9 @@ function ingressBackends(objects: readonly Obj[]): { namespace: string; service:
   for (const o of objects) {
     if (o.kind !== "Ingress") continue;
     const rules = (o.spec?.rules as { http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] | undefined) ?? [];
-    for (const r of rules) for (const p of r.http?.paths ?? []) if (p.backend?.service?.name) out.push({ namespace: o.metadata?.namespace ?? "default", service: p.backend.service.name });
+    for (const r of rules)
+      for (const p of r.http?.paths ?? [])
+        if (p.backend?.service?.name) out.push({ namespace: o.metadata?.namespace ?? "default", service: p.backend.service.name });
   }
   return out;
 }
@@ -87,7 +80,8 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
     const [ns, name] = e.name.split("/");
     return ["Deployment", "StatefulSet", "DaemonSet", "PodTemplate", "Job", "CronJob", "Pod"].find((k) => kinds.has(`${ns}/${name}|${k}`)) ?? "Pod";
   };
-  const servicesOf = (e: PodEndpoint) => svcs.filter((s) => s.namespace === e.namespace && Object.keys(s.selector).length && selectorMatches({ matchLabels: s.selector }, e.labels));
+  const servicesOf = (e: PodEndpoint) =>
+    svcs.filter((s) => s.namespace === e.namespace && Object.keys(s.selector).length && selectorMatches({ matchLabels: s.selector }, e.labels));
 
   const facts = factsOf(env);
   const podCidrs = [...facts.podCidrs];
@@ -107,7 +101,10 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
   }
   external.push({ endpoint: ipEndpoint("internet", REPRESENTATIVE_PUBLIC_IP, [{ port: 443, protocol: "TCP" }]), node: "internet" });
 
-  const idOf = new Map<string, string>([...pods.map((p) => [p.name, nodeId(p.namespace, p.name.split("/")[1]!)] as const), ...external.map((x) => [x.endpoint.name, x.node] as const)]);
+  const idOf = new Map<string, string>([
+    ...pods.map((p) => [p.name, nodeId(p.namespace, p.name.split("/")[1]!)] as const),
+    ...external.map((x) => [x.endpoint.name, x.node] as const),
+  ]);
 
   const groups: DiagramGroup[] = namespaces.map((ns) => ({
     id: `ns_${ns.replace(/[^A-Za-z0-9]/g, "_")}`,
@@ -130,7 +127,13 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
         };
       }),
   }));
-  groups.push({ id: "ns_kube_system", kind: "namespace", label: "namespace kube-system", groups: [], nodes: [{ id: "dns", kind: "service", lines: ["cluster DNS", "CoreDNS · 53/UDP, 53/TCP"] }] });
+  groups.push({
+    id: "ns_kube_system",
+    kind: "namespace",
+    label: "namespace kube-system",
+    groups: [],
+    nodes: [{ id: "dns", kind: "service", lines: ["cluster DNS", "CoreDNS · 53/UDP, 53/TCP"] }],
+  });
 
   // Clients only open connections; DNS, the API server and the internet only accept them (DNS
   // answering or the API server calling a webhook is not what the picture is about), and traffic
@@ -151,13 +154,21 @@ export function workloadGraph(env: Environment, objects: readonly unknown[], inf
     if (!entry.ports.includes(p)) entry.ports.push(p);
     byPair.set(key, entry);
   }
-  const edges: DiagramEdge[] = [...byPair.values()].map((e) => ({ from: e.from, to: e.to, kind: e.to === "dns" ? "dns" : "traffic", label: e.ports.join(", ") }));
+  const edges: DiagramEdge[] = [...byPair.values()].map((e) => ({
+    from: e.from,
+    to: e.to,
+    kind: e.to === "dns" ? "dns" : "traffic",
+    label: e.ports.join(", "),
+  }));
 
   // Exposure: LoadBalancer Services get an address from MetalLB locally; Ingress backends on ACK.
   const backends = ingressBackends(objs);
   for (const p of pods) {
-    const exposed = servicesOf(p).filter((s) => (facts.exposure.kind === "loadBalancer" ? s.type === "LoadBalancer" : backends.some((b) => b.namespace === s.namespace && b.service === s.name)));
-    for (const s of exposed) edges.push({ from: infra.entry, to: idOf.get(p.name)!, kind: "announce", label: `${s.name}:${s.ports.map((x) => x.port).join(",")}` });
+    const exposed = servicesOf(p).filter((s) =>
+      facts.exposure.kind === "loadBalancer" ? s.type === "LoadBalancer" : backends.some((b) => b.namespace === s.namespace && b.service === s.name),
+    );
+    for (const s of exposed)
+      edges.push({ from: infra.entry, to: idOf.get(p.name)!, kind: "announce", label: `${s.name}:${s.ports.map((x) => x.port).join(",")}` });
   }
 
   return { groups, edges, enforced: facts.cni.enforcesPolicy };

@@ -25,7 +25,11 @@ const SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [yaml11NonString] });
  * one); undefined values become null, as cdk8s's own writer does.
  */
 export function manifestYaml(docs: readonly unknown[]): string {
-  return docs.map((d) => (d === undefined ? "\n" : dump(d, { schema: SCHEMA, lineWidth: -1, noRefs: true, quotingType: "\"", replacer: (_k, v) => (v === undefined ? null : v) }))).join("---\n");
+  return docs
+    .map((d) =>
+      d === undefined ? "\n" : dump(d, { schema: SCHEMA, lineWidth: -1, noRefs: true, quotingType: '"', replacer: (_k, v) => (v === undefined ? null : v) }),
+    )
+    .join("---\n");
 }
 
 /**

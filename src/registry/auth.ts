@@ -19,7 +19,8 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefi
   const username = env[REGISTRY_ENV.username];
   const password = env[REGISTRY_ENV.password];
   if (!username && !password) return undefined;
-  if (!username || !password) throw new Error(`set both ${REGISTRY_ENV.username} and ${REGISTRY_ENV.password} (only ${username ? REGISTRY_ENV.username : REGISTRY_ENV.password} is set)`);
+  if (!username || !password)
+    throw new Error(`set both ${REGISTRY_ENV.username} and ${REGISTRY_ENV.password} (only ${username ? REGISTRY_ENV.username : REGISTRY_ENV.password} is set)`);
   return { username, password };
 }
 

@@ -73,12 +73,18 @@ export class RegistryClient {
 
   private async send(s: Send): Promise<HttpResponse> {
     const url = new URL(s.target, this.base);
-    if (url.origin !== this.base.origin) throw new RegistryError(`the registry redirected an upload to another origin (${url.origin}); refusing to send credentials there`);
+    if (url.origin !== this.base.origin)
+      throw new RegistryError(`the registry redirected an upload to another origin (${url.origin}); refusing to send credentials there`);
     const scope = `repository:${s.repository}:${s.actions}`;
     for (let attempt = 1; ; attempt++) {
       const authorization = await this.auth.header(scope);
       this.opts.onRequest?.(s.method, `${url.pathname}${url.search}`);
-      const res = await this.transport({ method: s.method, url, headers: { ...(s.headers ?? {}), ...(authorization ? { authorization } : {}) }, body: s.body?.() });
+      const res = await this.transport({
+        method: s.method,
+        url,
+        headers: { ...(s.headers ?? {}), ...(authorization ? { authorization } : {}) },
+        body: s.body?.(),
+      });
       if (res.status !== 401 || attempt === 2) {
         if (res.status === 401) {
           await discard(res);
@@ -88,7 +94,8 @@ export class RegistryClient {
       }
       await discard(res);
       this.auth.forget(scope);
-      if (!this.auth.learn(res.headers["www-authenticate"] as string | undefined)) throw new RegistryError(`${s.method} ${url.pathname}: HTTP 401 with no usable WWW-Authenticate challenge`, 401);
+      if (!this.auth.learn(res.headers["www-authenticate"] as string | undefined))
+        throw new RegistryError(`${s.method} ${url.pathname}: HTTP 401 with no usable WWW-Authenticate challenge`, 401);
     }
   }
 
@@ -119,7 +126,13 @@ export class RegistryClient {
    * they are sent, so a corrupt archive fails here even if the registry did not check.
    */
   async uploadBlob(repository: string, digest: string, size: number, open: (start: number, end: number) => Readable): Promise<void> {
-    const start = await this.send({ method: "POST", target: `/v2/${repository}/blobs/uploads/`, repository, actions: "pull,push", headers: { "content-length": "0" } });
+    const start = await this.send({
+      method: "POST",
+      target: `/v2/${repository}/blobs/uploads/`,
+      repository,
+      actions: "pull,push",
+      headers: { "content-length": "0" },
+    });
     if (start.status !== 202) return this.fail(`starting the upload of ${digest} to ${repository}`, start);
     await discard(start);
     let location = start.headers.location;
@@ -170,7 +183,13 @@ export class RegistryClient {
 
   /** The digest `reference` (a tag or digest) resolves to, or undefined when it does not exist. */
   async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
-    const res = await this.send({ method: "HEAD", target: `/v2/${repository}/manifests/${reference}`, repository, actions: "pull", headers: { accept: ACCEPT } });
+    const res = await this.send({
+      method: "HEAD",
+      target: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: "pull",
+      headers: { accept: ACCEPT },
+    });
     await discard(res);
     if (res.status === 404) return undefined;
     if (res.status !== 200) return this.fail(`HEAD manifest ${repository}:${reference}`, res);
@@ -197,12 +216,20 @@ export class RegistryClient {
 
   /** A manifest by tag or digest; when `reference` is a digest the bytes are checked against it. */
   async getManifest(repository: string, reference: string): Promise<{ mediaType: string; bytes: Buffer; digest: string }> {
-    const res = await this.send({ method: "GET", target: `/v2/${repository}/manifests/${reference}`, repository, actions: "pull", headers: { accept: ACCEPT } });
+    const res = await this.send({
+      method: "GET",
+      target: `/v2/${repository}/manifests/${reference}`,
+      repository,
+      actions: "pull",
+      headers: { accept: ACCEPT },
+    });
     if (res.status !== 200) return this.fail(`GET manifest ${repository}:${reference}`, res);
     const bytes = await readBody(res);
     const digest = sha256Digest(bytes);
     if (reference.startsWith("sha256:") && digest !== reference) throw new RegistryError(`manifest ${reference} from the registry hashes to ${digest}`);
-    const mediaType = String(res.headers["content-type"] ?? "").split(";")[0]!.trim();
+    const mediaType = String(res.headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim();
     return { mediaType, bytes, digest };
   }
 

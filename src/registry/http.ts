@@ -55,10 +55,18 @@ export async function discard(res: HttpResponse): Promise<void> {
 export const nodeTransport: Transport = (req) =>
   new Promise((resolve, reject) => {
     const send = req.url.protocol === "https:" ? httpsRequest : httpRequest;
-    const r = send(req.url, { method: req.method, headers: req.headers ?? {} }, (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
+    const r = send(req.url, { method: req.method, headers: req.headers ?? {} }, (res) =>
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }),
+    );
     const idle = req.idleTimeoutMs ?? 120_000;
     r.setTimeout(idle, () => r.destroy(new Error(`no progress for ${Math.round(idle / 1000)}s`)));
-    r.on("error", (err) => reject(new Error(`${req.method} ${req.url.origin}${req.url.pathname}: ${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.replace(/\s+/g, " ").trim())));
+    r.on("error", (err) =>
+      reject(
+        new Error(
+          `${req.method} ${req.url.origin}${req.url.pathname}: ${(err as NodeJS.ErrnoException).code ?? ""} ${err.message}`.replace(/\s+/g, " ").trim(),
+        ),
+      ),
+    );
     const body = req.body;
     if (body === undefined) r.end();
     else if (body instanceof Uint8Array) r.end(body);

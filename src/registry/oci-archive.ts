@@ -43,16 +43,18 @@ export class OciArchive {
     if (this.manifests.has(d.digest)) return;
     if (!MANIFEST_TYPES.includes(d.mediaType)) throw new Error(`${this.path}: ${d.digest} has media type ${d.mediaType}, not a manifest`);
     const bytes = this.tar.read(blobPath(d.digest));
-    if (bytes.length !== d.size || sha256Digest(bytes) !== d.digest) throw new Error(`${this.path}: manifest ${d.digest} does not match its bytes (size ${bytes.length}, digest ${sha256Digest(bytes)})`);
+    if (bytes.length !== d.size || sha256Digest(bytes) !== d.digest)
+      throw new Error(`${this.path}: manifest ${d.digest} does not match its bytes (size ${bytes.length}, digest ${sha256Digest(bytes)})`);
     const parsed = JSON.parse(bytes.toString("utf8")) as ImageManifest | ImageIndex;
     this.manifests.set(d.digest, { descriptor: d, bytes, parsed });
     if (isIndex(d.mediaType)) (parsed as ImageIndex).manifests.forEach((c, i) => this.load(checkDescriptor(c, `${this.path} ${d.digest} manifests[${i}]`)));
-    else manifestBlobs(parsed as ImageManifest).forEach((b, i) => {
-      checkDescriptor(b, `${this.path} ${d.digest} blob ${i}`);
-      const entry = this.tar.get(blobPath(b.digest));
-      if (!entry) throw new Error(`${this.path}: blob ${b.digest} referenced by ${d.digest} is missing`);
-      if (entry.size !== b.size) throw new Error(`${this.path}: blob ${b.digest} is ${entry.size} bytes, the manifest says ${b.size}`);
-    });
+    else
+      manifestBlobs(parsed as ImageManifest).forEach((b, i) => {
+        checkDescriptor(b, `${this.path} ${d.digest} blob ${i}`);
+        const entry = this.tar.get(blobPath(b.digest));
+        if (!entry) throw new Error(`${this.path}: blob ${b.digest} referenced by ${d.digest} is missing`);
+        if (entry.size !== b.size) throw new Error(`${this.path}: blob ${b.digest} is ${entry.size} bytes, the manifest says ${b.size}`);
+      });
   }
 
   manifest(digest: string): ArchivedManifest {

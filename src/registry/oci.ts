@@ -51,7 +51,15 @@ export function manifestBlobs(manifest: ImageManifest): Descriptor[] {
 /** Checks a descriptor's shape before anything uses its digest as a path or URL part. */
 export function checkDescriptor(d: unknown, where: string): Descriptor {
   const x = d as Partial<Descriptor> | null;
-  if (!x || typeof x.mediaType !== "string" || typeof x.digest !== "string" || !DIGEST.test(x.digest) || typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) {
+  if (
+    !x ||
+    typeof x.mediaType !== "string" ||
+    typeof x.digest !== "string" ||
+    !DIGEST.test(x.digest) ||
+    typeof x.size !== "number" ||
+    !Number.isSafeInteger(x.size) ||
+    x.size < 0
+  ) {
     throw new Error(`${where}: not a valid sha256 descriptor`);
   }
   return x as Descriptor;

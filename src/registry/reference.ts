@@ -40,4 +40,3 @@ export function parseReference(ref: string): ImageReference | undefined {
   if (!tag && !digest) return undefined;
   return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
-

@@ -80,7 +80,8 @@ export class TarIndex {
         const expected = parseInt(cString(header, 148, 8).trim(), 8);
         let sum = 0;
         for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
-        if (!Number.isFinite(expected) || sum !== expected) throw new Error(`${path}: bad tar header checksum at byte ${pos} (${stored.toString("latin1").trim()})`);
+        if (!Number.isFinite(expected) || sum !== expected)
+          throw new Error(`${path}: bad tar header checksum at byte ${pos} (${stored.toString("latin1").trim()})`);
         const size = sizeField(header);
         const type = String.fromCharCode(header[156]!);
         const dataStart = pos + BLOCK;

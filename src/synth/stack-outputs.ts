@@ -58,7 +58,10 @@ export function readStackOutputs(root: string, environment: string): Record<stri
     throw new UserError(`cannot read the stack outputs ${relative}: ${code ?? `not valid JSON (${(err as Error).message})`}`, [fix]);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new UserError(`cannot read the stack outputs ${relative}: expected a JSON object of outputs ({"name": {"value": ...}}), found ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`, [fix]);
+    throw new UserError(
+      `cannot read the stack outputs ${relative}: expected a JSON object of outputs ({"name": {"value": ...}}), found ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`,
+      [fix],
+    );
   }
   return outputValues(raw as Record<string, unknown>);
 }

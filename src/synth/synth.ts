@@ -57,10 +57,9 @@ function lockedByOthers(root: string, names: readonly string[], token: string | 
 /** Refuses (plain synth) while a deploy holds an environment's lock: it would rewrite what that deploy applies. */
 function refuseLocked(locked: readonly { env: string; holder: LockInfo }[]): void {
   if (!locked.length) return;
-  throw new UserError(
-    `refusing to synthesize: ${locked.map((l) => `${l.env} is locked by ${describeHolder(l.holder)}`).join("; ")}`,
-    [`synth would rewrite ${locked.map((l) => `cdktf.out/stacks/${l.env} and dist/${l.env}`).join(", ")} while that run uses them; wait for it to finish, then run synth again`],
-  );
+  throw new UserError(`refusing to synthesize: ${locked.map((l) => `${l.env} is locked by ${describeHolder(l.holder)}`).join("; ")}`, [
+    `synth would rewrite ${locked.map((l) => `cdktf.out/stacks/${l.env} and dist/${l.env}`).join(", ")} while that run uses them; wait for it to finish, then run synth again`,
+  ]);
 }
 
 /**

@@ -4,7 +4,8 @@ import type { EnvironmentName } from "../config/schema";
 import { UserError } from "../errors";
 import { CHECK_IDS, type CheckId } from "./types";
 
-export type VerifyArgs = { readonly help: true } | { readonly help: false; readonly environment: EnvironmentName; readonly json: boolean; readonly only?: readonly CheckId[] };
+export type VerifyArgs =
+  { readonly help: true } | { readonly help: false; readonly environment: EnvironmentName; readonly json: boolean; readonly only?: readonly CheckId[] };
 
 const USAGE = "usage: npm run verify -- <environment> [--json] [--only <check>[,<check>...]] (--help explains each check)";
 

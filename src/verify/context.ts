@@ -13,7 +13,8 @@ import { nodeHttp } from "./http";
 import { DEFAULT_VERIFY_POLICIES, type HttpClient, type LoadRunner, type VerifyContext, type VerifyPolicies } from "./types";
 import { randomToken } from "./verify";
 
-export const realLoad: LoadRunner = (url, o) => runLoad({ url, requests: o.requests, concurrency: o.concurrency, durationSeconds: o.durationSeconds, timeoutSeconds: 10 });
+export const realLoad: LoadRunner = (url, o) =>
+  runLoad({ url, requests: o.requests, concurrency: o.concurrency, durationSeconds: o.durationSeconds, timeoutSeconds: 10 });
 
 export interface ContextOptions {
   readonly root: string;
@@ -34,7 +35,10 @@ export interface ContextOptions {
 
 export function verifyContext(o: ContextOptions): VerifyContext {
   const kubeconfig = resolve(o.root, o.environment.config.kubeconfigPath);
-  if (!existsSync(kubeconfig)) throw new UserError(`no kubeconfig at ${o.environment.config.kubeconfigPath}: deploy ${o.environment.name} first (npm run deploy -- ${o.environment.name})`);
+  if (!existsSync(kubeconfig))
+    throw new UserError(
+      `no kubeconfig at ${o.environment.config.kubeconfigPath}: deploy ${o.environment.name} first (npm run deploy -- ${o.environment.name})`,
+    );
   if (!findOnPath("kubectl", o.env ?? process.env)) throw new UserError("kubectl not found on PATH; install kubectl matching the cluster's minor version");
   return {
     environment: o.environment,

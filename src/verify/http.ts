@@ -8,17 +8,21 @@ export const nodeHttp: HttpClient = (req) =>
     const url = new URL(req.url);
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const body = req.body === undefined ? undefined : Buffer.from(req.body, "utf8");
-    const r = send(url, { method: req.method, agent: false, headers: { ...(req.headers ?? {}), ...(body ? { "content-length": String(body.length) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size > 64 * 1024 * 1024) res.destroy(new Error("answer larger than 64 MiB"));
-        else chunks.push(c);
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const r = send(
+      url,
+      { method: req.method, agent: false, headers: { ...(req.headers ?? {}), ...(body ? { "content-length": String(body.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > 64 * 1024 * 1024) res.destroy(new Error("answer larger than 64 MiB"));
+          else chunks.push(c);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      },
+    );
     r.setTimeout(req.timeoutMs ?? 10_000, () => r.destroy(new Error(`no answer within ${Math.round((req.timeoutMs ?? 10_000) / 1000)}s`)));
     r.on("error", (e: NodeJS.ErrnoException) => reject(new Error(`${req.method} ${url.origin}${url.pathname}: ${e.code ?? e.message}`)));
     r.end(body);

@@ -26,12 +26,17 @@ export async function startProbe(ctx: VerifyContext, pod: { metadata: { name: st
   ctx.reporter.progress(`probe pod ${namespace}/${name} created`);
   return waitUntil(
     `probe pod ${namespace}/${name}`,
-    { attempts: Math.max(1, Math.ceil(ctx.policies.probe.timeoutMs / ctx.policies.probe.pollMs)), intervalMs: ctx.policies.probe.pollMs, timeoutMs: ctx.policies.probe.timeoutMs },
+    {
+      attempts: Math.max(1, Math.ceil(ctx.policies.probe.timeoutMs / ctx.policies.probe.pollMs)),
+      intervalMs: ctx.policies.probe.pollMs,
+      timeoutMs: ctx.policies.probe.timeoutMs,
+    },
     async () => {
       const status = await ctx.kubectl.getJson<PodStatus>(["pod", name, "-n", namespace]);
       const phase = status?.status?.phase ?? "Unknown";
       const waiting = status?.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-      if (phase === "Pending" && waiting && /ImagePull|ErrImage|CreateContainer/.test(waiting)) throw new Error(`probe pod ${namespace}/${name} cannot start: ${waiting}`);
+      if (phase === "Pending" && waiting && /ImagePull|ErrImage|CreateContainer/.test(waiting))
+        throw new Error(`probe pod ${namespace}/${name} cannot start: ${waiting}`);
       if (phase === "Running" || phase === "Succeeded" || phase === "Failed") {
         const logs = await ctx.kubectl.run(["logs", "-n", namespace, name]);
         if (logs.code === 0 && marker.test(logs.stdout)) return done({ log: logs.stdout, phase });

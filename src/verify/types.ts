@@ -45,13 +45,22 @@ export interface HttpResponse {
 export type HttpClient = (req: HttpRequest) => Promise<HttpResponse>;
 
 /** The project's load generator (scripts/loadgen.ts), injectable. */
-export type LoadRunner = (url: URL, opts: { readonly durationSeconds: number; readonly concurrency: number; readonly requests: number }) => Promise<LoadSummary>;
+export type LoadRunner = (
+  url: URL,
+  opts: { readonly durationSeconds: number; readonly concurrency: number; readonly requests: number },
+) => Promise<LoadSummary>;
 
 export interface VerifyPolicies {
   /** Requests to the web app's external address (check 2). */
   readonly webRequests: number;
   /** HPA check: load duration, concurrency, polling, and the bounds on scaling up and back down. */
-  readonly hpa: { readonly loadSeconds: number; readonly concurrency: number; readonly pollMs: number; readonly scaleUpMs: number; readonly scaleDownMs: number };
+  readonly hpa: {
+    readonly loadSeconds: number;
+    readonly concurrency: number;
+    readonly pollMs: number;
+    readonly scaleUpMs: number;
+    readonly scaleDownMs: number;
+  };
   /** Pod replacement check. */
   readonly replace: { readonly pollMs: number; readonly timeoutMs: number; readonly maxFailedRequests: number };
   /** Job check: polling until each job's final state. */
@@ -90,6 +99,16 @@ export interface CheckSpec {
   run(ctx: VerifyContext): Promise<CheckOutcome>;
 }
 
-export const pass = (summary: string, details: readonly string[] = [], data?: Record<string, unknown>): CheckOutcome => ({ status: "pass", summary, details, data });
-export const fail = (summary: string, details: readonly string[] = [], data?: Record<string, unknown>): CheckOutcome => ({ status: "fail", summary, details, data });
+export const pass = (summary: string, details: readonly string[] = [], data?: Record<string, unknown>): CheckOutcome => ({
+  status: "pass",
+  summary,
+  details,
+  data,
+});
+export const fail = (summary: string, details: readonly string[] = [], data?: Record<string, unknown>): CheckOutcome => ({
+  status: "fail",
+  summary,
+  details,
+  data,
+});
 export const skip = (summary: string, details: readonly string[] = []): CheckOutcome => ({ status: "skip", summary, details });

@@ -36,7 +36,8 @@ export function clusterAddons(cluster: AckConfig["cluster"], nodeVswitches: read
   const cniName = cluster.cni === "terway" ? TERWAY_ADDON : FLANNEL_ADDON;
   const other = cluster.cni === "terway" ? "flannel" : "terway";
   const configuredCni = cluster.addons.find((a) => a.name === cniName);
-  const cni: ClusterAddon = configuredCni ?? (cluster.cni === "terway" ? { name: TERWAY_ADDON, config: JSON.stringify({ NetworkPolicy: "true" }) } : { name: FLANNEL_ADDON });
+  const cni: ClusterAddon =
+    configuredCni ?? (cluster.cni === "terway" ? { name: TERWAY_ADDON, config: JSON.stringify({ NetworkPolicy: "true" }) } : { name: FLANNEL_ADDON });
 
   const rest: ClusterAddon[] = [];
   for (const a of cluster.addons) {

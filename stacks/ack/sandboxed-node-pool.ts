@@ -9,7 +9,6 @@ import { CsKubernetesNodePool } from "../../.gen/providers/alicloud/cs-kubernete
 import type { AckConfig } from "../../src/config/schema";
 import { ACK_SANDBOX_RUNTIME } from "../../src/contracts/runtimes";
 
-
 export interface AckSandboxedNodePoolProps {
   readonly clusterId: string;
   readonly pool: AckConfig["sandboxedNodePool"];

@@ -48,8 +48,7 @@ export class ClusterIdentity extends Construct {
       allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
     });
     // random_password rather than random_string: same generator, but its result is marked sensitive.
-    const tokenPart = (name: string, length: number) =>
-      new Password(this, name, { length, lower: true, numeric: true, upper: false, special: false });
+    const tokenPart = (name: string, length: number) => new Password(this, name, { length, lower: true, numeric: true, upper: false, special: false });
     this.tokenId = tokenPart("token-id", BOOTSTRAP_TOKEN_ID_LENGTH).result;
     this.tokenSecret = tokenPart("token-secret", BOOTSTRAP_TOKEN_SECRET_LENGTH).result;
     this.bootstrapToken = `${this.tokenId}.${this.tokenSecret}`;

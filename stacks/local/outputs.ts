@@ -19,7 +19,11 @@ export class LocalOutputs extends Construct {
     const out = (name: keyof LocalStackOutputs, value: unknown, description: string) => new TerraformOutput(scope, LOCAL_OUTPUTS[name], { value, description });
     // None of these is secret; the CA key, token and client key never leave state and state/local/.
     out("control_plane_ip", c.controlPlane.ip, "Host-only address of the control plane");
-    out("worker_ips", c.workers.map((w) => w.ip), "Host-only addresses of the workers, in config order");
+    out(
+      "worker_ips",
+      c.workers.map((w) => w.ip),
+      "Host-only addresses of the workers, in config order",
+    );
     out("nfs_ip", c.nfs.ip, "Host-only address of the NFS server");
     out("nfs_export", `${c.nfs.ip}:${c.nfs.exportPath}`, "NFS export for the cluster's shared volumes");
     out("node_ips", Object.fromEntries([c.controlPlane, ...c.workers, c.nfs].map((v) => [v.name, v.ip])), "Host-only address per node, from config");

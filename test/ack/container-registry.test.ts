@@ -38,7 +38,11 @@ describe("ACK container registry", () => {
   });
 
   it("follows namespace, visibility and region from config", () => {
-    const { json: other } = synthAck("ack-managed", { region: "eu-west-1", containerRegistry: { namespace: "acme-lab", visibility: "PRIVATE" }, ...acrImages("acme-lab", "eu-west-1") });
+    const { json: other } = synthAck("ack-managed", {
+      region: "eu-west-1",
+      containerRegistry: { namespace: "acme-lab", visibility: "PRIVATE" },
+      ...acrImages("acme-lab", "eu-west-1"),
+    });
     const ns = only(other, "alicloud_cr_namespace");
     assert.deepEqual([ns.name, ns.default_visibility], ["acme-lab", "PRIVATE"]);
     assert.ok(instances(other, "alicloud_cr_repo").every(([, r]) => r.repo_type === "PRIVATE"));
@@ -57,6 +61,9 @@ describe("ACK container registry", () => {
   });
 
   it("refuses a namespace ACR would refuse, naming the field", () => {
-    assert.throws(() => synthAck("ack-managed", { containerRegistry: { namespace: "Bad_NS!", visibility: "PUBLIC" } }), /ack-managed\.containerRegistry\.namespace/);
+    assert.throws(
+      () => synthAck("ack-managed", { containerRegistry: { namespace: "Bad_NS!", visibility: "PUBLIC" } }),
+      /ack-managed\.containerRegistry\.namespace/,
+    );
   });
 });

@@ -56,7 +56,11 @@ describe("ack-dedicated cluster", () => {
   });
 
   it("warns once, with the environment, only when opted in: discontinued, deprecated, use ack-managed", () => {
-    assert.deepEqual(warnings.filter((w) => w.includes("discontinued")), [], "no warning without the opt-in: deploy refuses it anyway, with the same facts");
+    assert.deepEqual(
+      warnings.filter((w) => w.includes("discontinued")),
+      [],
+      "no warning without the opt-in: deploy refuses it anyway, with the same facts",
+    );
     const optedIn = synthAck("ack-dedicated", { allowDedicatedDeploy: true }).warnings.filter((w) => w.includes("discontinued"));
     assert.deepEqual(optedIn, [`ack-dedicated: ${DEDICATED_WARNING}`]);
     assert.match(DEDICATED_WARNING, /2024-08-21/);
@@ -77,7 +81,10 @@ describe("dedicated deploy opt-in", () => {
     assert.equal(dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: true }), undefined);
     assert.equal(dedicatedDeployProblem("ack-managed", { cluster: { type: "managed" }, allowDedicatedDeploy: false }), undefined);
     assert.equal(dedicatedDeployProblem("ack-dedicated", { cluster: { type: "managed" }, allowDedicatedDeploy: false }), undefined);
-    assert.match(dedicatedDeployProblem("ack-tokyo", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }) ?? "", /^ack-tokyo\.allowDedicatedDeploy: must be true/);
+    assert.match(
+      dedicatedDeployProblem("ack-tokyo", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }) ?? "",
+      /^ack-tokyo\.allowDedicatedDeploy: must be true/,
+    );
   });
 
   it("without the opt-in, the synthesized cluster carries a failing precondition with the same message, so any terraform plan refuses", () => {
@@ -86,7 +93,12 @@ describe("dedicated deploy opt-in", () => {
     const [local, value] = Object.entries(blocked.locals ?? {}).find(([name]) => name.includes("allow-dedicated-deploy")) ?? [];
     assert.equal(value, false);
     assert.deepEqual(cluster.lifecycle, {
-      precondition: [{ condition: `\${local.${local}}`, error_message: dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }) }],
+      precondition: [
+        {
+          condition: `\${local.${local}}`,
+          error_message: dedicatedDeployProblem("ack-dedicated", { cluster: { type: "dedicated" }, allowDedicatedDeploy: false }),
+        },
+      ],
     });
   });
 
@@ -94,9 +106,13 @@ describe("dedicated deploy opt-in", () => {
     const { json: blocked } = synthAck("ack-dedicated");
     const dir = scratchDir();
     // Same lifecycle and locals on a resource of the built-in provider: no download, no cloud.
-    const copy = { locals: blocked.locals, resource: { terraform_data: { cluster: { input: "x", lifecycle: only(blocked, "alicloud_cs_kubernetes").lifecycle } } } };
+    const copy = {
+      locals: blocked.locals,
+      resource: { terraform_data: { cluster: { input: "x", lifecycle: only(blocked, "alicloud_cs_kubernetes").lifecycle } } },
+    };
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(copy));
-    const tf = (args: string[]) => spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
+    const tf = (args: string[]) =>
+      spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
     assert.equal(tf(["init", "-input=false", "-no-color"]).status, 0);
     const plan = tf(["plan", "-input=false", "-no-color"]);
     assert.notEqual(plan.status, 0);

@@ -18,7 +18,10 @@ describe("ack-managed cluster", () => {
     .map(([name]) => ref("alicloud_vswitch", name));
 
   it("is an ACK Pro cluster at the ACK version of the configured minor, in region eu-central-1", () => {
-    expect(text).toHaveResourceWithProperties(CsManagedKubernetes, { cluster_spec: "ack.pro.small", version: kubernetesRelease(config.kubernetes.version).ack });
+    expect(text).toHaveResourceWithProperties(CsManagedKubernetes, {
+      cluster_spec: "ack.pro.small",
+      version: kubernetesRelease(config.kubernetes.version).ack,
+    });
     assert.match(String(cluster.version), /^1\.\d+\.\d+-aliyun\.\d+$/);
     expect(text).toHaveProviderWithProperties(AlicloudProvider, { region: "eu-central-1" });
     assert.equal(json.terraform.required_providers.alicloud?.version, "1.289.0");
@@ -64,7 +67,10 @@ describe("ack-managed cluster", () => {
     };
     assert.equal(alb.albIngress.AddressType, "Internet");
     const mappings = alb.albIngress.ZoneMappings;
-    assert.deepEqual(Object.keys(mappings), config.network.vswitches.map((v) => v.zone));
+    assert.deepEqual(
+      Object.keys(mappings),
+      config.network.vswitches.map((v) => v.zone),
+    );
     for (const [zone, ids] of Object.entries(mappings)) {
       assert.equal(ids.length, 1);
       assert.equal(target(json, ids[0]).body.zone_id, zone);
@@ -76,7 +82,11 @@ describe("ack-managed cluster", () => {
       cluster: {
         spec: "ack.standard",
         deletionProtection: false,
-        addons: [{ name: "csi-plugin" }, { name: "alb-ingress-controller", config: '{"albIngress":{"AddressType":"Intranet"}}' }, { name: "logtail-ds", disabled: true }],
+        addons: [
+          { name: "csi-plugin" },
+          { name: "alb-ingress-controller", config: '{"albIngress":{"AddressType":"Intranet"}}' },
+          { name: "logtail-ds", disabled: true },
+        ],
       },
     });
     const c = only(custom, "alicloud_cs_managed_kubernetes");
@@ -104,7 +114,10 @@ describe("ack-managed cluster", () => {
 
   it("drops a configured add-on of the other CNI with a warning", () => {
     const r = synthAck("ack-managed", { cluster: { addons: [{ name: "flannel" }, { name: "csi-plugin" }] } });
-    assert.deepEqual(addons(only(r.json, "alicloud_cs_managed_kubernetes")).map((a) => a.name), ["terway-eniip", "csi-plugin"]);
+    assert.deepEqual(
+      addons(only(r.json, "alicloud_cs_managed_kubernetes")).map((a) => a.name),
+      ["terway-eniip", "csi-plugin"],
+    );
     assert.ok(r.warnings.some((w) => /flannel ignored because cluster\.cni is terway/.test(w)));
   });
 

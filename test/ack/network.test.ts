@@ -34,7 +34,10 @@ describe("ACK network", () => {
     const [natName, nat] = instances(json, "alicloud_nat_gateway")[0]!;
     assert.equal(nat.nat_type, "Enhanced");
     assert.equal(nat.payment_type, "PayAsYouGo");
-    assert.ok(nodeVswitches.some(([name]) => nat.vswitch_id === ref("alicloud_vswitch", name)), "NAT gateway sits in a node vSwitch");
+    assert.ok(
+      nodeVswitches.some(([name]) => nat.vswitch_id === ref("alicloud_vswitch", name)),
+      "NAT gateway sits in a node vSwitch",
+    );
 
     const [eipName] = instances(json, "alicloud_eip_address")[0]!;
     const association = only(json, "alicloud_eip_association");
@@ -54,7 +57,10 @@ describe("ACK network", () => {
 
   it("opens the security group to the VPC only (and the pod range with Flannel)", () => {
     const rules = instances(json, "alicloud_security_group_rule").map(([, r]) => r);
-    assert.deepEqual(rules.map((r) => [r.type, r.cidr_ip]), [["ingress", config.network.vpcCidr]]);
+    assert.deepEqual(
+      rules.map((r) => [r.type, r.cidr_ip]),
+      [["ingress", config.network.vpcCidr]],
+    );
     const flannel = synthAck("ack-managed", { cluster: { cni: "flannel" } });
     const cidrs = instances(flannel.json, "alicloud_security_group_rule").map(([, r]) => String(r.cidr_ip));
     assert.deepEqual(cidrs.sort(), [flannel.config.network.vpcCidr, flannel.config.kubernetes.podCidr].sort());

@@ -23,7 +23,10 @@ describe("ACK node pool", () => {
     const [clusterName] = instances(json, "alicloud_cs_managed_kubernetes")[0]!;
     assert.equal(pool.cluster_id, ref("alicloud_cs_managed_kubernetes", clusterName));
     const zones = (pool.vswitch_ids as string[]).map((id) => target(json, id).body.zone_id);
-    assert.deepEqual(zones, config.network.vswitches.map((v) => v.zone));
+    assert.deepEqual(
+      zones,
+      config.network.vswitches.map((v) => v.zone),
+    );
   });
 
   it("takes size, bounds, types, labels and taints from config", () => {
@@ -71,7 +74,8 @@ describe("ACK node pool", () => {
   });
 
   it("imports the configured public key instead, generating nothing", () => {
-    const publicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops@example";
+    const publicKey =
+      "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops@example";
     const { json: imported } = synthAck("ack-managed", { nodePool: { keyPair: { name: "ops", publicKey } } });
     assert.equal(instances(imported, "tls_private_key").length, 0);
     assert.equal(only(imported, "alicloud_ecs_key_pair").public_key, publicKey);

@@ -31,9 +31,15 @@ const SCHEMA: ProviderSchemaJson = {
               scaling: {
                 nesting_mode: "list",
                 max_items: 1,
-                block: { attributes: { min: { type: "number", optional: true } }, block_types: { policy: { nesting_mode: "set", block: { attributes: { mode: { type: "string", required: true } } } } } },
+                block: {
+                  attributes: { min: { type: "number", optional: true } },
+                  block_types: { policy: { nesting_mode: "set", block: { attributes: { mode: { type: "string", required: true } } } } },
+                },
               },
-              old_disk: { nesting_mode: "list", block: { attributes: { size: { type: "number", optional: true } }, description: "REMOVED (setting it is an error): use disk" } },
+              old_disk: {
+                nesting_mode: "list",
+                block: { attributes: { size: { type: "number", optional: true } }, description: "REMOVED (setting it is an error): use disk" },
+              },
               timeouts: { nesting_mode: "single", block: { attributes: { create: { type: "string", optional: true } } } },
             },
           },

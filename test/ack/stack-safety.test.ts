@@ -17,11 +17,22 @@ const OSS_BACKEND = {
 /** Each stack shape the project can produce: both environments, both CNIs, both backends, both key modes. */
 const VARIANTS: [string, AckEnv, Record<string, unknown>][] = [
   ["ack-managed defaults", "ack-managed", {}],
-  ["ack-managed flannel, OSS state, fixed pool, imported key", "ack-managed", {
-    cluster: { cni: "flannel", spec: "ack.standard", publicApiServer: false },
-    backend: OSS_BACKEND,
-    nodePool: { autoscaling: { enabled: false, minSize: 0, maxSize: 1 }, keyPair: { name: "ops", publicKey: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops" } },
-  }],
+  [
+    "ack-managed flannel, OSS state, fixed pool, imported key",
+    "ack-managed",
+    {
+      cluster: { cni: "flannel", spec: "ack.standard", publicApiServer: false },
+      backend: OSS_BACKEND,
+      nodePool: {
+        autoscaling: { enabled: false, minSize: 0, maxSize: 1 },
+        keyPair: {
+          name: "ops",
+          publicKey:
+            "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCToy0myQiBo0+C0lqkUERNR8nCmpZT5+HZvo4QwKSNRhtPUuyYvul34Mx8pBM7SZKc8PsIF5SuXykSic2GJVBkMTD0UoaJdQKX5lov6u8e9cBVBPHT1d25hnss9SRexDByoRP7YK5gg0YT3hTh0C/qPIPCJ5mw2fHsNUKKzNyaGT9QOQeXA9UA0DES4HzZFsI4CzUMCfp49M2MJHjQUxQhMIGeKlWePh2pWEoig/UR9D1dOU5DpW1j9sEl4b5FrRkSVRjqmFi4OS7mDt0r+JnELnAZ5Cq4kDPbz2iQZh8i+TsRNUwNn8Om1M81tEUfSdO12SouWqXdk4VYDGcwkiRJ ops",
+        },
+      },
+    },
+  ],
   ["ack-dedicated defaults", "ack-dedicated", {}],
   ["ack-dedicated with labels and taints", "ack-dedicated", { nodePool: { labels: { a: "b" }, taints: [{ key: "k", value: "v", effect: "NoExecute" }] } }],
 ];
@@ -79,8 +90,14 @@ describe("ACK stacks: schema, secrets, tags", () => {
     pool.desired_size = 2;
     pool.rollout_policy = { max_unavailable: 1 };
     const problems = checkAgainstProviderSchema(json, alicloudProviderSchema());
-    assert.ok(problems.some((p) => /desired_size: expected string/.test(p)), problems.join("\n"));
-    assert.ok(problems.some((p) => /rollout_policy/.test(p)), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => /desired_size: expected string/.test(p)),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => /rollout_policy/.test(p)),
+      problems.join("\n"),
+    );
   });
 
   it("config tags flow to every taggable resource", () => {

@@ -64,10 +64,27 @@ async function play(pod: V1Pod, ctl: PodControl, podIP: string, servers: Map<str
   const c = pod.spec!.containers[0]!;
   const speed = SPEED[pod.spec!.runtimeClassName ?? ""] ?? 1;
   const t0 = new Date();
-  const running = { phase: "Running", podIP, startTime: t0, containerStatuses: [{ name: c.name, image: c.image!, imageID: "", ready: true, restartCount: 0, state: { running: { startedAt: t0 } } }] };
+  const running = {
+    phase: "Running",
+    podIP,
+    startTime: t0,
+    containerStatuses: [{ name: c.name, image: c.image!, imageID: "", ready: true, restartCount: 0, state: { running: { startedAt: t0 } } }],
+  };
   const done = (log: string) => {
     ctl.setLog(c.name, log);
-    ctl.setStatus({ phase: "Succeeded", containerStatuses: [{ name: c.name, image: c.image!, imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: "Completed", startedAt: t0, finishedAt: new Date() } } }] });
+    ctl.setStatus({
+      phase: "Succeeded",
+      containerStatuses: [
+        {
+          name: c.name,
+          image: c.image!,
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: "Completed", startedAt: t0, finishedAt: new Date() } },
+        },
+      ],
+    });
   };
   await sleep(20 * speed);
   ctl.setStatus(running);
@@ -91,11 +108,31 @@ async function play(pod: V1Pod, ctl: PodControl, podIP: string, servers: Map<str
     const target = new URL(c.args![0]!);
     const server = servers.get(target.hostname);
     if (!server || target.port !== "8080") {
-      done(JSON.stringify({ requests: LOADGEN_REQUESTS, errors: LOADGEN_REQUESTS, statusCounts: {}, errorCounts: { ECONNREFUSED: LOADGEN_REQUESTS }, pods: {}, elapsedSeconds: 1, stoppedBy: "requests" }) + "\n");
+      done(
+        JSON.stringify({
+          requests: LOADGEN_REQUESTS,
+          errors: LOADGEN_REQUESTS,
+          statusCounts: {},
+          errorCounts: { ECONNREFUSED: LOADGEN_REQUESTS },
+          pods: {},
+          elapsedSeconds: 1,
+          stoppedBy: "requests",
+        }) + "\n",
+      );
       return;
     }
     const s = SPEED[server.spec!.runtimeClassName ?? ""] ?? 1;
-    done(JSON.stringify({ requests: LOADGEN_REQUESTS, errors: 0, statusCounts: { 200: LOADGEN_REQUESTS }, errorCounts: {}, latency: { p50: BASE.p50 * s, p95: 9, max: 20 }, pods: {}, elapsedSeconds: BASE.elapsedSeconds * s, stoppedBy: "requests" }) + "\n");
+    done(
+      JSON.stringify({
+        requests: LOADGEN_REQUESTS,
+        errors: 0,
+        statusCounts: { 200: LOADGEN_REQUESTS },
+        errorCounts: {},
+        latency: { p50: BASE.p50 * s, p95: 9, max: 20 },
+        pods: {},
+        elapsedSeconds: BASE.elapsedSeconds * s,
+        stoppedBy: "requests",
+      }) + "\n",
+    );
   }
 }
-

@@ -17,7 +17,12 @@ import type { K8sObject } from "../faas/fixtures";
 import { synthCharts, testEnvironment } from "../support/synth-charts";
 import { BASE, type BenchCluster, LOADGEN_REQUESTS, SPEED, startBenchCluster } from "./fake-cluster";
 
-const images = { "bench-cpu": benchImageRef("registry.test:5000", "bench-cpu"), "bench-io": benchImageRef("registry.test:5000", "bench-io"), "bench-net": benchImageRef("registry.test:5000", "bench-net"), "bench-loadgen": benchImageRef("registry.test:5000", "bench-loadgen") };
+const images = {
+  "bench-cpu": benchImageRef("registry.test:5000", "bench-cpu"),
+  "bench-io": benchImageRef("registry.test:5000", "bench-io"),
+  "bench-net": benchImageRef("registry.test:5000", "bench-net"),
+  "bench-loadgen": benchImageRef("registry.test:5000", "bench-loadgen"),
+};
 
 describe("bench:runtimes on a cluster (fake API server)", () => {
   let cluster: BenchCluster;

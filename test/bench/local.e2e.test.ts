@@ -29,18 +29,45 @@ const out = join(work, "out");
 
 afterAll(() => {
   // The run removed its containers; drop the loaded images, then the private storage.
-  if (existsSync(podmanRoot)) spawnSync("podman", ["--root", podmanRoot, "--runroot", join(podmanRoot, "run"), "--cgroup-manager=cgroupfs", "--events-backend=file", "system", "reset", "--force"], { stdio: "ignore" });
+  if (existsSync(podmanRoot))
+    spawnSync(
+      "podman",
+      ["--root", podmanRoot, "--runroot", join(podmanRoot, "run"), "--cgroup-manager=cgroupfs", "--events-backend=file", "system", "reset", "--force"],
+      { stdio: "ignore" },
+    );
   rmSync(podmanRoot, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
 
 describe("bench:runtimes --local (real containers)", () => {
   itIf(skip, "runs the three applications and container start under runC and gVisor; Kata is not available here", () => {
-    const build = spawnSync("npm", ["run", "-s", "images", "--", "build", "bench-cpu", "bench-io", "bench-net"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 25 * 60_000 });
+    const build = spawnSync("npm", ["run", "-s", "images", "--", "build", "bench-cpu", "bench-io", "bench-net"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 25 * 60_000,
+    });
     expect({ status: build.status, tail: build.status === 0 ? "" : `${build.stdout}${build.stderr}`.slice(-2000) }).toEqual({ status: 0, tail: "" });
 
     const started = Date.now();
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts/bench-runtimes.ts"), "--local", "--quick", "--repeat", "2", "--warmup", "0", "--podman-root", podmanRoot, "--out", out], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 20 * 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(PROJECT_ROOT, "scripts/bench-runtimes.ts"),
+        "--local",
+        "--quick",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--podman-root",
+        podmanRoot,
+        "--out",
+        out,
+      ],
+      { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 20 * 60_000 },
+    );
     expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr.slice(-3000) }).toEqual({ status: 0, stderr: "" });
     process.stdout.write(`bench:runtimes --local --quick --repeat 2 took ${((Date.now() - started) / 1000).toFixed(0)} s\n${run.stdout}\n`);
 
@@ -48,7 +75,11 @@ describe("bench:runtimes --local (real containers)", () => {
     expect(result.schema).toBe("clusterkit.bench.runtimes/v1");
     expect(result.target).toBe("local-machine");
     expect(result.failures).toEqual({});
-    expect(result.runtimes.map((s) => [s.runtime, s.available])).toEqual([["runc", true], ["gvisor", true], ["kata", !kvmUnavailable()]]);
+    expect(result.runtimes.map((s) => [s.runtime, s.available])).toEqual([
+      ["runc", true],
+      ["gvisor", true],
+      ["kata", !kvmUnavailable()],
+    ]);
     for (const m of METRICS) {
       for (const r of ["runc", "gvisor"] as const) {
         const s = result.metrics[m.id]?.[r];

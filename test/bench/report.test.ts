@@ -32,7 +32,12 @@ function scripted(values: Partial<Record<RuntimeName, number[]>>, kata: RuntimeS
       const i = count.get(k) ?? 0;
       count.set(k, i + 1);
       const v = values[runtime]![i]!;
-      const metrics: Record<BenchApp, string[]> = { cpu: ["cpu.compile", "cpu.kernel"], io: ["io.write", "io.read"], net: ["net.throughput", "net.p50"], start: ["start.running", "start.firstByte"] };
+      const metrics: Record<BenchApp, string[]> = {
+        cpu: ["cpu.compile", "cpu.kernel"],
+        io: ["io.write", "io.read"],
+        net: ["net.throughput", "net.p50"],
+        start: ["start.running", "start.firstByte"],
+      };
       // Rates: higher is better, so a slower runtime gets a smaller value.
       return Object.fromEntries(metrics[app].map((m) => [m, m === "net.throughput" ? 1000 / v : v]));
     },
@@ -98,11 +103,18 @@ describe("benchmark statistics and report", () => {
     expect(() => parseWorkload("io", '{"app":"cpu","compileMs":1,"kernelMs":1}')).toThrow(/printed a result for 'cpu'/);
     expect(() => parseWorkload("cpu", "gcc: fatal error\n")).toThrow(/printed no result line/);
     expect(parseLoad('{"requests":100,"errors":0,"latency":{"p50":2,"p95":3,"max":4},"elapsedSeconds":0.5}')).toEqual({ "net.throughput": 200, "net.p50": 2 });
-    expect(() => parseLoad('{"requests":100,"errors":3,"errorCounts":{"ECONNRESET":3},"latency":{"p50":2},"elapsedSeconds":1}')).toThrow(/3 errors in 100 requests/);
+    expect(() => parseLoad('{"requests":100,"errors":3,"errorCounts":{"ECONNRESET":3},"latency":{"p50":2},"elapsedSeconds":1}')).toThrow(
+      /3 errors in 100 requests/,
+    );
   });
 
   it("parses its command line and refuses bad input naming the option", () => {
-    expect(parseBenchArgs(["--local", "--repeat", "3", "--quick", "--runtimes=runc,gvisor"])).toMatchObject({ target: "local-machine", repeat: 3, quick: true, runtimes: ["runc", "gvisor"] });
+    expect(parseBenchArgs(["--local", "--repeat", "3", "--quick", "--runtimes=runc,gvisor"])).toMatchObject({
+      target: "local-machine",
+      repeat: 3,
+      quick: true,
+      runtimes: ["runc", "gvisor"],
+    });
     expect(parseBenchArgs(["ack-managed"]).target).toBe("ack-managed");
     expect(parseBenchArgs(["local"]).target).toBe("local");
     const refused = (argv: string[], message: RegExp) => {

@@ -26,8 +26,10 @@ describe("provider bindings generated from the pinned schemas", () => {
       const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, "provider-schemas", p.schema), "utf8"));
       const provider = Object.values(schema.provider_schemas)[0] as { resource_schemas: object; data_source_schemas?: object };
       const dir = join(PROJECT_ROOT, ".gen/providers", p.name);
-      for (const type of Object.keys(provider.resource_schemas)) assert.ok(existsSync(join(dir, folderFor(p.name, type, false), "index.ts")), `${type} binding`);
-      for (const type of Object.keys(provider.data_source_schemas ?? {})) assert.ok(existsSync(join(dir, folderFor(p.name, type, true), "index.ts")), `${type} binding`);
+      for (const type of Object.keys(provider.resource_schemas))
+        assert.ok(existsSync(join(dir, folderFor(p.name, type, false), "index.ts")), `${type} binding`);
+      for (const type of Object.keys(provider.data_source_schemas ?? {}))
+        assert.ok(existsSync(join(dir, folderFor(p.name, type, true), "index.ts")), `${type} binding`);
       const providerSource = readFileSync(join(dir, "provider/index.ts"), "utf8");
       assert.match(providerSource, new RegExp(`providerVersionConstraint: '${p.version.replace(/\./g, "\\.")}'`));
       assert.match(providerSource, new RegExp(`terraformProviderSource: '${p.source}'`));

@@ -87,7 +87,17 @@ function image(over: Partial<BaseImage> = {}): BaseImage {
 
 function build(root: string, over: Partial<Parameters<typeof ensureBox>[0]> = {}) {
   const reporter = memoryReporter();
-  const promise = ensureBox({ root, boxPath: "boxes/test-noble-vbox.box", image: image(), runner: processRunner, open: httpOpen, reporter, env: process.env, converter: "qemu-img", ...over });
+  const promise = ensureBox({
+    root,
+    boxPath: "boxes/test-noble-vbox.box",
+    image: image(),
+    runner: processRunner,
+    open: httpOpen,
+    reporter,
+    env: process.env,
+    converter: "qemu-img",
+    ...over,
+  });
   return { promise, reporter };
 }
 
@@ -106,7 +116,10 @@ describe("npm run box: building the box", () => {
     assert.equal(result.downloaded, true);
     const file = join(root, "boxes/test-noble-vbox.box");
     const entries = listTar(file);
-    assert.deepEqual(entries.map((e) => e.name), ["test-noble.vdi"]);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ["test-noble.vdi"],
+    );
     assert.deepEqual(identifyDisk(readAt(file, entries[0]!.offset, 512)), { format: "vdi", virtualBytes: 2 ** 30 });
 
     // The provider runs `tar -xf`; the disk it gets must hold the image's data, grown to 1 GiB.
@@ -135,7 +148,10 @@ describe("npm run box: building the box", () => {
 
     const again = build(root);
     assert.deepEqual(await again.promise, { built: false, downloaded: false, file: box });
-    assert.ok(again.reporter.lines.some((l) => /is in place and verified .*; nothing to do/.test(l)), again.reporter.lines.join("\n"));
+    assert.ok(
+      again.reporter.lines.some((l) => /is in place and verified .*; nothing to do/.test(l)),
+      again.reporter.lines.join("\n"),
+    );
     assert.ok(before.equals(readFileSync(box)), "box untouched");
 
     rmSync(box);
@@ -148,7 +164,9 @@ describe("npm run box: building the box", () => {
   itIf(NEED, "refuses a download whose SHA-256 differs from the pin, keeping nothing", async () => {
     const root = scratchDir();
     const wrong = "0".repeat(64);
-    await expect(build(root, { image: image({ sha256: wrong }) }).promise).rejects.toThrow(/does not match its pinned SHA-256[\s\S]*expected 0{64}[\s\S]*actual   [0-9a-f]{64}/);
+    await expect(build(root, { image: image({ sha256: wrong }) }).promise).rejects.toThrow(
+      /does not match its pinned SHA-256[\s\S]*expected 0{64}[\s\S]*actual   [0-9a-f]{64}/,
+    );
     assert.deepEqual(cacheListing(root), [], "neither the download nor a partial file is kept");
     assert.equal(existsSync(join(root, "boxes/test-noble-vbox.box")), false);
   });
@@ -156,7 +174,9 @@ describe("npm run box: building the box", () => {
   itIf(NEED, "refuses a truncated download and leaves nothing behind; with a second address it takes the good copy", async () => {
     const root = scratchDir();
     const truncated = build(root, { image: image({ urls: [`${server.base}/truncated.img`] }) }).promise;
-    await expect(truncated).rejects.toThrow(/could not download test image; nothing was kept:[\s\S]*truncated\.img: (the download broke off after \d+ bytes of \d+|the download is truncated)/);
+    await expect(truncated).rejects.toThrow(
+      /could not download test image; nothing was kept:[\s\S]*truncated\.img: (the download broke off after \d+ bytes of \d+|the download is truncated)/,
+    );
     assert.deepEqual(cacheListing(root), []);
     assert.equal(existsSync(join(root, "boxes")) && readdirSync(join(root, "boxes")).length > 0, false, "no box and no work folder");
 
@@ -183,7 +203,11 @@ describe("npm run box: building the box", () => {
         if (verb === "clonemedium") return processRunner.run("qemu-img", ["convert", "-O", "vdi", a!, b!]);
         if (verb === "modifymedium") {
           const tmp = `${a}.grow.qcow2`;
-          for (const step of [["convert", "-O", "qcow2", a!, tmp], ["resize", "-q", tmp, `${c}M`], ["convert", "-O", "vdi", tmp, a!]]) {
+          for (const step of [
+            ["convert", "-O", "qcow2", a!, tmp],
+            ["resize", "-q", tmp, `${c}M`],
+            ["convert", "-O", "vdi", tmp, a!],
+          ]) {
             const r = await processRunner.run("qemu-img", step);
             if (r.code !== 0) return r;
           }

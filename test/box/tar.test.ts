@@ -16,7 +16,10 @@ describe("tar headers", () => {
     writeSync(fd, tarHeader("big.vdi", size, 1_700_000_000), 0, 512, 0);
     ftruncateSync(fd, 512 + size + 1024); // sparse: content and end-of-archive blocks read as zeros
     closeSync(fd);
-    assert.deepEqual(listTar(file).map((e) => ({ ...e })), [{ name: "big.vdi", size, offset: 512, type: "0" }]);
+    assert.deepEqual(
+      listTar(file).map((e) => ({ ...e })),
+      [{ name: "big.vdi", size, offset: 512, type: "0" }],
+    );
     const r = spawnSync("tar", ["-tvf", file], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`root/root +${size} .* big\\.vdi`));

@@ -34,7 +34,11 @@ function writeOutput(env: EnvironmentName, overrides: Record<string, unknown> = 
   addCharts(testEnvironment(env, overrides), dir, newContext(root));
   const files = new Map<string, string>();
   for (const f of readdirSync(dir).sort()) files.set(f, readFileSync(join(dir, f), "utf8"));
-  const objects = [...files.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJSON() as ManifestObject).filter(Boolean));
+  const objects = [...files.values()].flatMap((text) =>
+    parseAllDocuments(text)
+      .map((d) => d.toJSON() as ManifestObject)
+      .filter(Boolean),
+  );
   return { files, objects };
 }
 
@@ -44,7 +48,10 @@ describe("every synthesized object of every chart", () => {
   for (const { label, out } of OUTPUTS) {
     it(`${label}: contains no Secret and no inline secret data`, () => {
       assert.ok(out.objects.length > 20, "the whole output was read");
-      assert.deepEqual(out.objects.filter((o) => o.kind === "Secret").map((o) => o.metadata?.name), []);
+      assert.deepEqual(
+        out.objects.filter((o) => o.kind === "Secret").map((o) => o.metadata?.name),
+        [],
+      );
       for (const o of out.objects) {
         const where = `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
         assert.ok(!("stringData" in o), `${where} carries stringData`);
@@ -66,10 +73,12 @@ describe("the resources policy (charts/shared/workload/resources.ts)", () => {
     for (const o of objects) {
       const spec = (o as { spec?: { template?: { spec?: unknown } } }).spec;
       const pod = (o.kind === "PodTemplate" ? (o as { template?: { spec?: unknown } }).template?.spec : spec?.template?.spec) as
-        | { containers?: unknown[]; initContainers?: unknown[] }
-        | undefined;
+        { containers?: unknown[]; initContainers?: unknown[] } | undefined;
       if (!pod) continue;
-      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])] as { name: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]) {
+      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])] as {
+        name: string;
+        resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+      }[]) {
         out.push({ where: `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name} ${c.name}`, namespace: o.metadata?.namespace ?? "", c });
       }
     }
@@ -80,7 +89,10 @@ describe("the resources policy (charts/shared/workload/resources.ts)", () => {
       const executorNamespace = testEnvironment(env).config.faas.executorNamespace;
       const all = containersOf(out.objects);
       assert.ok(all.length > 10, "containers were found");
-      assert.ok(all.some((x) => x.namespace === executorNamespace), "the executor namespace was checked");
+      assert.ok(
+        all.some((x) => x.namespace === executorNamespace),
+        "the executor namespace was checked",
+      );
       for (const { where, namespace, c } of all) {
         const r = c.resources ?? {};
         assert.ok(r.requests?.cpu && r.requests?.memory, `${where}: requests`);
@@ -101,7 +113,9 @@ describe("images.ts", () => {
       else if (v && typeof v === "object") Object.values(v).forEach(collect);
     };
     for (const { out } of OUTPUTS) out.objects.forEach(collect);
-    const unused = Object.entries(IMAGES).filter(([, ref]) => typeof ref === "string" && !used.has(ref)).map(([name]) => name);
+    const unused = Object.entries(IMAGES)
+      .filter(([, ref]) => typeof ref === "string" && !used.has(ref))
+      .map(([name]) => name);
     assert.deepEqual(unused, []);
   });
 });

@@ -13,7 +13,10 @@ const DIR = join(__dirname, "..", "..", "charts", "imports");
 
 describe("generated CRD modules", () => {
   it("are exactly the modules the generator table lists", () => {
-    const modules = readdirSync(DIR).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, "")).sort();
+    const modules = readdirSync(DIR)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => f.replace(/\.ts$/, ""))
+      .sort();
     expect(modules).toEqual(GENERATED_CRD_IMPORTS.map((i) => i.module).sort());
   });
 

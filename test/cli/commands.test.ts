@@ -29,7 +29,12 @@ describe("the command-line parser", () => {
   it("reads positionals, options with separate or inline values, switches, and everything after --", () => {
     const cl = parseCommandLine(SPEC, ["--file=a=b", "local", "--dry", "--", "ls", "--help", "-x"]);
     assert.deepEqual(cl, { help: false, positionals: { environment: "local" }, options: { file: "a=b", dry: true }, rest: ["ls", "--help", "-x"] });
-    assert.deepEqual(parseCommandLine(SPEC, ["local", "--file", "x"]), { help: false, positionals: { environment: "local" }, options: { file: "x" }, rest: [] });
+    assert.deepEqual(parseCommandLine(SPEC, ["local", "--file", "x"]), {
+      help: false,
+      positionals: { environment: "local" },
+      options: { file: "x" },
+      rest: [],
+    });
   });
 
   it("--help (or -h) before -- asks for help, even with other arguments", () => {
@@ -39,7 +44,10 @@ describe("the command-line parser", () => {
 
   it("refuses, with the usage line: an unknown option, a value for a switch, a missing value, an extra argument, an unknown or missing environment", () => {
     const cases: [string[], RegExp][] = [
-      [["local", "--verbose"], /^unknown option "--verbose"; valid options: --file, --dry, --help\nusage: npm run thing -- <environment> \[--file <path>\] \[--dry\] \[-- <command>\.\.\.\]/],
+      [
+        ["local", "--verbose"],
+        /^unknown option "--verbose"; valid options: --file, --dry, --help\nusage: npm run thing -- <environment> \[--file <path>\] \[--dry\] \[-- <command>\.\.\.\]/,
+      ],
       [["local", "--dry=yes"], /^--dry takes no value/],
       [["local", "--file"], /^--file needs a value \(<path>\)/],
       [["local", "--file", "--dry"], /^--file needs a value/],
@@ -47,7 +55,12 @@ describe("the command-line parser", () => {
       [["prod"], /^unknown environment "prod"; expected one of local, ack-managed\n/],
       [[], /^no environment given; expected one of local, ack-managed\n/],
     ];
-    for (const [argv, message] of cases) assert.throws(() => parseCommandLine(SPEC, argv), (e: unknown) => message.test((e as Error).message), argv.join(" "));
+    for (const [argv, message] of cases)
+      assert.throws(
+        () => parseCommandLine(SPEC, argv),
+        (e: unknown) => message.test((e as Error).message),
+        argv.join(" "),
+      );
   });
 
   it("help text: usage, summary, arguments with their choices, options with --help, examples", () => {
@@ -87,7 +100,12 @@ describe("npm run bench and npm run gen:crds", () => {
   });
 
   it("gen:crds: --from <dir>, with help and examples; other arguments refused", () => {
-    assert.deepEqual(parseCommandLine(GEN_CRDS_COMMAND, ["--from", "../shared/upstream"]), { help: false, positionals: {}, options: { from: "../shared/upstream" }, rest: [] });
+    assert.deepEqual(parseCommandLine(GEN_CRDS_COMMAND, ["--from", "../shared/upstream"]), {
+      help: false,
+      positionals: {},
+      options: { from: "../shared/upstream" },
+      rest: [],
+    });
     assert.throws(() => parseCommandLine(GEN_CRDS_COMMAND, ["../shared/upstream"]), /unexpected argument "\.\.\/shared\/upstream"/);
     assert.match(helpText(GEN_CRDS_COMMAND), /--from <dir> +read <id>\.yaml files from <dir>/);
     assert.match(helpText(GEN_CRDS_COMMAND), /npm run gen:crds -- --from \.\.\/shared\/upstream/);

@@ -34,7 +34,11 @@ async function run(main: CommandMain, argv: string[], env: Record<string, string
   return { code, out: io.stdout(), err: io.stderr(), root };
 }
 
-type Tf = { provider: { alicloud: { region: string }[] }; resource: Record<string, Record<string, Record<string, unknown>>>; terraform: { backend: { local?: { path: string } } } };
+type Tf = {
+  provider: { alicloud: { region: string }[] };
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  terraform: { backend: { local?: { path: string } } };
+};
 
 function problems(overrides: Record<string, unknown>): string[] {
   return validateConfigs(overrides).problems.map((p) => `${p.path}: ${p.message}`);
@@ -56,9 +60,16 @@ describe("an environment added in the config file alone", () => {
     const cluster = Object.values(tf.resource.alicloud_cs_kubernetes)[0]!;
     assert.equal((cluster.tags as Record<string, string>).environment, "ack-shanghai");
 
-    const manifests = (name: string) => parseAllDocuments(readFileSync(join(r.root, "dist/ack-shanghai", name), "utf8")).map((d) => d.toJS() as { kind: string; spec?: Record<string, unknown> });
-    assert.ok(manifests("40-storage.k8s.yaml").some((o) => o.kind === "PersistentVolume"), "the NAS volume");
-    assert.ok(manifests("50-web.k8s.yaml").some((o) => o.kind === "Ingress"), "an ALB Ingress, as on ACK");
+    const manifests = (name: string) =>
+      parseAllDocuments(readFileSync(join(r.root, "dist/ack-shanghai", name), "utf8")).map((d) => d.toJS() as { kind: string; spec?: Record<string, unknown> });
+    assert.ok(
+      manifests("40-storage.k8s.yaml").some((o) => o.kind === "PersistentVolume"),
+      "the NAS volume",
+    );
+    assert.ok(
+      manifests("50-web.k8s.yaml").some((o) => o.kind === "Ingress"),
+      "an ALB Ingress, as on ACK",
+    );
     const faas = readFileSync(join(r.root, "dist/ack-shanghai/60-faas.k8s.yaml"), "utf8");
     assert.match(faas, /registry-vpc\.cn-shanghai\.aliyuncs\.com\/clusterkit\/frontend:/, "images from the region's registry");
     const precondition = (cluster.lifecycle as { precondition: { error_message: string }[] }).precondition[0]!;
@@ -69,7 +80,10 @@ describe("an environment added in the config file alone", () => {
     const r = await run(configMain, ["ack-shanghai"], { CLUSTERKIT_CONFIG: file });
     assert.equal(r.code, 0, r.err);
     const c = JSON.parse(r.out) as { platform: string; region: string; cluster: { type: string; name: string }; kubeconfigPath: string };
-    assert.deepEqual([c.platform, c.region, c.cluster.type, c.cluster.name, c.kubeconfigPath], ["ack", "cn-shanghai", "dedicated", "ack-shanghai", "state/ack-shanghai/kubeconfig"]);
+    assert.deepEqual(
+      [c.platform, c.region, c.cluster.type, c.cluster.name, c.kubeconfigPath],
+      ["ack", "cn-shanghai", "dedicated", "ack-shanghai", "state/ack-shanghai/kubeconfig"],
+    );
     const managed = JSON.parse((await run(configMain, ["ack-managed"], { CLUSTERKIT_CONFIG: file })).out) as { region: string; cluster: { type: string } };
     assert.deepEqual([managed.region, managed.cluster.type], ["eu-central-1", "managed"]);
   });
@@ -81,17 +95,28 @@ describe("an environment added in the config file alone", () => {
   });
 
   it("mistakes in an added environment name the field and the rule, with no stack trace", async () => {
-    const r = await run(synthMain, [], { CLUSTERKIT_CONFIG: configFile({ "ack-shanghai": { platform: "ack", region: "cn-shanghai", cluster: { type: "serverless" } } }) });
+    const r = await run(synthMain, [], {
+      CLUSTERKIT_CONFIG: configFile({ "ack-shanghai": { platform: "ack", region: "cn-shanghai", cluster: { type: "serverless" } } }),
+    });
     assert.equal(r.code, 1);
     assert.match(r.err, /- ack-shanghai\.cluster\.type: must be one of managed, dedicated/);
     assert.doesNotMatch(r.err, /\n\s+at /);
-    assert.ok(problems({ "ack-shanghai": { region: "cn-shanghai" } }).some((p) => /^ack-shanghai: unknown environment; .*add an environment with `ack-shanghai: \{ platform: ack/.test(p)), "no platform: how to add one");
+    assert.ok(
+      problems({ "ack-shanghai": { region: "cn-shanghai" } }).some((p) =>
+        /^ack-shanghai: unknown environment; .*add an environment with `ack-shanghai: \{ platform: ack/.test(p),
+      ),
+      "no platform: how to add one",
+    );
     assert.ok(problems({ "ack-manged": { platform: "ack" } }).length === 0, "a new name with a platform is an environment");
     assert.ok(problems({ "ack-manged": {} }).some((p) => p.includes('did you mean "ack-managed"?')));
     assert.ok(problems({ lab2: { platform: "local" } }).some((p) => /^lab2\.platform: there is one local environment per machine/.test(p)));
     assert.ok(problems({ "ack-x": { platform: "gke" } }).some((p) => p === "ack-x.platform: must be one of local, ack"));
     assert.ok(problems({ ack_x: { platform: "ack" } }).some((p) => /^ack_x: an environment name must be a DNS label/.test(p)));
-    assert.ok(problems({ "ack-x": { platform: "ack", region: "cn-hangzhou", network: { vswitches: [{ zone: "eu-central-1a", cidr: "172.16.0.0/20" }] } } }).some((p) => p.startsWith("ack-x.network.vswitches.0.zone: eu-central-1a is not a zone of region cn-hangzhou")));
+    assert.ok(
+      problems({ "ack-x": { platform: "ack", region: "cn-hangzhou", network: { vswitches: [{ zone: "eu-central-1a", cidr: "172.16.0.0/20" }] } } }).some((p) =>
+        p.startsWith("ack-x.network.vswitches.0.zone: eu-central-1a is not a zone of region cn-hangzhou"),
+      ),
+    );
     assert.ok(problems({ local: { platform: "ack" } }).some((p) => p.startsWith("local.platform: must be local")));
   });
 });
@@ -104,7 +129,11 @@ describe("the cluster flavour is a field, not the environment's name", () => {
     const tf = (env: string) => JSON.parse(readFileSync(join(root, `cdktf.out/stacks/${env}/cdk.tf.json`), "utf8")) as Tf;
     assert.ok(tf("ack-dedicated").resource.alicloud_cs_managed_kubernetes && !tf("ack-dedicated").resource.alicloud_cs_kubernetes);
     assert.ok(tf("ack-managed").resource.alicloud_cs_kubernetes && !tf("ack-managed").resource.alicloud_cs_managed_kubernetes);
-    assert.ok(problems({ "ack-managed": { cluster: { type: "dedicated" }, masters: { count: 4 } } }).some((p) => p.startsWith("ack-managed.masters.count: 4 is not allowed")));
+    assert.ok(
+      problems({ "ack-managed": { cluster: { type: "dedicated" }, masters: { count: 4 } } }).some((p) =>
+        p.startsWith("ack-managed.masters.count: 4 is not allowed"),
+      ),
+    );
     assert.deepEqual(problems({ "ack-dedicated": { cluster: { type: "managed" }, masters: { count: 4 } } }), [], "masters matter only on a dedicated cluster");
   });
 });

@@ -42,13 +42,17 @@ describe("local addresses follow network.cidr", () => {
   });
 
   it("a /21 network keeps the host numbers (192.168.56.0/21: host 300 is 192.168.57.44)", () => {
-    const { configs } = validateConfigs({ local: { network: { cidr: "192.168.56.0/21" }, workers: [{ name: "worker01", hostNumber: 300, cpus: 2, memoryMiB: 2048 }] } });
+    const { configs } = validateConfigs({
+      local: { network: { cidr: "192.168.56.0/21" }, workers: [{ name: "worker01", hostNumber: 300, cpus: 2, memoryMiB: 2048 }] },
+    });
     assert.equal(configs?.local.workers[0]?.ip, "192.168.57.44");
     assert.equal(configs?.local.controlPlane.ip, "192.168.56.11");
   });
 
   it("an explicit address wins over the default host number, and npm run config then shows only the address", () => {
-    const { configs } = validateConfigs({ local: { network: { cidr: "192.168.56.0/24" }, nfs: { ip: "192.168.56.99" }, metallb: { addressEnd: "192.168.56.210" } } });
+    const { configs } = validateConfigs({
+      local: { network: { cidr: "192.168.56.0/24" }, nfs: { ip: "192.168.56.99" }, metallb: { addressEnd: "192.168.56.210" } },
+    });
     assert.equal(configs?.local.nfs.ip, "192.168.56.99");
     assert.equal(configs?.local.nfs.hostNumber, undefined);
     assert.equal(configs?.local.metallb.addressStart, "192.168.56.200");
@@ -58,13 +62,37 @@ describe("local addresses follow network.cidr", () => {
 
   it("stays as strict: a host number outside a smaller network, the broadcast address, clashes and a VM without address are refused, naming the field", () => {
     const small = problems({ local: { network: { cidr: "192.168.60.0/28" } } });
-    assert.ok(small.includes("local.workers.0.hostNumber: 192.168.60.21 (host number 21 of network.cidr) is outside network.cidr (192.168.60.0/28)"), small.join("\n"));
-    assert.ok(small.some((p) => /^local\.metallb\.firstHostNumber: 192\.168\.60\.200 \(host number 200\) is not a host address of network\.cidr/.test(p)), small.join("\n"));
-    assert.ok(problems({ local: { nfs: { hostNumber: 255 } } }).includes("local.nfs.hostNumber: 192.168.60.255 (host number 255 of network.cidr) is the network or broadcast address of 192.168.60.0/24"));
-    assert.ok(problems({ local: { metallb: { firstHostNumber: 20 } } }).some((p) => /^local\.metallb: pool 192\.168\.60\.20-192\.168\.60\.250 contains workers\.0\.hostNumber/.test(p)));
-    assert.ok(problems({ local: { workers: [{ name: "worker01", cpus: 2, memoryMiB: 2048 }] } }).includes("local.workers.0: needs an address: hostNumber (a host number inside local.network.cidr, e.g. 21) or ip"));
-    assert.ok(problems({ local: { controlPlane: { hostNumber: 0 } } }).some((p) => p.startsWith("local.controlPlane.hostNumber: must be a host number of at least 1")));
-    assert.ok(problems({ local: { network: { hostIp: "192.168.60.11" } } }).some((p) => /^local\.controlPlane\.hostNumber: .* is already used by network\.hostIp/.test(p)));
+    assert.ok(
+      small.includes("local.workers.0.hostNumber: 192.168.60.21 (host number 21 of network.cidr) is outside network.cidr (192.168.60.0/28)"),
+      small.join("\n"),
+    );
+    assert.ok(
+      small.some((p) => /^local\.metallb\.firstHostNumber: 192\.168\.60\.200 \(host number 200\) is not a host address of network\.cidr/.test(p)),
+      small.join("\n"),
+    );
+    assert.ok(
+      problems({ local: { nfs: { hostNumber: 255 } } }).includes(
+        "local.nfs.hostNumber: 192.168.60.255 (host number 255 of network.cidr) is the network or broadcast address of 192.168.60.0/24",
+      ),
+    );
+    assert.ok(
+      problems({ local: { metallb: { firstHostNumber: 20 } } }).some((p) =>
+        /^local\.metallb: pool 192\.168\.60\.20-192\.168\.60\.250 contains workers\.0\.hostNumber/.test(p),
+      ),
+    );
+    assert.ok(
+      problems({ local: { workers: [{ name: "worker01", cpus: 2, memoryMiB: 2048 }] } }).includes(
+        "local.workers.0: needs an address: hostNumber (a host number inside local.network.cidr, e.g. 21) or ip",
+      ),
+    );
+    assert.ok(
+      problems({ local: { controlPlane: { hostNumber: 0 } } }).some((p) => p.startsWith("local.controlPlane.hostNumber: must be a host number of at least 1")),
+    );
+    assert.ok(
+      problems({ local: { network: { hostIp: "192.168.60.11" } } }).some((p) =>
+        /^local\.controlPlane\.hostNumber: .* is already used by network\.hostIp/.test(p),
+      ),
+    );
   });
 
   it("the seeds carry the moved addresses (netplan, /etc/hosts, kubeadm advertise address)", () => {

@@ -24,7 +24,9 @@ function rootWithEarlierOutputs(): string {
 
 function listing(root: string): string {
   const walk = (dir: string): string[] =>
-    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [`${join(dir, e.name)}=${readFileSync(join(root, dir, e.name), "utf8")}`]));
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [`${join(dir, e.name)}=${readFileSync(join(root, dir, e.name), "utf8")}`],
+    );
   return walk(".").sort().join("\n");
 }
 
@@ -36,7 +38,11 @@ async function run(main: CommandMain, argv: string[], env: Record<string, string
 
 const BAD_CONFIGS: { name: string; content: unknown; field: string }[] = [
   { name: "overlapping CIDRs", content: { local: { kubernetes: { podCidr: "192.168.0.0/16" } } }, field: "local.kubernetes.podCidr" },
-  { name: "an IP outside its subnet", content: { local: { workers: [{ name: "worker01", ip: "10.9.9.9", cpus: 2, memoryMiB: 2048 }] } }, field: "local.workers.0.ip" },
+  {
+    name: "an IP outside its subnet",
+    content: { local: { workers: [{ name: "worker01", ip: "10.9.9.9", cpus: 2, memoryMiB: 2048 }] } },
+    field: "local.workers.0.ip",
+  },
   { name: "duplicate IPs", content: { local: { nfs: { ip: "192.168.60.11" } } }, field: "local.nfs.ip" },
   { name: "zero workers", content: { local: { workers: [] } }, field: "local.workers" },
   { name: "an unsupported Kubernetes minor", content: { local: { kubernetes: { version: "1.29" } } }, field: "local.kubernetes.version" },
@@ -121,7 +127,10 @@ describe("npm run synth", () => {
     for (const stack of ["local", "ack-managed", "ack-dedicated"]) {
       const tf = JSON.parse(readFileSync(join(root, "cdktf.out/stacks", stack, "cdk.tf.json"), "utf8"));
       assert.equal(typeof tf, "object");
-      assert.ok(readdirSync(join(root, "dist", stack)).some((f) => f.endsWith(".k8s.yaml")), `manifests for ${stack}`);
+      assert.ok(
+        readdirSync(join(root, "dist", stack)).some((f) => f.endsWith(".k8s.yaml")),
+        `manifests for ${stack}`,
+      );
     }
     assert.equal(readFileSync(join(root, "state/local/terraform.tfstate"), "utf8"), "earlier state");
     assert.equal(r.err, "", "the default configuration gives no warning");
@@ -148,7 +157,13 @@ describe("npm run synth", () => {
     const warnings = local.err.trim().split("\n");
     assert.ok(warnings.length >= 1 && warnings.every((w) => /^WARNING: (!!! )?local: [a-zA-Z.]+[ :]/.test(w)), local.err);
     const ack = await run(synthMain, ["ack-managed"], { CLUSTERKIT_CONFIG: config });
-    assert.ok(ack.err.trim().split("\n").every((w) => /^WARNING: (!!! )?ack-managed: (cluster\.cni|cluster\.addons)/.test(w)), ack.err);
+    assert.ok(
+      ack.err
+        .trim()
+        .split("\n")
+        .every((w) => /^WARNING: (!!! )?ack-managed: (cluster\.cni|cluster\.addons)/.test(w)),
+      ack.err,
+    );
     assert.match(ack.err, /ack-managed: cluster\.cni is flannel: /);
   });
 
@@ -169,7 +184,12 @@ describe("npm run synth", () => {
   it("the real entry point, as npm runs it (scripts/synth.mjs, the bundle): exit status, stdout and no stack trace on a bad argument", () => {
     const root = scratchDir();
     const synth = (arg: string) =>
-      spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "synth.mjs"), arg], { cwd: PROJECT_ROOT, env: { ...process.env, CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined }, encoding: "utf8", timeout: 60_000 });
+      spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "synth.mjs"), arg], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, CLUSTERKIT_ROOT: root, CLUSTERKIT_CONFIG: undefined },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
     const ok = synth("local");
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /clusterkit: synthesized cdktf\.out\/stacks\/local/);

@@ -22,12 +22,15 @@ describe("docs/config.md", () => {
     const rows = generated.split("\n").filter((l) => l.startsWith("| `"));
     const cells = (field: string) => rows.find((r) => r.startsWith(`| \`${field}\` |`))?.split(" | ");
     // A field only the schema knows (no preset value, no @default) would read "unset" with no reason.
-    assert.deepEqual(rows.filter((r) => / \| unset \| /.test(r)), []);
+    assert.deepEqual(
+      rows.filter((r) => / \| unset \| /.test(r)),
+      [],
+    );
     assert.match(cells("cluster.type")?.[2] ?? "", /^ack-managed: `managed`<br>ack-dedicated: `dedicated`<br>added: `managed`$/);
     assert.match(cells("region")?.[2] ?? "", /`eu-central-1`/);
     assert.match(cells("kubernetes.clusterDomain")?.[2] ?? "", /ack-dedicated: `k8s-majasi\.cluster`/);
     assert.match(cells("network.hostIp")?.[2] ?? "", /^the first host address of `cidr`$/, "an optional field shows its @default");
-    assert.ok(rows.some((r) => r.startsWith("| `platform` | \"ack\" |")) && rows.some((r) => r.startsWith("| `platform` | \"local\" |")));
+    assert.ok(rows.some((r) => r.startsWith('| `platform` | "ack" |')) && rows.some((r) => r.startsWith('| `platform` | "local" |')));
     assert.ok(rows.length > 150, `${rows.length} rows`);
     // Image tags change with every image build: the docs point at the lock instead of going stale.
     assert.match(cells("faas.executors.images.go")?.[2] ?? "", /^`192\.168\.60\.30:5000\/clusterkit\/executor-go:<tag in images\/images\.lock\.json>`$/);

@@ -40,13 +40,17 @@ describe("what the config file may be", () => {
     assert.equal(CONFIG_FILE_LIMIT, 1024 * 1024);
   });
 
-  itIf(process.platform === "win32" ? "FIFOs are POSIX" : missingTools(["mkfifo"]), "a FIFO nobody writes to is refused at once instead of hanging (real CLI)", () => {
-    const fifo = join(scratchDir(), "config.fifo");
-    execFileSync("mkfifo", [fifo]);
-    const r = runEntry("src/cli/config.ts", ["local"], { CLUSTERKIT_CONFIG: fifo });
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /is not a regular file \(a pipe\)/);
-  });
+  itIf(
+    process.platform === "win32" ? "FIFOs are POSIX" : missingTools(["mkfifo"]),
+    "a FIFO nobody writes to is refused at once instead of hanging (real CLI)",
+    () => {
+      const fifo = join(scratchDir(), "config.fifo");
+      execFileSync("mkfifo", [fifo]);
+      const r = runEntry("src/cli/config.ts", ["local"], { CLUSTERKIT_CONFIG: fifo });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /is not a regular file \(a pipe\)/);
+    },
+  );
 });
 
 describe("plain JSON data only", () => {
@@ -63,7 +67,10 @@ describe("plain JSON data only", () => {
     assert.match(refusal(fileWith('{"ack-managed": {"tags": {"constructor": "x"}}}')), /ack-managed\.tags\.constructor: the key constructor is not allowed/);
     const parsed = JSON.parse('{"local": {"webApp": {"__proto__": {"enabled": false}}}}') as Record<string, unknown>;
     const { problems } = validateConfigs(parsed);
-    assert.deepEqual(problems.map((p) => `${p.path}: ${p.message}`), ["local.webApp.__proto__: the key __proto__ is not allowed (it is not a config field)"]);
+    assert.deepEqual(
+      problems.map((p) => `${p.path}: ${p.message}`),
+      ["local.webApp.__proto__: the key __proto__ is not allowed (it is not a config field)"],
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
@@ -76,7 +83,8 @@ describe("plain JSON data only", () => {
     const file = fileWith("root:$6$saltsalt$hashhashhashhashhashhashhashhashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
     assert.throws(
       () => loadConfig({ CLUSTERKIT_CONFIG: file }),
-      (e: unknown) => e instanceof UserError && /\(top level\): 2 keys are not environment names \(not shown\)/.test(e.message) && !/saltsalt|daemon/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError && /\(top level\): 2 keys are not environment names \(not shown\)/.test(e.message) && !/saltsalt|daemon/.test(e.message),
     );
   });
 });

@@ -18,7 +18,10 @@ function problems(overrides: Record<string, unknown>): string[] {
 
 function expectProblem(overrides: Record<string, unknown>, path: string, pattern: RegExp): void {
   const found = problems(overrides);
-  assert.ok(found.some((p) => p.startsWith(`${path}: `) && pattern.test(p)), `expected a problem at ${path} matching ${pattern}, got:\n${found.join("\n")}`);
+  assert.ok(
+    found.some((p) => p.startsWith(`${path}: `) && pattern.test(p)),
+    `expected a problem at ${path} matching ${pattern}, got:\n${found.join("\n")}`,
+  );
 }
 
 describe("workload namespaces", () => {
@@ -32,7 +35,11 @@ describe("workload namespaces", () => {
   it("refuses the same namespace twice, and a Secret name the deploy step generates", () => {
     expectProblem({ local: { faas: { executorNamespace: "faas" } } }, "local.faas.executorNamespace", /'faas' is already faas\.namespace/);
     expectProblem({ local: { webApp: { namespace: "faas" } } }, "local.faas.namespace", /already webApp\.namespace/);
-    expectProblem({ local: { faas: { oauth2Proxy: { secretName: "nats-credentials" } } } }, "local.faas.oauth2Proxy.secretName", /a Secret the deploy step generates/);
+    expectProblem(
+      { local: { faas: { oauth2Proxy: { secretName: "nats-credentials" } } } },
+      "local.faas.oauth2Proxy.secretName",
+      /a Secret the deploy step generates/,
+    );
     // Disabled components do not count.
     assert.deepEqual(problems({ local: { webApp: { enabled: false, namespace: "faas" } } }), []);
   });
@@ -64,11 +71,19 @@ describe("numbers", () => {
     expectProblem({ local: { faas: { executors: { maxPods: 1e9 } } } }, "local.faas.executors.maxPods", /must be a whole number from 1 to 1000/);
     expectProblem({ local: { webApp: { hpa: { maxReplicas: 1e308 } } } }, "local.webApp.hpa.maxReplicas", /from 1 to 100/);
     expectProblem({ "ack-managed": { nodePool: { desiredSize: 0.5 } } }, "ack-managed.nodePool.desiredSize", /whole number from 1 to 500/);
-    expectProblem({ local: { workers: [{ name: "w1", ip: "192.168.60.21", cpus: Infinity, memoryMiB: 2048 }] } }, "local.workers.0.cpus", /not a finite number/);
+    expectProblem(
+      { local: { workers: [{ name: "w1", ip: "192.168.60.21", cpus: Infinity, memoryMiB: 2048 }] } },
+      "local.workers.0.cpus",
+      /not a finite number/,
+    );
   });
 
   it("quantities are bounded too: a storage size can no longer overflow nats.conf", () => {
-    expectProblem({ local: { faas: { nats: { storageSize: "99999999999999999999999Ti" } } } }, "local.faas.nats.storageSize", /outside the allowed 1Mi to 64Ti/);
+    expectProblem(
+      { local: { faas: { nats: { storageSize: "99999999999999999999999Ti" } } } },
+      "local.faas.nats.storageSize",
+      /outside the allowed 1Mi to 64Ti/,
+    );
     expectProblem({ local: { webApp: { storageSize: "1e3Gi" } } }, "local.webApp.storageSize", /positive byte quantity/);
     expectProblem({ local: { faas: { executors: { cpuLimit: "100000" } } } }, "local.faas.executors.cpuLimit", /outside the allowed 1m to 64/);
   });
@@ -84,28 +99,50 @@ describe("networks", () => {
   });
 
   it("needs a /24 of the pod network per Kubernetes node", () => {
-    expectProblem({ local: { kubernetes: { podCidr: "10.244.0.0/24" } } }, "local.kubernetes.podCidr", /\/24 holds 1 node range\(s\) of \/24, but the cluster has 3 Kubernetes nodes; use \/22 or larger/);
+    expectProblem(
+      { local: { kubernetes: { podCidr: "10.244.0.0/24" } } },
+      "local.kubernetes.podCidr",
+      /\/24 holds 1 node range\(s\) of \/24, but the cluster has 3 Kubernetes nodes; use \/22 or larger/,
+    );
     assert.deepEqual(problems({ local: { kubernetes: { podCidr: "10.244.0.0/22" } } }), []);
   });
 });
 
 describe("URLs and the OIDC issuer", () => {
   it("only http and https redirect URLs, without credentials; the issuer is https", () => {
-    for (const bad of ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x/y"]) expectProblem({ local: { faas: { oauth2Proxy: { redirectUrl: bad } } } }, "local.faas.oauth2Proxy.redirectUrl", /must be an http or https URL|absolute http or https URL/);
-    expectProblem({ local: { faas: { oauth2Proxy: { redirectUrl: "https://user:pw@x.io/cb" } } } }, "local.faas.oauth2Proxy.redirectUrl", /user name or password/);
-    expectProblem({ local: { faas: { oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "http://id.acme.io" } } } }, "local.faas.oauth2Proxy.oidcIssuerUrl", /must be an https URL/);
+    for (const bad of ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x/y"])
+      expectProblem(
+        { local: { faas: { oauth2Proxy: { redirectUrl: bad } } } },
+        "local.faas.oauth2Proxy.redirectUrl",
+        /must be an http or https URL|absolute http or https URL/,
+      );
+    expectProblem(
+      { local: { faas: { oauth2Proxy: { redirectUrl: "https://user:pw@x.io/cb" } } } },
+      "local.faas.oauth2Proxy.redirectUrl",
+      /user name or password/,
+    );
+    expectProblem(
+      { local: { faas: { oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "http://id.acme.io" } } } },
+      "local.faas.oauth2Proxy.oidcIssuerUrl",
+      /must be an https URL/,
+    );
   });
 
   it("requires the issuer for the oidc providers", () => {
     expectProblem({ local: { faas: { oauth2Proxy: { provider: "oidc" } } } }, "local.faas.oauth2Proxy.oidcIssuerUrl", /required when provider is oidc/);
-    expectProblem({ "ack-managed": { faas: { oauth2Proxy: { provider: "keycloak-oidc" } } } }, "ack-managed.faas.oauth2Proxy.oidcIssuerUrl", /required when provider is keycloak-oidc/);
+    expectProblem(
+      { "ack-managed": { faas: { oauth2Proxy: { provider: "keycloak-oidc" } } } },
+      "ack-managed.faas.oauth2Proxy.oidcIssuerUrl",
+      /required when provider is keycloak-oidc/,
+    );
     assert.deepEqual(problems({ local: { faas: { oauth2Proxy: { provider: "oidc", oidcIssuerUrl: "https://id.acme.io/realms/a" } } } }), []);
   });
 });
 
 describe("node directories", () => {
   it("exports and local volumes live under a data directory, never a system one", () => {
-    for (const bad of ["/etc", "/etc/k8s", "/", "/usr/share", "/srv/../etc", "/srv"]) expectProblem({ local: { nfs: { exportPath: bad } } }, "local.nfs.exportPath", /below one of \/srv|plain segments/);
+    for (const bad of ["/etc", "/etc/k8s", "/", "/usr/share", "/srv/../etc", "/srv"])
+      expectProblem({ local: { nfs: { exportPath: bad } } }, "local.nfs.exportPath", /below one of \/srv|plain segments/);
     expectProblem({ local: { localVolumes: { path: "/var/lib/kubelet" } } }, "local.localVolumes.path", /below one of/);
     assert.deepEqual(problems({ local: { nfs: { exportPath: "/data/nfs" }, localVolumes: { path: "/mnt/pv" } } }), []);
   });
@@ -115,16 +152,31 @@ describe("image references (OCI grammar)", () => {
   const SHA = "a".repeat(64);
 
   it("accepts tagged and digested references with or without a registry", () => {
-    for (const ok of ["docker.io/library/nats:2.14.2-alpine", "nats:2.14", `quay.io/a/b@sha256:${SHA}`, `localhost:5000/x/y:1@sha256:${SHA}`, `r.io/x@sha512:${"0".repeat(128)}`, "[::1]:5000/x:1"]) {
+    for (const ok of [
+      "docker.io/library/nats:2.14.2-alpine",
+      "nats:2.14",
+      `quay.io/a/b@sha256:${SHA}`,
+      `localhost:5000/x/y:1@sha256:${SHA}`,
+      `r.io/x@sha512:${"0".repeat(128)}`,
+      "[::1]:5000/x:1",
+    ]) {
       assert.equal(imageReferenceProblem(ok), undefined, ok);
     }
     assert.deepEqual(parseImageReference(`localhost:5000/x/y:1@sha256:${SHA}`), { domain: "localhost:5000", path: "x/y", tag: "1", digest: `sha256:${SHA}` });
   });
 
   it("refuses malformed digests, unknown algorithms, bad tags and paths, and unpinned images", () => {
-    expectProblem({ local: { faas: { frontend: { image: `docker.io/a/b@sha256:${"a".repeat(63)}` } } } }, "local.faas.frontend.image", /sha256 digest that is not 64 lower-case hex digits/);
+    expectProblem(
+      { local: { faas: { frontend: { image: `docker.io/a/b@sha256:${"a".repeat(63)}` } } } },
+      "local.faas.frontend.image",
+      /sha256 digest that is not 64 lower-case hex digits/,
+    );
     expectProblem({ local: { faas: { frontend: { image: `docker.io/a/b@sha256:${"A".repeat(64)}` } } } }, "local.faas.frontend.image", /not 64 lower-case hex/);
-    expectProblem({ local: { faas: { frontend: { image: `docker.io/a/b@md5:${"a".repeat(32)}` } } } }, "local.faas.frontend.image", /algorithm "md5"; use sha256/);
+    expectProblem(
+      { local: { faas: { frontend: { image: `docker.io/a/b@md5:${"a".repeat(32)}` } } } },
+      "local.faas.frontend.image",
+      /algorithm "md5"; use sha256/,
+    );
     expectProblem({ local: { faas: { middleware: { image: "docker.io/a/B:1" } } } }, "local.faas.middleware.image", /repository path/);
     expectProblem({ local: { faas: { middleware: { image: "docker.io/a/b:-x" } } } }, "local.faas.middleware.image", /has a tag/);
     expectProblem({ local: { faas: { middleware: { image: "docker.io/a/b" } } } }, "local.faas.middleware.image", /pinned/);
@@ -136,15 +188,31 @@ describe("Kubernetes and Alibaba grammars", () => {
   it("labels, taints and tags follow their platform's rules", () => {
     expectProblem({ "ack-managed": { nodePool: { labels: { "bad key!": "v" } } } }, 'ack-managed.nodePool.labels.["bad key!"]', /Kubernetes label key/);
     expectProblem({ "ack-managed": { nodePool: { labels: { team: "a b" } } } }, "ack-managed.nodePool.labels.team", /label value/);
-    expectProblem({ "ack-managed": { nodePool: { labels: { "kubernetes.io/role": "x" } } } }, "ack-managed.nodePool.labels.[\"kubernetes.io/role\"]", /reserves/);
-    expectProblem({ "ack-managed": { nodePool: { taints: [{ key: "${x}", value: "", effect: "NoSchedule" }] } } }, "ack-managed.nodePool.taints.0.key", /label key/);
-    expectProblem({ "ack-managed": { tags: { "aliyun:x": "v" } } }, "ack-managed.tags.[\"aliyun:x\"]", /reserves/);
+    expectProblem({ "ack-managed": { nodePool: { labels: { "kubernetes.io/role": "x" } } } }, 'ack-managed.nodePool.labels.["kubernetes.io/role"]', /reserves/);
+    expectProblem(
+      { "ack-managed": { nodePool: { taints: [{ key: "${x}", value: "", effect: "NoSchedule" }] } } },
+      "ack-managed.nodePool.taints.0.key",
+      /label key/,
+    );
+    expectProblem({ "ack-managed": { tags: { "aliyun:x": "v" } } }, 'ack-managed.tags.["aliyun:x"]', /reserves/);
     expectProblem({ "ack-managed": { tags: { owner: "see https://x.io" } } }, "ack-managed.tags.owner", /http/);
-    assert.deepEqual(problems({ "ack-managed": { nodePool: { labels: { "acme.io/team": "platform" }, taints: [{ key: "dedicated", value: "ops", effect: "NoSchedule" }] }, tags: { "cost-center": "${not-live}" } } }), []);
+    assert.deepEqual(
+      problems({
+        "ack-managed": {
+          nodePool: { labels: { "acme.io/team": "platform" }, taints: [{ key: "dedicated", value: "ops", effect: "NoSchedule" }] },
+          tags: { "cost-center": "${not-live}" },
+        },
+      }),
+      [],
+    );
   });
 
   it("zones, key-pair names and host interfaces have their grammars", () => {
-    expectProblem({ "ack-managed": { network: { vswitches: [{ zone: "${file(\"/etc/passwd\")}", cidr: "172.16.0.0/20" }] } } }, "ack-managed.network.vswitches.0.zone", /zone id/);
+    expectProblem(
+      { "ack-managed": { network: { vswitches: [{ zone: '${file("/etc/passwd")}', cidr: "172.16.0.0/20" }] } } },
+      "ack-managed.network.vswitches.0.zone",
+      /zone id/,
+    );
     expectProblem({ "ack-managed": { nodePool: { keyPair: { name: "../../../etc/x" } } } }, "ack-managed.nodePool.keyPair.name", /key-pair name/);
     expectProblem({ local: { network: { hostInterface: "vboxnet0; rm -rf /" } } }, "local.network.hostInterface", /host-only interface name/);
     assert.deepEqual(problems({ local: { network: { hostInterface: "VirtualBox Host-Only Ethernet Adapter #2" } } }), []);
@@ -154,8 +222,15 @@ describe("Kubernetes and Alibaba grammars", () => {
 describe("paths Terraform writes, resolved against the project", () => {
   it("an absolute path into the project is refused naming the field, unless it lands in state/<env>/", () => {
     const root = "/work/project";
-    assert.throws(() => resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/work/project/package.json"), (e: unknown) => e instanceof UserError && /^local\.kubeconfigPath: "\/work\/project\/package\.json" lies inside the project \("package\.json"\)/.test(e.message));
-    assert.throws(() => resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/work/project/state/local/terraform.tfstate"), /would overwrite Terraform state/);
+    assert.throws(
+      () => resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/work/project/package.json"),
+      (e: unknown) =>
+        e instanceof UserError && /^local\.kubeconfigPath: "\/work\/project\/package\.json" lies inside the project \("package\.json"\)/.test(e.message),
+    );
+    assert.throws(
+      () => resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/work/project/state/local/terraform.tfstate"),
+      /would overwrite Terraform state/,
+    );
     assert.equal(resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/work/project/state/local/kc"), "/work/project/state/local/kc");
     assert.equal(resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "/home/me/.kube/lab"), "/home/me/.kube/lab");
     assert.equal(resolveWritablePath(root, "local", "local.kubeconfigPath", "kubeconfig", "state/local/kubeconfig"), "/work/project/state/local/kubeconfig");
@@ -173,6 +248,7 @@ describe("error output quotes input only up to a bounded length", () => {
 
   it("a huge unknown key or value is never echoed whole", () => {
     const huge = "k".repeat(100_000);
-    for (const p of [...problems({ [huge]: {} }), ...problems({ local: { [huge]: 1 } }), ...problems({ local: { kubernetes: { version: huge } } })]) assert.ok(p.length < 400, p.slice(0, 200));
+    for (const p of [...problems({ [huge]: {} }), ...problems({ local: { [huge]: 1 } }), ...problems({ local: { kubernetes: { version: huge } } })])
+      assert.ok(p.length < 400, p.slice(0, 200));
   });
 });

@@ -51,7 +51,13 @@ describe("the artefact table", () => {
       assert.ok(apt.version.startsWith(r.patch), `${minor}: the package version is the patch release`);
     }
     // The only images without a digest are the ones listed as awaiting one, and no listed one has one.
-    assert.deepEqual(images.filter((i) => !i.digest).map((i) => i.reference).sort(), [...IMAGES_AWAITING_DIGEST].sort());
+    assert.deepEqual(
+      images
+        .filter((i) => !i.digest)
+        .map((i) => i.reference)
+        .sort(),
+      [...IMAGES_AWAITING_DIGEST].sort(),
+    );
   });
 
   it("ids and files are unique, and the compatibility table only names versions the table holds", () => {
@@ -69,7 +75,10 @@ describe("the artefact table", () => {
     assert.equal(IMAGES.pause("3.10.1"), imageRef(PAUSE["3.10.1"]));
     assert.equal(IMAGES.metricsServer("v0.9.0"), imageRef(METRICS_SERVER["v0.9.0"]));
     assert.throws(() => IMAGES.metricsServer("v9.9.9"), /no metrics-server release v9\.9\.9 in src\/config\/upstream-artefacts\.ts/);
-    assert.equal(imageRef({ kind: "image", component: "x", version: "1", reference: "r.io/x:1", digest: `sha256:${"a".repeat(64)}` }), `r.io/x:1@sha256:${"a".repeat(64)}`);
+    assert.equal(
+      imageRef({ kind: "image", component: "x", version: "1", reference: "r.io/x:1", digest: `sha256:${"a".repeat(64)}` }),
+      `r.io/x:1@sha256:${"a".repeat(64)}`,
+    );
   });
 });
 
@@ -92,7 +101,8 @@ const ALLOWED = [TABLE, "src/config/versions.ts", "charts/imports/", "images/deb
 /** npm's own lock files pin npm packages (integrity hashes), not upstream artefacts of ours. */
 const LOCK_FILES = new Set(["package-lock.json"]);
 /** Hosts that serve no pinned artefact: documentation, examples, the Debian mirror the image builder pins by package hash. */
-const FREE_HOSTS = /^(localhost|127\.0\.0\.1|([a-z0-9-]+\.)*example\.(com|org)|www\.w3\.org|developer\.hashicorp\.com|kubernetes\.io|deb\.debian\.org|keycloak\.example\.com)$/;
+const FREE_HOSTS =
+  /^(localhost|127\.0\.0\.1|([a-z0-9-]+\.)*example\.(com|org)|www\.w3\.org|developer\.hashicorp\.com|kubernetes\.io|deb\.debian\.org|keycloak\.example\.com)$/;
 const REGISTRIES = "(?:docker\\.io|quay\\.io|ghcr\\.io|registry\\.k8s\\.io|k8s\\.gcr\\.io|gcr\\.io|mcr\\.microsoft\\.com|public\\.ecr\\.aws)";
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
@@ -127,7 +137,10 @@ describe("no file but the table pins an upstream artefact", () => {
 
   it("the grep finds each kind of pin (it would catch one)", () => {
     const sample = `fetch("https://github.com/acme/tool/releases/download/v1.2.3/tool.tgz"); const i = "quay.io/acme/tool:v1.2.3"; const d = "${"ab".repeat(32)}"; // Flannel v0.28.9`;
-    assert.deepEqual(pinsIn(sample, ["v0.28.9"]).map((p) => p.split(" ")[0]), ["URL", "image", "digest", "version"]);
+    assert.deepEqual(
+      pinsIn(sample, ["v0.28.9"]).map((p) => p.split(" ")[0]),
+      ["URL", "image", "digest", "version"],
+    );
     assert.deepEqual(pinsIn(`see https://kubernetes.io/docs/ and http://\${host}:5000/v2/ and https://faas.example.com/oauth2/callback`, versions), []);
     assert.ok(versions.includes("v0.16.1") && versions.includes("20260817.0"), "versions of files and images are searched");
   });

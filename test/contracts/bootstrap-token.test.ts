@@ -47,13 +47,17 @@ describe("bootstrap token: local stack ↔ kubeadm config ↔ deploy", () => {
 
   it("every token the stack can generate is one deploy renews, bound to the group kubeadm init binds", async () => {
     const applied: string[] = [];
-    const kubectl = { readyz: async () => ({ code: 0, stdout: "ok", stderr: "" }), applyStdin: async (t: string) => (applied.push(t), { code: 0, stdout: "", stderr: "" }) } as unknown as Kubectl;
+    const kubectl = {
+      readyz: async () => ({ code: 0, stdout: "ok", stderr: "" }),
+      applyStdin: async (t: string) => (applied.push(t), { code: 0, stdout: "", stderr: "" }),
+    } as unknown as Kubectl;
     for (let i = 0; i < 20; i++) {
       const token = { id: sample(id.spec), secret: sample(secret.spec) };
       assert.ok(await renewBootstrapToken(kubectl, async () => token, Date.UTC(2026, 0, 1), silent), `deploy renews ${token.id}.<secret>`);
     }
     const init = localSides().nodes.find((n) => n.role === "control-plane")!;
-    const groups = (nodeYaml(init.userData, KUBEADM_INIT_CONFIG).find((d) => d.kind === "InitConfiguration") as { bootstrapTokens: { groups: string[] }[] }).bootstrapTokens[0]!.groups;
+    const groups = (nodeYaml(init.userData, KUBEADM_INIT_CONFIG).find((d) => d.kind === "InitConfiguration") as { bootstrapTokens: { groups: string[] }[] })
+      .bootstrapTokens[0]!.groups;
     for (const t of applied) assert.deepEqual([(JSON.parse(t) as { stringData: Record<string, string> }).stringData["auth-extra-groups"]], groups);
   });
 });

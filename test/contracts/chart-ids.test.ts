@@ -17,7 +17,11 @@ import { planImages } from "../../src/deploy/images";
 import { scratchContext, testEnvironment } from "../support/synth-charts";
 
 /** Which file's objects each upstream install's CRDs or controller serve. */
-const SERVES: Record<string, RegExp> = { calico: /^kind: Installation$/m, tigera: /^kind: Installation$/m, metallb: /^kind: (IPAddressPool|L2Advertisement)$/m };
+const SERVES: Record<string, RegExp> = {
+  calico: /^kind: Installation$/m,
+  tigera: /^kind: Installation$/m,
+  metallb: /^kind: (IPAddressPool|L2Advertisement)$/m,
+};
 
 for (const name of ["local", "ack-managed"] as EnvironmentName[]) {
   describe(`apply order of the files ${name}'s charts write`, () => {

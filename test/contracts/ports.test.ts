@@ -34,10 +34,14 @@ describe("ports: local nodes ↔ stack outputs, manifests and deploy", () => {
     assert.equal(portOf(endpoint), port, "the api_endpoint output");
     const egress = sides.manifests
       .filter((o) => o.kind === "NetworkPolicy")
-      .flatMap((o) => ((o.spec as { egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[] }).egress ?? []))
+      .flatMap((o) => (o.spec as { egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[] }).egress ?? [])
       .filter((rule) => rule.to?.some((t) => t.ipBlock?.cidr === `${cpIp}/32`));
     assert.ok(egress.length > 0, "the middleware may reach the API server");
-    for (const rule of egress) assert.deepEqual(rule.ports?.map((p) => p.port), [port]);
+    for (const rule of egress)
+      assert.deepEqual(
+        rule.ports?.map((p) => p.port),
+        [port],
+      );
   });
 
   it("the registry listens where containerd pulls, the manifests' images point and deploy pushes", () => {

@@ -39,12 +39,23 @@ function kubeletLabels(userData: CloudConfigDoc): Record<string, string> {
   const reg = docs.map((d) => d.nodeRegistration as { kubeletExtraArgs?: unknown } | undefined).find((r) => r);
   assert.ok(reg, "the node has a kubeadm nodeRegistration");
   const args = reg.kubeletExtraArgs;
-  const value = Array.isArray(args) ? (args as { name: string; value: string }[]).find((a) => a.name === "node-labels")?.value : (args as Record<string, string> | undefined)?.["node-labels"];
-  return Object.fromEntries((value ?? "").split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+  const value = Array.isArray(args)
+    ? (args as { name: string; value: string }[]).find((a) => a.name === "node-labels")?.value
+    : (args as Record<string, string> | undefined)?.["node-labels"];
+  return Object.fromEntries(
+    (value ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
 }
 
 function runtimeClasses(sides: LocalSides) {
-  return sides.manifests.filter((o) => o.kind === "RuntimeClass") as unknown as { metadata: { name: string }; handler: string; scheduling?: { nodeSelector?: Record<string, string> } }[];
+  return sides.manifests.filter((o) => o.kind === "RuntimeClass") as unknown as {
+    metadata: { name: string };
+    handler: string;
+    scheduling?: { nodeSelector?: Record<string, string> };
+  }[];
 }
 
 describe("runtime handlers: local cloud-init ↔ RuntimeClasses", () => {
@@ -60,7 +71,10 @@ describe("runtime handlers: local cloud-init ↔ RuntimeClasses", () => {
       assert.ok(eligible.length > 0, `RuntimeClass ${rc.metadata.name} selects ${JSON.stringify(selector)}, which no node's kubelet registers`);
       for (const node of eligible) {
         const runtimes = registeredRuntimes(node.userData);
-        assert.ok(runtimes.has(rc.handler), `RuntimeClass ${rc.metadata.name} uses handler ${rc.handler}; ${node.name}'s containerd registers only ${[...runtimes.keys()].join(", ") || "none"}`);
+        assert.ok(
+          runtimes.has(rc.handler),
+          `RuntimeClass ${rc.metadata.name} uses handler ${rc.handler}; ${node.name}'s containerd registers only ${[...runtimes.keys()].join(", ") || "none"}`,
+        );
       }
     }
   });
@@ -75,7 +89,10 @@ describe("runtime handlers: local cloud-init ↔ RuntimeClasses", () => {
   it("every runtimeClassName a Pod uses is a RuntimeClass the charts create", () => {
     const names = new Set(runtimeClasses(sides).map((rc) => rc.metadata.name));
     const used = podSpecs(sides.manifests).filter((p) => p.spec.runtimeClassName);
-    assert.ok(used.some((p) => p.spec.runtimeClassName === "gvisor") && used.some((p) => p.spec.runtimeClassName === "kata"), "the variant uses both sandboxes");
+    assert.ok(
+      used.some((p) => p.spec.runtimeClassName === "gvisor") && used.some((p) => p.spec.runtimeClassName === "kata"),
+      "the variant uses both sandboxes",
+    );
     for (const p of used) assert.ok(names.has(p.spec.runtimeClassName as string), `${p.where}: runtimeClassName ${p.spec.runtimeClassName}`);
   });
 
@@ -88,16 +105,26 @@ describe("runtime handlers: local cloud-init ↔ RuntimeClasses", () => {
 
 describe("runtime handlers: ACK sandboxed node pool ↔ runtimeClassName", () => {
   // Validation refuses the pool on the minors this project creates; switched on after validation.
-  const { terraform, manifests } = ackSides("ack-managed", {}, (c) => ({ ...c, sandboxedNodePool: { ...c.sandboxedNodePool, enabled: true }, faas: { ...c.faas, executors: { ...c.faas.executors, runtime: "kata" } } }));
+  const { terraform, manifests } = ackSides("ack-managed", {}, (c) => ({
+    ...c,
+    sandboxedNodePool: { ...c.sandboxedNodePool, enabled: true },
+    faas: { ...c.faas, executors: { ...c.faas.executors, runtime: "kata" } },
+  }));
 
   it("Pods select the RuntimeClass ACK creates for the runtime of a node pool the stack creates", () => {
     const pools = Object.values(terraform.resource["alicloud_cs_kubernetes_node_pool"] ?? {}) as { runtime_name?: string }[];
     // ACK names the RuntimeClass of a sandboxed-container pool after the runtime: Sandboxed-Container.runv → runv.
-    const ackClasses = new Set(pools.flatMap((p) => (p.runtime_name?.startsWith("Sandboxed-Container.") ? [p.runtime_name.slice("Sandboxed-Container.".length)] : [])));
+    const ackClasses = new Set(
+      pools.flatMap((p) => (p.runtime_name?.startsWith("Sandboxed-Container.") ? [p.runtime_name.slice("Sandboxed-Container.".length)] : [])),
+    );
     assert.ok(ackClasses.size > 0, `no sandboxed node pool in ${pools.map((p) => p.runtime_name).join(", ")}`);
     const used = podSpecs(manifests).filter((p) => p.spec.runtimeClassName);
     assert.ok(used.length > 0, "the executors run sandboxed");
     assert.equal(manifests.filter((o) => o.kind === "RuntimeClass").length, 0, "ACK's class is referenced, never created");
-    for (const p of used) assert.ok(ackClasses.has(p.spec.runtimeClassName as string), `${p.where}: runtimeClassName ${p.spec.runtimeClassName}, node pools provide ${[...ackClasses].join(", ")}`);
+    for (const p of used)
+      assert.ok(
+        ackClasses.has(p.spec.runtimeClassName as string),
+        `${p.where}: runtimeClassName ${p.spec.runtimeClassName}, node pools provide ${[...ackClasses].join(", ")}`,
+      );
   });
 });

@@ -73,7 +73,15 @@ export function nodeYaml(userData: CloudConfigDoc, path: string): Record<string,
   return text === undefined ? [] : yamlDocuments(text);
 }
 
-const WORKLOADS: Record<string, string> = { Deployment: "spec.template.spec", DaemonSet: "spec.template.spec", StatefulSet: "spec.template.spec", Job: "spec.template.spec", Pod: "spec", PodTemplate: "template.spec", CronJob: "spec.jobTemplate.spec.template.spec" };
+const WORKLOADS: Record<string, string> = {
+  Deployment: "spec.template.spec",
+  DaemonSet: "spec.template.spec",
+  StatefulSet: "spec.template.spec",
+  Job: "spec.template.spec",
+  Pod: "spec",
+  PodTemplate: "template.spec",
+  CronJob: "spec.jobTemplate.spec.template.spec",
+};
 
 /** Pod specs of every object that has one, with a label naming the object. */
 export function podSpecs(objects: readonly ManifestObject[]): { where: string; spec: Record<string, unknown> }[] {

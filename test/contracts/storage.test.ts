@@ -28,7 +28,9 @@ function claims(objects: readonly ManifestObject[]): Claim[] {
   for (const o of objects) {
     const where = `${o.kind} ${o.metadata?.name}`;
     if (o.kind === "PersistentVolumeClaim") out.push({ where, storageClassName: (o.spec as Claim).storageClassName });
-    if (o.kind === "StatefulSet") for (const t of ((o.spec as { volumeClaimTemplates?: { spec: Claim }[] }).volumeClaimTemplates ?? [])) out.push({ where, storageClassName: t.spec.storageClassName });
+    if (o.kind === "StatefulSet")
+      for (const t of (o.spec as { volumeClaimTemplates?: { spec: Claim }[] }).volumeClaimTemplates ?? [])
+        out.push({ where, storageClassName: t.spec.storageClassName });
   }
   return out;
 }
@@ -38,17 +40,27 @@ describe("storage: local nodes ↔ storage chart", () => {
   const byName = new Map(sides.nodes.map((n) => [n.name, n.userData]));
   const pvs = sides.manifests.filter((o) => o.kind === "PersistentVolume") as unknown as {
     metadata: { name: string };
-    spec: { storageClassName: string; local?: { path: string }; nfs?: { server: string; path: string }; nodeAffinity?: { required: { nodeSelectorTerms: { matchExpressions: { key: string; values: string[] }[] }[] } } };
+    spec: {
+      storageClassName: string;
+      local?: { path: string };
+      nfs?: { server: string; path: string };
+      nodeAffinity?: { required: { nodeSelectorTerms: { matchExpressions: { key: string; values: string[] }[] }[] } };
+    };
   }[];
 
   it("every local PersistentVolume's directory is created on the node it is pinned to", () => {
     const local = pvs.filter((pv) => pv.spec.local);
     assert.ok(local.length >= 3, "NATS has its local volumes");
     for (const pv of local) {
-      const hosts = pv.spec.nodeAffinity!.required.nodeSelectorTerms.flatMap((t) => t.matchExpressions.filter((e) => e.key === "kubernetes.io/hostname").flatMap((e) => e.values));
+      const hosts = pv.spec.nodeAffinity!.required.nodeSelectorTerms.flatMap((t) =>
+        t.matchExpressions.filter((e) => e.key === "kubernetes.io/hostname").flatMap((e) => e.values),
+      );
       assert.equal(hosts.length, 1, `${pv.metadata.name} is pinned to one node`);
       const dirs = scriptParam(byName.get(hosts[0]!)!, LOCAL_VOLUMES_SCRIPT, "DIRS")?.split(" ") ?? [];
-      assert.ok(dirs.includes(pv.spec.local!.path), `${pv.metadata.name}: ${pv.spec.local!.path} on ${hosts[0]}, whose cloud-init creates ${dirs.join(", ") || "nothing"}`);
+      assert.ok(
+        dirs.includes(pv.spec.local!.path),
+        `${pv.metadata.name}: ${pv.spec.local!.path} on ${hosts[0]}, whose cloud-init creates ${dirs.join(", ") || "nothing"}`,
+      );
     }
   });
 
@@ -63,7 +75,10 @@ describe("storage: local nodes ↔ storage chart", () => {
   it("every claim asks for a StorageClass the charts create, or binds statically", () => {
     const classes = new Set(sides.manifests.filter((o) => o.kind === "StorageClass").map((o) => o.metadata!.name));
     const all = claims(sides.manifests);
-    assert.ok(all.some((c) => c.storageClassName), "some claim names a class");
+    assert.ok(
+      all.some((c) => c.storageClassName),
+      "some claim names a class",
+    );
     for (const c of all) assert.ok(c.storageClassName === "" || classes.has(c.storageClassName!), `${c.where}: storageClassName ${c.storageClassName}`);
     for (const pv of pvs) assert.ok(pv.spec.storageClassName === "" || classes.has(pv.spec.storageClassName), `PV ${pv.metadata.name}`);
   });
@@ -73,6 +88,7 @@ describe("storage: ACK", () => {
   it("claims use ACK's pre-created disk class or bind statically", () => {
     const all = claims(ackSides("ack-managed").manifests);
     assert.ok(all.some((c) => c.storageClassName === ACK_DISK_STORAGE_CLASS));
-    for (const c of all) assert.ok(c.storageClassName === "" || c.storageClassName === ACK_DISK_STORAGE_CLASS, `${c.where}: storageClassName ${c.storageClassName}`);
+    for (const c of all)
+      assert.ok(c.storageClassName === "" || c.storageClassName === ACK_DISK_STORAGE_CLASS, `${c.where}: storageClassName ${c.storageClassName}`);
   });
 });

@@ -13,7 +13,8 @@ import type { ManifestObject } from "../support/k8s-validate";
 import { testEnvironment } from "../support/synth-charts";
 import { manifests, podSpecs } from "./sides";
 
-const find = (objects: readonly ManifestObject[], kind: string, namespace: string | undefined, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace));
+const find = (objects: readonly ManifestObject[], kind: string, namespace: string | undefined, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace));
 
 describe("verify's names ↔ the charts' objects", () => {
   const env = testEnvironment("local", { cni: "flannel" });
@@ -31,11 +32,20 @@ describe("verify's names ↔ the charts' objects", () => {
 
   it("the content claim is mounted at the document root, and the page sends the served-by header", () => {
     assert.ok(find(objects, "PersistentVolumeClaim", web.namespace, WEB_CONTENT_VOLUME), "claim");
-    const spec = podSpecs(objects).find((p) => p.where === `Deployment ${web.namespace}/${WEB_APP_NAME}`)!.spec as { volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[]; containers: { volumeMounts?: { name: string; mountPath: string }[] }[] };
+    const spec = podSpecs(objects).find((p) => p.where === `Deployment ${web.namespace}/${WEB_APP_NAME}`)!.spec as {
+      volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+      containers: { volumeMounts?: { name: string; mountPath: string }[] }[];
+    };
     const volume = spec.volumes.find((v) => v.persistentVolumeClaim?.claimName === WEB_CONTENT_VOLUME)!;
-    assert.ok(spec.containers.some((c) => c.volumeMounts?.some((m) => m.name === volume.name && m.mountPath === WEB_ROOT)), `mounted at ${WEB_ROOT}`);
+    assert.ok(
+      spec.containers.some((c) => c.volumeMounts?.some((m) => m.name === volume.name && m.mountPath === WEB_ROOT)),
+      `mounted at ${WEB_ROOT}`,
+    );
     const pages = objects.filter((o) => o.kind === "ConfigMap").map((o) => JSON.stringify(o.data ?? {}));
-    assert.ok(pages.some((p) => p.includes(`header('${SERVED_BY_HEADER}: `)), "index.php sets the header");
+    assert.ok(
+      pages.some((p) => p.includes(`header('${SERVED_BY_HEADER}: `)),
+      "index.php sets the header",
+    );
   });
 
   it("the CNI DaemonSet verify waits for is the one the flannel chart creates", () => {

@@ -9,8 +9,16 @@ import { fakeRunner, kubectlArgs } from "./fakes";
 
 const SERVICES = JSON.stringify({
   items: [
-    { metadata: { name: "web", namespace: "web" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.200" }] } } },
-    { metadata: { name: "oauth2-proxy", namespace: "faas" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.201" }] } } },
+    {
+      metadata: { name: "web", namespace: "web" },
+      spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+      status: { loadBalancer: { ingress: [{ ip: "192.168.60.200" }] } },
+    },
+    {
+      metadata: { name: "oauth2-proxy", namespace: "faas" },
+      spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+      status: { loadBalancer: { ingress: [{ ip: "192.168.60.201" }] } },
+    },
   ],
 });
 
@@ -18,7 +26,10 @@ async function summary(redirectUrl: string, signIn: "provider" | "local-users" =
   const configs = defaultConfigs();
   configs.local = { ...configs.local, faas: { ...configs.local.faas, oauth2Proxy: { ...configs.local.faas.oauth2Proxy, redirectUrl, signIn } } };
   const env = environments(configs).find((e) => e.name === "local")!;
-  const kubectl = new Kubectl(fakeRunner((c) => (kubectlArgs(c)[1] === "svc" ? { stdout: SERVICES } : undefined)), "/k");
+  const kubectl = new Kubectl(
+    fakeRunner((c) => (kubectlArgs(c)[1] === "svc" ? { stdout: SERVICES } : undefined)),
+    "/k",
+  );
   return accessSummary(env, kubectl, "state/local/kubeconfig");
 }
 

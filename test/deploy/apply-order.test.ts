@@ -41,7 +41,9 @@ const NODES = nodesJson([
 function manifestsDir(): string {
   const dir = scratchDir();
   for (const f of FILES) {
-    const ns = f.startsWith(CHART_IDS.faas) ? "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: faas\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\n" : "";
+    const ns = f.startsWith(CHART_IDS.faas)
+      ? "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: faas\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\n"
+      : "";
     writeFileSync(join(dir, f), `${ns}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n`);
   }
   return dir;
@@ -158,7 +160,11 @@ describe("apply order (fake kubectl)", () => {
   it("refuses a download with the wrong SHA-256, deletes it, and applies nothing after it", async () => {
     const metallb = INSTALLS.find((i) => i.id.startsWith("metallb"))!;
     const evil = new TextEncoder().encode("kind: ClusterRoleBinding # not what was pinned\n");
-    const { runner, ctx, root } = context(() => undefined, [], (i) => (i.id === metallb.id ? evil : bytesFor(i)));
+    const { runner, ctx, root } = context(
+      () => undefined,
+      [],
+      (i) => (i.id === metallb.id ? evil : bytesFor(i)),
+    );
     await assert.rejects(executePlan(plan(), ctx), (err: unknown) => {
       assert.ok(err instanceof UserError);
       assert.match(err.message, /refusing MetalLB \(native, L2\) v0\.16\.1/);
@@ -168,14 +174,17 @@ describe("apply order (fake kubectl)", () => {
     });
     const labels = runner.calls.map(label);
     assert.ok(labels.includes("apply 20-metrics-server.k8s.yaml"), "steps before it ran");
-    assert.ok(!labels.some((l) => l.includes("metallb") || l.includes("30-") || l.includes("40-") || l.includes("60-")), `nothing after it:\n${labels.join("\n")}`);
+    assert.ok(
+      !labels.some((l) => l.includes("metallb") || l.includes("30-") || l.includes("40-") || l.includes("60-")),
+      `nothing after it:\n${labels.join("\n")}`,
+    );
     assert.ok(!existsSync(join(root, upstreamCachePath(metallb))) && !existsSync(join(root, `${upstreamCachePath(metallb)}.download`)), "bad file deleted");
   });
 
   it("gives up on the MetalLB controller after a bounded number of waits, naming it", async () => {
     const { runner, ctx } = context((call) => {
       const a = kubectlArgs(call);
-      return a.includes("deploy/controller") ? { code: 1, stderr: 'error: timed out waiting for the condition on deployments/controller' } : undefined;
+      return a.includes("deploy/controller") ? { code: 1, stderr: "error: timed out waiting for the condition on deployments/controller" } : undefined;
     });
     await assert.rejects(executePlan(plan(), ctx), (err: unknown) => {
       assert.ok(err instanceof UserError);
@@ -195,7 +204,11 @@ describe("apply order (fake kubectl)", () => {
       const a = kubectlArgs(call);
       if (a[0] === "apply" && a.at(-1)?.endsWith("30-metallb-config.k8s.yaml") && rejections < 2) {
         rejections++;
-        return { code: 1, stderr: 'Error from server (InternalError): error when creating "30-metallb-config.k8s.yaml": Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused' };
+        return {
+          code: 1,
+          stderr:
+            'Error from server (InternalError): error when creating "30-metallb-config.k8s.yaml": Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused',
+        };
       }
       return undefined;
     });
@@ -206,7 +219,9 @@ describe("apply order (fake kubectl)", () => {
   it("stops at once on an error retrying cannot fix", async () => {
     const { runner, ctx } = context((call) => {
       const a = kubectlArgs(call);
-      return a[0] === "apply" && a.at(-1)?.endsWith("40-storage.k8s.yaml") ? { code: 1, stderr: 'The PersistentVolume "nfs" is invalid: spec.capacity: Required value' } : undefined;
+      return a[0] === "apply" && a.at(-1)?.endsWith("40-storage.k8s.yaml")
+        ? { code: 1, stderr: 'The PersistentVolume "nfs" is invalid: spec.capacity: Required value' }
+        : undefined;
     });
     await assert.rejects(executePlan(plan(), ctx), /applying 40-storage\.k8s\.yaml failed \(exit 1\)[\s\S]*spec\.capacity: Required value/);
     assert.equal(runner.calls.map(label).filter((l) => l === "apply 40-storage.k8s.yaml").length, 1);
@@ -215,7 +230,9 @@ describe("apply order (fake kubectl)", () => {
   it("gives up re-applying after the bounded attempts", async () => {
     const { runner, ctx } = context((call) => {
       const a = kubectlArgs(call);
-      return a[0] === "apply" && a.at(-1)?.endsWith("30-metallb-config.k8s.yaml") ? { code: 1, stderr: "no endpoints available for service \"metallb-webhook-service\"" } : undefined;
+      return a[0] === "apply" && a.at(-1)?.endsWith("30-metallb-config.k8s.yaml")
+        ? { code: 1, stderr: 'no endpoints available for service "metallb-webhook-service"' }
+        : undefined;
     });
     await assert.rejects(executePlan(plan(), ctx), /gave up waiting for 30-metallb-config\.k8s\.yaml to apply .* after 4 attempts/);
     assert.equal(runner.calls.map(label).filter((l) => l === "apply 30-metallb-config.k8s.yaml").length, 4);

@@ -33,7 +33,18 @@ async function deployWithSecretsFile(file: string, extraEnv: Record<string, stri
   const path = stubBin(TOOLS);
   // Provider sign-in (the file matters) and pinned images (not what these tests are about).
   const config = configFile(configWithPinnedImages({ local: { faas: { oauth2Proxy: { signIn: "provider" } } } }));
-  const io = memoryIo({ PATH: path, HOME: scratchDir("clusterkit-home-"), CLUSTERKIT_CONFIG: config, OAUTH2_PROXY_CLIENT_ID: "id", OAUTH2_PROXY_CLIENT_SECRET: "secret", OAUTH2_PROXY_COOKIE_SECRET: COOKIE, ...extraEnv }, root);
+  const io = memoryIo(
+    {
+      PATH: path,
+      HOME: scratchDir("clusterkit-home-"),
+      CLUSTERKIT_CONFIG: config,
+      OAUTH2_PROXY_CLIENT_ID: "id",
+      OAUTH2_PROXY_CLIENT_SECRET: "secret",
+      OAUTH2_PROXY_COOKIE_SECRET: COOKIE,
+      ...extraEnv,
+    },
+    root,
+  );
   const runner: Runner = { run: (cmd, args, o = {}) => processRunner.run(cmd, args, { ...o, env: { PATH: path, ...o.env } }) };
   const status = await runCommand((a, i) => deployMain(a, i, { runner }), ["local", "--secrets-file", file], io);
   return { status, stderr: io.stderr() };
@@ -61,15 +72,19 @@ describe("--secrets-file that cannot be read", () => {
     assert.doesNotMatch(r.stderr, NO_FRAMES);
   });
 
-  itIf(process.getuid?.() === 0 ? "running as root: every file is readable, EACCES cannot happen" : undefined, "a file without read permission: a clear refusal, no stack trace", async () => {
-    const file = join(scratchDir(), "secrets.env");
-    writeFileSync(file, "OAUTH2_PROXY_CLIENT_ID=x\n");
-    chmodSync(file, 0o000);
-    const r = await deployWithSecretsFile(file);
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /cannot read --secrets-file .*: permission denied/);
-    assert.doesNotMatch(r.stderr, NO_FRAMES);
-  });
+  itIf(
+    process.getuid?.() === 0 ? "running as root: every file is readable, EACCES cannot happen" : undefined,
+    "a file without read permission: a clear refusal, no stack trace",
+    async () => {
+      const file = join(scratchDir(), "secrets.env");
+      writeFileSync(file, "OAUTH2_PROXY_CLIENT_ID=x\n");
+      chmodSync(file, 0o000);
+      const r = await deployWithSecretsFile(file);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /cannot read --secrets-file .*: permission denied/);
+      assert.doesNotMatch(r.stderr, NO_FRAMES);
+    },
+  );
 });
 
 describe("corrupt state/<env>/outputs.json", () => {
@@ -81,15 +96,21 @@ describe("corrupt state/<env>/outputs.json", () => {
   });
 
   it("npm run diagram (which draws the recorded outputs) names the file and the fix instead of a SyntaxError", async () => {
-    const r = await run(diagramMain, ["local"], rootWithOutputs("local", "{\"truncated\": {\"val"));
+    const r = await run(diagramMain, ["local"], rootWithOutputs("local", '{"truncated": {"val'));
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /clusterkit: cannot read the stack outputs state\/local\/outputs\.json/);
     assert.doesNotMatch(r.stderr, NO_FRAMES);
   });
 
   it("refuses JSON that is not an object of outputs, and treats a null value as not provided", () => {
-    assert.throws(() => readStackOutputs(rootWithOutputs("ack-managed", "[1,2]"), "ack-managed"), (e: unknown) => e instanceof UserError && /expected a JSON object of outputs .* found an array/.test(e.message));
-    const outputs = readStackOutputs(rootWithOutputs("ack-managed", JSON.stringify({ nas_server: { value: null }, nas_path: { value: "/" }, ids: { value: ["a"] } })), "ack-managed");
+    assert.throws(
+      () => readStackOutputs(rootWithOutputs("ack-managed", "[1,2]"), "ack-managed"),
+      (e: unknown) => e instanceof UserError && /expected a JSON object of outputs .* found an array/.test(e.message),
+    );
+    const outputs = readStackOutputs(
+      rootWithOutputs("ack-managed", JSON.stringify({ nas_server: { value: null }, nas_path: { value: "/" }, ids: { value: ["a"] } })),
+      "ack-managed",
+    );
     assert.deepEqual(outputs, { nas_path: "/", ids: '["a"]' }, "null is missing (the placeholder and its warning apply), never the string 'null'");
   });
 });
@@ -106,7 +127,15 @@ describe("kubectl get nodes answering garbage", () => {
       waitForNodes(kubectl, 3, true, { attempts: 3, intervalMs: 1000, timeoutMs: 60_000 }, fakeClock(), reporter),
       (e: unknown) => e instanceof UserError && /gave up waiting for 3 nodes Ready after 3 attempts/.test(e.message) && /not JSON/.test(e.message),
     );
-    assert.equal((await new Kubectl(fakeRunner(() => ({ stdout: '{"items": 5}' })), "/k").nodes()).error, "unexpected output from kubectl get nodes (no item list)");
+    assert.equal(
+      (
+        await new Kubectl(
+          fakeRunner(() => ({ stdout: '{"items": 5}' })),
+          "/k",
+        ).nodes()
+      ).error,
+      "unexpected output from kubectl get nodes (no item list)",
+    );
   });
 });
 

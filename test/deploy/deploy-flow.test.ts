@@ -85,7 +85,8 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
       return undefined;
     }
     const a = kubectlArgs(call);
-    if (a[0] === "get" && a[1] === "--raw") return readyz++ < (script.readyzFailures ?? 0) ? { code: 1, stderr: "The connection to the server 192.168.60.11:6443 was refused" } : { stdout: "ok" };
+    if (a[0] === "get" && a[1] === "--raw")
+      return readyz++ < (script.readyzFailures ?? 0) ? { code: 1, stderr: "The connection to the server 192.168.60.11:6443 was refused" } : { stdout: "ok" };
     if (a[0] === "get" && a[1] === "nodes") {
       const ready = nodePolls++ >= (script.notReadyPolls ?? 0);
       return { stdout: nodesJson(names.map((name) => ({ name, ready }))) };
@@ -94,8 +95,16 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
       return {
         stdout: JSON.stringify({
           items: [
-            { metadata: { name: "web", namespace: "web" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.200" }] } } },
-            { metadata: { name: "oauth2-proxy", namespace: "faas" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: "192.168.60.201" }] } } },
+            {
+              metadata: { name: "web", namespace: "web" },
+              spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+              status: { loadBalancer: { ingress: [{ ip: "192.168.60.200" }] } },
+            },
+            {
+              metadata: { name: "oauth2-proxy", namespace: "faas" },
+              spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+              status: { loadBalancer: { ingress: [{ ip: "192.168.60.201" }] } },
+            },
           ],
         }),
       };
@@ -149,7 +158,19 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
     },
     verifier: async (ctx): Promise<VerifyReport> => {
       events.push({ what: "verify", at: runner.calls.length });
-      return { environment: ctx.environment.name, ok: script.verifyFails ? false : true, checks: [{ id: "cluster", title: "nodes", status: script.verifyFails ? "fail" : "pass", summary: script.verifyFails ? "nodes Ready 2/3" : "nodes Ready 3/3", durationMs: 1 }] };
+      return {
+        environment: ctx.environment.name,
+        ok: script.verifyFails ? false : true,
+        checks: [
+          {
+            id: "cluster",
+            title: "nodes",
+            status: script.verifyFails ? "fail" : "pass",
+            summary: script.verifyFails ? "nodes Ready 2/3" : "nodes Ready 3/3",
+            durationMs: 1,
+          },
+        ],
+      };
     },
     // bcrypt's lowest cost: the same hashes, without seconds of CPU per run.
     bcryptCost: 4,
@@ -160,7 +181,11 @@ function setup(environment: DeployOptions["environment"], script: ClusterScript 
 
 describe("deploy flow (fakes)", () => {
   it("runs terraform in the stack folder with LANG=C, records outputs without sensitive ones, and re-synthesizes", async () => {
-    const outputs = { control_plane_ip: { value: "192.168.60.11" }, node_ips: { value: { master01: "192.168.60.11" } }, client_key: { value: "PRIVATE", sensitive: true } };
+    const outputs = {
+      control_plane_ip: { value: "192.168.60.11" },
+      node_ips: { value: { master01: "192.168.60.11" } },
+      client_key: { value: "PRIVATE", sensitive: true },
+    };
     const { root, runner, opts } = setup("local", { outputs });
     await deploy(opts);
     const tf = runner.calls.filter((c) => c.cmd === "terraform");
@@ -176,7 +201,10 @@ describe("deploy flow (fakes)", () => {
     }
     assert.ok(existsSync(join(root, "cdktf.out", "stacks", "local", "cdk.tf.json")), "synthesized before terraform ran");
     const file = join(root, "state", "local", "outputs.json");
-    assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), { control_plane_ip: { value: "192.168.60.11" }, node_ips: { value: { master01: "192.168.60.11" } } });
+    assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), {
+      control_plane_ip: { value: "192.168.60.11" },
+      node_ips: { value: { master01: "192.168.60.11" } },
+    });
     assert.equal(statSync(file).mode & 0o777, 0o600);
   });
 
@@ -207,7 +235,10 @@ describe("deploy flow (fakes)", () => {
     let keysAtInit: string[] = [];
     const watching: Runner = {
       run: (cmd, args, o) => {
-        if (cmd === "terraform" && args[0] === "init") keysAtInit = [LAB_KEY, `${LAB_KEY}.pub`, KNOWN_HOSTS, ...["master01", "worker01", "worker02", "nfs01"].map(hostKeyPath)].filter((f) => existsSync(join(root, f)));
+        if (cmd === "terraform" && args[0] === "init")
+          keysAtInit = [LAB_KEY, `${LAB_KEY}.pub`, KNOWN_HOSTS, ...["master01", "worker01", "worker02", "nfs01"].map(hostKeyPath)].filter((f) =>
+            existsSync(join(root, f)),
+          );
         return runner.run(cmd, args, o);
       },
     };
@@ -235,7 +266,9 @@ describe("deploy flow (fakes)", () => {
           if (cmd === "terraform" && args[0] === "apply") applied = true;
           if (cmd === "terraform" && args[0] === "output" && args.includes("bootstrap_token")) {
             s.runner.calls.push({ cmd, args });
-            return tokenInState ? { code: 0, stdout: JSON.stringify(TOKEN), stderr: "" } : { code: 1, stdout: "", stderr: 'Output "bootstrap_token" not found' };
+            return tokenInState
+              ? { code: 0, stdout: JSON.stringify(TOKEN), stderr: "" }
+              : { code: 1, stdout: "", stderr: 'Output "bootstrap_token" not found' };
           }
           const a = cmd === "kubectl" ? kubectlArgs({ cmd, args }) : [];
           if (!applied && !apiUp && a.includes("/readyz")) {
@@ -262,7 +295,12 @@ describe("deploy flow (fakes)", () => {
       assert.equal(secret.type, "bootstrap.kubernetes.io/token");
       // The fake clock starts at 0 ms.
       assert.deepEqual(
-        { id: secret.stringData["token-id"], secret: secret.stringData["token-secret"], expiration: secret.stringData.expiration, groups: secret.stringData["auth-extra-groups"] },
+        {
+          id: secret.stringData["token-id"],
+          secret: secret.stringData["token-secret"],
+          expiration: secret.stringData.expiration,
+          groups: secret.stringData["auth-extra-groups"],
+        },
         { id: "abcdef", secret: "0123456789abcdef", expiration: "1970-01-02T00:00:00Z", groups: "system:bootstrappers:kubeadm:default-node-token" },
       );
       assert.ok(!runner.calls.some((c) => c.args.some((a) => a.includes(TOKEN.secret))), "the token never appears on a command line");
@@ -302,8 +340,14 @@ describe("deploy flow (fakes)", () => {
     assert.ok(k.every((c) => c.args[0] === "--kubeconfig" && c.args[1] === join(opts.root, kubeconfigPath)));
     assert.equal(k.filter((c) => kubectlArgs(c).includes("/readyz")).length, 3);
     assert.ok(reporter.lines.some((l) => /progress: API server not ready yet .*connection to the server 192\.168\.60\.11:6443 was refused/.test(l)));
-    assert.ok(reporter.lines.some((l) => l.includes("nodes registered 3/3")), "locally the first wait counts registrations (no CNI yet)");
-    assert.ok(reporter.lines.some((l) => /progress: nodes Ready 0\/3/.test(l)), "Ready n/N shown while waiting after the CNI");
+    assert.ok(
+      reporter.lines.some((l) => l.includes("nodes registered 3/3")),
+      "locally the first wait counts registrations (no CNI yet)",
+    );
+    assert.ok(
+      reporter.lines.some((l) => /progress: nodes Ready 0\/3/.test(l)),
+      "Ready n/N shown while waiting after the CNI",
+    );
     assert.ok(lines.some((l) => l.startsWith(`kubeconfig: ${kubeconfigPath}`)));
     assert.ok(lines.includes("web/web: http://192.168.60.200/"));
     // Local users sign in on oauth2-proxy's own form: its MetalLB address works.
@@ -317,14 +361,18 @@ describe("deploy flow (fakes)", () => {
     opts.configs.local.faas.oauth2Proxy.signIn = "provider";
     const lines = await deploy(opts);
     assert.ok(lines.some((l) => l.includes("port-forward svc/oauth2-proxy 8087:80") && l.includes("http://localhost:8087/")));
-    assert.ok(!lines.some((l) => l.includes("192.168.60.201")), "the redirect URL is localhost: the proxy's MetalLB address cannot log in, so it is not offered");
+    assert.ok(
+      !lines.some((l) => l.includes("192.168.60.201")),
+      "the redirect URL is localhost: the proxy's MetalLB address cannot log in, so it is not offered",
+    );
     assert.ok(!lines.some((l) => l.includes("sign-in accounts")));
   });
 
   it("is safe to run again after an interruption: the second run converges (terraform apply again, every file applied, nothing created twice) from the cache", async () => {
     const first = setup("local", { failWaitFor: "deploy/controller" });
     await assert.rejects(deploy(first.opts), (e: unknown) => e instanceof UserError && /metallb-system\/controller Available/.test(e.message));
-    const appliedFiles = (calls: readonly Call[]) => calls.filter((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply").map((c) => kubectlArgs(c).at(-1)!.split("/").pop()!);
+    const appliedFiles = (calls: readonly Call[]) =>
+      calls.filter((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply").map((c) => kubectlArgs(c).at(-1)!.split("/").pop()!);
     assert.ok(!appliedFiles(first.runner.calls).includes("30-metallb-config.k8s.yaml"), "the first run stopped before the pool");
     const fetchedFirst = first.fetched.length;
     assert.ok(fetchedFirst > 0);
@@ -350,13 +398,20 @@ describe("deploy flow (fakes)", () => {
     const { root, runner, opts } = setup("local");
     const offline = { ...opts, fetcher: async () => Promise.reject(new Error("fetch failed (ENOTFOUND: getaddrinfo ENOTFOUND raw.githubusercontent.com)")) };
     await assert.rejects(deploy(offline), (e: unknown) => e instanceof UserError && /could not download .* fetch failed \(ENOTFOUND/.test(e.message));
-    assert.deepEqual(runner.calls.filter((c) => c.cmd === "terraform" || c.cmd === "kubectl"), [], "no terraform, no kubectl");
+    assert.deepEqual(
+      runner.calls.filter((c) => c.cmd === "terraform" || c.cmd === "kubectl"),
+      [],
+      "no terraform, no kubectl",
+    );
     assert.ok(!existsSync(join(root, "state")), "no state folder");
   });
 
   it("refuses a changed upstream file before terraform, and the later apply step reuses the verified cache", async () => {
     const bad = setup("local");
-    await assert.rejects(deploy({ ...bad.opts, fetcher: async () => new TextEncoder().encode("changed upstream\n") }), /refusing .* does not match its pinned SHA-256/);
+    await assert.rejects(
+      deploy({ ...bad.opts, fetcher: async () => new TextEncoder().encode("changed upstream\n") }),
+      /refusing .* does not match its pinned SHA-256/,
+    );
     assert.equal(bad.runner.calls.filter((c) => c.cmd === "terraform").length, 0);
     const { runner, opts, fetched, reporter } = setup("local");
     await deploy(opts);
@@ -371,24 +426,48 @@ describe("deploy flow (fakes)", () => {
 
   it("waits for every Deployment and StatefulSet of the manifests to be ready before saying 'deployed', with progress", async () => {
     let polls = 0;
-    const { runner, reporter, opts } = setup("local", { workload: (_kind, name) => ({ stdout: name === "frontend" && polls++ < 2 ? workloadJson(1, 0) : workloadJson() }) });
+    const { runner, reporter, opts } = setup("local", {
+      workload: (_kind, name) => ({ stdout: name === "frontend" && polls++ < 2 ? workloadJson(1, 0) : workloadJson() }),
+    });
     await deploy(opts);
-    const asked = runner.calls.filter((c) => kubectlArgs(c)[0] === "get" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1]!)).map((c) => `${kubectlArgs(c)[1]} ${kubectlArgs(c)[4]}/${kubectlArgs(c)[2]}`);
+    const asked = runner.calls
+      .filter((c) => kubectlArgs(c)[0] === "get" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1]!))
+      .map((c) => `${kubectlArgs(c)[1]} ${kubectlArgs(c)[4]}/${kubectlArgs(c)[2]}`);
     assert.deepEqual(
       [...new Set(asked)].sort(),
-      ["deployment faas/frontend", "deployment faas/middleware", "deployment faas/oauth2-proxy", "deployment kube-system/metrics-server", "deployment web/web", "statefulset faas/nats"],
+      [
+        "deployment faas/frontend",
+        "deployment faas/middleware",
+        "deployment faas/oauth2-proxy",
+        "deployment kube-system/metrics-server",
+        "deployment web/web",
+        "statefulset faas/nats",
+      ],
       "every Deployment and StatefulSet of dist/local, nothing else",
     );
     assert.equal(asked.filter((a) => a === "deployment faas/frontend").length, 3, "polled until ready, then no more");
     const lines = reporter.lines;
-    assert.ok(lines.some((l) => /progress: ready \d+\/\d+; not ready: Deployment faas\/frontend[^:]*: 0\/1 replicas available/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /progress: ready \d+\/\d+; not ready: Deployment faas\/frontend[^:]*: 0\/1 replicas available/.test(l)),
+      lines.join("\n"),
+    );
     const ready = lines.findIndex((l) => /info: Deployment faas\/frontend ready/.test(l));
     assert.ok(ready !== -1 && ready < lines.indexOf("step: local is deployed"), "ready before 'deployed'");
   });
 
   it("gives up on a workload stuck in ImagePullBackOff, naming it and its image, and never says 'deployed'", async () => {
     const image = "docker.io/miguellomot/cc-fronted:1.0.0";
-    const pods = JSON.stringify({ items: [{ metadata: { name: "frontend-7d9c" }, status: { phase: "Pending", containerStatuses: [{ name: "frontend", image, state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } } }] } }] });
+    const pods = JSON.stringify({
+      items: [
+        {
+          metadata: { name: "frontend-7d9c" },
+          status: {
+            phase: "Pending",
+            containerStatuses: [{ name: "frontend", image, state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } } }],
+          },
+        },
+      ],
+    });
     const { reporter, opts } = setup("local", {
       workload: (_kind, name) => ({ stdout: name.startsWith("frontend") ? workloadJson(1, 0) : workloadJson() }),
       pods: (call) => (kubectlArgs(call).join(" ").includes("frontend") ? { stdout: pods } : undefined),
@@ -401,18 +480,28 @@ describe("deploy flow (fakes)", () => {
       assert.doesNotMatch(e.message, /middleware|oauth2-proxy|nats/, "only what is not ready is named");
       return true;
     });
-    assert.ok(reporter.lines.some((l) => l.startsWith("progress: ") && l.includes("ImagePullBackOff")), "visible while waiting");
+    assert.ok(
+      reporter.lines.some((l) => l.startsWith("progress: ") && l.includes("ImagePullBackOff")),
+      "visible while waiting",
+    );
     assert.ok(!reporter.lines.includes("step: local is deployed"));
   });
 
   it("on ACK refuses manifests that still carry the NAS placeholder, before touching the cluster", async () => {
     const { runner, opts } = setup("ack-managed", { outputs: { cluster_id: { value: "c123" } } });
-    await assert.rejects(deploy(opts), (e: unknown) => e instanceof UserError && /40-storage\.k8s\.yaml still contains nas-mount-target\.not-deployed\.invalid: the stack output 'nas_server' is missing/.test(e.message));
+    await assert.rejects(
+      deploy(opts),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /40-storage\.k8s\.yaml still contains nas-mount-target\.not-deployed\.invalid: the stack output 'nas_server' is missing/.test(e.message),
+    );
     assert.equal(runner.calls.filter((c) => c.cmd === "kubectl").length, 0);
   });
 
   it("on ACK applies once the NAS output is there, without upstream installs, and waits for Ready nodes first", async () => {
-    const { runner, opts, root, fetched, reporter } = setup("ack-managed", { outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" }, nas_path: { value: "/" } } });
+    const { runner, opts, root, fetched, reporter } = setup("ack-managed", {
+      outputs: { nas_server: { value: "0a1b.eu-central-1.nas.aliyuncs.com" }, nas_path: { value: "/" } },
+    });
     await deploy(opts);
     assert.equal(fetched.length, 0);
     assert.match(readFileSync(join(root, "dist", "ack-managed", "40-storage.k8s.yaml"), "utf8"), /0a1b\.eu-central-1\.nas\.aliyuncs\.com/);
@@ -436,13 +525,17 @@ describe("deploy synthesizes its own environment only", () => {
     }
     await deploy(opts);
     for (const f of sentinels) assert.equal(readFileSync(f, "utf8"), "written by an earlier synth\n", f);
-    assert.ok(!existsSync(join(root, "dist", "ack-dedicated")) && !existsSync(join(root, "cdktf.out", "stacks", "ack-dedicated")), "ack-dedicated never synthesized");
+    assert.ok(
+      !existsSync(join(root, "dist", "ack-dedicated")) && !existsSync(join(root, "cdktf.out", "stacks", "ack-dedicated")),
+      "ack-dedicated never synthesized",
+    );
     assert.ok(existsSync(join(root, "dist", "ack-managed", "40-storage.k8s.yaml")));
   });
 });
 
 describe("deploy delivers images, creates sign-in accounts and verifies (fakes)", () => {
-  const applyIndex = (calls: readonly Call[], file: string) => calls.findIndex((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply" && kubectlArgs(c).some((a) => a.endsWith(file)));
+  const applyIndex = (calls: readonly Call[], file: string) =>
+    calls.findIndex((c) => c.cmd === "kubectl" && kubectlArgs(c)[0] === "apply" && kubectlArgs(c).some((a) => a.endsWith(file)));
 
   it("local: builds missing images before terraform, pushes them after the cluster is up and before 60-faas, and runs verify last", async () => {
     const { runner, opts, events, built } = setup("local");
@@ -471,7 +564,9 @@ describe("deploy delivers images, creates sign-in accounts and verifies (fakes)"
     const htpasswd = Buffer.from(JSON.parse(input).data.htpasswd, "base64").toString("utf8");
     assert.match(htpasswd, /^alice@clusterkit\.internal:\$2[aby]\$04\$/m, "bcrypt, at the cost the options give");
     const verify = events.find((e) => e.what === "verify")!;
-    const lastWorkloadGet = runner.calls.map((c, i) => (c.cmd === "kubectl" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1] ?? "") ? i : -1)).reduce((a, b) => Math.max(a, b));
+    const lastWorkloadGet = runner.calls
+      .map((c, i) => (c.cmd === "kubectl" && ["deployment", "statefulset"].includes(kubectlArgs(c)[1] ?? "") ? i : -1))
+      .reduce((a, b) => Math.max(a, b));
     assert.ok(verify.at > lastWorkloadGet, "verify runs after the workload is ready");
     assert.equal(events[events.length - 1]!.what, "verify", "verify is the last step");
     // New accounts are shown once with their password, and the verify table closes the summary.
@@ -500,7 +595,11 @@ describe("deploy delivers images, creates sign-in accounts and verifies (fakes)"
 
   it("fails when verify fails, naming the check; --skip-verify skips it and says how to run it", async () => {
     const failing = setup("local", { verifyFails: true });
-    await assert.rejects(deploy(failing.opts), (e: unknown) => e instanceof UserError && /deployed, but verify found problems/.test(e.message) && /FAIL {2}1 cluster {4}nodes Ready 2\/3/.test(e.message));
+    await assert.rejects(
+      deploy(failing.opts),
+      (e: unknown) =>
+        e instanceof UserError && /deployed, but verify found problems/.test(e.message) && /FAIL {2}1 cluster {4}nodes Ready 2\/3/.test(e.message),
+    );
     const skipped = setup("local", { verifyFails: true });
     const lines = await deploy({ ...skipped.opts, skipVerify: true });
     assert.ok(!skipped.events.some((e) => e.what === "verify"));
@@ -510,7 +609,11 @@ describe("deploy delivers images, creates sign-in accounts and verifies (fakes)"
   it("refuses, before anything is created, an image tag it did not build, naming the field", async () => {
     const { runner, opts, events } = setup("local");
     opts.configs.local.faas.executors.images.c = "docker.io/library/gcc:14.3.0";
-    await assert.rejects(deploy(opts), (e: unknown) => e instanceof UserError && /local\.faas\.executors\.images\.c: docker\.io\/library\/gcc:14\.3\.0 is neither built and pushed by deploy/.test(e.message));
+    await assert.rejects(
+      deploy(opts),
+      (e: unknown) =>
+        e instanceof UserError && /local\.faas\.executors\.images\.c: docker\.io\/library\/gcc:14\.3\.0 is neither built and pushed by deploy/.test(e.message),
+    );
     assert.equal(runner.calls.filter((c) => c.cmd === "terraform").length, 0);
     assert.deepEqual(events, []);
     // A digest-pinned reference is expected to exist: accepted, never pushed.
@@ -534,7 +637,10 @@ describe("deploy delivers images, creates sign-in accounts and verifies (fakes)"
     }
     const bare = setup("ack-managed", { outputs });
     const { CLUSTERKIT_REGISTRY_USERNAME: _u, CLUSTERKIT_REGISTRY_PASSWORD: _p, ...env } = bare.opts.env;
-    await assert.rejects(deploy({ ...bare.opts, env }), (e: unknown) => e instanceof UserError && /needs a registry login: set CLUSTERKIT_REGISTRY_USERNAME and CLUSTERKIT_REGISTRY_PASSWORD/.test(e.message));
+    await assert.rejects(
+      deploy({ ...bare.opts, env }),
+      (e: unknown) => e instanceof UserError && /needs a registry login: set CLUSTERKIT_REGISTRY_USERNAME and CLUSTERKIT_REGISTRY_PASSWORD/.test(e.message),
+    );
   });
 
   it("--plan lists the images, the push before 60-faas and verify last", async () => {

@@ -35,7 +35,10 @@ describe("destroy flow (fakes)", () => {
     await destroy(opts);
     assert.match(questions[0]!, /deletes every resource of local/);
     const tf = runner.calls.filter((c) => c.cmd === "terraform");
-    assert.deepEqual(tf.map((c) => c.args[0]), ["init", "destroy"]);
+    assert.deepEqual(
+      tf.map((c) => c.args[0]),
+      ["init", "destroy"],
+    );
     assert.ok(tf[1]!.args.includes("-auto-approve"));
     for (const c of tf) {
       assert.equal(c.cwd, join(root, "cdktf.out", "stacks", "local"));
@@ -75,8 +78,16 @@ describe("destroy flow (fakes)", () => {
   it("destroys an ACK cluster once deletion protection is off in config", async () => {
     const configs = defaultConfigs();
     configs["ack-managed"].cluster.deletionProtection = false;
-    const { runner, opts } = setup({ environment: "ack-managed", configs, yes: true, env: { PATH: stubBin({ terraform: "" }), ALICLOUD_ACCESS_KEY: "a", ALICLOUD_SECRET_KEY: "b" } });
+    const { runner, opts } = setup({
+      environment: "ack-managed",
+      configs,
+      yes: true,
+      env: { PATH: stubBin({ terraform: "" }), ALICLOUD_ACCESS_KEY: "a", ALICLOUD_SECRET_KEY: "b" },
+    });
     await destroy(opts);
-    assert.deepEqual(runner.calls.filter((c) => c.cmd === "terraform").map((c) => c.args[0]), ["init", "destroy"]);
+    assert.deepEqual(
+      runner.calls.filter((c) => c.cmd === "terraform").map((c) => c.args[0]),
+      ["init", "destroy"],
+    );
   });
 });

@@ -83,7 +83,15 @@ export function workloadJson(replicas = 1, ready = replicas): string {
   return JSON.stringify({
     metadata: { generation: 2 },
     spec: { replicas },
-    status: { observedGeneration: 2, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, currentRevision: "r1", updateRevision: "r1" },
+    status: {
+      observedGeneration: 2,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      currentRevision: "r1",
+      updateRevision: "r1",
+    },
   });
 }
 
@@ -92,7 +100,13 @@ const PINNED_IMAGE = `docker.io/library/busybox@sha256:${"ab".repeat(32)}`;
 
 /** The service's images pinned by digest (tests that are not about image delivery). */
 function pinnedImages(): Record<string, unknown> {
-  return { faas: { frontend: { image: PINNED_IMAGE }, middleware: { image: PINNED_IMAGE }, executors: { images: { go: PINNED_IMAGE, javascript: PINNED_IMAGE, c: PINNED_IMAGE } } } };
+  return {
+    faas: {
+      frontend: { image: PINNED_IMAGE },
+      middleware: { image: PINNED_IMAGE },
+      executors: { images: { go: PINNED_IMAGE, javascript: PINNED_IMAGE, c: PINNED_IMAGE } },
+    },
+  };
 }
 
 /** A config override file for every environment: pinned images, plus `extra` per environment (merged). */
@@ -101,7 +115,10 @@ export function configWithPinnedImages(extra: Record<string, Record<string, unkn
     const out: Record<string, unknown> = { ...a };
     for (const [k, v] of Object.entries(b)) {
       const cur = out[k];
-      out[k] = cur && typeof cur === "object" && !Array.isArray(cur) && v && typeof v === "object" && !Array.isArray(v) ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+      out[k] =
+        cur && typeof cur === "object" && !Array.isArray(cur) && v && typeof v === "object" && !Array.isArray(v)
+          ? merge(cur as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     }
     return out;
   };

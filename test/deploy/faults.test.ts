@@ -59,7 +59,10 @@ describe("a stop request (Ctrl-C, SIGTERM)", () => {
     const calls = h.calls.length;
     const err = await failing(deploy(h.options(interruption)));
     assert.equal(err.exitCode, 143);
-    assert.match(err.message, /^interrupted by SIGTERM during terraform apply\n {2}- terraform stopped cleanly; its state is saved \(state\/local\/terraform\.tfstate\)\n {2}- nothing is lost: run the same command again to resume$/);
+    assert.match(
+      err.message,
+      /^interrupted by SIGTERM during terraform apply\n {2}- terraform stopped cleanly; its state is saved \(state\/local\/terraform\.tfstate\)\n {2}- nothing is lost: run the same command again to resume$/,
+    );
     assert.equal(h.calls.at(-1)?.args[0], "apply", "nothing ran after the interrupted command");
     assert.ok(h.calls.length > calls);
     assert.equal(h.state()!.serial, before.state + 1);
@@ -92,7 +95,10 @@ describe("a failed state save (terraform's errored.tfstate)", () => {
     const again = await failing(deploy(h.options()));
     assert.match(again.message, /cannot deploy local: 1 problem found/);
     assert.ok(again.message.includes(rescued), again.message);
-    assert.deepEqual(h.calls.slice(calls).filter((c) => c.cmd === "terraform"), []);
+    assert.deepEqual(
+      h.calls.slice(calls).filter((c) => c.cmd === "terraform"),
+      [],
+    );
 
     // After the push (done by hand), the file is moved away and deploy runs again.
     renameSync(join(h.root, rescued), join(h.root, `${rescued}.pushed`));
@@ -133,14 +139,19 @@ describe("disk and permission errors", () => {
   it("a read-only state folder: one line naming the file, nothing run; writable again, the re-run succeeds", async () => {
     const open = fsModule.openSync;
     jest.spyOn(fsModule, "openSync").mockImplementation(((path: fs.PathLike, ...rest: unknown[]) => {
-      if (String(path).includes(`${h.root}/state/`)) throw Object.assign(new Error(`EROFS: read-only file system, open '${String(path)}'`), { code: "EROFS", syscall: "open", path: String(path) });
+      if (String(path).includes(`${h.root}/state/`))
+        throw Object.assign(new Error(`EROFS: read-only file system, open '${String(path)}'`), { code: "EROFS", syscall: "open", path: String(path) });
       return (open as (...a: unknown[]) => number)(path, ...rest);
     }) as typeof fs.openSync);
     const calls = h.calls.length;
     const err = await failing(deploy(h.options()));
     jest.restoreAllMocks();
     assert.equal(err.message, "cannot write state/local/deploy.lock: the file system is read-only; make it writable (EROFS), then run the same command again");
-    assert.deepEqual(h.calls.slice(calls).filter((c) => c.cmd === "terraform"), [], "nothing ran without the lock");
+    assert.deepEqual(
+      h.calls.slice(calls).filter((c) => c.cmd === "terraform"),
+      [],
+      "nothing ran without the lock",
+    );
     await deploy(h.options());
     assertClean(h);
   });
@@ -165,12 +176,19 @@ describe("one run per environment", () => {
     const calls = h.calls.length;
     const second = await failing(deploy(h.options()));
     assert.match(second.message, /^cannot deploy local: deploy \(pid \d+, started [^)]+\) is running and holds state\/local\/deploy\.lock/);
-    assert.deepEqual(h.calls.slice(calls).filter((c) => c.cmd === "terraform"), [], "the second run touched nothing");
+    assert.deepEqual(
+      h.calls.slice(calls).filter((c) => c.cmd === "terraform"),
+      [],
+      "the second run touched nothing",
+    );
 
     const tf = readFileSync(join(h.root, "cdktf.out/stacks/local/cdk.tf.json"), "utf8");
     assert.throws(
       () => synthesize(h.options().configs, { root: h.root }),
-      (e: unknown) => e instanceof UserError && /^refusing to synthesize: local is locked by deploy \(pid \d+/.test(e.message) && /cdktf\.out\/stacks\/local and dist\/local/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /^refusing to synthesize: local is locked by deploy \(pid \d+/.test(e.message) &&
+        /cdktf\.out\/stacks\/local and dist\/local/.test(e.message),
     );
     assert.equal(readFileSync(join(h.root, "cdktf.out/stacks/local/cdk.tf.json"), "utf8"), tf, "synth changed nothing");
 
@@ -187,7 +205,10 @@ describe("secret values never reach an error", () => {
   it("kubectl echoing a rejected Secret (plain and base64), and a tool echoing a cloud key, are redacted", async () => {
     h.hooks.set("kubectl apply stdin", (call) => {
       if (!call.input?.includes('"kind":"Secret"') || !call.input.includes("oauth2-proxy")) return undefined;
-      return { code: 1, stderr: `The Secret "oauth2-proxy" is invalid: data[client-secret]: "${Buffer.from(CLIENT_SECRET).toString("base64")}" (${CLIENT_SECRET}) rejected\n` };
+      return {
+        code: 1,
+        stderr: `The Secret "oauth2-proxy" is invalid: data[client-secret]: "${Buffer.from(CLIENT_SECRET).toString("base64")}" (${CLIENT_SECRET}) rejected\n`,
+      };
     });
     const err = await failing(deploy(h.options()));
     assert.match(err.message, /creating Secret faas\/oauth2-proxy failed/);

@@ -27,7 +27,11 @@ const USER_VALUES = { OAUTH2_PROXY_CLIENT_ID: "id-123", OAUTH2_PROXY_CLIENT_SECR
 type Store = Map<string, Record<string, string>>;
 
 /** A second Secret holding the same generated value as the middleware's key (the cross-namespace mechanism). */
-const SHARED: SecretSpec = { namespace: faas.executorNamespace, name: "shared-copy", keys: [{ key: "middleware-password", generated: "nats-middleware-password", rule: "test copy" }] };
+const SHARED: SecretSpec = {
+  namespace: faas.executorNamespace,
+  name: "shared-copy",
+  keys: [{ key: "middleware-password", generated: "nats-middleware-password", rule: "test copy" }],
+};
 const SPECS = [...faasSecrets(faas), SHARED];
 
 /** A fake cluster: `apply -f -` of a Secret stores it (base64 data), `get secret` returns it. */
@@ -51,7 +55,10 @@ function cluster(store: Store, failGets = false) {
 function run(store: Store, failGets = false) {
   const runner = cluster(store, failGets);
   const dir = scratchDir();
-  writeFileSync(join(dir, `${CHART_IDS.faas}.k8s.yaml`), `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${faas.namespace}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${faas.executorNamespace}\n`);
+  writeFileSync(
+    join(dir, `${CHART_IDS.faas}.k8s.yaml`),
+    `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${faas.namespace}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${faas.executorNamespace}\n`,
+  );
   const ctx: ApplyContext = {
     kubectl: new Kubectl(runner, "/k/kubeconfig"),
     reporter: memoryReporter(),
@@ -67,7 +74,8 @@ function run(store: Store, failGets = false) {
   return { runner, promise: executePlan([{ kind: "secrets", secrets }], ctx) };
 }
 
-const decoded = (store: Store, id: string) => Object.fromEntries(Object.entries(store.get(id) ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+const decoded = (store: Store, id: string) =>
+  Object.fromEntries(Object.entries(store.get(id) ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
 
 describe("generated Secret keys (deploy step)", () => {
   it("generates each NATS password once, with a shared id's value identical in both namespaces", async () => {
@@ -97,7 +105,10 @@ describe("generated Secret keys (deploy step)", () => {
     assert.deepEqual(decoded(store, `${faas.namespace}/nats-credentials`), first.server);
     assert.deepEqual(decoded(store, `${faas.executorNamespace}/shared-copy`), first.copy);
     const gets = runner.calls.map(kubectlArgs).filter((a) => a[2] === "get" && a[3] === "secret");
-    assert.deepEqual(gets.map((a) => `${a[1]}/${a[4]}`), [`${faas.namespace}/nats-credentials`, `${faas.executorNamespace}/shared-copy`]);
+    assert.deepEqual(
+      gets.map((a) => `${a[1]}/${a[4]}`),
+      [`${faas.namespace}/nats-credentials`, `${faas.executorNamespace}/shared-copy`],
+    );
     assert.ok(gets.every((a) => a.includes("--ignore-not-found")));
   });
 

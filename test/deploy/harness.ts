@@ -136,7 +136,8 @@ function defaultAnswer(call: Call, h: Harness): Partial<RunResult> {
       writeFileSync(h.statePath, JSON.stringify({ serial: (h.state()?.serial ?? 0) + 1 }));
       writeFileSync(join(h.root, "state", "local", "kubeconfig"), "apiVersion: v1\nkind: Config\n");
     }
-    if (call.args[0] === "output") return { stdout: JSON.stringify({ control_plane_ip: { value: "192.168.60.11" }, api_endpoint: { value: "https://192.168.60.11:6443" } }) };
+    if (call.args[0] === "output")
+      return { stdout: JSON.stringify({ control_plane_ip: { value: "192.168.60.11" }, api_endpoint: { value: "https://192.168.60.11:6443" } }) };
     return {};
   }
   const phase = phaseOf(call);

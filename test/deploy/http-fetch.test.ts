@@ -66,7 +66,9 @@ describe("httpFetch behind a proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY)", () =>
       assert.deepEqual(proxy.seen, ["CONNECT raw.githubusercontent.com:443"]);
       assert.equal(proxy.auth[0], `Basic ${Buffer.from("user:s3cret").toString("base64")}`);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       proxy.close();
     }
   });

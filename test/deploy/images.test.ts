@@ -27,13 +27,16 @@ describe("image plan", () => {
   it("pushes the images named in the environment's registry under clusterkit/<the field's image>", () => {
     const plan = planImages(testEnvironment("local", localImages()));
     assert.deepEqual(plan.problems, []);
-    assert.deepEqual(plan.deliveries.map((d) => `${d.field} -> ${d.push.baseUrl} ${d.push.repository}:${d.push.tag}`), [
-      "local.faas.frontend.image -> http://192.168.60.30:5000 clusterkit/frontend:t1",
-      "local.faas.middleware.image -> http://192.168.60.30:5000 clusterkit/middleware:t1",
-      "local.faas.executors.images.go -> http://192.168.60.30:5000 clusterkit/executor-go:t1",
-      "local.faas.executors.images.javascript -> http://192.168.60.30:5000 clusterkit/executor-javascript:t1",
-      "local.faas.executors.images.c -> http://192.168.60.30:5000 clusterkit/executor-c:t1",
-    ]);
+    assert.deepEqual(
+      plan.deliveries.map((d) => `${d.field} -> ${d.push.baseUrl} ${d.push.repository}:${d.push.tag}`),
+      [
+        "local.faas.frontend.image -> http://192.168.60.30:5000 clusterkit/frontend:t1",
+        "local.faas.middleware.image -> http://192.168.60.30:5000 clusterkit/middleware:t1",
+        "local.faas.executors.images.go -> http://192.168.60.30:5000 clusterkit/executor-go:t1",
+        "local.faas.executors.images.javascript -> http://192.168.60.30:5000 clusterkit/executor-javascript:t1",
+        "local.faas.executors.images.c -> http://192.168.60.30:5000 clusterkit/executor-c:t1",
+      ],
+    );
   });
 
   it("refuses a tag in another registry, or another image's name, naming the field; accepts a digest", () => {
@@ -54,7 +57,13 @@ describe("image plan", () => {
 
   it("needs the registry login on ACK (never printing a value), and nothing locally", () => {
     const ack = testEnvironment("ack-managed", {
-      faas: { frontend: { image: "registry-vpc.eu-central-1.aliyuncs.com/clusterkit/frontend:t1" }, middleware: { image: `x.io/m@sha256:${"ab".repeat(32)}` }, executors: { images: { go: `x.io/g@sha256:${"ab".repeat(32)}`, javascript: `x.io/j@sha256:${"ab".repeat(32)}`, c: `x.io/c@sha256:${"ab".repeat(32)}` } } },
+      faas: {
+        frontend: { image: "registry-vpc.eu-central-1.aliyuncs.com/clusterkit/frontend:t1" },
+        middleware: { image: `x.io/m@sha256:${"ab".repeat(32)}` },
+        executors: {
+          images: { go: `x.io/g@sha256:${"ab".repeat(32)}`, javascript: `x.io/j@sha256:${"ab".repeat(32)}`, c: `x.io/c@sha256:${"ab".repeat(32)}` },
+        },
+      },
     });
     const plan = planImages(ack);
     assert.equal(plan.deliveries[0]!.push.baseUrl, "https://registry.eu-central-1.aliyuncs.com");

@@ -6,5 +6,14 @@ import { describe } from "@jest/globals";
 import { stopRequestTests } from "./harness";
 
 describe("a stop request (Ctrl-C, SIGTERM) at each phase of deploy", () => {
-  stopRequestTests(["VBoxManage", "terraform init", "terraform apply", "terraform output", "kubectl readyz", "kubectl apply file", "kubectl get secret", "kubectl get deployment"]);
+  stopRequestTests([
+    "VBoxManage",
+    "terraform init",
+    "terraform apply",
+    "terraform output",
+    "kubectl readyz",
+    "kubectl apply file",
+    "kubectl get secret",
+    "kubectl get deployment",
+  ]);
 });

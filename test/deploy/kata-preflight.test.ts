@@ -4,7 +4,8 @@ import { kataHostProblems } from "../../src/deploy/kata-preflight";
 import { localConfig } from "../local/support";
 import { fakeRunner } from "./fakes";
 
-const HOSTINFO_OK = "Host Information:\n\nProcessor count: 8\nProcessor supports HW virtualization: yes\nProcessor supports PAE: yes\nProcessor supports nested HW virtualization: yes\n";
+const HOSTINFO_OK =
+  "Host Information:\n\nProcessor count: 8\nProcessor supports HW virtualization: yes\nProcessor supports PAE: yes\nProcessor supports nested HW virtualization: yes\n";
 const linux = { platform: "linux" as const, arch: "x64" };
 const kata = localConfig({ runtimes: { kata: { enabled: true } } });
 
@@ -21,9 +22,17 @@ describe("Kata preflight", () => {
   });
 
   it("refuses Apple silicon, VirtualBox before 6.1, and a CPU without (nested) hardware virtualization, naming the field", async () => {
-    expect(await kataHostProblems(kata, runner(), { platform: "darwin", arch: "arm64" })).toEqual([expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox on Apple silicon .*set it to false/)]);
-    expect(await kataHostProblems(kata, runner("6.0.24r1"), linux)).toEqual([expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox 6\.0 has no nested VT-x/)]);
-    expect(await kataHostProblems(kata, runner(undefined, HOSTINFO_OK.replace("HW virtualization: yes", "HW virtualization: no")), linux)).toEqual([expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox reports that this host's processor offers no hardware virtualization/)]);
-    expect(await kataHostProblems(kata, runner(undefined, HOSTINFO_OK.replace("nested HW virtualization: yes", "nested HW virtualization: no")), linux)).toEqual([expect.stringMatching(/no nested hardware virtualization/)]);
+    expect(await kataHostProblems(kata, runner(), { platform: "darwin", arch: "arm64" })).toEqual([
+      expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox on Apple silicon .*set it to false/),
+    ]);
+    expect(await kataHostProblems(kata, runner("6.0.24r1"), linux)).toEqual([
+      expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox 6\.0 has no nested VT-x/),
+    ]);
+    expect(await kataHostProblems(kata, runner(undefined, HOSTINFO_OK.replace("HW virtualization: yes", "HW virtualization: no")), linux)).toEqual([
+      expect.stringMatching(/^local\.runtimes\.kata\.enabled: VirtualBox reports that this host's processor offers no hardware virtualization/),
+    ]);
+    expect(
+      await kataHostProblems(kata, runner(undefined, HOSTINFO_OK.replace("nested HW virtualization: yes", "nested HW virtualization: no")), linux),
+    ).toEqual([expect.stringMatching(/no nested hardware virtualization/)]);
   });
 });

@@ -17,7 +17,11 @@ import { writeDefaultBox } from "../support/box";
 import { configWithPinnedImages, hostOnlyList, stubBin } from "./fakes";
 
 const GOOD_COOKIE = "0123456789abcdef0123456789abcdef"; // 32 raw bytes
-const SECRET_ENV = { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_CLIENT_SECRET: "client-secret-value-7f3a", OAUTH2_PROXY_COOKIE_SECRET: GOOD_COOKIE };
+const SECRET_ENV = {
+  OAUTH2_PROXY_CLIENT_ID: "client-id-value",
+  OAUTH2_PROXY_CLIENT_SECRET: "client-secret-value-7f3a",
+  OAUTH2_PROXY_COOKIE_SECRET: GOOD_COOKIE,
+};
 /** A VBoxManage stub printing `list` (PATH holds only stubs, so shell builtins only: no `cat`). */
 const vboxPrinting = (list: string) => `printf '%s' '${list}'`;
 const GOOD_VBOX = vboxPrinting(hostOnlyList([{ name: "vboxnet0", ip: "192.168.60.1" }]));
@@ -34,7 +38,13 @@ function pathRunner(path: string): Runner {
   return { run: (cmd, args, o = {}) => processRunner.run(cmd, args, { ...o, env: { PATH: path, ...o.env } }) };
 }
 
-async function runIn(main: typeof deployMain, root: string, args: readonly string[], tools: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<Run> {
+async function runIn(
+  main: typeof deployMain,
+  root: string,
+  args: readonly string[],
+  tools: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+): Promise<Run> {
   const path = stubBin(tools);
   const io = memoryIo({ PATH: path, HOME: scratchDir("clusterkit-home-"), ...env }, root);
   const code = await runCommand(((a, i) => main(a, i, { runner: pathRunner(path) })) as CommandMain, args, io);
@@ -42,7 +52,10 @@ async function runIn(main: typeof deployMain, root: string, args: readonly strin
 }
 
 /** A scratch project root (with a base box unless `box` says otherwise) and an in-process deploy. */
-async function deployIn(args: readonly string[], opts: { tools: Record<string, string>; env?: Record<string, string | undefined>; box?: boolean | "text"; config?: Record<string, Record<string, unknown>> }): Promise<Run> {
+async function deployIn(
+  args: readonly string[],
+  opts: { tools: Record<string, string>; env?: Record<string, string | undefined>; box?: boolean | "text"; config?: Record<string, Record<string, unknown>> },
+): Promise<Run> {
   const root = scratchDir();
   if (opts.box === "text") {
     mkdirSync(join(root, "boxes"));
@@ -58,7 +71,11 @@ function assertCleanRefusal(run: Run): string {
   assert.equal(run.code, 1, `expected exit 1, got ${run.code}\n${run.stderr}`);
   assert.match(run.stderr, /clusterkit: cannot deploy [a-z-]+: \d+ problems? found before anything was created/);
   assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace frames");
-  assert.deepEqual([...readdirSync(run.root)].filter((f) => f !== "boxes"), [], "no state/, cdktf.out/ or dist/ created");
+  assert.deepEqual(
+    [...readdirSync(run.root)].filter((f) => f !== "boxes"),
+    [],
+    "no state/, cdktf.out/ or dist/ created",
+  );
   return run.stderr;
 }
 
@@ -69,7 +86,10 @@ const LOCAL_TOOLS = { terraform: "", kubectl: "", VBoxManage: GOOD_VBOX };
 const PROVIDER_SIGN_IN = { local: { faas: { oauth2Proxy: { signIn: "provider" } } } };
 
 /** Public names that are not placeholders (deploy refuses the example.com defaults on ACK). */
-const REAL_NAMES = { webApp: { host: "web.acme.io" }, faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } } };
+const REAL_NAMES = {
+  webApp: { host: "web.acme.io" },
+  faas: { oauth2Proxy: { redirectUrl: "https://faas.acme.io/oauth2/callback", emailDomains: ["acme.io"] } },
+};
 
 describe("deploy preflight (stubbed PATH)", () => {
   it("refuses when terraform is not on PATH, naming it and how to install it", async () => {
@@ -114,7 +134,13 @@ describe("deploy preflight (stubbed PATH)", () => {
 
   it("refuses a missing Secret value and a bad cookie secret without printing any value", async () => {
     const badCookie = "tooShortCookieValue1";
-    const stderr = assertCleanRefusal(await deployIn(["local"], { tools: LOCAL_TOOLS, config: PROVIDER_SIGN_IN, env: { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie } }));
+    const stderr = assertCleanRefusal(
+      await deployIn(["local"], {
+        tools: LOCAL_TOOLS,
+        config: PROVIDER_SIGN_IN,
+        env: { OAUTH2_PROXY_CLIENT_ID: "client-id-value", OAUTH2_PROXY_COOKIE_SECRET: badCookie },
+      }),
+    );
     assert.match(stderr, /2 problems found/);
     assert.match(stderr, /OAUTH2_PROXY_CLIENT_SECRET is not set \(Secret faas\/oauth2-proxy key client-secret/);
     assert.match(stderr, /OAUTH2_PROXY_COOKIE_SECRET \(Secret faas\/oauth2-proxy key cookie-secret\) must be 16, 24 or 32 bytes/);
@@ -124,7 +150,10 @@ describe("deploy preflight (stubbed PATH)", () => {
   it("takes Secret values from --secrets-file", async () => {
     const dir = scratchDir();
     const file = join(dir, "secrets.env");
-    writeFileSync(file, `# workload secrets\nOAUTH2_PROXY_CLIENT_ID=abc\nexport OAUTH2_PROXY_CLIENT_SECRET="def"\nOAUTH2_PROXY_COOKIE_SECRET='${GOOD_COOKIE}'\n`);
+    writeFileSync(
+      file,
+      `# workload secrets\nOAUTH2_PROXY_CLIENT_ID=abc\nexport OAUTH2_PROXY_CLIENT_SECRET="def"\nOAUTH2_PROXY_COOKIE_SECRET='${GOOD_COOKIE}'\n`,
+    );
     const { terraform: _omit, ...tools } = LOCAL_TOOLS;
     const stderr = assertCleanRefusal(await deployIn(["local", "--secrets-file", file], { tools, config: PROVIDER_SIGN_IN }));
     assert.match(stderr, /1 problem found/, "only terraform is missing: the file supplied every Secret value");
@@ -137,13 +166,20 @@ describe("deploy preflight (stubbed PATH)", () => {
 
   it("names the missing half of an access key pair and never prints the other half", async () => {
     const keyId = "LTAI5tQxExampleKeyId42";
-    const stderr = assertCleanRefusal(await deployIn(["ack-managed"], { tools: { terraform: "", kubectl: "" }, env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: keyId } }));
+    const stderr = assertCleanRefusal(
+      await deployIn(["ack-managed"], { tools: { terraform: "", kubectl: "" }, env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: keyId } }),
+    );
     assert.match(stderr, /ALICLOUD_ACCESS_KEY is set but ALICLOUD_SECRET_KEY is not/);
     assert.ok(!stderr.includes(keyId), "the access key id is not printed");
   });
 
   it("refuses ACK placeholder names (example.com defaults), naming each field", async () => {
-    const stderr = assertCleanRefusal(await deployIn(["ack-managed"], { tools: { terraform: "", kubectl: "" }, env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: "k" } }));
+    const stderr = assertCleanRefusal(
+      await deployIn(["ack-managed"], {
+        tools: { terraform: "", kubectl: "" },
+        env: { ...SECRET_ENV, ALICLOUD_ACCESS_KEY: "LTAIexample", ALICLOUD_SECRET_KEY: "k" },
+      }),
+    );
     assert.match(stderr, /ack-managed\.faas\.oauth2Proxy\.redirectUrl: https:\/\/faas\.example\.com\/oauth2\/callback is a placeholder/);
     assert.match(stderr, /ack-managed\.webApp\.host: web\.example\.com is a placeholder/);
   });
@@ -222,7 +258,14 @@ describe("deploy --help and --plan", () => {
     assert.match(out, /container images the manifests run \(\d+; pulled by the nodes\):\n {2}- /);
     assert.match(out, /^ {2}- docker\.io\/library\/nats:2\.14\.2-alpine$/m);
     assert.match(out, /prerequisites missing: deploy stops before creating anything until these \d+ are fixed:/);
-    for (const missing of [/terraform not found on PATH/, /kubectl not found on PATH/, /VBoxManage not found on PATH/, /OAUTH2_PROXY_CLIENT_ID is not set/, /base box .* deploy cannot build it/]) assert.match(out, missing);
+    for (const missing of [
+      /terraform not found on PATH/,
+      /kubectl not found on PATH/,
+      /VBoxManage not found on PATH/,
+      /OAUTH2_PROXY_CLIENT_ID is not set/,
+      /base box .* deploy cannot build it/,
+    ])
+      assert.match(out, missing);
     assert.deepEqual([...readdirSync(r.root)].sort(), ["cdktf.out", "dist"], "only the synthesized output; no state/, no box, no keys");
   });
 

@@ -51,15 +51,20 @@ describe("time limits", () => {
     assert.ok(await eventually(() => !alive(grandchild)), "the grandchild was left running");
   });
 
-  itIf(POSIX, "a command whose child keeps the output open after it exits cannot hang the call", async () => {
-    const dir = scratchDir();
-    const started = Date.now();
-    const r = await createProcessRunner().run("sh", ["-c", `sleep 30 & echo $! > '${dir}/grandchild'; echo done; exit 0`], {});
-    assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
-    assert.equal(r.code, 0);
-    assert.equal(r.stdout, "done\n");
-    assert.ok(await eventually(() => !alive(Number(readFileSync(join(dir, "grandchild"), "utf8")))));
-  }, 15_000);
+  itIf(
+    POSIX,
+    "a command whose child keeps the output open after it exits cannot hang the call",
+    async () => {
+      const dir = scratchDir();
+      const started = Date.now();
+      const r = await createProcessRunner().run("sh", ["-c", `sleep 30 & echo $! > '${dir}/grandchild'; echo done; exit 0`], {});
+      assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, "done\n");
+      assert.ok(await eventually(() => !alive(Number(readFileSync(join(dir, "grandchild"), "utf8")))));
+    },
+    15_000,
+  );
 });
 
 describe("minimal child environments", () => {
@@ -88,8 +93,11 @@ describe("minimal child environments", () => {
       const got = childEnvironment(tool, env);
       assert.equal(got.PATH, "/usr/bin:/bin", tool);
       assert.equal(got.HOME, "/home/u", tool);
-      for (const name of ["OAUTH2_PROXY_CLIENT_SECRET", "OAUTH2_PROXY_COOKIE_SECRET", "AWS_SECRET_ACCESS_KEY", "KUBECONFIG"]) assert.equal(got[name], undefined, `${tool} must not see ${name}`);
-      if (!tool.endsWith("terraform")) for (const name of ["ALICLOUD_SECRET_KEY", "ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"]) assert.equal(got[name], undefined, `${tool} must not see ${name}`);
+      for (const name of ["OAUTH2_PROXY_CLIENT_SECRET", "OAUTH2_PROXY_COOKIE_SECRET", "AWS_SECRET_ACCESS_KEY", "KUBECONFIG"])
+        assert.equal(got[name], undefined, `${tool} must not see ${name}`);
+      if (!tool.endsWith("terraform"))
+        for (const name of ["ALICLOUD_SECRET_KEY", "ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"])
+          assert.equal(got[name], undefined, `${tool} must not see ${name}`);
     }
   });
 
@@ -109,7 +117,10 @@ describe("stop requests", () => {
   itIf(POSIX, "are forwarded to the running command in its clean-stop signal, which is then waited for", async () => {
     const interruption = new Interruption();
     const runner = createProcessRunner({ interruption });
-    const r = await runner.run("sh", ["-c", TRAPPING], { stop: { signal: "SIGINT", graceMs: 10_000 }, onOutput: (c) => c.includes("ready") && interruption.raise("SIGTERM") });
+    const r = await runner.run("sh", ["-c", TRAPPING], {
+      stop: { signal: "SIGINT", graceMs: 10_000 },
+      onOutput: (c) => c.includes("ready") && interruption.raise("SIGTERM"),
+    });
     assert.equal(r.code, 5);
     assert.match(r.stdout, /got-int/);
     assert.doesNotMatch(r.stdout, /got-term/);
@@ -124,7 +135,10 @@ describe("stop requests", () => {
     const interruption = new Interruption();
     const dir = scratchDir();
     writeFileSync(join(dir, "ignore.sh"), "trap '' INT; echo ready; while :; do sleep 0.05; done\n");
-    const r = await createProcessRunner({ interruption }).run("sh", [join(dir, "ignore.sh")], { stop: { signal: "SIGINT", graceMs: 300 }, onOutput: (c) => c.includes("ready") && interruption.raise("SIGINT") });
+    const r = await createProcessRunner({ interruption }).run("sh", [join(dir, "ignore.sh")], {
+      stop: { signal: "SIGINT", graceMs: 300 },
+      onOutput: (c) => c.includes("ready") && interruption.raise("SIGINT"),
+    });
     assert.equal(r.code, 128);
     assert.match(r.stderr, /did not stop within 300ms of SIGINT; killed/);
   });

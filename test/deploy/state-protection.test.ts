@@ -9,15 +9,19 @@ import { prepareStateDir, protectStateFiles } from "../../src/deploy/state-dir";
 import { scratchDir } from "../support/cli";
 
 describe("state protection", () => {
-  itIf(process.platform === "win32" ? "umask is a POSIX notion" : undefined, "the process runner gives the child the requested umask and leaves ours unchanged", async () => {
-    const ours = process.umask();
-    const dir = scratchDir();
-    const r = await processRunner.run("sh", ["-c", "umask; echo x > created"], { cwd: dir, umask: 0o077 });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), "0077");
-    assert.equal(statSync(join(dir, "created")).mode & 0o777, 0o600);
-    assert.equal(process.umask(), ours);
-  });
+  itIf(
+    process.platform === "win32" ? "umask is a POSIX notion" : undefined,
+    "the process runner gives the child the requested umask and leaves ours unchanged",
+    async () => {
+      const ours = process.umask();
+      const dir = scratchDir();
+      const r = await processRunner.run("sh", ["-c", "umask; echo x > created"], { cwd: dir, umask: 0o077 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), "0077");
+      assert.equal(statSync(join(dir, "created")).mode & 0o777, 0o600);
+      assert.equal(process.umask(), ours);
+    },
+  );
 
   it("prepareStateDir creates state/<env> 0700 and tightens an existing 0755 one", () => {
     const root = scratchDir();

@@ -42,7 +42,9 @@ describe("kubectl call killed at its time limit", () => {
 
   it("is retried when applying, and succeeds once the API answers in time", async () => {
     let slow = 2;
-    const { runner, ctx } = applyContext((call) => (kubectlArgs(call)[0] === "apply" && slow-- > 0 ? { code: 128, stderr: "kubectl: killed by SIGTERM at its time limit of 120s\n" } : undefined));
+    const { runner, ctx } = applyContext((call) =>
+      kubectlArgs(call)[0] === "apply" && slow-- > 0 ? { code: 128, stderr: "kubectl: killed by SIGTERM at its time limit of 120s\n" } : undefined,
+    );
     await executePlan([{ kind: "manifest", file: "40-storage.k8s.yaml" }], ctx);
     assert.equal(runner.calls.length, 3);
   });
@@ -51,7 +53,10 @@ describe("kubectl call killed at its time limit", () => {
     const { runner, ctx } = applyContext(() => ({ code: 128, stderr: "kubectl: killed by SIGTERM at its time limit of 120s\n" }));
     await assert.rejects(
       executePlan([{ kind: "manifest", file: "40-storage.k8s.yaml" }], ctx),
-      (e: unknown) => e instanceof UserError && /gave up waiting for 40-storage\.k8s\.yaml to apply .* after 3 attempts/.test(e.message) && /time limit of 120s/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError &&
+        /gave up waiting for 40-storage\.k8s\.yaml to apply .* after 3 attempts/.test(e.message) &&
+        /time limit of 120s/.test(e.message),
     );
     assert.equal(runner.calls.length, 3);
   });

@@ -18,11 +18,18 @@ import { hostOnlyList, stubBin } from "./fakes";
 describe("processRunner", () => {
   it("passes stdin, extra env and cwd, and captures output and exit code", async () => {
     const dir = scratchDir();
-    const r = await processRunner.run(process.execPath, ["-e", "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log(s.toUpperCase()+process.env.EXTRA+process.cwd());console.error('warn');process.exit(3)})"], {
-      input: "secret via stdin",
-      env: { EXTRA: "-x-" },
-      cwd: dir,
-    });
+    const r = await processRunner.run(
+      process.execPath,
+      [
+        "-e",
+        "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{console.log(s.toUpperCase()+process.env.EXTRA+process.cwd());console.error('warn');process.exit(3)})",
+      ],
+      {
+        input: "secret via stdin",
+        env: { EXTRA: "-x-" },
+        cwd: dir,
+      },
+    );
     assert.equal(r.code, 3);
     assert.equal(r.stdout.trim(), `SECRET VIA STDIN-x-${dir}`);
     assert.equal(r.stderr.trim(), "warn");
@@ -62,7 +69,7 @@ describe("VBoxManage list hostonlyifs", () => {
 
 describe("secrets file and values", () => {
   it("parses KEY=VALUE lines with comments, export and quotes", () => {
-    assert.deepEqual(parseSecretsFile('# c\n\nexport A=1\nB = "two words"\nC=\'x=y\'\nD=', "f"), { A: "1", B: "two words", C: "x=y", D: "" });
+    assert.deepEqual(parseSecretsFile("# c\n\nexport A=1\nB = \"two words\"\nC='x=y'\nD=", "f"), { A: "1", B: "two words", C: "x=y", D: "" });
   });
   it("names the bad line, not its content", () => {
     assert.throws(
@@ -103,9 +110,19 @@ describe("Alibaba Cloud credentials", () => {
 describe("command-line arguments", () => {
   it("parses the environment and options", () => {
     const user = { INIT_CWD: "/home/u/work" };
-    assert.deepEqual(parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file", "s.env"], user), { environment: "local", secretsFile: "/home/u/work/s.env", yes: false, planOnly: false, skipVerify: false });
+    assert.deepEqual(parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file", "s.env"], user), {
+      environment: "local",
+      secretsFile: "/home/u/work/s.env",
+      yes: false,
+      planOnly: false,
+      skipVerify: false,
+    });
     assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["local", "--skip-verify"])?.skipVerify, true);
-    assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["--secrets-file=../x", "ack-managed"], user)?.secretsFile, "/home/u/x", "relative to the folder npm was run from (INIT_CWD), not the project root");
+    assert.equal(
+      parseDeployArgs(DEPLOY_COMMAND, ["--secrets-file=../x", "ack-managed"], user)?.secretsFile,
+      "/home/u/x",
+      "relative to the folder npm was run from (INIT_CWD), not the project root",
+    );
     assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["--secrets-file=/etc/s.env", "ack-managed"], user)?.secretsFile, "/etc/s.env");
     assert.equal(parseDeployArgs(DESTROY_COMMAND, ["local", "--yes"])?.yes, true);
     assert.equal(parseDeployArgs(DEPLOY_COMMAND, ["local", "--plan"])?.planOnly, true);
@@ -113,10 +130,16 @@ describe("command-line arguments", () => {
   });
   it("rejects unknown options, missing values, extra arguments and unknown environments, listing the valid ones", () => {
     assert.throws(() => parseDeployArgs(DESTROY_COMMAND, ["local", "--force"]), /unknown option "--force"; valid options: --yes, --help/);
-    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--yes"]), /unknown option "--yes"; valid options: --secrets-file, --plan, --skip-verify, --help/);
+    assert.throws(
+      () => parseDeployArgs(DEPLOY_COMMAND, ["local", "--yes"]),
+      /unknown option "--yes"; valid options: --secrets-file, --plan, --skip-verify, --help/,
+    );
     assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "--secrets-file"]), /--secrets-file needs a value \(<path>\)/);
     assert.throws(() => parseDeployArgs(DESTROY_COMMAND, []), /no environment given; expected one of local, ack-managed, ack-dedicated/);
     assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["prod"]), /unknown environment "prod"; expected one of local, ack-managed, ack-dedicated/);
-    assert.throws(() => parseDeployArgs(DEPLOY_COMMAND, ["local", "ack-managed"]), /unexpected argument "ack-managed"\nusage: npm run deploy -- <environment> \[--secrets-file <path>\] \[--plan\]/);
+    assert.throws(
+      () => parseDeployArgs(DEPLOY_COMMAND, ["local", "ack-managed"]),
+      /unexpected argument "ack-managed"\nusage: npm run deploy -- <environment> \[--secrets-file <path>\] \[--plan\]/,
+    );
   });
 });

@@ -92,7 +92,10 @@ describe("npm run diagram -- local", () => {
       assert.ok(node, `node for ${vm.name}`);
       assert.ok(node.texts.includes(vm.ip), `${vm.name} shows ${vm.ip}: ${node.texts.join(" | ")}`);
     }
-    assert.ok(nodes.some((n) => n.texts.some((t) => t.startsWith(local.network.hostIp))), "the host's address");
+    assert.ok(
+      nodes.some((n) => n.texts.some((t) => t.startsWith(local.network.hostIp))),
+      "the host's address",
+    );
   });
 
   it("shows the host-only network, the NAT network and the MetalLB pool from config", () => {
@@ -101,7 +104,8 @@ describe("npm run diagram -- local", () => {
     assert.ok(all.includes(local.network.natCidr));
     assert.ok(all.includes(`${local.metallb.addressStart} – ${local.metallb.addressEnd}`));
     const network = boxes(svg, "cluster").find((c) => c.title === "cluster_hostonly")!;
-    for (const vm of boxes(svg, "node").filter((n) => n.title.startsWith("vm_"))) assert.ok(inside(vm, network), `${vm.title} drawn inside the host-only network`);
+    for (const vm of boxes(svg, "node").filter((n) => n.title.startsWith("vm_")))
+      assert.ok(inside(vm, network), `${vm.title} drawn inside the host-only network`);
   });
 
   it("draws every workload component inside its namespace box", () => {
@@ -126,7 +130,12 @@ describe("npm run diagram -- local", () => {
     assert.ok(edges.has("w_faas_oauth2_proxy→w_faas_frontend"), "oauth2-proxy may call the frontend");
     assert.ok(edges.has("w_faas_middleware→w_faas_nats"), "the middleware reaches NATS");
     // Executors reach nothing at all (no NATS, no DNS): no edge leaves them.
-    for (const lang of ["go", "javascript", "c"]) assert.deepEqual([...edges].filter((e) => e.startsWith(`w_faas_executors_executor_${lang}→`)), [], `executor-${lang}`);
+    for (const lang of ["go", "javascript", "c"])
+      assert.deepEqual(
+        [...edges].filter((e) => e.startsWith(`w_faas_executors_executor_${lang}→`)),
+        [],
+        `executor-${lang}`,
+      );
     for (const lang of ["go", "javascript", "c"]) {
       for (const target of ["w_faas_frontend", "w_faas_oauth2_proxy", "w_faas_middleware", "internet", "vm_cp"]) {
         assert.ok(!edges.has(`w_faas_executors_executor_${lang}→${target}`), `executor-${lang} must not reach ${target}`);
@@ -173,6 +182,14 @@ describe("diagram model", () => {
     const env = environments(configs).find((e) => e.name === "local")!;
     assert.match(toDot(buildDiagram(env, [])), /WARNING: flannel does not enforce NetworkPolicy/);
     configs.local.cni = "calico";
-    assert.doesNotMatch(toDot(buildDiagram(environments(configs).find((e) => e.name === "local")!, [])), /WARNING/);
+    assert.doesNotMatch(
+      toDot(
+        buildDiagram(
+          environments(configs).find((e) => e.name === "local")!,
+          [],
+        ),
+      ),
+      /WARNING/,
+    );
   });
 });

@@ -4,7 +4,9 @@ import { parseXml, texts } from "./xml";
 
 describe("test XML parser (well-formedness)", () => {
   it("accepts a well-formed document with prolog, comments and entities", () => {
-    const root = parseXml('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "x" "y">\n<!-- c -->\n<svg a="1"><g><text>a &amp; b &#45;&gt;</text></g><path d=\'M0\'/></svg>\n');
+    const root = parseXml(
+      '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "x" "y">\n<!-- c -->\n<svg a="1"><g><text>a &amp; b &#45;&gt;</text></g><path d=\'M0\'/></svg>\n',
+    );
     assert.equal(root.name, "svg");
     assert.deepEqual(texts(root), ["a & b ->"]);
   });

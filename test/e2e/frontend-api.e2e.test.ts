@@ -47,7 +47,11 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
 
   itIf(skip, "submits one job per language, follows each to its final state and downloads its zip", async () => {
     for (const language of LANGUAGES) {
-      const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language, files: source(language) } satisfies JobSubmission) });
+      const r = await api(API_PATHS.jobs, {
+        method: "POST",
+        headers: as(ALICE, { "content-type": "application/json" }),
+        body: JSON.stringify({ language, files: source(language) } satisfies JobSubmission),
+      });
       assert.equal(r.status, 201, `${language}: ${await r.clone().text()}`);
       const { id } = await body(r);
       assert.ok(isJobId(id), String(id));
@@ -56,7 +60,7 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
     }
     for (const [language, id] of ids) {
       let record: JobRecord | undefined;
-      for (const t = Date.now(); !record || !isFinal(record.status); ) {
+      for (const t = Date.now(); !record || !isFinal(record.status);) {
         assert.ok(Date.now() - t < 60_000, `${language} job ${id} reaches a final state`);
         const r = await api(API_PATHS.job(id), { headers: as(ALICE) });
         assert.equal(r.status, 200);
@@ -76,20 +80,32 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
     }
   });
 
-  itIf(skip, "refuses what the contract refuses: 400 with the rules, 415 for a form post, 302 to sign-in without a session, 401 at the frontend without identity", async () => {
-    const bad = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language: "go", files: [{ name: "main.py", content: "print(1)" }] }) });
-    assert.equal(bad.status, 400);
-    assert.deepEqual(await body(bad), { problems: ["files[0].name: go files must end in .go"] });
-    const form = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/x-www-form-urlencoded" }), body: "language=go" });
-    assert.equal(form.status, 415);
-    const anonymous = await api(API_PATHS.job(ids.get("go")!));
-    assert.equal(anonymous.status, 302);
-    assert.match(anonymous.headers.get("location") ?? "", /^\/oauth2\/sign_in\?rd=/);
-    // Straight at the frontend (nothing but oauth2-proxy can reach it in a cluster): no identity, 401.
-    const direct = await fetch(`${stack.frontendUrl}${API_PATHS.job(ids.get("go")!)}`);
-    assert.equal(direct.status, 401);
-    assert.match(String((await body(direct)).error), /Not signed in/);
-  });
+  itIf(
+    skip,
+    "refuses what the contract refuses: 400 with the rules, 415 for a form post, 302 to sign-in without a session, 401 at the frontend without identity",
+    async () => {
+      const bad = await api(API_PATHS.jobs, {
+        method: "POST",
+        headers: as(ALICE, { "content-type": "application/json" }),
+        body: JSON.stringify({ language: "go", files: [{ name: "main.py", content: "print(1)" }] }),
+      });
+      assert.equal(bad.status, 400);
+      assert.deepEqual(await body(bad), { problems: ["files[0].name: go files must end in .go"] });
+      const form = await api(API_PATHS.jobs, {
+        method: "POST",
+        headers: as(ALICE, { "content-type": "application/x-www-form-urlencoded" }),
+        body: "language=go",
+      });
+      assert.equal(form.status, 415);
+      const anonymous = await api(API_PATHS.job(ids.get("go")!));
+      assert.equal(anonymous.status, 302);
+      assert.match(anonymous.headers.get("location") ?? "", /^\/oauth2\/sign_in\?rd=/);
+      // Straight at the frontend (nothing but oauth2-proxy can reach it in a cluster): no identity, 401.
+      const direct = await fetch(`${stack.frontendUrl}${API_PATHS.job(ids.get("go")!)}`);
+      assert.equal(direct.status, 401);
+      assert.match(String((await body(direct)).error), /Not signed in/);
+    },
+  );
 
   itIf(skip, "shows bob none of alice's jobs, even with a forged X-Forwarded-Email: the same 404 as a job that does not exist", async () => {
     const aliceId = ids.get("c")!;
@@ -108,7 +124,11 @@ describe("frontend JSON API over HTTP, through the oauth2-proxy stand-in (no bro
   // Last: it stops the middleware.
   itIf(skip, "answers 503 with the reason when no middleware answers", async () => {
     await stack.middleware.stop();
-    const r = await api(API_PATHS.jobs, { method: "POST", headers: as(ALICE, { "content-type": "application/json" }), body: JSON.stringify({ language: "go", files: source("go") }) });
+    const r = await api(API_PATHS.jobs, {
+      method: "POST",
+      headers: as(ALICE, { "content-type": "application/json" }),
+      body: JSON.stringify({ language: "go", files: source("go") }),
+    });
     assert.equal(r.status, 503);
     assert.match(String((await body(r)).error), /No middleware is answering on cola\.go/);
     // Reading still works: the job records are in NATS, not in the middleware.

@@ -28,7 +28,6 @@ const skip =
   (chromiumPath() ? undefined : "chromium is not installed (apt-get install chromium)") ??
   (process.getuid?.() === 0 ? undefined : "needs root to run the frontend on a read-only root filesystem (unshare --mount)");
 
-
 describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
   let stack: FaasStack;
   let browser: Browser;
@@ -84,10 +83,16 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     const mounts = readFileSync(`/proc/${stack.frontendPid}/mountinfo`, "utf8").split("\n");
     const root = mounts.find((l) => l.split(" ")[4] === "/");
     assert.match(root ?? "", /^\S+ \S+ \S+ \S+ \/ ro[, ]/, root);
-    assert.ok(mounts.some((l) => l.split(" ")[4] === "/tmp" && / - tmpfs /.test(l)), "/tmp is a fresh tmpfs");
+    assert.ok(
+      mounts.some((l) => l.split(" ")[4] === "/tmp" && / - tmpfs /.test(l)),
+      "/tmp is a fresh tmpfs",
+    );
     const app = mounts.find((l) => / \/(srv|media) ro[, ]/.test(l));
     assert.ok(app, "the app is mounted read-only");
-    assert.ok(mounts.some((l) => l.split(" ")[4] === `${app!.split(" ")[4]}/.next/cache` && / - tmpfs /.test(l)), ".next/cache is a tmpfs");
+    assert.ok(
+      mounts.some((l) => l.split(" ")[4] === `${app!.split(" ")[4]}/.next/cache` && / - tmpfs /.test(l)),
+      ".next/cache is a tmpfs",
+    );
     assert.doesNotMatch(stack.frontendLog(), /EROFS|read-only file system/i);
   });
 
@@ -102,8 +107,8 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
       const status = await finalStatus(page);
       assert.ok(FINAL_STATUSES.has(status), `${language}: ${status}`);
       assert.equal(status, "finished", `${language} job ${id} ended ${status}`);
-      assert.match(await page.getByTestId("job-status").textContent() ?? "", new RegExp(STATUS_LABELS.finished));
-      assert.match(await page.getByTestId("stdout").textContent() ?? "", new RegExp(`hello from ${language}`));
+      assert.match((await page.getByTestId("job-status").textContent()) ?? "", new RegExp(STATUS_LABELS.finished));
+      assert.match((await page.getByTestId("stdout").textContent()) ?? "", new RegExp(`hello from ${language}`));
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
       assert.equal(download.suggestedFilename(), `${id}-output.zip`);
       const entries = readZip(readFileSync((await download.path())!));
@@ -180,7 +185,10 @@ describe("frontend in a browser, through the oauth2-proxy stand-in", () => {
     await page.close();
 
     // Bob's browser claims to be alice: the stand-in drops the header, the session decides.
-    const forged = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-Email": ALICE, "X-Forwarded-User": "alice" }, storageState: await bob.storageState() });
+    const forged = await browser.newContext({
+      extraHTTPHeaders: { "X-Forwarded-Email": ALICE, "X-Forwarded-User": "alice" },
+      storageState: await bob.storageState(),
+    });
     const fp = await forged.newPage();
     await fp.goto(`${stack.url}/`);
     assert.equal(await fp.getByTestId("signed-in-as").textContent(), BOB);

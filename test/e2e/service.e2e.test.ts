@@ -63,7 +63,11 @@ describe(`the code-execution service end to end (executor Pods under ${RUNTIME})
       const id = await submitJob(page, stack.url, language);
       aliceJobs.push(id);
       const status = await finalStatus(page, 5 * 60_000);
-      assert.equal(status, "finished", `${language} job ${id} ended ${status}:\n${await page.getByTestId("job-status").textContent()}\n${stack.middleware.log?.().slice(-3000)}`);
+      assert.equal(
+        status,
+        "finished",
+        `${language} job ${id} ended ${status}:\n${await page.getByTestId("job-status").textContent()}\n${stack.middleware.log?.().slice(-3000)}`,
+      );
       assert.equal(await page.getByTestId("stdout").textContent(), `hello from ${language}\n`);
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
       assert.equal(download.suggestedFilename(), `${id}-output.zip`);
@@ -114,6 +118,9 @@ describe(`the code-execution service end to end (executor Pods under ${RUNTIME})
   itIf(skip, "ran exactly one executor Pod per job, each to completion", async () => {
     const results = await Promise.all(runner.runs);
     assert.equal(results.length, aliceJobs.length + 1, "one Pod per job, none run twice");
-    assert.ok(results.every((r) => r?.phase === "Succeeded"), results.map((r) => r?.phase).join(", "));
+    assert.ok(
+      results.every((r) => r?.phase === "Succeeded"),
+      results.map((r) => r?.phase).join(", "),
+    );
   });
 });

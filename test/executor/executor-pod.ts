@@ -31,7 +31,9 @@ function template(o: JobPodOptions): { template: V1PodTemplate; namespace: strin
   const key = JSON.stringify([o.language, o.runtime, o.limits ?? {}]);
   let t = templates.get(key);
   if (!t) {
-    const env = environment("local", { faas: { executors: { runtime: o.runtime === "runsc" ? "gvisor" : "runc", ...(o.limits ? { limits: o.limits } : {}) } } });
+    const env = environment("local", {
+      faas: { executors: { runtime: o.runtime === "runsc" ? "gvisor" : "runc", ...(o.limits ? { limits: o.limits } : {}) } },
+    });
     const namespace = env.config.faas.executorNamespace;
     t = { template: find(synthFaas(env).all, "PodTemplate", executorTemplateName(o.language), namespace) as unknown as V1PodTemplate, namespace };
     templates.set(key, t);
@@ -53,7 +55,11 @@ export function podLimits(pod: V1Pod): ExecutorLimits {
 
 export function jobPod(o: JobPodOptions): V1Pod {
   const { template: t, namespace } = template(o);
-  const pod = executorPod(t, { id: newJobId(), userId: "u0123456789abcdef0123456789abcdef", language: o.language, encodedSource: encodeSource(o.files) }, namespace);
+  const pod = executorPod(
+    t,
+    { id: newJobId(), userId: "u0123456789abcdef0123456789abcdef", language: o.language, encodedSource: encodeSource(o.files) },
+    namespace,
+  );
   if (o.memoryHeadroomBytes !== undefined) {
     const run = pod.spec!.initContainers!.find((c) => c.name === RUN_CONTAINER)!;
     const memory = String(podLimits(pod).memoryBytes + o.memoryHeadroomBytes);

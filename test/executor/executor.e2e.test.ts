@@ -83,7 +83,11 @@ const LOOP_TIMEOUT_MS = LOOP_TIMEOUT_S * 1000;
 const HELLO: Record<Language, string> = { c: "hello from C\n", go: "hello from Go\n", javascript: "hello from JavaScript\n" };
 const COMPILE_ERROR: Record<Language, RegExp> = { c: /undefined_name/, go: /unused declared (and|but) not used/, javascript: /SyntaxError/ };
 
-function languageCases(language: Language, p: Record<string, Program>, runtimeError: { program: Program; check: (s: ExecutorSummary, job: Job) => void }): Case[] {
+function languageCases(
+  language: Language,
+  p: Record<string, Program>,
+  runtimeError: { program: Program; check: (s: ExecutorSummary, job: Job) => void },
+): Case[] {
   return [
     {
       name: "hello world",
@@ -136,7 +140,10 @@ function languageCases(language: Language, p: Record<string, Program>, runtimeEr
     {
       name: "memory just under the budget is fine",
       language,
-      program: fill(p.nearBudget!, { MIB: String(TEST_LIMITS.memoryBytes / MIB - (language === "javascript" ? 80 : 32)) }).reduce((o, f) => ({ ...o, [f.name]: f.content }), {}),
+      program: fill(p.nearBudget!, { MIB: String(TEST_LIMITS.memoryBytes / MIB - (language === "javascript" ? 80 : 32)) }).reduce(
+        (o, f) => ({ ...o, [f.name]: f.content }),
+        {},
+      ),
       check: (job) => {
         const s = expectOutcome(job, "ok", "run");
         expect(job.text(RESULT_FILES.stdout)).toMatch(/^touched /);
@@ -290,9 +297,14 @@ const hostAddress = Object.values(networkInterfaces())
 
 async function runCase(c: Case, runtime: Runtime): Promise<Job> {
   const port = (server?.address() as { port: number } | null)?.port ?? 9;
-  const files =
-    c.rawFiles ?? fill(c.program, { FAKE_FRAME: JSON.stringify(FAKE_FRAME).slice(1, -1), HOST: hostAddress ?? "192.0.2.1", PORT: String(port) });
-  const pod = jobPod({ language: c.language, files, runtime, limits: { ...LIMITS, ...c.limits }, ...(c.headroom === undefined ? {} : { memoryHeadroomBytes: c.headroom }) });
+  const files = c.rawFiles ?? fill(c.program, { FAKE_FRAME: JSON.stringify(FAKE_FRAME).slice(1, -1), HOST: hostAddress ?? "192.0.2.1", PORT: String(port) });
+  const pod = jobPod({
+    language: c.language,
+    files,
+    runtime,
+    limits: { ...LIMITS, ...c.limits },
+    ...(c.headroom === undefined ? {} : { memoryHeadroomBytes: c.headroom }),
+  });
   const started = Date.now();
   // The template names the gvisor RuntimeClass when runtime is runsc; the pids limit stands in for podPidsLimit.
   const result = await runPod(pod, { pidsLimit: 1024 });
@@ -312,9 +324,11 @@ async function runCase(c: Case, runtime: Runtime): Promise<Job> {
 
 async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: size }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 const imagesSkip = executorImagesSkipReason();
@@ -366,8 +380,11 @@ for (const runtime of ["runc", "runsc"] as const) {
           c.check(job!, runtime);
         } catch (e) {
           // The job's own view helps when an assertion fails.
-          const s = job!.summary ? JSON.stringify(job!.summary) : `no summary; pod ${JSON.stringify(job!.pod.initContainerStatuses)} ${job!.pod.logs.run ?? ""}`;
-          (e as Error).message += `\nsummary: ${s}\nstdout: ${job!.text(RESULT_FILES.stdout).slice(0, 300)}\nstderr: ${job!.text(RESULT_FILES.stderr).slice(0, 300)}`;
+          const s = job!.summary
+            ? JSON.stringify(job!.summary)
+            : `no summary; pod ${JSON.stringify(job!.pod.initContainerStatuses)} ${job!.pod.logs.run ?? ""}`;
+          (e as Error).message +=
+            `\nsummary: ${s}\nstdout: ${job!.text(RESULT_FILES.stdout).slice(0, 300)}\nstderr: ${job!.text(RESULT_FILES.stderr).slice(0, 300)}`;
           throw e;
         }
       });

@@ -53,7 +53,7 @@ describe("podman pod runner", () => {
       pod({
         initContainers: [sh("first", "echo one; echo two >&2"), sh("second", "echo failing; exit 3"), sh("third", "echo never")],
         containers: [sh("app", "echo never either")],
-      })
+      }),
     );
     expect(r.phase).toBe("Failed");
     expect(r.initContainerStatuses.map((s) => [s.name, s.exitCode, s.reason])).toEqual([
@@ -101,7 +101,7 @@ describe("podman pod runner", () => {
       "echo hi > /scratch/f && stat -c '%g %a' /scratch /scratch/f",
       "grep -E '^(NoNewPrivs|CapEff)' /proc/self/status | tr -s '\\t' ' '",
       "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '",
-      "echo \"$POD\" \"$PLAIN\"",
+      'echo "$POD" "$PLAIN"',
     ].join("; ");
     const c = sh("probe", script, {
       env: [
@@ -123,7 +123,7 @@ describe("podman pod runner", () => {
           ],
         },
         { "example.io/source": '{"v":1,"files":[]}' },
-      )
+      ),
     );
     expect(r.phase).toBe("Succeeded");
     expect(r.logs.probe?.trim().split("\n")).toEqual([
@@ -156,11 +156,15 @@ describe("podman pod runner", () => {
   });
 
   it("what it cannot emulate is refused, naming the field", async () => {
-    await expect(runPod(pod({ hostNetwork: true, containers: [sh("x", "true")] }))).rejects.toThrow(new PodSpecError("spec.hostNetwork: not supported by the podman pod runner"));
+    await expect(runPod(pod({ hostNetwork: true, containers: [sh("x", "true")] }))).rejects.toThrow(
+      new PodSpecError("spec.hostNetwork: not supported by the podman pod runner"),
+    );
     await expect(runPod(pod({ shareProcessNamespace: true, containers: [sh("x", "true")] }))).rejects.toThrow(/spec\.shareProcessNamespace/);
     await expect(runPod(pod({ restartPolicy: "Always", containers: [sh("x", "true")] }))).rejects.toThrow(/spec\.restartPolicy: only Never/);
     await expect(runPod(pod({ runtimeClassName: "kata", containers: [sh("x", "true")] }))).rejects.toThrow(/spec\.runtimeClassName/);
     await expect(runPod(pod({ containers: [sh("x", "true", { volumeMounts: [{ name: "v", mountPath: "/v", subPath: "a" }] })] }))).rejects.toThrow(/subPath/);
-    await expect(runPod(pod({ containers: [sh("x", "true")], volumes: [{ name: "h", hostPath: { path: "/" } }] }))).rejects.toThrow(/spec\.volumes\[h\]: only emptyDir and downwardAPI/);
+    await expect(runPod(pod({ containers: [sh("x", "true")], volumes: [{ name: "h", hostPath: { path: "/" } }] }))).rejects.toThrow(
+      /spec\.volumes\[h\]: only emptyDir and downwardAPI/,
+    );
   });
 });

@@ -15,7 +15,8 @@ export const C: Record<string, Program> = {
   exit3: { "main.c": '#include <stdio.h>\nint main(void) { puts("failing"); return 3; }\n' },
   loop: { "main.c": "int main(void) { for (;;) {} }\n" },
   hog: {
-    "main.c": "#include <stdlib.h>\n#include <string.h>\nint main(void) {\n  for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); }\n}\n",
+    "main.c":
+      "#include <stdlib.h>\n#include <string.h>\nint main(void) {\n  for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); }\n}\n",
   },
   nearBudget: {
     "main.c":
@@ -24,7 +25,7 @@ export const C: Record<string, Program> = {
   forkBomb: { "main.c": "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n" },
   output: {
     "main.c":
-      '#include <stdio.h>\n#include <string.h>\nint main(void) {\n  static char b[65536];\n  memset(b, \'x\', sizeof b);\n  for (int i = 0; i < 1024; i++) fwrite(b, 1, sizeof b, stdout);\n  return 0;\n}\n',
+      "#include <stdio.h>\n#include <string.h>\nint main(void) {\n  static char b[65536];\n  memset(b, 'x', sizeof b);\n  for (int i = 0; i < 1024; i++) fwrite(b, 1, sizeof b, stdout);\n  return 0;\n}\n",
   },
   network: {
     "main.c": `#include <arpa/inet.h>
@@ -133,19 +134,24 @@ int main(void) {
 };
 
 export const GO: Record<string, Program> = {
-  hello: { "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println("hello from Go")\n\tfmt.Fprintln(os.Stderr, "to stderr")\n}\n' },
+  hello: {
+    "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println("hello from Go")\n\tfmt.Fprintln(os.Stderr, "to stderr")\n}\n',
+  },
   compileError: { "main.go": "package main\n\nfunc main() {\n\tunused := 1\n}\n" },
   panic: { "main.go": 'package main\n\nfunc main() {\n\tvar m map[string]int\n\tm["boom"] = 1\n}\n' },
   loop: { "main.go": "package main\n\nfunc main() {\n\tfor {\n\t}\n}\n" },
   hog: {
-    "main.go": "package main\n\nfunc main() {\n\tvar all [][]byte\n\tfor {\n\t\tb := make([]byte, 1<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n\t\tall = append(all, b)\n\t}\n}\n",
+    "main.go":
+      "package main\n\nfunc main() {\n\tvar all [][]byte\n\tfor {\n\t\tb := make([]byte, 1<<20)\n\t\tfor i := range b {\n\t\t\tb[i] = 1\n\t\t}\n\t\tall = append(all, b)\n\t}\n}\n",
   },
   nearBudget: {
-    "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tb := make([]byte, {{MIB}}<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tfmt.Println("touched", len(b))\n\ttime.Sleep(300 * time.Millisecond)\n\tb[0] = 2\n}\n',
+    "main.go":
+      'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tb := make([]byte, {{MIB}}<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tfmt.Println("touched", len(b))\n\ttime.Sleep(300 * time.Millisecond)\n\tb[0] = 2\n}\n',
   },
   forkBomb: { "main.go": 'package main\n\nimport "os/exec"\n\nfunc main() {\n\tfor {\n\t\t_ = exec.Command("/proc/self/exe").Start()\n\t}\n}\n' },
   output: {
-    "main.go": 'package main\n\nimport (\n\t"bytes"\n\t"os"\n)\n\nfunc main() {\n\tb := bytes.Repeat([]byte("x"), 65536)\n\tfor i := 0; i < 1024; i++ {\n\t\tos.Stdout.Write(b)\n\t}\n}\n',
+    "main.go":
+      'package main\n\nimport (\n\t"bytes"\n\t"os"\n)\n\nfunc main() {\n\tb := bytes.Repeat([]byte("x"), 65536)\n\tfor i := 0; i < 1024; i++ {\n\t\tos.Stdout.Write(b)\n\t}\n}\n',
   },
   network: {
     "main.go": `package main
@@ -229,7 +235,8 @@ setTimeout(() => process.exit(0), 200);
 `,
   },
   modules: {
-    "main.mjs": 'import { readFileSync } from "node:fs";\nimport { twice } from "./lib.mjs";\nconst data = JSON.parse(readFileSync(new URL("./data.json", import.meta.url)));\nconsole.log(twice(data.n));\n',
+    "main.mjs":
+      'import { readFileSync } from "node:fs";\nimport { twice } from "./lib.mjs";\nconst data = JSON.parse(readFileSync(new URL("./data.json", import.meta.url)));\nconsole.log(twice(data.n));\n',
     "lib.mjs": "export const twice = (x) => 2 * x;\n",
     "data.json": '{ "n": 21 }\n',
   },

@@ -74,7 +74,11 @@ describe("faas-runner report", () => {
         // One more block per size changes the archive length modulo 3.
         for (let k = 0; k < size % 3; k++) meta(d, { [["stderr.txt", "compile.log"][k]!]: "x" } as never);
       });
-      expect(report(dir).entries.find((e) => e.name === RESULT_FILES.stdout)!.data.equals(data)).toBe(true);
+      expect(
+        report(dir)
+          .entries.find((e) => e.name === RESULT_FILES.stdout)!
+          .data.equals(data),
+      ).toBe(true);
     }
   });
 
@@ -135,7 +139,11 @@ describe("faas-runner report", () => {
 
   itIf(runnerSkipReason, "caps: meta files at MAX_OUTPUT_LIMIT_BYTES, output files that do not fit are left out, at most MAX_OUTPUT_FILES files", () => {
     const dir = tree((d) => {
-      meta(d, { "summary.json": "{}", "stdout.txt": Buffer.alloc(5 * MAX_OUTPUT_LIMIT_BYTES, "o"), "stderr.txt": Buffer.alloc(MAX_OUTPUT_LIMIT_BYTES + 1, "e") });
+      meta(d, {
+        "summary.json": "{}",
+        "stdout.txt": Buffer.alloc(5 * MAX_OUTPUT_LIMIT_BYTES, "o"),
+        "stderr.txt": Buffer.alloc(MAX_OUTPUT_LIMIT_BYTES + 1, "e"),
+      });
       mkdirSync(join(d, "output"));
       // Sparse: a terabyte on paper, nothing on disk. Reading it whole would never finish.
       writeFileSync(join(d, "output", "huge.bin"), "");
@@ -148,7 +156,9 @@ describe("faas-runner report", () => {
     expect(text(entries, RESULT_FILES.stderr)!.length).toBe(MAX_OUTPUT_LIMIT_BYTES);
     expect(names).not.toContain("output/huge.bin");
     expect(names).not.toContain("output/big.bin");
-    expect(names.filter((n) => n.startsWith("output/"))).toEqual(Array.from({ length: MAX_OUTPUT_FILES }, (_, i) => `output/f${String(i).padStart(3, "0")}.txt`));
+    expect(names.filter((n) => n.startsWith("output/"))).toEqual(
+      Array.from({ length: MAX_OUTPUT_FILES }, (_, i) => `output/f${String(i).padStart(3, "0")}.txt`),
+    );
     expect(parseFrame(frame).length).toBeLessThanOrEqual(MAX_RESULT_PAYLOAD_BYTES);
   });
 
@@ -157,7 +167,8 @@ describe("faas-runner report", () => {
       const full = Buffer.alloc(MAX_OUTPUT_LIMIT_BYTES, "z");
       meta(d, { "summary.json": Buffer.alloc(200_000, "s"), "stdout.txt": full, "stderr.txt": full, "compile.log": full });
       mkdirSync(join(d, "output"));
-      for (let i = 0; i < MAX_OUTPUT_FILES; i++) writeFileSync(join(d, "output", `${"n".repeat(90)}${i}`), Buffer.alloc(Math.floor(MAX_OUTPUT_LIMIT_BYTES / MAX_OUTPUT_FILES), "q"));
+      for (let i = 0; i < MAX_OUTPUT_FILES; i++)
+        writeFileSync(join(d, "output", `${"n".repeat(90)}${i}`), Buffer.alloc(Math.floor(MAX_OUTPUT_LIMIT_BYTES / MAX_OUTPUT_FILES), "q"));
     });
     const { frame, names } = report(dir);
     expect(frame.length).toBeLessThan(MAX_FRAME_BYTES);

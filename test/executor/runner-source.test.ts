@@ -83,7 +83,11 @@ describe("faas-runner check: encodings only a broken or hostile writer produces"
     "no version": '{"files":[{"name":"a.c","content":"x"}]}',
     "an array at the top": '[{"name":"a.c","content":"x"}]',
     "invalid UTF-8": Buffer.concat([Buffer.from('{"v":1,"files":[{"name":"a.c","content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]),
-    "an encoded surrogate (CESU-8)": Buffer.concat([Buffer.from('{"v":1,"files":[{"name":"a.c","content":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}]}')]),
+    "an encoded surrogate (CESU-8)": Buffer.concat([
+      Buffer.from('{"v":1,"files":[{"name":"a.c","content":"'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('"}]}'),
+    ]),
     "a raw control character in a string": '{"v":1,"files":[{"name":"a.c","content":"a\tb"}]}',
     "a bad escape": '{"v":1,"files":[{"name":"a.c","content":"\\x41"}]}',
     "nesting 10,000 deep": `{"v":1,"files":[{"name":"a.c","content":"x","n":${"[".repeat(10_000)}${"]".repeat(10_000)}}]}`,

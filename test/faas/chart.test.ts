@@ -99,12 +99,19 @@ describe("faas security", () => {
   });
 
   it("creates no ClusterRole or ClusterRoleBinding", () => {
-    for (const out of [localOut, ackOut]) assert.deepEqual(out.all.filter((o) => o.kind.startsWith("Cluster")), []);
+    for (const out of [localOut, ackOut])
+      assert.deepEqual(
+        out.all.filter((o) => o.kind.startsWith("Cluster")),
+        [],
+      );
   });
 
   it("contains no Secret and no secret value; oauth2-proxy reads them by reference", () => {
     for (const out of [localOut, ackOut]) {
-      assert.deepEqual(out.all.filter((o) => o.kind === "Secret"), []);
+      assert.deepEqual(
+        out.all.filter((o) => o.kind === "Secret"),
+        [],
+      );
       for (const o of out.all) assert.ok(!("stringData" in o) && (o.kind === "ConfigMap" || !("data" in o)), `${o.kind} ${o.metadata.name} carries data`);
       const text = stringify(out.all);
       assert.doesNotMatch(text, /client-secret=|cookie-secret=|client-id=/);
@@ -135,13 +142,23 @@ describe("executors", () => {
       assert.equal(spec.automountServiceAccountToken, false);
       assert.equal(spec.enableServiceLinks, false);
       // The job runs in the init container `run`; `report` (same image) prints the result frame.
-      assert.deepEqual(spec.initContainers.map((c: any) => [c.name, c.image, c.command]), [["run", f.executors.images[lang], ["/usr/local/bin/faas-runner", "run"]]]);
-      assert.deepEqual(spec.containers.map((c: any) => [c.name, c.image, c.command]), [["report", f.executors.images[lang], ["/usr/local/bin/faas-runner", "report"]]]);
+      assert.deepEqual(
+        spec.initContainers.map((c: any) => [c.name, c.image, c.command]),
+        [["run", f.executors.images[lang], ["/usr/local/bin/faas-runner", "run"]]],
+      );
+      assert.deepEqual(
+        spec.containers.map((c: any) => [c.name, c.image, c.command]),
+        [["report", f.executors.images[lang], ["/usr/local/bin/faas-runner", "report"]]],
+      );
       const [run] = spec.initContainers;
       const [report] = spec.containers;
       for (const c of [run, report]) {
         assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
-        assert.equal((c.env ?? []).some((e: any) => /NATS|PASSWORD|TOKEN/.test(e.name) || e.valueFrom?.secretKeyRef), false, `${c.name} holds no credential`);
+        assert.equal(
+          (c.env ?? []).some((e: any) => /NATS|PASSWORD|TOKEN/.test(e.name) || e.valueFrom?.secretKeyRef),
+          false,
+          `${c.name} holds no credential`,
+        );
       }
       // Memory: the job's budget (256Mi) plus the runner's headroom from the executor contract (64Mi); requests = limits.
       assert.equal(EXECUTOR_MEMORY_HEADROOM_BYTES, 64 * 2 ** 20);
@@ -161,15 +178,30 @@ describe("executors", () => {
       // The source annotation, projected as /job/source.json (read-only, run container only).
       const job = spec.volumes.find((v: any) => v.name === "job");
       assert.deepEqual(job.downwardAPI.items, [{ path: "source.json", fieldRef: { fieldPath: "metadata.annotations['faas.clusterkit.io/source']" } }]);
-      assert.deepEqual(run.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`), ["job:/job:ro", "work:/work", "results:/results", "tmp:/tmp"]);
-      assert.deepEqual(report.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`), ["results:/results:ro"]);
-      assert.ok(spec.volumes.filter((v: any) => v.name !== "job").every((v: any) => v.emptyDir?.sizeLimit), "scratch volumes are bounded emptyDirs");
+      assert.deepEqual(
+        run.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`),
+        ["job:/job:ro", "work:/work", "results:/results", "tmp:/tmp"],
+      );
+      assert.deepEqual(
+        report.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}${m.readOnly ? ":ro" : ""}`),
+        ["results:/results:ro"],
+      );
+      assert.ok(
+        spec.volumes.filter((v: any) => v.name !== "job").every((v: any) => v.emptyDir?.sizeLimit),
+        "scratch volumes are bounded emptyDirs",
+      );
       assert.equal(t.template.metadata.labels["faas.clusterkit.io/language"], lang);
     }
   });
 
   it("takes the job limits from config and checks the deadline covers them", () => {
-    const custom = synthFaas(environment("local", { faas: { executors: { deadlineSeconds: 120, limits: { compileTimeoutSeconds: 60, runTimeoutSeconds: 40, memory: "512Mi", output: "512Ki", processes: 32 } } } }));
+    const custom = synthFaas(
+      environment("local", {
+        faas: {
+          executors: { deadlineSeconds: 120, limits: { compileTimeoutSeconds: 60, runTimeoutSeconds: 40, memory: "512Mi", output: "512Ki", processes: 32 } },
+        },
+      }),
+    );
     const t = find(custom.all, "PodTemplate", "executor-c", EXEC_NS).template.spec;
     const env = Object.fromEntries(t.initContainers[0].env.map((e: any) => [e.name, e.value]));
     assert.equal(env.FAAS_COMPILE_TIMEOUT_MS, "60000");
@@ -179,17 +211,37 @@ describe("executors", () => {
     assert.equal(env.FAAS_MAX_PROCESSES, "32");
     assert.equal(t.initContainers[0].resources.limits.memory, "576Mi", "512Mi budget + 64Mi headroom");
     assert.equal(t.activeDeadlineSeconds, 120);
-    assert.throws(() => environment("local", { faas: { executors: { deadlineSeconds: 40 } } }), /local\.faas\.executors\.deadlineSeconds: 40 is shorter than .*\(55\)/);
-    assert.throws(() => environment("local", { faas: { executors: { limits: { output: "2Mi" } } } }), /local\.faas\.executors\.limits\.output: 2Mi is over 1Mi/);
-    assert.throws(() => environment("ack-managed", { faas: { executors: { limits: { runTimeoutSeconds: 0 } } } }), /ack-managed\.faas\.executors\.limits\.runTimeoutSeconds/);
+    assert.throws(
+      () => environment("local", { faas: { executors: { deadlineSeconds: 40 } } }),
+      /local\.faas\.executors\.deadlineSeconds: 40 is shorter than .*\(55\)/,
+    );
+    assert.throws(
+      () => environment("local", { faas: { executors: { limits: { output: "2Mi" } } } }),
+      /local\.faas\.executors\.limits\.output: 2Mi is over 1Mi/,
+    );
+    assert.throws(
+      () => environment("ack-managed", { faas: { executors: { limits: { runTimeoutSeconds: 0 } } } }),
+      /ack-managed\.faas\.executors\.limits\.runTimeoutSeconds/,
+    );
   });
 
   it("runs executors under gVisor locally and runc on ACK by default; a runtime overhead is reserved in the quota", () => {
-    assert.ok(podSpecsOf(localOut.all).filter((s) => s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === "gvisor"));
-    assert.ok(podSpecsOf(localOut.all).filter((s) => !s.where.startsWith("PodTemplate")).every((s) => s.spec.runtimeClassName === undefined));
+    assert.ok(
+      podSpecsOf(localOut.all)
+        .filter((s) => s.where.startsWith("PodTemplate"))
+        .every((s) => s.spec.runtimeClassName === "gvisor"),
+    );
+    assert.ok(
+      podSpecsOf(localOut.all)
+        .filter((s) => !s.where.startsWith("PodTemplate"))
+        .every((s) => s.spec.runtimeClassName === undefined),
+    );
     const off = synthFaas(environment("local", { faas: { executors: { runtime: "runc" } } }));
     assert.ok(podSpecsOf(off.all).every((s) => s.spec.runtimeClassName === undefined));
-    assert.ok(podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined), "ACK default: runc");
+    assert.ok(
+      podSpecsOf(ackOut.all).every((s) => s.spec.runtimeClassName === undefined),
+      "ACK default: runc",
+    );
     // Kata's RuntimeClass adds 250m / 160Mi per Pod: 20 × (500m + 250m), 20 × (run container + 160Mi).
     const kataEnv = environment("local", { runtimes: { kata: { enabled: true } }, faas: { executors: { runtime: "kata" } } });
     const kata = synthFaas(kataEnv);
@@ -197,11 +249,19 @@ describe("executors", () => {
     assert.equal(q.spec.hard["limits.cpu"], "15000m");
     const runMiB = quantityBytes(executorMemory(kataEnv.config.faas)) / 2 ** 20;
     assert.equal(q.spec.hard["limits.memory"], `${20 * (runMiB + 160)}Mi`);
-    assert.equal(find(synthFaas(environment("local")).all, "ResourceQuota", "executor-quota", EXEC_NS).spec.hard["limits.memory"], `${20 * runMiB}Mi`, "no overhead under gVisor");
+    assert.equal(
+      find(synthFaas(environment("local")).all, "ResourceQuota", "executor-quota", EXEC_NS).spec.hard["limits.memory"],
+      `${20 * runMiB}Mi`,
+      "no overhead under gVisor",
+    );
     // The pre-pull DaemonSet follows the executors to the Kata nodes (it stays runc itself).
     const ds = find(kata.all, "DaemonSet", "executor-image-prepull", EXEC_NS);
     assert.equal(ds.spec.template.spec.runtimeClassName, undefined);
-    assert.deepEqual(ds.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1], { key: "katacontainers.io/kata-runtime", operator: "In", values: ["true"] });
+    assert.deepEqual(ds.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1], {
+      key: "katacontainers.io/kata-runtime",
+      operator: "In",
+      values: ["true"],
+    });
   });
 
   it("bounds the executor namespace with a quota and a LimitRange from config", () => {
@@ -216,8 +276,14 @@ describe("executors", () => {
   });
 
   it("rejects quantities of the wrong kind in config, with the field path", () => {
-    assert.throws(() => environment("local", { faas: { executors: { limits: { memory: "500m" } } } }), /local\.faas\.executors\.limits\.memory: must be a positive byte quantity/);
-    assert.throws(() => environment("local", { faas: { executors: { cpuLimit: "1Gi" } } }), /local\.faas\.executors\.cpuLimit: must be a positive CPU quantity/);
+    assert.throws(
+      () => environment("local", { faas: { executors: { limits: { memory: "500m" } } } }),
+      /local\.faas\.executors\.limits\.memory: must be a positive byte quantity/,
+    );
+    assert.throws(
+      () => environment("local", { faas: { executors: { cpuLimit: "1Gi" } } }),
+      /local\.faas\.executors\.cpuLimit: must be a positive CPU quantity/,
+    );
   });
 });
 
@@ -257,7 +323,10 @@ describe("NATS", () => {
     const five = synthFaas(environment("local", { faas: { nats: { replicas: 5 } } }));
     assert.equal(find(five.all, "StatefulSet", "nats").spec.replicas, 5);
     const routes = find(five.all, "ConfigMap", "nats-config").data["nats.conf"].match(/nats:\/\/nats-\d\.nats-headless:6222/g);
-    assert.deepEqual(routes, [0, 1, 2, 3, 4].map((i) => `nats://nats-${i}.nats-headless:6222`));
+    assert.deepEqual(
+      routes,
+      [0, 1, 2, 3, 4].map((i) => `nats://nats-${i}.nats-headless:6222`),
+    );
   });
 
   it("runs NATS as a fixed non-root user (the alpine image defaults to root)", () => {
@@ -292,10 +361,17 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.ok(!googleArgs.some((a) => a.startsWith("--htpasswd-file") || a.startsWith("--custom-templates-dir")));
     const frontendSvc = find(localOut.all, "Service", "frontend", NS);
     assert.equal(frontendSvc.spec.ports[0].port, f.frontend.port);
-    const custom = synthFaas(environment("local", { faas: { oauth2Proxy: { signIn: "provider", provider: "oidc", oidcIssuerUrl: "https://id.example.org", emailDomains: ["a.org", "b.org"] } } }));
+    const custom = synthFaas(
+      environment("local", {
+        faas: { oauth2Proxy: { signIn: "provider", provider: "oidc", oidcIssuerUrl: "https://id.example.org", emailDomains: ["a.org", "b.org"] } },
+      }),
+    );
     const customArgs: string[] = containers(find(custom.all, "Deployment", "oauth2-proxy"))[0].args;
     assert.ok(customArgs.includes("--provider=oidc") && customArgs.includes("--oidc-issuer-url=https://id.example.org"));
-    assert.deepEqual(customArgs.filter((a) => a.startsWith("--email-domain")), ["--email-domain=a.org", "--email-domain=b.org"]);
+    assert.deepEqual(
+      customArgs.filter((a) => a.startsWith("--email-domain")),
+      ["--email-domain=a.org", "--email-domain=b.org"],
+    );
   });
 
   it("trusts X-Forwarded-* only on ACK (behind ALB), and only from the VPC", () => {
@@ -303,7 +379,11 @@ describe("oauth2-proxy, frontend and middleware", () => {
       const e = environment(name);
       const args: string[] = containers(find(synthFaas(e).all, "Deployment", "oauth2-proxy"))[0].args;
       assert.ok(e.kind === "ack");
-      assert.deepEqual(args.filter((a) => /^--(reverse-proxy|trusted-proxy-ip)=/.test(a)), ["--reverse-proxy=true", `--trusted-proxy-ip=${e.config.network.vpcCidr}`], name);
+      assert.deepEqual(
+        args.filter((a) => /^--(reverse-proxy|trusted-proxy-ip)=/.test(a)),
+        ["--reverse-proxy=true", `--trusted-proxy-ip=${e.config.network.vpcCidr}`],
+        name,
+      );
     }
     const localArgs: string[] = containers(find(localOut.all, "Deployment", "oauth2-proxy"))[0].args;
     assert.ok(localArgs.includes("--reverse-proxy=false") && !localArgs.some((a) => a.startsWith("--trusted-proxy-ip")));
@@ -318,7 +398,9 @@ describe("oauth2-proxy, frontend and middleware", () => {
     assert.deepEqual(httpsIng.spec.tls, [{ hosts: [url.hostname] }]);
     assert.equal(httpsIng.spec.rules[0].host, url.hostname);
     // A plain-http redirect URL gets a plain-http Ingress: no HTTPS listener, no redirect to it.
-    const plain = synthFaas(environment("ack-managed", { faas: { oauth2Proxy: { redirectUrl: "http://faas.example.net/oauth2/callback", cookieSecure: false } } }));
+    const plain = synthFaas(
+      environment("ack-managed", { faas: { oauth2Proxy: { redirectUrl: "http://faas.example.net/oauth2/callback", cookieSecure: false } } }),
+    );
     const httpIng = find(plain.all, "Ingress", "oauth2-proxy", NS);
     assert.equal(httpIng.metadata.annotations, undefined);
     assert.equal(httpIng.spec.tls, undefined);
@@ -334,7 +416,10 @@ describe("oauth2-proxy, frontend and middleware", () => {
 
   it("exposes oauth2-proxy by LoadBalancer locally and by ALB Ingress on ACK", () => {
     assert.equal(find(localOut.all, "Service", "oauth2-proxy", NS).spec.type, "LoadBalancer");
-    assert.equal(localOut.all.some((o) => o.kind === "Ingress"), false);
+    assert.equal(
+      localOut.all.some((o) => o.kind === "Ingress"),
+      false,
+    );
     assert.equal(find(ackOut.all, "Service", "oauth2-proxy", NS).spec.type, "ClusterIP");
     const ing = find(ackOut.all, "Ingress", "oauth2-proxy", NS);
     assert.equal(ing.spec.ingressClassName, "alb");
@@ -387,7 +472,10 @@ describe("oauth2-proxy, frontend and middleware", () => {
 
   it("autoscales frontend and middleware within the configured bounds, spreading across nodes", () => {
     const f = local.config.faas;
-    for (const [name, hpa] of [["frontend", f.frontend.hpa], ["middleware", f.middleware.hpa]] as const) {
+    for (const [name, hpa] of [
+      ["frontend", f.frontend.hpa],
+      ["middleware", f.middleware.hpa],
+    ] as const) {
       const h = find(localOut.all, "HorizontalPodAutoscaler", name, NS);
       assert.equal(h.spec.minReplicas, hpa.minReplicas);
       assert.equal(h.spec.maxReplicas, hpa.maxReplicas);
@@ -400,13 +488,19 @@ describe("oauth2-proxy, frontend and middleware", () => {
       ]);
       const c = containers(d)[0];
       assert.ok(c.resources.requests.cpu && c.resources.limits.memory && c.livenessProbe && c.readinessProbe, name);
-      assert.ok(localOut.all.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name), `${name} PDB`);
+      assert.ok(
+        localOut.all.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name),
+        `${name} PDB`,
+      );
     }
   });
 
   it("adds a PodDisruptionBudget only when more than one replica runs", () => {
     const single = synthFaas(environment("local", { faas: { oauth2Proxy: { replicas: 1 }, frontend: { hpa: { minReplicas: 1 } } } }));
-    const pdbs = single.all.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name).sort();
+    const pdbs = single.all
+      .filter((o) => o.kind === "PodDisruptionBudget")
+      .map((o) => o.metadata.name)
+      .sort();
     assert.deepEqual(pdbs, ["middleware", "nats"]);
   });
 });
@@ -424,7 +518,8 @@ describe("NATS placement warning", () => {
     const spec = (out: typeof localOut) => find(out.all, "StatefulSet", "nats").spec.template.spec;
     assert.deepEqual(spec(localOut).tolerations, [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }]);
     assert.equal(spec(ackOut).tolerations, undefined);
-    for (const d of localOut.all.filter((o) => o.kind === "Deployment")) assert.equal(d.spec.template.spec.tolerations, undefined, `${d.metadata.name} stays off the control plane`);
+    for (const d of localOut.all.filter((o) => o.kind === "Deployment"))
+      assert.equal(d.spec.template.spec.tolerations, undefined, `${d.metadata.name} stays off the control plane`);
   });
   it("is silent with one server per node (the default: 3 servers on master01, worker01, worker02), and on ACK", () => {
     assert.deepEqual(placement(localOut.warnings), []);
@@ -443,11 +538,22 @@ describe("executor image pre-pull", () => {
     const images = local.config.faas.executors.images;
     assert.deepEqual(
       spec.initContainers.map((c: any) => [c.name, c.image, c.command]),
-      [["pull-go", images.go, ["true"]], ["pull-javascript", images.javascript, ["true"]], ["pull-c", images.c, ["true"]]],
+      [
+        ["pull-go", images.go, ["true"]],
+        ["pull-javascript", images.javascript, ["true"]],
+        ["pull-c", images.c, ["true"]],
+      ],
     );
-    assert.deepEqual(spec.containers.map((c: any) => c.image), ["registry.k8s.io/pause:3.10.1"]);
+    assert.deepEqual(
+      spec.containers.map((c: any) => c.image),
+      ["registry.k8s.io/pause:3.10.1"],
+    );
     const old = synthFaas(environment("local", { kubernetes: { version: "1.30" } }));
-    assert.equal(find(old.all, "DaemonSet", "executor-image-prepull", EXEC_NS).spec.template.spec.containers[0].image, "registry.k8s.io/pause:3.9", "pause tag per minor");
+    assert.equal(
+      find(old.all, "DaemonSet", "executor-image-prepull", EXEC_NS).spec.template.spec.containers[0].image,
+      "registry.k8s.io/pause:3.9",
+      "pause tag per minor",
+    );
     for (const c of [...spec.initContainers, ...spec.containers]) {
       assert.deepEqual(c.resources.requests, { cpu: "10m", memory: "16Mi" }, c.name);
       assert.ok(isPinnedImage(c.image), c.image);
@@ -475,7 +581,13 @@ describe("executor image pre-pull", () => {
     assert.deepEqual(pq.spec.scopes, ["NotTerminating"]);
     assert.ok(local.kind === "local");
     const workers = local.config.workers.length;
-    assert.deepEqual(pq.spec.hard, { pods: workers, "requests.cpu": `${10 * workers}m`, "limits.cpu": `${10 * workers}m`, "requests.memory": `${16 * workers}Mi`, "limits.memory": `${16 * workers}Mi` });
+    assert.deepEqual(pq.spec.hard, {
+      pods: workers,
+      "requests.cpu": `${10 * workers}m`,
+      "limits.cpu": `${10 * workers}m`,
+      "requests.memory": `${16 * workers}Mi`,
+      "limits.memory": `${16 * workers}Mi`,
+    });
     // Executors have a deadline (Terminating); the pre-pull pods have none (NotTerminating).
     assert.ok(find(localOut.all, "PodTemplate", "executor-go", EXEC_NS).template.spec.activeDeadlineSeconds > 0);
     assert.equal(spec.activeDeadlineSeconds, undefined);
@@ -486,6 +598,9 @@ describe("executor image pre-pull", () => {
     const a = environment("ack-managed");
     assert.ok(a.kind === "ack");
     const ackPods = find(ackOut.all, "ResourceQuota", "executor-image-prepull-quota", EXEC_NS).spec.hard.pods;
-    assert.equal(ackPods, a.config.nodePool.autoscaling.enabled ? Math.max(a.config.nodePool.autoscaling.maxSize, a.config.nodePool.desiredSize) : a.config.nodePool.desiredSize);
+    assert.equal(
+      ackPods,
+      a.config.nodePool.autoscaling.enabled ? Math.max(a.config.nodePool.autoscaling.maxSize, a.config.nodePool.desiredSize) : a.config.nodePool.desiredSize,
+    );
   });
 });

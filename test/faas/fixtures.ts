@@ -8,7 +8,12 @@ import { testEnvironment } from "../support/synth-charts";
 import { App, Chart } from "../../src/lib/k8s";
 import { newContext } from "../../src/contracts/synth-context";
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 
 /** The validated environment with overrides (shared with the platform tests). */
 export const environment: (name: EnvironmentName, overrides?: Record<string, unknown>) => Environment = testEnvironment;

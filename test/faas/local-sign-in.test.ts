@@ -33,7 +33,11 @@ describe("local sign-in (oauth2-proxy htpasswd form)", () => {
     const args: string[] = containers(proxy)[0].args;
     assert.ok(args.includes("--htpasswd-file=/etc/oauth2-proxy/users/htpasswd"));
     assert.ok(args.includes("--custom-templates-dir=/etc/oauth2-proxy/templates"));
-    assert.deepEqual(args.filter((a) => a.startsWith("--email-domain")), ["--email-domain=clusterkit.internal"], "never '*' with local users");
+    assert.deepEqual(
+      args.filter((a) => a.startsWith("--email-domain")),
+      ["--email-domain=clusterkit.internal"],
+      "never '*' with local users",
+    );
     assert.ok(args.includes("--cookie-samesite=lax"));
   });
 
@@ -75,7 +79,10 @@ describe("emailDomains '*'", () => {
   const problems = (override: Record<string, unknown>) => validateConfigs({ local: override }).problems.map((p) => `${p.path}: ${p.message}`);
   it("is refused with a provider whose redirect URL other machines can reach", () => {
     const p = problems({ faas: { oauth2Proxy: { signIn: "provider", redirectUrl: "http://192.168.60.201/oauth2/callback" } } });
-    assert.ok(p.some((x) => x.startsWith("local.faas.oauth2Proxy.emailDomains:")), p.join("\n"));
+    assert.ok(
+      p.some((x) => x.startsWith("local.faas.oauth2Proxy.emailDomains:")),
+      p.join("\n"),
+    );
   });
   it("is accepted on a loopback redirect URL, and irrelevant with local users", () => {
     assert.deepEqual(problems({ faas: { oauth2Proxy: { signIn: "provider" } } }), []);
@@ -90,14 +97,24 @@ describe("deploy's sign-in accounts", () => {
     const file = join(scratchDir(), "state", "local", "sign-in-users.json");
     let n = 0;
     const first = ensureSignInUsers(file, faas, () => `pw-${++n}`);
-    assert.deepEqual(first.users.map((u) => u.email), ["alice@clusterkit.internal", "bob@clusterkit.internal", `${VERIFY_USER}@clusterkit.internal`]);
+    assert.deepEqual(
+      first.users.map((u) => u.email),
+      ["alice@clusterkit.internal", "bob@clusterkit.internal", `${VERIFY_USER}@clusterkit.internal`],
+    );
     assert.equal(first.created.length, 3);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const again = ensureSignInUsers(file, faas, () => "never-used");
     assert.deepEqual(again.created, []);
     assert.deepEqual(again.users, first.users);
-    const more = ensureSignInUsers(file, { ...faas, oauth2Proxy: { ...faas.oauth2Proxy, localUsers: { ...faas.oauth2Proxy.localUsers, names: ["alice", "carol"] } } }, () => "pw-carol");
-    assert.deepEqual(more.created.map((u) => u.email), ["carol@clusterkit.internal"]);
+    const more = ensureSignInUsers(
+      file,
+      { ...faas, oauth2Proxy: { ...faas.oauth2Proxy, localUsers: { ...faas.oauth2Proxy.localUsers, names: ["alice", "carol"] } } },
+      () => "pw-carol",
+    );
+    assert.deepEqual(
+      more.created.map((u) => u.email),
+      ["carol@clusterkit.internal"],
+    );
     assert.ok(!readSignInUsers(file).some((u) => u.email.startsWith("bob@")), "removed names are dropped");
   });
 

@@ -53,14 +53,26 @@ async function subscribeDenied(nc: NatsConnection, subject: string, queue?: stri
 const pub = (subject: string) => new RegExp(`Permissions Violation for Publish to "${subject.replace(/[.$*>]/g, "\\$&")}`);
 
 function record(userId: string): JobRecord {
-  return { id: newJobId(), userId, email: "alice@example.org", language: "go", status: "Pendiente", files: [{ name: "main.go", size: 10 }], submittedAt: new Date().toISOString() };
+  return {
+    id: newJobId(),
+    userId,
+    email: "alice@example.org",
+    language: "go",
+    status: "Pendiente",
+    files: [{ name: "main.go", size: 10 }],
+    submittedAt: new Date().toISOString(),
+  };
 }
 
 describe("NATS permissions on the real server", () => {
   beforeAll(async () => {
     if (skip) return;
     // NATS_EXECUTOR_PASSWORD is set too: a config that gave executors a user again would accept it.
-    server = await startNatsServer(conf, { NATS_FRONTEND_PASSWORD: PASSWORDS.frontend, NATS_MIDDLEWARE_PASSWORD: PASSWORDS.middleware, NATS_EXECUTOR_PASSWORD: PASSWORDS.executor });
+    server = await startNatsServer(conf, {
+      NATS_FRONTEND_PASSWORD: PASSWORDS.frontend,
+      NATS_MIDDLEWARE_PASSWORD: PASSWORDS.middleware,
+      NATS_EXECUTOR_PASSWORD: PASSWORDS.executor,
+    });
     fe = await login("frontend");
     mw = await login("middleware");
   });
@@ -73,7 +85,8 @@ describe("NATS permissions on the real server", () => {
     await denied(connect({ servers: server.url, reconnect: false }), /Authorization Violation/);
     await denied(connect({ servers: server.url, user: "frontend", pass: PASSWORDS.middleware, reconnect: false }), /Authorization Violation/);
     // Executors hold no NATS credentials: no user exists for them, whatever password they try.
-    for (const pass of [PASSWORDS.executor, PASSWORDS.frontend, PASSWORDS.middleware]) await denied(connect({ servers: server.url, user: "executor", pass, reconnect: false }), /Authorization Violation/);
+    for (const pass of [PASSWORDS.executor, PASSWORDS.frontend, PASSWORDS.middleware])
+      await denied(connect({ servers: server.url, user: "executor", pass, reconnect: false }), /Authorization Violation/);
   });
 
   itIf(skip, "lets the middleware do everything its job store does: buckets, records with compare-and-set, sources, zips, listings", async () => {
@@ -90,8 +103,14 @@ describe("NATS permissions on the real server", () => {
     await store.putZip(alice, `${r.id}-output.zip`, zip);
     await store.putZip(alice, `${r.id}-output.zip`, zip); // an identical retry is a no-op
     await expect(store.putZip(alice, `${r.id}-output.zip`, Buffer.from("other"))).rejects.toThrow(/different content/);
-    assert.deepEqual((await store.buckets()).map((b) => b.userId), [alice]);
-    assert.deepEqual((await store.records(alice)).map((v) => v.record.status), ["finished"]);
+    assert.deepEqual(
+      (await store.buckets()).map((b) => b.userId),
+      [alice],
+    );
+    assert.deepEqual(
+      (await store.records(alice)).map((v) => v.record.status),
+      ["finished"],
+    );
   });
 
   itIf(skip, "delivers each job request to exactly one middleware replica, whose reply reaches the frontend", async () => {
@@ -123,7 +142,10 @@ describe("NATS permissions on the real server", () => {
     await store.putZip(bob, `${r.id}-output.zip`, zip);
 
     // The frontend's own reads, as the chart's frontend user.
-    assert.deepEqual((await listJobs(fe, bob)).map((j) => j.id), [r.id]);
+    assert.deepEqual(
+      (await listJobs(fe, bob)).map((j) => j.id),
+      [r.id],
+    );
     assert.equal((await getJob(fe, bob, r.id))?.status, "Pendiente");
     const download = await openOutputZip(fe, bob, r.id);
     assert.equal(download?.size, zip.length);
@@ -174,7 +196,10 @@ describe("NATS permissions on the real server", () => {
       await denied(jsm.streams.update(stream, { ...info.config, max_msgs: 1 }), pub(`$JS.API.STREAM.UPDATE.${stream}`));
       await denied(jsm.streams.deleteMessage(stream, 1), pub(`$JS.API.STREAM.MSG.DELETE.${stream}`));
       await denied(jsm.consumers.delete(stream, "any"), pub(`$JS.API.CONSUMER.DELETE.${stream}.any`));
-      await denied(nc.request(`$JS.API.CONSUMER.DURABLE.CREATE.${stream}.old-style`, Buffer.from("{}"), { timeout: 2000 }), pub(`$JS.API.CONSUMER.DURABLE.CREATE.${stream}`));
+      await denied(
+        nc.request(`$JS.API.CONSUMER.DURABLE.CREATE.${stream}.old-style`, Buffer.from("{}"), { timeout: 2000 }),
+        pub(`$JS.API.CONSUMER.DURABLE.CREATE.${stream}`),
+      );
     }
     const after = await (await mw.jetstreamManager()).streams.info(stream);
     assert.ok(after.state.messages >= 1, "the stream and its records are still there");

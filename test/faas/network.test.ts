@@ -36,25 +36,31 @@ describe("faas NetworkPolicies (local, Calico)", () => {
       .filter((e) => ours.has(e.from))
       .map((e) => `${e.from} -> ${e.to}:${e.port}/${e.protocol}`);
     const dns = (from: string) => [`${from} -> dns:53/UDP`, `${from} -> dns:53/TCP`];
-    assert.deepEqual(edges.sort(), [
-      "nats -> nats:6222/TCP",
-      ...dns("nats"),
-      "middleware -> nats:4222/TCP",
-      ...dns("middleware"),
-      "middleware -> apiserver-0:6443/TCP",
-      "middleware -> apiserver-1:443/TCP",
-      "frontend -> nats:4222/TCP",
-      ...dns("frontend"),
-      "oauth2-proxy -> frontend:3000/TCP",
-      ...dns("oauth2-proxy"),
-      "oauth2-proxy -> outside:443/TCP",
-      // Executors and the image pre-pull DaemonSet: nothing at all.
-    ].sort());
+    assert.deepEqual(
+      edges.sort(),
+      [
+        "nats -> nats:6222/TCP",
+        ...dns("nats"),
+        "middleware -> nats:4222/TCP",
+        ...dns("middleware"),
+        "middleware -> apiserver-0:6443/TCP",
+        "middleware -> apiserver-1:443/TCP",
+        "frontend -> nats:4222/TCP",
+        ...dns("frontend"),
+        "oauth2-proxy -> frontend:3000/TCP",
+        ...dns("oauth2-proxy"),
+        "oauth2-proxy -> outside:443/TCP",
+        // Executors and the image pre-pull DaemonSet: nothing at all.
+      ].sort(),
+    );
   });
 
   it("admits the outside only to oauth2-proxy", () => {
     const reached = allowedEdges(a.model, a.endpoints).filter((e) => e.from === "outside" && a.workloads.some((w) => w.name === e.to));
-    assert.deepEqual(reached.map((e) => `${e.to}:${e.port}`), ["oauth2-proxy:4180"]);
+    assert.deepEqual(
+      reached.map((e) => `${e.to}:${e.port}`),
+      ["oauth2-proxy:4180"],
+    );
     assert.equal(canReach(a.model, a.outside, frontend, env.config.faas.frontend.port), false);
     assert.equal(canReach(a.model, a.outside, nats, 4222), false);
   });
@@ -108,7 +114,10 @@ describe("faas NetworkPolicies (ACK, Terway)", () => {
 
   it("still admits the outside only to oauth2-proxy", () => {
     const reached = allowedEdges(a.model, a.endpoints).filter((e) => e.from === "outside" && a.workloads.some((w) => w.name === e.to));
-    assert.deepEqual(reached.map((e) => e.to), ["oauth2-proxy"]);
+    assert.deepEqual(
+      reached.map((e) => e.to),
+      ["oauth2-proxy"],
+    );
   });
 
   it("blocks the cloud metadata service from oauth2-proxy's internet egress", () => {

@@ -18,7 +18,9 @@ describe("pids limit per Pod", () => {
 
   it("the ACK node pool's kubelet configuration sets pod_pids_limit", () => {
     const { json } = synthAck("ack-managed");
-    const pools = Object.values((json.resource as Record<string, Record<string, { kubelet_configuration?: { pod_pids_limit?: string } }>>).alicloud_cs_kubernetes_node_pool ?? {});
+    const pools = Object.values(
+      (json.resource as Record<string, Record<string, { kubelet_configuration?: { pod_pids_limit?: string } }>>).alicloud_cs_kubernetes_node_pool ?? {},
+    );
     expect(pools.length).toBeGreaterThan(0);
     for (const pool of pools) expect(pool.kubelet_configuration?.pod_pids_limit).toBe(String(POD_PIDS_LIMIT));
   });

@@ -9,7 +9,11 @@ function goodPod(): Record<string, any> {
     containers: [
       { name: "app", image: "x:1", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }, ports: [{ containerPort: 8080 }] },
     ],
-    volumes: [{ name: "tmp", emptyDir: {} }, { name: "cfg", configMap: { name: "c" } }, { name: "data", persistentVolumeClaim: { claimName: "d" } }],
+    volumes: [
+      { name: "tmp", emptyDir: {} },
+      { name: "cfg", configMap: { name: "c" } },
+      { name: "data", persistentVolumeClaim: { claimName: "d" } },
+    ],
   };
 }
 
@@ -35,7 +39,11 @@ describe("Pod Security restricted checker", () => {
     ["hostPath volume", (p) => p.volumes.push({ name: "h", hostPath: { path: "/" } }), /hostPath volumes are forbidden/],
     ["inline nfs volume", (p) => p.volumes.push({ name: "n", nfs: { server: "s", path: "/" } }), /\.nfs: volume type not allowed/],
     ["hostPort", (p) => (p.containers[0].ports[0].hostPort = 80), /hostPort/],
-    ["allowPrivilegeEscalation unset", (p) => delete p.containers[0].securityContext.allowPrivilegeEscalation, /allowPrivilegeEscalation: must be set to false/],
+    [
+      "allowPrivilegeEscalation unset",
+      (p) => delete p.containers[0].securityContext.allowPrivilegeEscalation,
+      /allowPrivilegeEscalation: must be set to false/,
+    ],
     ["allowPrivilegeEscalation true", (p) => (p.containers[0].securityContext.allowPrivilegeEscalation = true), /allowPrivilegeEscalation/],
     ["runAsNonRoot missing", (p) => delete p.securityContext.runAsNonRoot, /runAsNonRoot: must be true/],
     ["container runAsNonRoot false", (p) => (p.containers[0].securityContext.runAsNonRoot = false), /runAsNonRoot: must not be false/],
@@ -51,7 +59,10 @@ describe("Pod Security restricted checker", () => {
   for (const [name, mutate, pattern] of cases) {
     it(`catches ${name}`, () => {
       const found = violationsAfter(mutate);
-      assert.ok(found.some((v) => pattern.test(v)), `expected ${pattern} in:\n${found.join("\n")}`);
+      assert.ok(
+        found.some((v) => pattern.test(v)),
+        `expected ${pattern} in:\n${found.join("\n")}`,
+      );
     });
   }
 
@@ -73,6 +84,9 @@ describe("Pod Security restricted checker", () => {
       { kind: "PodTemplate", metadata: { name: "t", namespace: "n" }, template: { spec: goodPod() } },
       { kind: "ConfigMap", metadata: { name: "c" } },
     ]);
-    assert.deepEqual(found.map((f) => f.where), ["Deployment n/d", "PodTemplate n/t"]);
+    assert.deepEqual(
+      found.map((f) => f.where),
+      ["Deployment n/d", "PodTemplate n/t"],
+    );
   });
 });

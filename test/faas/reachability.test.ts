@@ -1,11 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, it } from "@jest/globals";
-import { allowedEdges, canReach, dnsEndpoint, ipEndpoint, networkModel, reachability, workloadEndpoints, type PodEndpoint } from "../../src/analysis/reachability";
+import {
+  allowedEdges,
+  canReach,
+  dnsEndpoint,
+  ipEndpoint,
+  networkModel,
+  reachability,
+  workloadEndpoints,
+  type PodEndpoint,
+} from "../../src/analysis/reachability";
 import { selectorMatches } from "../../src/analysis/selectors";
 
 const ns = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
-const pol = (namespace: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
-const pod = (name: string, namespace: string, labels: Record<string, string>, ports: { port: number; name?: string; protocol?: "TCP" | "UDP" }[] = []): PodEndpoint => ({
+const pol = (namespace: string, name: string, spec: Record<string, unknown>) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name, namespace },
+  spec,
+});
+const pod = (
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  ports: { port: number; name?: string; protocol?: "TCP" | "UDP" }[] = [],
+): PodEndpoint => ({
   kind: "pod",
   name,
   namespace,
@@ -54,7 +73,9 @@ describe("NetworkPolicy reachability", () => {
     const ingressOnly = networkModel([pol("a", "p", { podSelector: { matchLabels: { app: "db" } } })]);
     assert.equal(canReach(ingressOnly, web, db, 5432), false);
     assert.equal(canReach(ingressOnly, db, web, 8080), true);
-    const withEgress = networkModel([pol("a", "p", { podSelector: { matchLabels: { app: "web" } }, egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }] }] })]);
+    const withEgress = networkModel([
+      pol("a", "p", { podSelector: { matchLabels: { app: "web" } }, egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }] }] }),
+    ]);
     assert.equal(canReach(withEgress, web, db, 5432), true);
     assert.equal(canReach(withEgress, web, outside, 443), false);
   });
@@ -62,13 +83,25 @@ describe("NetworkPolicy reachability", () => {
   it("needs both the source's egress and the destination's ingress", () => {
     const m = networkModel([
       pol("a", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-      pol("a", "db-in", { podSelector: { matchLabels: { app: "db" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] }),
+      pol("a", "db-in", {
+        podSelector: { matchLabels: { app: "db" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+      }),
     ]);
     assert.equal(canReach(m, web, db, 5432), false, "egress of web is still denied");
     const m2 = networkModel([
       pol("a", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-      pol("a", "db-in", { podSelector: { matchLabels: { app: "db" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] }),
-      pol("a", "web-out", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }], ports: [{ port: 5432 }] }] }),
+      pol("a", "db-in", {
+        podSelector: { matchLabels: { app: "db" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+      }),
+      pol("a", "web-out", {
+        podSelector: { matchLabels: { app: "web" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }], ports: [{ port: 5432 }] }],
+      }),
     ]);
     const r = reachability(m2, web, db, 5432);
     assert.equal(r.allowed, true);
@@ -79,26 +112,45 @@ describe("NetworkPolicy reachability", () => {
   });
 
   it("podSelector alone stays in the policy's namespace; namespaceSelector widens it", () => {
-    const only = networkModel([ns("a"), ns("b", { team: "x" }), pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] })]);
+    const only = networkModel([
+      ns("a"),
+      ns("b", { team: "x" }),
+      pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] }),
+    ]);
     assert.equal(canReach(only, web, db, 5432), true);
     assert.equal(canReach(only, other, db, 5432), false, "same labels in another namespace do not match");
     const combined = networkModel([
       ns("a"),
       ns("b", { team: "x" }),
-      pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } }, podSelector: { matchLabels: { app: "web" } } }] }] }),
+      pol("a", "in", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } }, podSelector: { matchLabels: { app: "web" } } }] }],
+      }),
     ]);
     assert.equal(canReach(combined, other, db, 5432), true);
     assert.equal(canReach(combined, web, db, 5432), false, "namespace a lacks team=x");
     const separate = networkModel([
       ns("a"),
       ns("b", { team: "x" }),
-      pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } } }, { podSelector: { matchLabels: { app: "nope" } } }] }] }),
+      pol("a", "in", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } } }, { podSelector: { matchLabels: { app: "nope" } } }] }],
+      }),
     ]);
     assert.equal(canReach(separate, pod("any", "b", { app: "zzz" }), db, 5432), true, "namespaceSelector alone admits every pod there");
   });
 
   it("matches namespaces by the automatic kubernetes.io/metadata.name label", () => {
-    const m = networkModel([ns("a"), pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "b" } } }] }] })]);
+    const m = networkModel([
+      ns("a"),
+      pol("a", "in", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "b" } } }] }],
+      }),
+    ]);
     assert.equal(canReach(m, other, db, 5432), true);
     assert.equal(canReach(m, web, db, 5432), false);
   });
@@ -114,16 +166,30 @@ describe("NetworkPolicy reachability", () => {
 
   it("ipBlock honours except, and ignores pods unless their range could match", () => {
     const m = networkModel(
-      [pol("a", "out", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "192.168.0.0/16"] } }], ports: [{ port: 443 }] }] })],
+      [
+        pol("a", "out", {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "192.168.0.0/16"] } }], ports: [{ port: 443 }] }],
+        }),
+      ],
       { podCidrs: ["10.244.0.0/16"] },
     );
     assert.equal(canReach(m, web, ipEndpoint("idp", "203.0.113.10"), 443), true);
     assert.equal(canReach(m, web, ipEndpoint("apiserver", "192.168.60.11:6443"), 443), false);
     assert.equal(canReach(m, web, ipEndpoint("vm", "10.0.2.15"), 443), false);
     assert.equal(canReach(m, web, pod("x", "b", {}, [{ port: 443 }]), 443), false, "pods live in 10.244/16, excepted");
-    const open = networkModel([pol("a", "out", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })], { podCidrs: ["10.244.0.0/16"] });
+    const open = networkModel([pol("a", "out", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })], {
+      podCidrs: ["10.244.0.0/16"],
+    });
     assert.equal(canReach(open, web, pod("x", "b", {}, [{ port: 443 }]), 443), true, "an ipBlock covering the pod range may match pods");
-    const ingress = networkModel([pol("a", "in", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "203.0.113.0/24", except: ["203.0.113.128/25"] } }] }] })]);
+    const ingress = networkModel([
+      pol("a", "in", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: "203.0.113.0/24", except: ["203.0.113.128/25"] } }] }],
+      }),
+    ]);
     assert.equal(canReach(ingress, outside, web, 8080), true);
     assert.equal(canReach(ingress, ipEndpoint("o2", "203.0.113.200"), web, 8080), false);
   });
@@ -136,8 +202,16 @@ describe("NetworkPolicy reachability", () => {
 
   it("reads endpoints from workloads and PodTemplates", () => {
     const eps = workloadEndpoints([
-      { kind: "Deployment", metadata: { name: "fe", namespace: "s" }, spec: { template: { metadata: { labels: { app: "fe" } }, spec: { containers: [{ name: "c", ports: [{ containerPort: 3000, name: "http" }] }] } } } },
-      { kind: "PodTemplate", metadata: { name: "ex", namespace: "e" }, template: { metadata: { labels: { app: "executor" } }, spec: { containers: [{ name: "c" }] } } },
+      {
+        kind: "Deployment",
+        metadata: { name: "fe", namespace: "s" },
+        spec: { template: { metadata: { labels: { app: "fe" } }, spec: { containers: [{ name: "c", ports: [{ containerPort: 3000, name: "http" }] }] } } },
+      },
+      {
+        kind: "PodTemplate",
+        metadata: { name: "ex", namespace: "e" },
+        template: { metadata: { labels: { app: "executor" } }, spec: { containers: [{ name: "c" }] } },
+      },
       { kind: "Service", metadata: { name: "svc" } },
     ]);
     assert.deepEqual(eps, [
@@ -151,9 +225,27 @@ describe("NetworkPolicy reachability", () => {
     const m = networkModel([
       ns("a"),
       pol("a", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-      pol("a", "dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ port: 53, protocol: "UDP" }] }] }),
-      pol("a", "web-db", { podSelector: { matchLabels: { app: "web" } }, egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }] }], policyTypes: ["Egress"] }),
-      pol("a", "db-in", { podSelector: { matchLabels: { app: "db" } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }], ports: [{ port: "pg" }] }] }),
+      pol("a", "dns", {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [
+              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+            ],
+            ports: [{ port: 53, protocol: "UDP" }],
+          },
+        ],
+      }),
+      pol("a", "web-db", {
+        podSelector: { matchLabels: { app: "web" } },
+        egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }] }],
+        policyTypes: ["Egress"],
+      }),
+      pol("a", "db-in", {
+        podSelector: { matchLabels: { app: "db" } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }], ports: [{ port: "pg" }] }],
+      }),
     ]);
     const edges = allowedEdges(m, [web, db, dns]);
     assert.deepEqual(edges, [

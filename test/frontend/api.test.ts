@@ -49,7 +49,16 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 }
 
 function record(userId: string, id: string): JobRecord {
-  return { id, userId, email: "x@example.com", language: "go", status: "running", files: [{ name: "main.go", size: 10 }], submittedAt: "2025-01-01T00:00:00.000Z", startedAt: "2025-01-01T00:00:01.000Z" };
+  return {
+    id,
+    userId,
+    email: "x@example.com",
+    language: "go",
+    status: "running",
+    files: [{ name: "main.go", size: 10 }],
+    submittedAt: "2025-01-01T00:00:00.000Z",
+    startedAt: "2025-01-01T00:00:01.000Z",
+  };
 }
 
 describe("frontend JSON API (route modules, real NATS as the least-privileged frontend user)", () => {
@@ -83,7 +92,12 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
     ids.bob = newJobId();
     await (await js.views.kv(jobsBucket(alice))).put(ids.alice, JSON.stringify(record(alice, ids.alice)));
     await (await js.views.kv(jobsBucket(bob))).put(ids.bob, JSON.stringify(record(bob, ids.bob)));
-    await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: conf.passwords[FRONTEND_NATS_USER], [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER) });
+    await natsConnection({
+      [NATS_ENV.url]: server.url,
+      [NATS_ENV.user]: FRONTEND_NATS_USER,
+      [NATS_ENV.password]: conf.passwords[FRONTEND_NATS_USER],
+      [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER),
+    });
     await startMiddleware();
   });
 
@@ -97,39 +111,55 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
     seen.length = 0;
     const id = newJobId();
     answer = () => ({ ok: true, id });
-    const res = await post({ language: "go", files: GO, userId: bob, email: "bob@example.com", extra: 1 }, { ...who(" Alice@Example.com "), "content-type": "application/json; charset=utf-8" });
+    const res = await post(
+      { language: "go", files: GO, userId: bob, email: "bob@example.com", extra: 1 },
+      { ...who(" Alice@Example.com "), "content-type": "application/json; charset=utf-8" },
+    );
     assert.equal(res.status, 201);
     assert.deepEqual(await json(res), { id });
     assert.equal(res.headers.get("location"), API_PATHS.job(id));
     assert.deepEqual(seen, [{ userId: alice, email: ALICE, language: "go", files: GO }]);
   });
 
-  itIf(skip, "POST /api/jobs: 400 with the contract's problems (sourceProblems, or a body that is not a submission); nothing reaches the middleware", async () => {
-    seen.length = 0;
-    const bad: SourceFile[] = [{ name: "../main.go", content: "x" }, { name: "main.c", content: "int main(){}" }];
-    const res = await post({ language: "go", files: bad });
-    assert.equal(res.status, 400);
-    assert.deepEqual(await json(res), { problems: sourceProblems("go", bad) });
-    const cases: [unknown, RegExp][] = [
-      [{ language: "python", files: GO }, /^language: must be one of go, javascript, c$/],
-      [{ language: "go" }, /^files: must be a list/],
-      [{ language: "go", files: [] }, /^files: at least one source file/],
-      [{ language: "go", files: [{ name: "main.go", content: 42 }] }, /^files\[0\]\.content: must be text$/],
-      [{ language: "go", files: ["main.go"] }, /^files\[0\]\.name: must be a plain file name/],
-      [[GO], /^body: must be a JSON object/],
-      ["{not json", /^body: must be a JSON JobSubmission/],
-      ["", /^body: must be a JSON JobSubmission/],
-    ];
-    for (const [body, want] of cases) {
-      const r = await post(body);
-      assert.equal(r.status, 400, JSON.stringify(body));
-      const { problems } = (await json(r)) as { problems: string[] };
-      assert.ok(problems.length >= 1 && want.test(problems[0]!), `${JSON.stringify(body)}: ${JSON.stringify(problems)}`);
-    }
-    const notUtf8 = await POST(new Request(`${BASE}${API_PATHS.jobs}`, { method: "POST", headers: { ...who(ALICE), "content-type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0x7d]) }));
-    assert.equal(notUtf8.status, 400);
-    assert.deepEqual(seen, [], "nothing was sent on NATS");
-  });
+  itIf(
+    skip,
+    "POST /api/jobs: 400 with the contract's problems (sourceProblems, or a body that is not a submission); nothing reaches the middleware",
+    async () => {
+      seen.length = 0;
+      const bad: SourceFile[] = [
+        { name: "../main.go", content: "x" },
+        { name: "main.c", content: "int main(){}" },
+      ];
+      const res = await post({ language: "go", files: bad });
+      assert.equal(res.status, 400);
+      assert.deepEqual(await json(res), { problems: sourceProblems("go", bad) });
+      const cases: [unknown, RegExp][] = [
+        [{ language: "python", files: GO }, /^language: must be one of go, javascript, c$/],
+        [{ language: "go" }, /^files: must be a list/],
+        [{ language: "go", files: [] }, /^files: at least one source file/],
+        [{ language: "go", files: [{ name: "main.go", content: 42 }] }, /^files\[0\]\.content: must be text$/],
+        [{ language: "go", files: ["main.go"] }, /^files\[0\]\.name: must be a plain file name/],
+        [[GO], /^body: must be a JSON object/],
+        ["{not json", /^body: must be a JSON JobSubmission/],
+        ["", /^body: must be a JSON JobSubmission/],
+      ];
+      for (const [body, want] of cases) {
+        const r = await post(body);
+        assert.equal(r.status, 400, JSON.stringify(body));
+        const { problems } = (await json(r)) as { problems: string[] };
+        assert.ok(problems.length >= 1 && want.test(problems[0]!), `${JSON.stringify(body)}: ${JSON.stringify(problems)}`);
+      }
+      const notUtf8 = await POST(
+        new Request(`${BASE}${API_PATHS.jobs}`, {
+          method: "POST",
+          headers: { ...who(ALICE), "content-type": "application/json" },
+          body: new Uint8Array([0x7b, 0xff, 0x7d]),
+        }),
+      );
+      assert.equal(notUtf8.status, 400);
+      assert.deepEqual(seen, [], "nothing was sent on NATS");
+    },
+  );
 
   itIf(skip, "POST /api/jobs: 400 with the middleware's own problems when it refuses the submission, 503 when it fails", async () => {
     answer = () => ({ ok: false, error: "files[0].name: refused; files: also refused", problems: ["files[0].name: refused", "files: also refused"] });
@@ -145,7 +175,11 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
 
   itIf(skip, "POST /api/jobs: 401 without oauth2-proxy's identity, 415 for any other content type, 413 over the body limit", async () => {
     seen.length = 0;
-    const anonymous: Record<string, string>[] = [{ "content-type": "application/json" }, { "content-type": "application/json", "x-forwarded-email": "a@x.com, b@x.com" }, { "content-type": "application/json", cookie: "_oauth2_proxy=anything" }];
+    const anonymous: Record<string, string>[] = [
+      { "content-type": "application/json" },
+      { "content-type": "application/json", "x-forwarded-email": "a@x.com, b@x.com" },
+      { "content-type": "application/json", cookie: "_oauth2_proxy=anything" },
+    ];
     for (const headers of anonymous) {
       const r = await post({ language: "go", files: GO }, headers);
       assert.equal(r.status, 401, JSON.stringify(headers));
@@ -169,7 +203,14 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
         c.close();
       },
     });
-    const streamed = await POST(new Request(`${BASE}${API_PATHS.jobs}`, { method: "POST", headers: { ...who(ALICE), "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit));
+    const streamed = await POST(
+      new Request(`${BASE}${API_PATHS.jobs}`, {
+        method: "POST",
+        headers: { ...who(ALICE), "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
     assert.equal(streamed.status, 413);
     assert.deepEqual(seen, [], "nothing was sent on NATS");
   });
@@ -185,7 +226,10 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
       assert.equal(r.status, 404, id);
       notFound.push(await json(r));
     }
-    assert.ok(notFound.every((b) => JSON.stringify(b) === JSON.stringify(notFound[0])), "one answer for every kind of not found");
+    assert.ok(
+      notFound.every((b) => JSON.stringify(b) === JSON.stringify(notFound[0])),
+      "one answer for every kind of not found",
+    );
     const carol = await get(ids.alice, who("carol@example.com"));
     assert.equal(carol.status, 404, "a user without a bucket");
     assert.deepEqual(await json(carol), notFound[0]);
@@ -202,17 +246,30 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
       return f;
     };
     const signedIn = new Headers(who(ALICE));
-    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.filename]: "main.go", [FORM_FIELDS.source]: "package main\n" })), { jobPath: `/job/${id}` });
+    assert.deepEqual(
+      await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.filename]: "main.go", [FORM_FIELDS.source]: "package main\n" })),
+      { jobPath: `/job/${id}` },
+    );
     assert.deepEqual(seen, [{ userId: alice, email: ALICE, language: "go", files: [{ name: "main.go", content: "package main\n" }] }]);
     const wrong = [{ name: "main.c", content: "int main(){}" }];
-    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.filename]: "main.c", [FORM_FIELDS.source]: "int main(){}" })), { problems: sourceProblems("go", wrong) });
+    assert.deepEqual(
+      await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.filename]: "main.c", [FORM_FIELDS.source]: "int main(){}" })),
+      { problems: sourceProblems("go", wrong) },
+    );
     const viaApi = await post({ language: "go", files: wrong });
     assert.deepEqual(await json(viaApi), { problems: sourceProblems("go", wrong) }, "the API gives the same problems");
     answer = () => ({ ok: false, error: "files[0].name: refused", problems: ["files[0].name: refused"] });
-    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" })), { problems: ["files[0].name: refused"] });
+    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" })), {
+      problems: ["files[0].name: refused"],
+    });
     answer = () => ({ ok: false, error: "the job could not be stored; try again" });
-    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" })), { error: "the job could not be stored; try again" });
-    assert.match((await submitForm(new Headers(), form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" })) as { error?: string }).error ?? "", /Not signed in/);
+    assert.deepEqual(await submitForm(signedIn, form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" })), {
+      error: "the job could not be stored; try again",
+    });
+    assert.match(
+      ((await submitForm(new Headers(), form({ [FORM_FIELDS.language]: "go", [FORM_FIELDS.source]: "package main\n" }))) as { error?: string }).error ?? "",
+      /Not signed in/,
+    );
     answer = () => ({ ok: true, id: newJobId() });
   });
 
@@ -226,7 +283,7 @@ describe("frontend JSON API (route modules, real NATS as the least-privileged fr
     assert.doesNotMatch(server.log(), /violation/i);
 
     await server.stop();
-    for (const t = Date.now(); natsStatus().state === "connected"; ) {
+    for (const t = Date.now(); natsStatus().state === "connected";) {
       assert.ok(Date.now() - t < 10_000, "the outage is noticed");
       await new Promise((r) => setTimeout(r, 50));
     }

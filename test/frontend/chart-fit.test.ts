@@ -23,7 +23,11 @@ const ns = local.config.faas.namespace;
 const container = find(out.all, "Deployment", "frontend", ns).spec.template.spec.containers[0];
 const env = Object.fromEntries((container.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
 type Rules = { allow?: string[]; deny?: string[] };
-const users = (parseNatsConf(find(out.all, "ConfigMap", "nats-config", ns).data["nats.conf"]).authorization as unknown as { users: { user: string; permissions: { publish: Rules; subscribe: Rules } }[] }).users;
+const users = (
+  parseNatsConf(find(out.all, "ConfigMap", "nats-config", ns).data["nats.conf"]).authorization as unknown as {
+    users: { user: string; permissions: { publish: Rules; subscribe: Rules } }[];
+  }
+).users;
 const frontend = users.find((u) => u.user === FRONTEND_NATS_USER)!;
 
 describe("chart and frontend fit together", () => {
@@ -71,14 +75,22 @@ describe("chart and frontend fit together", () => {
       `$JS.FC.${os}.c1.1`,
     ];
     // Each sample is an instance of a rule the fast tier grants (and nothing outside them was needed there).
-    for (const s of used) assert.ok(FRONTEND_PUBLISH.some((p) => subjectMatches(p, s)), `sample ${s} is covered by frontend-permissions.ts`);
+    for (const s of used)
+      assert.ok(
+        FRONTEND_PUBLISH.some((p) => subjectMatches(p, s)),
+        `sample ${s} is covered by frontend-permissions.ts`,
+      );
     for (const s of used) assert.ok(permitted(frontend.permissions.publish, s), `the chart lets the frontend publish ${s}`);
     assert.ok(permitted(frontend.permissions.subscribe, `${env[NATS_ENV.inboxPrefix]}.abc.1`), "replies reach the frontend's inbox prefix");
   });
 
   it("grants the frontend user nothing beyond the rights the frontend's NATS tests run with (least privilege)", () => {
     const granted = frontend.permissions.publish.allow ?? [];
-    assert.deepEqual(granted.filter((a) => !(FRONTEND_PUBLISH as readonly string[]).includes(a)), [], "every allowed subject is one the frontend is tested with");
+    assert.deepEqual(
+      granted.filter((a) => !(FRONTEND_PUBLISH as readonly string[]).includes(a)),
+      [],
+      "every allowed subject is one the frontend is tested with",
+    );
     // nats.js asks for account info unless told not to; the frontend does not, and may not.
     assert.ok(!permitted(frontend.permissions.publish, "$JS.API.INFO"), "no $JS.API.INFO");
   });

@@ -29,32 +29,64 @@ describe("identity from oauth2-proxy's headers", () => {
   it("is no identity without the headers, or with anything that is not exactly one address", () => {
     assert.equal(identityFromHeaders(h({})), undefined);
     assert.equal(identityFromHeaders(h({ "x-forwarded-user": "10937" })), undefined);
-    for (const bad of ["", "alice", "alice@example.com, bob@example.com", "alice@example.com;bob@example.com", "Alice <alice@example.com>", "a b@example.com", `${"a".repeat(250)}@example.com`]) {
+    for (const bad of [
+      "",
+      "alice",
+      "alice@example.com, bob@example.com",
+      "alice@example.com;bob@example.com",
+      "Alice <alice@example.com>",
+      "a b@example.com",
+      `${"a".repeat(250)}@example.com`,
+    ]) {
       assert.equal(identityFromHeaders(h({ "x-forwarded-email": bad })), undefined, bad);
     }
   });
 
   it("ignores other places a client could put an identity", () => {
-    assert.equal(identityFromHeaders(h({ cookie: "email=alice@example.com", authorization: "Bearer alice@example.com", "x-email": "alice@example.com", "x-auth-request-email": "alice@example.com" })), undefined);
+    assert.equal(
+      identityFromHeaders(
+        h({
+          cookie: "email=alice@example.com",
+          authorization: "Bearer alice@example.com",
+          "x-email": "alice@example.com",
+          "x-auth-request-email": "alice@example.com",
+        }),
+      ),
+      undefined,
+    );
   });
 });
 
 describe("NATS settings from the environment", () => {
   it("reads the contract's variables; the inbox prefix is the one the chart sets, else NATS's default", () => {
-    assert.deepEqual(natsSettings({ [NATS_ENV.url]: "nats://nats.faas.svc:4222", [NATS_ENV.user]: "frontend", [NATS_ENV.password]: "pw", [NATS_ENV.inboxPrefix]: inboxPrefix("frontend") }), {
-      servers: ["nats://nats.faas.svc:4222"],
-      user: "frontend",
-      password: "pw",
-      inboxPrefix: "_INBOX_frontend",
-    });
+    assert.deepEqual(
+      natsSettings({
+        [NATS_ENV.url]: "nats://nats.faas.svc:4222",
+        [NATS_ENV.user]: "frontend",
+        [NATS_ENV.password]: "pw",
+        [NATS_ENV.inboxPrefix]: inboxPrefix("frontend"),
+      }),
+      {
+        servers: ["nats://nats.faas.svc:4222"],
+        user: "frontend",
+        password: "pw",
+        inboxPrefix: "_INBOX_frontend",
+      },
+    );
     assert.equal(natsSettings({ [NATS_ENV.url]: "nats://a:4222", [NATS_ENV.user]: "frontend" }).inboxPrefix, undefined);
     assert.deepEqual(natsSettings({ [NATS_ENV.url]: "nats://a:4222,nats://b:4222" }).servers, ["nats://a:4222", "nats://b:4222"]);
   });
 
   it("names the variable and the rule when a value is wrong, without echoing the password", () => {
     assert.throws(() => natsSettings({}), /NATS_URL is not set/);
-    assert.throws(() => natsSettings({ [NATS_ENV.url]: "nats://frontend:secret@a:4222" }), (e: Error) => /NATS_URL: .* is not a NATS server address/.test(e.message));
-    assert.throws(() => natsSettings({ [NATS_ENV.url]: "nats://a:4222", [NATS_ENV.password]: "hunter2" }), (e: Error) => /NATS_PASSWORD is set but NATS_USER is not/.test(e.message) && !e.message.includes("hunter2"));
+    assert.throws(
+      () => natsSettings({ [NATS_ENV.url]: "nats://frontend:secret@a:4222" }),
+      (e: Error) => /NATS_URL: .* is not a NATS server address/.test(e.message),
+    );
+    assert.throws(
+      () => natsSettings({ [NATS_ENV.url]: "nats://a:4222", [NATS_ENV.password]: "hunter2" }),
+      (e: Error) => /NATS_PASSWORD is set but NATS_USER is not/.test(e.message) && !e.message.includes("hunter2"),
+    );
     assert.throws(() => natsSettings({ [NATS_ENV.url]: "nats://a:4222", [NATS_ENV.inboxPrefix]: "_INBOX.>" }), /NATS_INBOX_PREFIX/);
   });
 });

@@ -79,7 +79,12 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     await aos.putBlob({ name: outputZipName(ids.a1) }, zip);
     const bos = await js.views.os(outputsBucket(bob));
     await bos.putBlob({ name: outputZipName(ids.b1) }, Buffer.from("bob's zip"));
-    nc = await natsConnection({ [NATS_ENV.url]: server.url, [NATS_ENV.user]: FRONTEND_NATS_USER, [NATS_ENV.password]: passwords[FRONTEND_NATS_USER], [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER) });
+    nc = await natsConnection({
+      [NATS_ENV.url]: server.url,
+      [NATS_ENV.user]: FRONTEND_NATS_USER,
+      [NATS_ENV.password]: passwords[FRONTEND_NATS_USER],
+      [NATS_ENV.inboxPrefix]: inboxPrefix(FRONTEND_NATS_USER),
+    });
   });
 
   afterAll(async () => {
@@ -90,10 +95,22 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
 
   itIf(skip, "lists only the user's own job records, newest first (no source keys, deleted or misfiled records)", async () => {
     const jobs = await listJobs(nc, alice);
-    assert.deepEqual(jobs.map((j) => j.id), [ids.a3, ids.a2, ids.a1]);
-    assert.deepEqual(jobs.map((j) => j.status), ["Pendiente", "running", "finished"]);
-    assert.deepEqual((await listJobs(nc, bob)).map((j) => j.id), [ids.b1]);
-    assert.deepEqual((await listJobs(nc, alice, 2)).map((j) => j.id), [ids.a3, ids.a2]);
+    assert.deepEqual(
+      jobs.map((j) => j.id),
+      [ids.a3, ids.a2, ids.a1],
+    );
+    assert.deepEqual(
+      jobs.map((j) => j.status),
+      ["Pendiente", "running", "finished"],
+    );
+    assert.deepEqual(
+      (await listJobs(nc, bob)).map((j) => j.id),
+      [ids.b1],
+    );
+    assert.deepEqual(
+      (await listJobs(nc, alice, 2)).map((j) => j.id),
+      [ids.a3, ids.a2],
+    );
   });
 
   itIf(skip, "shows a user without a bucket no jobs, and creates no bucket for them", async () => {
@@ -162,13 +179,19 @@ describe("frontend on NATS (as the least-privileged frontend user)", () => {
     silent.unsubscribe();
     assert.match(!timeout.ok ? timeout.error : "", /did not answer on cola\.go within 0\.3 s/);
 
-    const garbage = admin.subscribe("cola.go", { queue: MIDDLEWARE_QUEUE_GROUP, callback: (_e, m) => m.respond(JSON.stringify({ ok: true, id: "../../etc" })) });
+    const garbage = admin.subscribe("cola.go", {
+      queue: MIDDLEWARE_QUEUE_GROUP,
+      callback: (_e, m) => m.respond(JSON.stringify({ ok: true, id: "../../etc" })),
+    });
     await admin.flush();
     const bad = await sendJobRequest(nc, request);
     garbage.unsubscribe();
     assert.deepEqual(bad, { ok: false, error: "The middleware's answer is not a job reply." });
 
-    const refused = admin.subscribe("cola.go", { queue: MIDDLEWARE_QUEUE_GROUP, callback: (_e, m) => m.respond(JSON.stringify({ ok: false, error: "files[0].name: duplicate" })) });
+    const refused = admin.subscribe("cola.go", {
+      queue: MIDDLEWARE_QUEUE_GROUP,
+      callback: (_e, m) => m.respond(JSON.stringify({ ok: false, error: "files[0].name: duplicate" })),
+    });
     await admin.flush();
     assert.deepEqual(await sendJobRequest(nc, request), { ok: false, error: "files[0].name: duplicate" });
     refused.unsubscribe();

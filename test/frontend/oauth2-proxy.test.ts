@@ -57,7 +57,10 @@ describe("oauth2-proxy stand-in", () => {
       });
     });
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
-    proxy = await startOauth2ProxyStandIn({ upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`, users: ["alice@example.com", "bob@example.com"] });
+    proxy = await startOauth2ProxyStandIn({
+      upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`,
+      users: ["alice@example.com", "bob@example.com"],
+    });
   });
 
   afterAll(async () => {
@@ -76,7 +79,12 @@ describe("oauth2-proxy stand-in", () => {
 
   it("redirects every request without a valid session to the sign-in page, even with forged identity headers", async () => {
     const forged = { "x-forwarded-email": "alice@example.com", "x-forwarded-user": "alice", cookie: `${SESSION_COOKIE}=forged.value` };
-    for (const [method, path] of [["GET", "/"], ["GET", "/job/01jgfjk0ygsj8br63jdpq0q19s"], ["POST", "/"], ["GET", "/api/health"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/"],
+      ["GET", "/job/01jgfjk0ygsj8br63jdpq0q19s"],
+      ["POST", "/"],
+      ["GET", "/api/health"],
+    ] as const) {
       const r = await send(proxy.url, path, { method, headers: forged });
       assert.equal(r.status, 302, `${method} ${path}`);
       assert.equal(r.headers.location, `/oauth2/sign_in?rd=${encodeURIComponent(path)}`);
@@ -88,15 +96,25 @@ describe("oauth2-proxy stand-in", () => {
     assert.equal((await send(proxy.url, "/", { headers: { cookie: foreign } })).status, 302);
     const mine = proxy.sessionCookie("bob@example.com");
     const [payload, sig] = mine.slice(SESSION_COOKIE.length + 1).split(".");
-    const alicePayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), email: "alice@example.com" })).toString("base64url");
-    assert.equal((await send(proxy.url, "/", { headers: { cookie: `${SESSION_COOKIE}=${alicePayload}.${sig}` } })).status, 302, "payload swapped under bob's signature");
+    const alicePayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), email: "alice@example.com" })).toString(
+      "base64url",
+    );
+    assert.equal(
+      (await send(proxy.url, "/", { headers: { cookie: `${SESSION_COOKIE}=${alicePayload}.${sig}` } })).status,
+      302,
+      "payload swapped under bob's signature",
+    );
   });
 
   it("signs in through the callback with a signed HttpOnly cookie and returns only to local paths", async () => {
     const page = await send(proxy.url, "/oauth2/sign_in?rd=%2Fjob%2Fx");
     assert.equal(page.status, 200);
     assert.match(page.body.toString(), /Sign in as alice@example\.com/);
-    const ok = await send(proxy.url, "/oauth2/callback", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=Alice%40Example.com&rd=%2Fjob%2Fx" });
+    const ok = await send(proxy.url, "/oauth2/callback", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=Alice%40Example.com&rd=%2Fjob%2Fx",
+    });
     assert.equal(ok.status, 302);
     assert.equal(ok.headers.location, "/job/x");
     const cookie = String(ok.headers["set-cookie"]);

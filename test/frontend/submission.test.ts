@@ -16,13 +16,27 @@ describe("job form", () => {
       language: "go",
       files: [{ name: "main.go", content: "package main\nfunc main() {}\n" }],
     });
-    assert.deepEqual(["go", "javascript", "c"].map((l) => defaultFileName(l as "go")), ["main.go", "main.js", "main.c"]);
+    assert.deepEqual(
+      ["go", "javascript", "c"].map((l) => defaultFileName(l as "go")),
+      ["main.go", "main.js", "main.c"],
+    );
   });
 
   it("combines a pasted file with uploaded ones", () => {
-    const r = parseSubmission({ language: "c", filename: "main.c", source: '#include "util.h"\nint main(){return f();}', uploads: [{ name: "util.h", bytes: bytes("int f(void);") }, { name: "util.c", bytes: bytes("int f(void){return 0;}") }] });
+    const r = parseSubmission({
+      language: "c",
+      filename: "main.c",
+      source: '#include "util.h"\nint main(){return f();}',
+      uploads: [
+        { name: "util.h", bytes: bytes("int f(void);") },
+        { name: "util.c", bytes: bytes("int f(void){return 0;}") },
+      ],
+    });
     assert.ok(r.ok);
-    assert.deepEqual(r.files.map((f) => f.name), ["main.c", "util.h", "util.c"]);
+    assert.deepEqual(
+      r.files.map((f) => f.name),
+      ["main.c", "util.h", "util.c"],
+    );
   });
 
   it("reports the contract's rules by field", () => {
@@ -34,9 +48,14 @@ describe("job form", () => {
     assert.deepEqual(problems({ language: "go", source: "   " }), ["source: paste the source code or upload at least one file"]);
     assert.match(problems({ language: "go", filename: "main.py", source: "x" }).join("\n"), /files\[0\]\.name: go files must end in \.go/);
     assert.match(problems({ language: "c", filename: "../main.c", source: "x" }).join("\n"), /files\[0\]\.name: must be a plain file name/);
-    assert.match(problems({ language: "javascript", source: "x", uploads: [{ name: "main.js", bytes: bytes("y") }] }).join("\n"), /duplicate file name main\.js/);
+    assert.match(
+      problems({ language: "javascript", source: "x", uploads: [{ name: "main.js", bytes: bytes("y") }] }).join("\n"),
+      /duplicate file name main\.js/,
+    );
     assert.match(problems({ language: "go", source: "x".repeat(SOURCE_LIMITS.maxTotalBytes + 1) }).join("\n"), /at most 131072 bytes of source/);
-    assert.deepEqual(problems({ language: "c", uploads: [{ name: "main.c", bytes: Uint8Array.from([0x69, 0x6e, 0xff, 0xfe]) }] }), ['files: "main.c" is not UTF-8 text']);
+    assert.deepEqual(problems({ language: "c", uploads: [{ name: "main.c", bytes: Uint8Array.from([0x69, 0x6e, 0xff, 0xfe]) }] }), [
+      'files: "main.c" is not UTF-8 text',
+    ]);
   });
 
   it("reads the multipart form the server action receives, skipping an empty file input", async () => {

@@ -22,8 +22,14 @@ describe("images CLI", () => {
     const r = runEntry("scripts/images.ts", ["list", "--env", "ack-managed"]);
     assert.equal(r.status, 0, r.stderr);
     const lock = readImagesLock();
-    const refs = r.stdout.trim().split("\n").map((l) => l.split("\t")[0]);
-    assert.deepEqual(refs, RECIPES.map((x) => `registry-vpc.eu-central-1.aliyuncs.com/clusterkit/${x.name}:${lock.images[x.name]!.tag}`));
+    const refs = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t")[0]);
+    assert.deepEqual(
+      refs,
+      RECIPES.map((x) => `registry-vpc.eu-central-1.aliyuncs.com/clusterkit/${x.name}:${lock.images[x.name]!.tag}`),
+    );
     assert.match(r.stdout, /executor-c:\S+\tgcc-12 12\.2\.0-/);
   });
 });

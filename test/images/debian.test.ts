@@ -16,13 +16,34 @@ const essential: RootfsSpec = { name: "executor-go", variant: "essential", inclu
 const extract: RootfsSpec = { name: "node-app", variant: "extract", include: ["libc6", "ca-certificates"] };
 
 describe("mmdebstrap arguments", () => {
-  const lockRun = mmdebstrapArgs({ spec: essential, mode: "root", sources: sourceLines(essential), format: "tar", output: "/o.tar", finishHooks: ["/h/finish"], keepDebs: true, literalSuites: true });
-  const buildRun = mmdebstrapArgs({ spec: essential, mode: "unshare", sources: ["deb [trusted=yes] copy:///cache/repo ./"], format: "tar", output: "/o.tar", finishHooks: ["/h/finish"], keepDebs: false, literalSuites: false });
+  const lockRun = mmdebstrapArgs({
+    spec: essential,
+    mode: "root",
+    sources: sourceLines(essential),
+    format: "tar",
+    output: "/o.tar",
+    finishHooks: ["/h/finish"],
+    keepDebs: true,
+    literalSuites: true,
+  });
+  const buildRun = mmdebstrapArgs({
+    spec: essential,
+    mode: "unshare",
+    sources: ["deb [trusted=yes] copy:///cache/repo ./"],
+    format: "tar",
+    output: "/o.tar",
+    finishHooks: ["/h/finish"],
+    keepDebs: false,
+    literalSuites: false,
+  });
 
   it("locks against the real mirror, keeping every downloaded .deb", () => {
     assert.ok(lockRun.includes("--include=golang-1.23-go/bookworm-backports"));
     assert.ok(lockRun.includes("--skip=output/dev,essential/unlink,cleanup/apt/cache"));
-    assert.ok(lockRun.some((a) => /bookworm-backports main$/.test(a)), "backports source when the spec asks");
+    assert.ok(
+      lockRun.some((a) => /bookworm-backports main$/.test(a)),
+      "backports source when the spec asks",
+    );
     assert.ok(!lockRun.some((a) => a.includes("file-mirror-automount")));
   });
 
@@ -36,7 +57,16 @@ describe("mmdebstrap arguments", () => {
   });
 
   it("runs the finishing hook after extraction for the extract variant, and slims only dpkg installs", () => {
-    const args = mmdebstrapArgs({ spec: extract, mode: "root", sources: ["deb x"], format: "tar", output: "/o", finishHooks: ["/h"], keepDebs: false, literalSuites: false });
+    const args = mmdebstrapArgs({
+      spec: extract,
+      mode: "root",
+      sources: ["deb x"],
+      format: "tar",
+      output: "/o",
+      finishHooks: ["/h"],
+      keepDebs: false,
+      literalSuites: false,
+    });
     assert.ok(args.includes("--extract-hook=/h"));
     assert.ok(!args.some((a) => a.startsWith("--dpkgopt") || a.includes("merged-usr")));
     assert.ok(buildRun.includes("--dpkgopt=path-include=/usr/share/doc/*/copyright"), "copyright files stay");
@@ -92,7 +122,17 @@ describe("specs and package files", () => {
   });
 
   it("reads installed packages from a dpkg status file, ignoring removed ones", () => {
-    const status = ["Package: a\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64", "Package: b\nStatus: deinstall ok config-files\nVersion: 2\nArchitecture: all", "Package: c\nStatus: install ok installed\nArchitecture: all\nVersion: 1:3"].join("\n\n");
-    assert.deepEqual([...parseDpkgStatus(status)], [["a", "1.0 amd64"], ["c", "1:3 all"]]);
+    const status = [
+      "Package: a\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64",
+      "Package: b\nStatus: deinstall ok config-files\nVersion: 2\nArchitecture: all",
+      "Package: c\nStatus: install ok installed\nArchitecture: all\nVersion: 1:3",
+    ].join("\n\n");
+    assert.deepEqual(
+      [...parseDpkgStatus(status)],
+      [
+        ["a", "1.0 amd64"],
+        ["c", "1:3 all"],
+      ],
+    );
   });
 });

@@ -30,13 +30,24 @@ function podSpecs(o: K8sObject): any[] {
   return o.spec?.template?.spec ? [o.spec.template.spec] : [];
 }
 function images(all: K8sObject[]): string[] {
-  return [...new Set(all.flatMap(podSpecs).flatMap((s) => [...(s.containers ?? []), ...(s.initContainers ?? [])]).map((c: { image: string }) => c.image))].sort();
+  return [
+    ...new Set(
+      all
+        .flatMap(podSpecs)
+        .flatMap((s) => [...(s.containers ?? []), ...(s.initContainers ?? [])])
+        .map((c: { image: string }) => c.image),
+    ),
+  ].sort();
 }
 
 describe("images lock", () => {
   it("is fresh: every recipe's tag is the hash of its current inputs", () => {
     const stale = staleImages(RECIPES, debianLock, imagesLock);
-    assert.deepEqual(stale, [], `images/images.lock.json is stale for ${stale.map((s) => s.name).join(", ")}: run \`npm run images -- lock\` and commit images/images.lock.json (and images/debian.lock.json)`);
+    assert.deepEqual(
+      stale,
+      [],
+      `images/images.lock.json is stale for ${stale.map((s) => s.name).join(", ")}: run \`npm run images -- lock\` and commit images/images.lock.json (and images/debian.lock.json)`,
+    );
     assert.deepEqual(Object.keys(imagesLock.images).sort(), RECIPES.map((r) => r.name).sort(), "one tag per recipe, none left over");
   });
 
@@ -46,7 +57,11 @@ describe("images lock", () => {
     for (const spec of specs.values()) {
       const entry = debianLock.rootfs[spec.name];
       assert.ok(lockMatchesSpec(entry, spec), `${spec.name} is locked for its current spec (run \`npm run images -- lock\`)`);
-      for (const inc of spec.include) assert.ok(entry.packages.some((p) => p.name === inc.split("/")[0]), `${spec.name} locks ${inc}`);
+      for (const inc of spec.include)
+        assert.ok(
+          entry.packages.some((p) => p.name === inc.split("/")[0]),
+          `${spec.name} locks ${inc}`,
+        );
       for (const p of entry.packages) assert.match(p.sha256, /^[0-9a-f]{64}$/, `${spec.name} ${p.name}`);
       assert.equal(new Set(entry.packages.map((p) => p.name)).size, entry.packages.length, `${spec.name}: one version per package`);
     }
@@ -100,7 +115,8 @@ describe("image references in the charts", () => {
     const ack = environment("ack-managed", { region: "eu-west-1" }).config.faas;
     assert.equal(ack.registry, "registry-vpc.eu-west-1.aliyuncs.com");
     assert.equal(ack.middleware.image, builtImage("registry-vpc.eu-west-1.aliyuncs.com", "middleware"));
-    const own = environment("local", { faas: { registry: "registry.example.com/team", frontend: { image: "registry.example.com/mine/frontend:1.2.3" } } }).config.faas;
+    const own = environment("local", { faas: { registry: "registry.example.com/team", frontend: { image: "registry.example.com/mine/frontend:1.2.3" } } })
+      .config.faas;
     assert.equal(own.frontend.image, "registry.example.com/mine/frontend:1.2.3");
     assert.equal(own.middleware.image, builtImage("registry.example.com/team", "middleware"));
   });
@@ -114,7 +130,16 @@ describe("image tags", () => {
   writeFileSync(join(root, "app", "main.js"), "console.log(1)\n");
   writeFileSync(join(root, "recipe.ts"), "// recipe\n");
   const spec = { name: "tag-test", variant: "extract" as const, include: ["libc6"] };
-  const lock: DebianLock = { suite: "bookworm", rootfs: { "tag-test": { spec: { variant: "extract", include: ["libc6"], backports: false }, resolvedAt: "", packages: [{ name: "libc6", version: "2.36-9", arch: "amd64", sha256: "0".repeat(64), size: 1 }] } } };
+  const lock: DebianLock = {
+    suite: "bookworm",
+    rootfs: {
+      "tag-test": {
+        spec: { variant: "extract", include: ["libc6"], backports: false },
+        resolvedAt: "",
+        packages: [{ name: "libc6", version: "2.36-9", arch: "amd64", sha256: "0".repeat(64), size: 1 }],
+      },
+    },
+  };
   const recipe = defineRecipe(join(REPO_ROOT, "recipe.ts"), {
     name: "tag-test",
     description: "",
@@ -129,7 +154,7 @@ describe("image tags", () => {
   });
 
   it("ignores files tools generate beside the sources (a fresh clone has none)", () => {
-    writeFileSync(join(root, "app", "next-env.d.ts"), "/// <reference types=\"next\" />\n");
+    writeFileSync(join(root, "app", "next-env.d.ts"), '/// <reference types="next" />\n');
     writeFileSync(join(root, "app", "tsconfig.tsbuildinfo"), "{}\n");
     try {
       assert.equal(computeTag(recipe, lock, root), base);
@@ -143,7 +168,10 @@ describe("image tags", () => {
     writeFileSync(join(root, "app", "main.js"), "console.log(2)\n");
     const afterSource = computeTag(recipe, lock, root);
     assert.notEqual(afterSource, base);
-    const newer: DebianLock = { ...lock, rootfs: { "tag-test": { ...lock.rootfs["tag-test"]!, packages: [{ ...lock.rootfs["tag-test"]!.packages[0]!, version: "2.36-9+deb12u1" }] } } };
+    const newer: DebianLock = {
+      ...lock,
+      rootfs: { "tag-test": { ...lock.rootfs["tag-test"]!, packages: [{ ...lock.rootfs["tag-test"]!.packages[0]!, version: "2.36-9+deb12u1" }] } },
+    };
     assert.notEqual(computeTag(recipe, newer, root), afterSource);
     assert.notEqual(computeTag({ ...recipe, config: { ...recipe.config, env: ["A=1"] } }, lock, root), afterSource);
     writeFileSync(join(root, "recipe.ts"), "// recipe, edited\n");

@@ -73,7 +73,10 @@ describe("tar writer", () => {
 
   it("is read the same way by GNU tar (long names through PAX, UTF-8 names, symlink targets)", () => {
     const file = layerFile("gnu.tar", ENTRIES);
-    const r = spawnSync("tar", ["--list", "--verbose", "--numeric-owner", "-f", file], { encoding: "utf8", env: { ...process.env, LC_ALL: "C.UTF-8", TZ: "UTC" } });
+    const r = spawnSync("tar", ["--list", "--verbose", "--numeric-owner", "-f", file], {
+      encoding: "utf8",
+      env: { ...process.env, LC_ALL: "C.UTF-8", TZ: "UTC" },
+    });
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split("\n");
     assert.equal(lines.length, ENTRIES.length);
@@ -90,11 +93,20 @@ describe("tar writer", () => {
 
 describe("OCI archive", () => {
   const reference = "192.168.60.30:5000/clusterkit/test-app:0123456789abcdef0123";
-  const config = { user: "1000:1000", env: ["PATH=/usr/local/bin:/usr/bin:/bin"], entrypoint: ["/usr/local/bin/node", "/app/main.js"], workingDir: "/app", labels: { b: "2", a: "1" } };
+  const config = {
+    user: "1000:1000",
+    env: ["PATH=/usr/local/bin:/usr/bin:/bin"],
+    entrypoint: ["/usr/local/bin/node", "/app/main.js"],
+    workingDir: "/app",
+    labels: { b: "2", a: "1" },
+  };
 
   async function build(name: string) {
     const l1 = await compressLayer(layerFile(`${name}-1.tar`, ENTRIES), join(dir, `${name}-1.tar.gz`));
-    const l2 = await compressLayer(layerFile(`${name}-2.tar`, [{ type: "file", path: "etc/x", mode: 0o644, data: Buffer.from(name.startsWith("other") ? "other" : "same") }]), join(dir, `${name}-2.tar.gz`));
+    const l2 = await compressLayer(
+      layerFile(`${name}-2.tar`, [{ type: "file", path: "etc/x", mode: 0o644, data: Buffer.from(name.startsWith("other") ? "other" : "same") }]),
+      join(dir, `${name}-2.tar.gz`),
+    );
     const layers = [
       { ...l1, createdBy: "rootfs" },
       { ...l2, createdBy: "app", comment: "app" },
@@ -109,7 +121,8 @@ describe("OCI archive", () => {
     const json = (p: string) => JSON.parse(entries.get(p)!.data.toString("utf8"));
     assert.deepEqual(json("oci-layout"), { imageLayoutVersion: "1.0.0" });
     for (const [path, e] of entries) {
-      if (path.startsWith("blobs/sha256/") && e.type === "0") assert.equal(sha(e.data), `sha256:${path.slice("blobs/sha256/".length)}`, `${path} is named by its digest`);
+      if (path.startsWith("blobs/sha256/") && e.type === "0")
+        assert.equal(sha(e.data), `sha256:${path.slice("blobs/sha256/".length)}`, `${path} is named by its digest`);
     }
     const index = json("index.json");
     assert.equal(index.mediaType, MEDIA_TYPES.index);
@@ -121,14 +134,20 @@ describe("OCI archive", () => {
     assert.equal(index.manifests[0].size, manifestBlob.length);
     const manifest = JSON.parse(manifestBlob.toString());
     assert.equal(manifest.config.digest, written.configDigest);
-    assert.deepEqual(manifest.layers.map((l: { digest: string; mediaType: string }) => [l.digest, l.mediaType]), layers.map((l) => [l.digest, MEDIA_TYPES.layerGzip]));
+    assert.deepEqual(
+      manifest.layers.map((l: { digest: string; mediaType: string }) => [l.digest, l.mediaType]),
+      layers.map((l) => [l.digest, MEDIA_TYPES.layerGzip]),
+    );
 
     const cfg = JSON.parse(entries.get(`blobs/sha256/${written.configDigest.slice(7)}`)!.data.toString());
     assert.equal(cfg.created, "2025-01-01T00:00:00Z");
     assert.equal(cfg.config.User, "1000:1000");
     assert.deepEqual(cfg.config.Entrypoint, config.entrypoint);
     assert.deepEqual(Object.keys(cfg.config.Labels), ["a", "b"], "labels in a fixed order");
-    assert.deepEqual(cfg.history.map((h: { created_by: string }) => h.created_by), ["rootfs", "app"]);
+    assert.deepEqual(
+      cfg.history.map((h: { created_by: string }) => h.created_by),
+      ["rootfs", "app"],
+    );
     // diff_ids are the digests of the uncompressed layers; the blobs are their gzip.
     for (const [i, l] of manifest.layers.entries()) {
       const blob = entries.get(`blobs/sha256/${l.digest.slice(7)}`)!.data;
@@ -139,7 +158,10 @@ describe("OCI archive", () => {
     // docker's manifest.json points at the same config and layer blobs, and names the image.
     const [docker] = json("manifest.json");
     assert.equal(docker.Config, `blobs/sha256/${written.configDigest.slice(7)}`);
-    assert.deepEqual(docker.Layers, manifest.layers.map((l: { digest: string }) => `blobs/sha256/${l.digest.slice(7)}`));
+    assert.deepEqual(
+      docker.Layers,
+      manifest.layers.map((l: { digest: string }) => `blobs/sha256/${l.digest.slice(7)}`),
+    );
     assert.deepEqual(docker.RepoTags, [reference]);
     for (const p of [docker.Config, ...docker.Layers]) assert.ok(entries.has(p), `${p} is in the archive`);
     assert.equal(written.archiveSize, readFileSync(archive).length);

@@ -13,7 +13,36 @@ import { SYNTHESIZED_ENVIRONMENTS, manifestTexts } from "../support/synthesized"
 const read = (text: string, version: "1.1" | "1.2") => parseAllDocuments(text, { version }).map((d) => d.toJS() as unknown);
 
 /** Strings that YAML 1.1 (and often 1.2) would read as something else when written plain. */
-const AMBIGUOUS_11 = ["yes", "No", "ON", "off", "y", "N", "~", "null", "NULL", "true", "False", "0755", "0b101", "0x1F", "1_000", "-12", "+3", "1:20", "1:20.5", "1.5", ".5", "-.inf", ".NaN", "<<", "=", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5"];
+const AMBIGUOUS_11 = [
+  "yes",
+  "No",
+  "ON",
+  "off",
+  "y",
+  "N",
+  "~",
+  "null",
+  "NULL",
+  "true",
+  "False",
+  "0755",
+  "0b101",
+  "0x1F",
+  "1_000",
+  "-12",
+  "+3",
+  "1:20",
+  "1:20.5",
+  "1.5",
+  ".5",
+  "-.inf",
+  ".NaN",
+  "<<",
+  "=",
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "2001-12-14 21:59:43.10 -5",
+];
 /** …and strings only YAML 1.2 reads as numbers (js-yaml's own schema quotes them). */
 const AMBIGUOUS = [...AMBIGUOUS_11, "1e3", "0o17"];
 /** Strings that stay strings under both versions when plain. */
@@ -22,7 +51,16 @@ const PLAIN = ["10s", "web", "cola.go", "0.0.0.0/0", "1.30", "v1.2.3", "nats://n
 describe("manifest YAML", () => {
   it("quotes every string YAML 1.1 or 1.2 would read as another type, and reads back the same data under both", () => {
     for (const s of AMBIGUOUS_11) assert.ok(YAML11_NON_STRING.test(s), s);
-    const doc = { strings: Object.fromEntries([...AMBIGUOUS, ...PLAIN].map((s) => [s, s])), list: [...AMBIGUOUS, ...PLAIN], n: 5, f: 1.5, b: true, nil: null, empty: "", multi: "line one\nline two\n" };
+    const doc = {
+      strings: Object.fromEntries([...AMBIGUOUS, ...PLAIN].map((s) => [s, s])),
+      list: [...AMBIGUOUS, ...PLAIN],
+      n: 5,
+      f: 1.5,
+      b: true,
+      nil: null,
+      empty: "",
+      multi: "line one\nline two\n",
+    };
     const text = manifestYaml([doc]);
     for (const s of AMBIGUOUS) assert.doesNotMatch(text, new RegExp(`^  ${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `, "m"), `${s} written plain as a key`);
     assert.deepEqual(read(text, "1.1"), [doc]);
@@ -44,7 +82,11 @@ describe("manifest YAML", () => {
     for (const [file, text] of manifestTexts(env)) {
       const v12 = read(text, "1.2");
       assert.deepEqual(read(text, "1.1"), v12, file);
-      assert.deepEqual(manifestObjects(text), v12.filter((d) => d !== null && d !== undefined), file);
+      assert.deepEqual(
+        manifestObjects(text),
+        v12.filter((d) => d !== null && d !== undefined),
+        file,
+      );
     }
   });
 

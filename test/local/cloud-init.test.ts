@@ -45,7 +45,12 @@ function kubeadmDocs(name: string, path: string, from = seeds): Record<string, B
 }
 
 describe("seed network-config (netplan v2)", () => {
-  for (const [name, ip] of [["master01", "192.168.60.11"], ["worker01", "192.168.60.21"], ["worker02", "192.168.60.22"], ["nfs01", "192.168.60.30"]]) {
+  for (const [name, ip] of [
+    ["master01", "192.168.60.11"],
+    ["worker01", "192.168.60.21"],
+    ["worker02", "192.168.60.22"],
+    ["nfs01", "192.168.60.30"],
+  ]) {
     it(`gives ${name} ${ip}/24 on the host-only NIC, DHCP on NAT, and no gateway`, () => {
       const net = parse(seed(name)["network-config"]) as { version: number; ethernets: Record<string, Block> };
       assert.equal(net.version, 2);
@@ -100,7 +105,8 @@ describe("seed user-data: Kubernetes nodes", () => {
       const doc = parseUserData(seed(name)["user-data"]);
       assert.deepEqual(writeFile(doc, "/etc/modules-load.d/clusterkit-k8s.conf").content.trim().split("\n"), ["overlay", "br_netfilter"]);
       const sysctls = writeFile(doc, "/etc/sysctl.d/99-clusterkit-k8s.conf").content;
-      for (const s of ["net.bridge.bridge-nf-call-iptables = 1", "net.bridge.bridge-nf-call-ip6tables = 1", "net.ipv4.ip_forward = 1"]) assert.ok(sysctls.includes(s), s);
+      for (const s of ["net.bridge.bridge-nf-call-iptables = 1", "net.bridge.bridge-nf-call-ip6tables = 1", "net.ipv4.ip_forward = 1"])
+        assert.ok(sysctls.includes(s), s);
       assert.ok(packages(doc).includes("nfs-common"));
       assert.ok(packages(doc).includes("containerd"));
       assert.equal(doc.packages, undefined, "no cloud-init packages module: it neither retries nor stops the boot");
@@ -140,7 +146,15 @@ describe("seed user-data: control plane", () => {
     assert.deepEqual([crt.content, crt.encoding, crt.permissions], [SAMPLE_SECRETS.caCertPemBase64, "b64", "0644"]);
     assert.deepEqual([key.content, key.encoding, key.permissions], [SAMPLE_SECRETS.caKeyPemBase64, "b64", "0600"]);
     // gVisor on the control plane too: NATS (and anything tolerating the taint) may run under it.
-    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-node-prep.sh", "/usr/local/sbin/clusterkit-containerd-registry.sh", "/usr/local/sbin/clusterkit-local-volumes.sh", "/usr/local/sbin/clusterkit-gvisor.sh", "/usr/local/sbin/clusterkit-kubeadm-init.sh", SEAL_SEED_SCRIPT]);
+    assert.deepEqual(bootSteps(doc), [
+      PACKAGES_SCRIPT,
+      "/usr/local/sbin/clusterkit-node-prep.sh",
+      "/usr/local/sbin/clusterkit-containerd-registry.sh",
+      "/usr/local/sbin/clusterkit-local-volumes.sh",
+      "/usr/local/sbin/clusterkit-gvisor.sh",
+      "/usr/local/sbin/clusterkit-kubeadm-init.sh",
+      SEAL_SEED_SCRIPT,
+    ]);
     const init = writeFile(doc, "/usr/local/sbin/clusterkit-kubeadm-init.sh").content;
     assert.match(init, /if \[ -f \/etc\/kubernetes\/admin\.conf \]; then[\s\S]*exit 0/, "init must be skipped once done");
     assert.match(init, /kubeadm init --config "\$KUBEADM_CONFIG"/);
@@ -152,7 +166,10 @@ describe("seed user-data: control plane", () => {
     assert.match(helper, /^KUBEADM_CONFIG='\/etc\/clusterkit\/kubeadm-init\.yaml'$/m);
     assert.match(helper, /kubeadm token create "\$token" --ttl "\$TTL"/);
     // The awk in the helper must find the token in the config as rendered.
-    const line = writeFile(doc, KUBEADM_INIT_CONFIG).content.split("\n").find((l) => /(^|\s)token:/.test(l)) ?? "";
+    const line =
+      writeFile(doc, KUBEADM_INIT_CONFIG)
+        .content.split("\n")
+        .find((l) => /(^|\s)token:/.test(l)) ?? "";
     assert.equal(line.trim().split(/\s+/).at(-1), SAMPLE_SECRETS.bootstrapToken);
     assert.match(line, /^\s*- token: /);
     assert.ok(!bootSteps(doc).includes("/usr/local/sbin/clusterkit-bootstrap-token.sh"), "must not run at boot");
@@ -231,7 +248,10 @@ describe("seed user-data: workers", () => {
   });
 
   it("installs gVisor on every Kubernetes node before kubeadm, checked against the SHA-512 pinned in the repository, never the server's own", () => {
-    for (const [name, step] of [["worker01", "kubeadm-join"], ["master01", "kubeadm-init"]] as const) {
+    for (const [name, step] of [
+      ["worker01", "kubeadm-join"],
+      ["master01", "kubeadm-init"],
+    ] as const) {
       const doc = parseUserData(seed(name)["user-data"]);
       const gvisor = writeFile(doc, "/usr/local/sbin/clusterkit-gvisor.sh").content;
       assert.match(gvisor, new RegExp(`^RUNSC_SHA512='${GVISOR.runsc.digest}'$`, "m"));
@@ -246,7 +266,9 @@ describe("seed user-data: workers", () => {
       assert.ok(order.indexOf("/usr/local/sbin/clusterkit-node-prep.sh") < order.indexOf("/usr/local/sbin/clusterkit-gvisor.sh"));
     }
     assert.ok(!parseUserData(seed("nfs01")["user-data"]).write_files.some((f) => f.path.includes("gvisor")));
-    const off = parseUserData(renderAll(localConfig({ runtimes: { gvisor: { enabled: false } }, faas: { executors: { runtime: "runc" } } })).get("worker01")?.["user-data"] ?? "");
+    const off = parseUserData(
+      renderAll(localConfig({ runtimes: { gvisor: { enabled: false } }, faas: { executors: { runtime: "runc" } } })).get("worker01")?.["user-data"] ?? "",
+    );
     assert.ok(!off.write_files.some((f) => f.path.includes("gvisor")));
     assert.ok(!bootSteps(off).some((step) => step.includes("gvisor")));
   });
@@ -254,11 +276,17 @@ describe("seed user-data: workers", () => {
   it("installs Kata only when enabled: pinned SHA-256, a KVM check that names nested virtualization, containerd's kata runtime, the node label its RuntimeClass selects", () => {
     assert.ok(!parseUserData(seed("worker01")["user-data"]).write_files.some((f) => f.path.includes("kata")), "off by default");
     const seeds = renderAll(localConfig({ runtimes: { kata: { enabled: true } } }));
-    for (const [name, join] of [["worker01", "kubeadm-join"], ["master01", "kubeadm-init"]] as const) {
+    for (const [name, join] of [
+      ["worker01", "kubeadm-join"],
+      ["master01", "kubeadm-init"],
+    ] as const) {
       const doc = parseUserData(seeds.get(name)!["user-data"]);
       const kata = writeFile(doc, "/usr/local/sbin/clusterkit-kata.sh").content;
       assert.match(kata, new RegExp(`^KATA_SHA256='${KATA.tarball.digest}'$`, "m"));
-      assert.match(kata, /^KATA_URL='https:\/\/github\.com\/kata-containers\/kata-containers\/releases\/download\/3\.32\.0\/kata-static-3\.32\.0-amd64\.tar\.zst'$/m);
+      assert.match(
+        kata,
+        /^KATA_URL='https:\/\/github\.com\/kata-containers\/kata-containers\/releases\/download\/3\.32\.0\/kata-static-3\.32\.0-amd64\.tar\.zst'$/m,
+      );
       assert.match(kata, /printf '%s  %s\\n' "\$KATA_SHA256" "\$work\/kata\.tar\.zst" \| sha256sum -c -/);
       assert.match(kata, /nested virtualization/);
       assert.match(kata, /runtime_type = "io\.containerd\.kata\.v2"/);
@@ -269,7 +297,9 @@ describe("seed user-data: workers", () => {
       assert.match(kubeadm, /name: node-labels\n\s+value: katacontainers\.io\/kata-runtime=true/);
     }
     assert.ok(!parseUserData(seeds.get("nfs01")!["user-data"]).write_files.some((f) => f.path.includes("kata")));
-    const v130 = parseUserData(renderAll(localConfig({ kubernetes: { version: "1.30" }, runtimes: { kata: { enabled: true } } })).get("worker01")!["user-data"]);
+    const v130 = parseUserData(
+      renderAll(localConfig({ kubernetes: { version: "1.30" }, runtimes: { kata: { enabled: true } } })).get("worker01")!["user-data"],
+    );
     assert.match(v130.write_files.find((f) => f.path === "/etc/clusterkit/kubeadm-join.yaml")!.content, /node-labels: katacontainers\.io\/kata-runtime=true/);
   });
 
@@ -345,15 +375,21 @@ describe("boot runner", () => {
     const runner = writeFile(parseUserData(seed("worker01")["user-data"]), BOOT_STEPS_SCRIPT).content;
     const log = join(dir, "ran.log");
     mkdirSync(join(dir, "bin"), { recursive: true });
-    writeFileSync(join(dir, "bin", "systemctl"), `#!/bin/sh
+    writeFileSync(
+      join(dir, "bin", "systemctl"),
+      `#!/bin/sh
 echo "systemctl $*" >> '${dir}/systemctl.log'
-`);
+`,
+    );
     chmodSync(join(dir, "bin", "systemctl"), 0o755);
     for (const step of WORKER_STEPS) {
       const file = join(dir, `clusterkit-${step}.sh`);
-      writeFileSync(file, `#!/bin/sh
+      writeFileSync(
+        file,
+        `#!/bin/sh
 echo ${step} >> '${log}'
-${step === fails ? "exit 7\n" : ""}`);
+${step === fails ? "exit 7\n" : ""}`,
+      );
       chmodSync(file, 0o755);
     }
     const script = join(dir, "boot.sh");
@@ -367,14 +403,21 @@ ${step === fails ? "exit 7\n" : ""}`);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.ran, WORKER_STEPS);
     assert.ok(existsSync(join(r.dir, "state", "complete")));
-    assert.match(readFileSync(join(r.dir, "systemctl.log"), "utf8"), /^systemctl enable clusterkit-boot\.service$/m, "the resume unit is enabled before the first step");
+    assert.match(
+      readFileSync(join(r.dir, "systemctl.log"), "utf8"),
+      /^systemctl enable clusterkit-boot\.service$/m,
+      "the resume unit is enabled before the first step",
+    );
   });
 
   it("stops at the first failing step with its exit code, so a worker never joins after a failed preparation", () => {
     const prep = runWorkerBoot("node-prep");
     assert.equal(prep.status, 7);
     assert.deepEqual(prep.ran, ["packages", "node-prep"]);
-    assert.match(prep.stderr, /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run\. Fix the cause, then resume with: sudo systemctl start clusterkit-boot\.service/);
+    assert.match(
+      prep.stderr,
+      /clusterkit-node-prep\.sh failed \(exit 7\); the later steps were not run\. Fix the cause, then resume with: sudo systemctl start clusterkit-boot\.service/,
+    );
     const gvisor = runWorkerBoot("gvisor");
     assert.equal(gvisor.status, 7);
     assert.deepEqual(gvisor.ran, ["packages", "node-prep", "containerd-registry", "local-volumes", "gvisor"], "no join without the sandbox runtime");
@@ -452,7 +495,11 @@ describe("generated config files are written atomically", () => {
     const script = join(dir, "prep.sh");
     writeFileSync(script, prep.replaceAll("/etc/", `${dir}/etc/`));
     const r = spawnSync("bash", [script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    return { ...r, config: readFileSync(join(dir, "etc", "containerd", "config.toml"), "utf8"), leftovers: readdirSync(join(dir, "etc", "containerd")).join(",") };
+    return {
+      ...r,
+      config: readFileSync(join(dir, "etc", "containerd", "config.toml"), "utf8"),
+      leftovers: readdirSync(join(dir, "etc", "containerd")).join(","),
+    };
   }
 
   it("a failing `containerd config default` leaves the previous config.toml, not an empty one", () => {
@@ -495,7 +542,12 @@ describe("seed user-data: NFS server", () => {
     assert.match(script, /"\$EXPORT_PATH \$CLIENTS\(rw,sync,no_subtree_check,all_squash,anonuid=65534,anongid=65534\)"/);
     assert.match(script, /install -d -m 0775 -o 65534 -g 65534 "\$EXPORT_PATH"/);
     // The same re-runnable runner as the Kubernetes nodes, with named steps.
-    assert.deepEqual(bootSteps(doc), [PACKAGES_SCRIPT, "/usr/local/sbin/clusterkit-nfs-server.sh", "/usr/local/sbin/clusterkit-image-registry.sh", SEAL_SEED_SCRIPT]);
+    assert.deepEqual(bootSteps(doc), [
+      PACKAGES_SCRIPT,
+      "/usr/local/sbin/clusterkit-nfs-server.sh",
+      "/usr/local/sbin/clusterkit-image-registry.sh",
+      SEAL_SEED_SCRIPT,
+    ]);
     assert.match(script, /\| atomic_write \/etc\/exports\.d\/clusterkit\.exports 0644$/m);
   });
 });

@@ -35,7 +35,11 @@ esac
   );
   chmodSync(tool, 0o755);
   const run = () => spawnSync("sh", [SCRIPT], { encoding: "utf8", env: { PATH: `${dir}:${process.env.PATH}`, VM_NAME: "worker01", SHUTDOWN_SECONDS: "4" } });
-  const calls = () => readFileSync(join(dir, "calls"), "utf8").trim().split("\n").filter((l) => !l.startsWith("showvminfo"));
+  const calls = () =>
+    readFileSync(join(dir, "calls"), "utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("showvminfo"));
   return { run, calls, nested: () => readFileSync(join(dir, "nested"), "utf8").trim(), state: () => readFileSync(join(dir, "state"), "utf8").trim() };
 }
 

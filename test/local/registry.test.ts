@@ -98,7 +98,10 @@ describe("the registry on the NFS node", () => {
     try {
       let status = 0;
       for (let i = 0; i < 200 && status !== 200; i++) {
-        status = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status !== 200) await new Promise((r) => setTimeout(r, 25));
       }
       assert.equal(status, 200);

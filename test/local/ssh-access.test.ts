@@ -34,7 +34,14 @@ describe("lab keys (deploy, before terraform)", () => {
     const known = readFileSync(join(root, KNOWN_HOSTS), "utf8").trim().split("\n");
     assert.deepEqual(
       known,
-      NODES.map((n) => `${n} ${readFileSync(join(root, `${hostKeyPath(n)}.pub`), "utf8").trim().split(" ").slice(0, 2).join(" ")}`),
+      NODES.map(
+        (n) =>
+          `${n} ${readFileSync(join(root, `${hostKeyPath(n)}.pub`), "utf8")
+            .trim()
+            .split(" ")
+            .slice(0, 2)
+            .join(" ")}`,
+      ),
     );
     assert.equal(new Set(known.map((l) => l.split(" ")[2])).size, NODES.length, "one host key per node");
   });
@@ -71,7 +78,14 @@ describe("seed: the admin user and the host key", () => {
       const users = doc.users as Record<string, unknown>[];
       assert.equal(users.length, 1, `${name}: no other user (no default ubuntu user)`);
       const { ssh_authorized_keys: keys, ...user } = users[0]!;
-      assert.deepEqual(user, { name: ADMIN_USER, gecos: "clusterkit lab admin", groups: ["adm", "sudo"], shell: "/bin/bash", sudo: "ALL=(ALL) NOPASSWD:ALL", lock_passwd: true });
+      assert.deepEqual(user, {
+        name: ADMIN_USER,
+        gecos: "clusterkit lab admin",
+        groups: ["adm", "sudo"],
+        shell: "/bin/bash",
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        lock_passwd: true,
+      });
       assert.equal((keys as string[]).length, 1);
       assert.match((keys as string[])[0]!, /^ssh-ed25519 /);
       assert.equal(doc.ssh_pwauth, false);
@@ -79,16 +93,23 @@ describe("seed: the admin user and the host key", () => {
       assert.deepEqual(Object.keys(doc.ssh_keys as object), ["ed25519_private", "ed25519_public"]);
       const boot = (doc.bootcmd as string[][])[0]!;
       assert.deepEqual(boot.slice(0, 2), ["sh", "-c"]);
-      assert.match(boot[2]!, /^command -v VBoxService >\/dev\/null 2>&1 && exit 0\n[\s\S]*apt-get install -y -q --no-install-recommends virtualbox-guest-utils/);
+      assert.match(
+        boot[2]!,
+        /^command -v VBoxService >\/dev\/null 2>&1 && exit 0\n[\s\S]*apt-get install -y -q --no-install-recommends virtualbox-guest-utils/,
+      );
     }
   });
 
-  itIf(missingTools(["shellcheck"], "apt-get install shellcheck"), "the Guest Additions boot command passes shellcheck (POSIX sh: bootcmd runs it with sh -c)", () => {
-    const file = join(scratchDir(), "bootcmd.sh");
-    writeFileSync(file, GUEST_ADDITIONS_BOOTCMD);
-    const r = spawnSync("shellcheck", ["-s", "sh", file], { encoding: "utf8" });
-    assert.equal(r.status, 0, r.stdout);
-  });
+  itIf(
+    missingTools(["shellcheck"], "apt-get install shellcheck"),
+    "the Guest Additions boot command passes shellcheck (POSIX sh: bootcmd runs it with sh -c)",
+    () => {
+      const file = join(scratchDir(), "bootcmd.sh");
+      writeFileSync(file, GUEST_ADDITIONS_BOOTCMD);
+      const r = spawnSync("shellcheck", ["-s", "sh", file], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stdout);
+    },
+  );
 
   itIf(
     missingTools(["terraform", "cloud-init"], "terraform from HashiCorp; apt-get install cloud-init"),

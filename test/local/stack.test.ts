@@ -18,7 +18,12 @@ function vmNamed(name: string): Block {
 
 describe("local stack: VMs", () => {
   it("creates the control plane, both workers and the NFS node", () => {
-    assert.deepEqual(Object.values(vms).map((v) => v.name).sort(), ["master01", "nfs01", "worker01", "worker02"]);
+    assert.deepEqual(
+      Object.values(vms)
+        .map((v) => v.name)
+        .sort(),
+      ["master01", "nfs01", "worker01", "worker02"],
+    );
   });
 
   it("sizes VMs from config, with memory in the provider's normalised form", () => {
@@ -73,11 +78,13 @@ describe("local stack: VMs", () => {
 
   it("replaces only the nodes whose seed changed: adding a worker leaves the others alone", () => {
     const revisions = (s: ReturnType<typeof synthLocal>) =>
-      Object.fromEntries(Object.entries(resources(s.json, "null_resource")).filter(([id]) => id.startsWith("seed_revision_")).map(([id, r]) => [id, r.triggers]));
+      Object.fromEntries(
+        Object.entries(resources(s.json, "null_resource"))
+          .filter(([id]) => id.startsWith("seed_revision_"))
+          .map(([id, r]) => [id, r.triggers]),
+      );
     const before = revisions(defaults);
-    const grown = revisions(
-      synthLocal({ workers: [...localConfig().workers, { name: "worker03", ip: "192.168.60.23", cpus: 3, memoryMiB: 4096 }] }),
-    );
+    const grown = revisions(synthLocal({ workers: [...localConfig().workers, { name: "worker03", ip: "192.168.60.23", cpus: 3, memoryMiB: 4096 }] }));
     for (const id of Object.keys(before)) assert.deepEqual(grown[id], before[id], `${id} would be replaced by adding a worker`);
     assert.ok(grown.seed_revision_worker03);
     // A real change to a node's bootstrap (here the Kubernetes version) replaces the Kubernetes nodes.
@@ -104,7 +111,9 @@ describe("local stack: VMs", () => {
         { name: "worker03", ip: "192.168.60.23", cpus: 2, memoryMiB: 2048 },
       ],
     });
-    const names = Object.values(resources(three.json, "virtualbox_vm")).map((v) => v.name).sort();
+    const names = Object.values(resources(three.json, "virtualbox_vm"))
+      .map((v) => v.name)
+      .sort();
     assert.deepEqual(names, ["master01", "nfs01", "worker01", "worker02", "worker03"]);
     assert.equal(Object.keys(resources(three.json, "null_resource")).length, 10);
     assert.deepEqual(three.json.output.worker_ips?.value, ["192.168.60.21", "192.168.60.22", "192.168.60.23"]);
@@ -115,7 +124,10 @@ describe("local stack: VMs", () => {
   it("warns when a memory size cannot be written exactly", () => {
     assert.deepEqual(defaults.ctx.warnings, []);
     const odd = synthLocal({ nfs: { memoryMiB: 1280 } });
-    assert.ok(odd.ctx.warnings.some((w) => /^local: nfs\.memoryMiB 1280 is written as "1\.3 gib".*1331 MiB/.test(w)), odd.ctx.warnings.join("\n"));
+    assert.ok(
+      odd.ctx.warnings.some((w) => /^local: nfs\.memoryMiB 1280 is written as "1\.3 gib".*1331 MiB/.test(w)),
+      odd.ctx.warnings.join("\n"),
+    );
   });
 });
 
@@ -176,7 +188,13 @@ describe("local stack: cluster identity", () => {
 
   it("generates the bootstrap token as two sensitive [a-z0-9] strings of 6 and 16", () => {
     const parts = Object.values(resources(defaults.json, "random_password")).map((p) => [p.length, p.upper, p.special, p.lower, p.numeric]);
-    assert.deepEqual(parts.sort(), [[16, false, false, true, true], [6, false, false, true, true]].sort());
+    assert.deepEqual(
+      parts.sort(),
+      [
+        [16, false, false, true, true],
+        [6, false, false, true, true],
+      ].sort(),
+    );
   });
 
   it("puts no token, key or certificate literal in cdk.tf.json", () => {
@@ -225,9 +243,18 @@ describe("local stack: seed content equals the rendered seed", () => {
       .replace(/\$\{base64encode\(tls_self_signed_cert\.[^}]+\.cert_pem\)\}/g, SECRET_PLACEHOLDERS.caCertPemBase64)
       .replace(/\$\{base64encode\(tls_private_key\.[^}]+\.private_key_pem\)\}/g, SECRET_PLACEHOLDERS.caKeyPemBase64)
       .replace(/\$\{random_password\.[^}]+\.result\}\.\$\{random_password\.[^}]+\.result\}/g, SECRET_PLACEHOLDERS.bootstrapToken)
-      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/id_ed25519\.pub"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshAuthorizedKey)
-      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshHostPrivateKey)
-      .replace(/\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519\.pub"\)\)\)\}/g, SECRET_PLACEHOLDERS.sshHostPublicKey);
+      .replace(
+        /\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/id_ed25519\.pub"\)\)\)\}/g,
+        SECRET_PLACEHOLDERS.sshAuthorizedKey,
+      )
+      .replace(
+        /\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519"\)\)\)\}/g,
+        SECRET_PLACEHOLDERS.sshHostPrivateKey,
+      )
+      .replace(
+        /\$\{jsonencode\(trimspace\(file\("\$\{path\.module\}\/\.\.\/\.\.\/\.\.\/state\/local\/ssh\/host-master01_ed25519\.pub"\)\)\)\}/g,
+        SECRET_PLACEHOLDERS.sshHostPublicKey,
+      );
     assert.doesNotMatch(back, /(?<!\$)\$\{/, "an unescaped interpolation is left");
     assert.equal(back.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"), rendered);
   });

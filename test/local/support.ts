@@ -104,4 +104,3 @@ export function writeFile(doc: CloudConfigDoc, path: string): WriteFileEntry {
 export function yamlDocuments(text: string): Block[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Block);
 }
-

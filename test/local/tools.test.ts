@@ -54,7 +54,10 @@ function cloudInitVerdicts(texts: readonly string[]): Map<string, string> {
   const r = run(python, ["-c", CLOUD_INIT_BATCH, ...files]);
   assert.equal(r.status, 0, `cloud-init's validator did not run: ${r.stderr}`);
   // The validator also prints (deprecation notes) to stdout: verdicts are the lines marked as such.
-  const verdicts = r.stdout.split("\n").filter((l) => l.startsWith("VERDICT ")).map((l) => JSON.parse(l.slice("VERDICT ".length)) as { path: string; message: string });
+  const verdicts = r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("VERDICT "))
+    .map((l) => JSON.parse(l.slice("VERDICT ".length)) as { path: string; message: string });
   const byPath = new Map(verdicts.map((v) => [v.path, v.message]));
   return new Map(texts.map((text, i) => [text, byPath.get(files[i]!) ?? "no verdict"]));
 }
@@ -114,7 +117,21 @@ describe("shellcheck", () => {
 
   it("finds the embedded scripts it is meant to check", () => {
     const paths = new Set([...scripts.keys()].map((k) => k.split(" ")[1]));
-    for (const s of ["boot", "packages", "node-prep", "kubeadm-init", "bootstrap-token", "kubeadm-join", "local-volumes", "gvisor", "kata", "nfs-server", "containerd-registry", "image-registry", "seal-seed"]) {
+    for (const s of [
+      "boot",
+      "packages",
+      "node-prep",
+      "kubeadm-init",
+      "bootstrap-token",
+      "kubeadm-join",
+      "local-volumes",
+      "gvisor",
+      "kata",
+      "nfs-server",
+      "containerd-registry",
+      "image-registry",
+      "seal-seed",
+    ]) {
       assert.ok(paths.has(`/usr/local/sbin/clusterkit-${s}.sh`), `missing clusterkit-${s}.sh`);
     }
   });
@@ -137,7 +154,6 @@ describe("shellcheck", () => {
     const r = run("shellcheck", ["--shell=sh", "--severity=style", join(PROJECT_ROOT, "scripts", "vbox-nested-virt.sh")]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
-
 });
 
 describe("seed ISO (scripts/seed-iso.js, Node only)", () => {
@@ -151,37 +167,47 @@ describe("seed ISO (scripts/seed-iso.js, Node only)", () => {
   if (process.getuid?.() === 0) for (const f of SEED_FILES) chownSync(join(dir, f), 1234, 1234);
   const build = (iso: string, from = dir) => run("sh", ["-c", `umask 022; exec node "${SEED_ISO}" "$0" "$1"`, from, iso]);
 
-  itIf(missingTools(["xorriso"], "apt-get install xorriso"), "xorriso reads it back: label cidata, the three seed files under their real names, the exact content", () => {
-    const iso = join(scratchDir(), "seed.iso");
-    const built = build(iso);
-    assert.equal(built.status, 0, built.stderr);
-    const read = run("xorriso", ["-indev", iso, "-pvd_info", "-find", "/", "-type", "f"]);
-    assert.equal(read.status, 0, read.stderr);
-    const files = [...read.stdout.matchAll(/^'\/([^']+)'$/gm)].map((m) => m[1]).sort();
-    assert.deepEqual(files, ["meta-data", "network-config", "user-data"]);
-    // No Rock Ridge: the guest sees every file owned by root and read-only, whoever owned it on the
-    // host (the host user's uid would otherwise become the guest's first user's files).
-    const listing = run("xorriso", ["-indev", iso, "-find", "/", "-type", "f", "-exec", "lsdl", "--"]);
-    const owners = [...listing.stdout.matchAll(/^(\S+)\s+\d+\s+(\d+)\s+(\d+)\s+.*'\/([^']+)'$/gm)].map((m) => `${m[4]} ${m[2]}:${m[3]} ${/w/.test(m[1]!) ? "writable" : "read-only"}`).sort();
-    assert.deepEqual(owners, ["meta-data 0:0 read-only", "network-config 0:0 read-only", "user-data 0:0 read-only"], listing.stdout);
-    for (const f of SEED_FILES) {
-      const extracted = join(scratchDir(), f);
-      const x = run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", `/${f}`, extracted]);
-      assert.equal(x.status, 0, x.stderr);
-      assert.equal(readFileSync(extracted, "utf8"), seed[f]);
-    }
-  });
+  itIf(
+    missingTools(["xorriso"], "apt-get install xorriso"),
+    "xorriso reads it back: label cidata, the three seed files under their real names, the exact content",
+    () => {
+      const iso = join(scratchDir(), "seed.iso");
+      const built = build(iso);
+      assert.equal(built.status, 0, built.stderr);
+      const read = run("xorriso", ["-indev", iso, "-pvd_info", "-find", "/", "-type", "f"]);
+      assert.equal(read.status, 0, read.stderr);
+      const files = [...read.stdout.matchAll(/^'\/([^']+)'$/gm)].map((m) => m[1]).sort();
+      assert.deepEqual(files, ["meta-data", "network-config", "user-data"]);
+      // No Rock Ridge: the guest sees every file owned by root and read-only, whoever owned it on the
+      // host (the host user's uid would otherwise become the guest's first user's files).
+      const listing = run("xorriso", ["-indev", iso, "-find", "/", "-type", "f", "-exec", "lsdl", "--"]);
+      const owners = [...listing.stdout.matchAll(/^(\S+)\s+\d+\s+(\d+)\s+(\d+)\s+.*'\/([^']+)'$/gm)]
+        .map((m) => `${m[4]} ${m[2]}:${m[3]} ${/w/.test(m[1]!) ? "writable" : "read-only"}`)
+        .sort();
+      assert.deepEqual(owners, ["meta-data 0:0 read-only", "network-config 0:0 read-only", "user-data 0:0 read-only"], listing.stdout);
+      for (const f of SEED_FILES) {
+        const extracted = join(scratchDir(), f);
+        const x = run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", `/${f}`, extracted]);
+        assert.equal(x.status, 0, x.stderr);
+        assert.equal(readFileSync(extracted, "utf8"), seed[f]);
+      }
+    },
+  );
 
-  itIf(missingTools(["isoinfo", "blkid"], "apt-get install genisoimage util-linux"), "is ISO 9660 with a Joliet tree: the kernel-style names and the label cloud-init looks for (blkid LABEL=cidata)", () => {
-    const iso = join(scratchDir(), "seed.iso");
-    assert.equal(build(iso).status, 0);
-    const joliet = run("isoinfo", ["-J", "-f", "-i", iso]).stdout.trim().split("\n").sort();
-    assert.deepEqual(joliet, ["/meta-data", "/network-config", "/user-data"]);
-    assert.equal(run("isoinfo", ["-J", "-x", "/user-data", "-i", iso]).stdout, seed["user-data"]);
-    assert.match(run("isoinfo", ["-d", "-i", iso]).stdout, /^Volume id: CIDATA$/m);
-    assert.match(run("blkid", ["-p", "-o", "export", iso]).stdout, /^LABEL=cidata$/m);
-    assert.match(run("blkid", ["-p", "-o", "export", iso]).stdout, /^TYPE=iso9660$/m);
-  });
+  itIf(
+    missingTools(["isoinfo", "blkid"], "apt-get install genisoimage util-linux"),
+    "is ISO 9660 with a Joliet tree: the kernel-style names and the label cloud-init looks for (blkid LABEL=cidata)",
+    () => {
+      const iso = join(scratchDir(), "seed.iso");
+      assert.equal(build(iso).status, 0);
+      const joliet = run("isoinfo", ["-J", "-f", "-i", iso]).stdout.trim().split("\n").sort();
+      assert.deepEqual(joliet, ["/meta-data", "/network-config", "/user-data"]);
+      assert.equal(run("isoinfo", ["-J", "-x", "/user-data", "-i", iso]).stdout, seed["user-data"]);
+      assert.match(run("isoinfo", ["-d", "-i", iso]).stdout, /^Volume id: CIDATA$/m);
+      assert.match(run("blkid", ["-p", "-o", "export", iso]).stdout, /^LABEL=cidata$/m);
+      assert.match(run("blkid", ["-p", "-o", "export", iso]).stdout, /^TYPE=iso9660$/m);
+    },
+  );
 
   it("writes the ISO owner-only (0600) in an owner-only folder, whatever the caller's umask: it holds the CA key and token", () => {
     const iso = join(scratchDir(), "new dir", "seed.iso");
@@ -192,18 +218,22 @@ describe("seed ISO (scripts/seed-iso.js, Node only)", () => {
     assert.deepEqual([...readdirSync(dirname(iso))], ["seed.iso"], "no temporary file left");
   });
 
-  itIf(missingTools(["xorriso"], "apt-get install xorriso"), "a Kata-enabled worker's seed (gVisor and Kata installers) builds and reads back unchanged", () => {
-    const kataSeed = VARIANTS[1][1].get("worker01")!;
-    assert.match(kataSeed["user-data"], /clusterkit-kata\.sh/);
-    const kataDir = join(scratchDir(), "kata seed");
-    mkdirSync(kataDir);
-    for (const f of SEED_FILES) writeFileSync(join(kataDir, f), kataSeed[f]);
-    const iso = join(scratchDir(), "seed.iso");
-    assert.equal(build(iso, kataDir).status, 0);
-    const extracted = join(scratchDir(), "user-data");
-    assert.equal(run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/user-data", extracted]).status, 0);
-    assert.equal(run("cat", [extracted]).stdout, kataSeed["user-data"]);
-  });
+  itIf(
+    missingTools(["xorriso"], "apt-get install xorriso"),
+    "a Kata-enabled worker's seed (gVisor and Kata installers) builds and reads back unchanged",
+    () => {
+      const kataSeed = VARIANTS[1][1].get("worker01")!;
+      assert.match(kataSeed["user-data"], /clusterkit-kata\.sh/);
+      const kataDir = join(scratchDir(), "kata seed");
+      mkdirSync(kataDir);
+      for (const f of SEED_FILES) writeFileSync(join(kataDir, f), kataSeed[f]);
+      const iso = join(scratchDir(), "seed.iso");
+      assert.equal(build(iso, kataDir).status, 0);
+      const extracted = join(scratchDir(), "user-data");
+      assert.equal(run("xorriso", ["-osirrox", "on", "-indev", iso, "-extract", "/user-data", extracted]).status, 0);
+      assert.equal(run("cat", [extracted]).stdout, kataSeed["user-data"]);
+    },
+  );
 
   it("refuses a seed directory without user-data, and wrong arguments", () => {
     const empty = scratchDir();

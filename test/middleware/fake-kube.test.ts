@@ -46,14 +46,21 @@ describe("fake Kubernetes API server", () => {
 
   itIf(skip, "refuses what the Role does not grant with the API server's 403 Status", async () => {
     const f1 = await failure(core.listNamespacedSecret({ namespace: EXEC }));
-    assert.deepEqual(f1, { code: 403, reason: "Forbidden", message: `secrets is forbidden: User "system:serviceaccount:${SVC}:middleware" cannot list resource "secrets" in API group "" in the namespace "${EXEC}"` });
+    assert.deepEqual(f1, {
+      code: 403,
+      reason: "Forbidden",
+      message: `secrets is forbidden: User "system:serviceaccount:${SVC}:middleware" cannot list resource "secrets" in API group "" in the namespace "${EXEC}"`,
+    });
     assert.equal((await failure(core.listNamespacedPod({ namespace: SVC }))).code, 403, "pods of the service namespace");
     assert.equal((await failure(core.createNamespacedPodTemplate({ namespace: EXEC, body: { metadata: { name: "x" } } }))).code, 403);
     assert.equal((await failure(core.listNamespacedPodTemplate({ namespace: EXEC }))).code, 403, "templates by name only");
     assert.equal((await failure(core.readNamespacedPodTemplate({ namespace: EXEC, name: "other" }))).code, 403);
     assert.equal((await failure(core.patchNamespacedPod({ namespace: EXEC, name: "p", body: {} }))).code, 403);
     assert.equal((await failure(core.deleteCollectionNamespacedPod({ namespace: EXEC }))).code, 403);
-    assert.match((await failure(core.connectGetNamespacedPodExec({ namespace: EXEC, name: "p", command: "sh" }))).message, /cannot get resource "pods\/exec"|cannot create resource "pods\/exec"/);
+    assert.match(
+      (await failure(core.connectGetNamespacedPodExec({ namespace: EXEC, name: "p", command: "sh" }))).message,
+      /cannot get resource "pods\/exec"|cannot create resource "pods\/exec"/,
+    );
     assert.equal((await failure(core.listNamespace())).code, 403);
     // What it grants works.
     assert.equal((await core.readNamespacedPodTemplate({ namespace: EXEC, name: "executor-go" })).metadata?.name, "executor-go");
@@ -62,7 +69,9 @@ describe("fake Kubernetes API server", () => {
 
   itIf(skip, "computes the grants from the Role it is given: drop a rule and its call is refused", async () => {
     const role = find(objects, "Role", "executor-launcher", EXEC);
-    const narrowed = objects.map((o) => (o === role ? { ...role, rules: role.rules.filter((r: { resources: string[] }) => !r.resources.includes("pods/log")) } : o));
+    const narrowed = objects.map((o) =>
+      o === role ? { ...role, rules: role.rules.filter((r: { resources: string[] }) => !r.resources.includes("pods/log")) } : o,
+    );
     const other = await FakeKubeApi.start({ objects: narrowed, runner: scriptedRunner(() => ({ end: { kind: "waiting", reason: "x" } })) });
     try {
       const c = other.kubeConfig().makeApiClient(CoreV1Api);

@@ -31,24 +31,95 @@ import { resultFrame, summary } from "../support/result-frame";
 import { environment, find, type K8sObject, synthFaas } from "../faas/fixtures";
 
 const SCENARIOS: Record<string, (lang: Language) => PodScript> = {
-  ok: (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "ok" }), stdout: `hello from ${language}\n`, outputs: { "result.txt": "42\n" } }) } }),
-  "compile-error": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "compile-error", phase: "compile", compile: { exitCode: 1, signal: null, durationMs: 300 }, run: undefined }), compileLog: "main.c:1: error: expected ';'\n" }) } }),
-  segfault: (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "runtime-error", run: { exitCode: null, signal: "SIGSEGV", durationMs: 5 } }), stderr: "Segmentation fault\n" }) } }),
-  "run-timeout": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "time-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 10000 } }) }) } }),
-  "compile-timeout": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "time-limit", phase: "compile", compile: { exitCode: null, signal: "SIGKILL", durationMs: 30000 }, run: undefined }) }) } }),
-  "memory-hog": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "memory-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 80, maxMemoryBytes: 268435456 } }) }) } }),
-  "fork-bomb": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "process-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 40 } }) }) } }),
-  "output-flood": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "output-limit", truncated: { stdout: true, stderr: false, compileLog: false, output: false } }), stdout: "y\n".repeat(50_000) }) } }),
-  "runner-internal": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "internal-error", message: "could not create /results/meta" }) }) } }),
+  ok: (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({ summary: summary({ language, outcome: "ok" }), stdout: `hello from ${language}\n`, outputs: { "result.txt": "42\n" } }),
+    },
+  }),
+  "compile-error": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({
+        summary: summary({ language, outcome: "compile-error", phase: "compile", compile: { exitCode: 1, signal: null, durationMs: 300 }, run: undefined }),
+        compileLog: "main.c:1: error: expected ';'\n",
+      }),
+    },
+  }),
+  segfault: (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({
+        summary: summary({ language, outcome: "runtime-error", run: { exitCode: null, signal: "SIGSEGV", durationMs: 5 } }),
+        stderr: "Segmentation fault\n",
+      }),
+    },
+  }),
+  "run-timeout": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({ summary: summary({ language, outcome: "time-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 10000 } }) }),
+    },
+  }),
+  "compile-timeout": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({
+        summary: summary({
+          language,
+          outcome: "time-limit",
+          phase: "compile",
+          compile: { exitCode: null, signal: "SIGKILL", durationMs: 30000 },
+          run: undefined,
+        }),
+      }),
+    },
+  }),
+  "memory-hog": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({
+        summary: summary({ language, outcome: "memory-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 80, maxMemoryBytes: 268435456 } }),
+      }),
+    },
+  }),
+  "fork-bomb": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({ summary: summary({ language, outcome: "process-limit", run: { exitCode: null, signal: "SIGKILL", durationMs: 40 } }) }),
+    },
+  }),
+  "output-flood": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({
+        summary: summary({ language, outcome: "output-limit", truncated: { stdout: true, stderr: false, compileLog: false, output: false } }),
+        stdout: "y\n".repeat(50_000),
+      }),
+    },
+  }),
+  "runner-internal": (language) => ({
+    end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "internal-error", message: "could not create /results/meta" }) }) },
+  }),
   "kernel-oom": () => ({ end: { kind: "oom" } }),
   deadline: () => ({ end: { kind: "deadline", started: true } }),
   "image-pull": () => ({ end: { kind: "deadline", started: false, waiting: "ImagePullBackOff" } }),
   "bad-image": () => ({ end: { kind: "waiting", reason: "InvalidImageName" } }),
   "evicted-disk": () => ({ end: { kind: "evicted", message: 'Usage of EmptyDir volume "tmp" exceeds the limit "256Mi".' } }),
   "evicted-node": () => ({ end: { kind: "evicted", message: "The node was low on resource: memory." } }),
-  "garbage-frame": () => ({ end: { kind: "report", log: "---BEGIN CLUSTERKIT RESULT v1---\nnot base64 at all!\n---END CLUSTERKIT RESULT v1 sha256=" + "0".repeat(64) + " bytes=3---\n" } }),
+  "garbage-frame": () => ({
+    end: {
+      kind: "report",
+      log: "---BEGIN CLUSTERKIT RESULT v1---\nnot base64 at all!\n---END CLUSTERKIT RESULT v1 sha256=" + "0".repeat(64) + " bytes=3---\n",
+    },
+  }),
   "no-frame": () => ({ end: { kind: "report", log: "" } }),
-  "forged-twice": (language) => ({ end: { kind: "report", log: resultFrame({ summary: summary({ language, outcome: "ok" }) }) + resultFrame({ summary: summary({ language, outcome: "ok" }) }) } }),
+  "forged-twice": (language) => ({
+    end: {
+      kind: "report",
+      log: resultFrame({ summary: summary({ language, outcome: "ok" }) }) + resultFrame({ summary: summary({ language, outcome: "ok" }) }),
+    },
+  }),
 };
 
 /** Holds: a scenario `hold:<key>` keeps its Pod running until release(key). */
@@ -119,7 +190,11 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
   const passwords = { frontend: testPassword(), middleware: testPassword() };
   const nats = await startNatsServer(conf, { NATS_FRONTEND_PASSWORD: passwords.frontend, NATS_MIDDLEWARE_PASSWORD: passwords.middleware });
   const api = await FakeKubeApi.start({ objects, runner: scriptedRunner(scriptFor) });
-  const deploymentEnv = find(objects, "Deployment", "middleware", ns).spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: Record<string, unknown> }[];
+  const deploymentEnv = find(objects, "Deployment", "middleware", ns).spec.template.spec.containers[0].env as {
+    name: string;
+    value?: string;
+    valueFrom?: Record<string, unknown>;
+  }[];
   const logs: string[] = [];
   const conns: NatsConnection[] = [];
   const replicas: Middleware[] = [];
@@ -162,7 +237,13 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
       const nc = await connect({ servers: nats.url, user: cfg.nats.user, pass: cfg.nats.password, inboxPrefix: cfg.nats.inboxPrefix, name: podName });
       conns.push(nc);
       const store = new JobStore(nc.jetstream(), await nc.jetstreamManager(), cfg.nats.bucketReplicas);
-      const m = new Middleware({ config: cfg, nc, store, kube: kubeApi(api.kubeConfig(), cfg.executorNamespace), log: jsonLogger((l) => void logs.push(l), { replica: podName }) });
+      const m = new Middleware({
+        config: cfg,
+        nc,
+        store,
+        kube: kubeApi(api.kubeConfig(), cfg.executorNamespace),
+        log: jsonLogger((l) => void logs.push(l), { replica: podName }),
+      });
       await m.start();
       await nc.flush();
       replicas.push(m);
@@ -179,10 +260,14 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
       return recordOf(userId, id);
     },
     async waitFor(userId, id, done, timeoutMs = 10_000) {
-      return until(`job ${id}`, async () => {
-        const r = await recordOf(userId, id);
-        return r && done(r) ? r : undefined;
-      }, timeoutMs);
+      return until(
+        `job ${id}`,
+        async () => {
+          const r = await recordOf(userId, id);
+          return r && done(r) ? r : undefined;
+        },
+        timeoutMs,
+      );
     },
     async zip(userId, name) {
       const os = await fe.jetstream(FRONTEND_JS).views.os(outputsBucket(userId));

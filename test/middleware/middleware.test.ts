@@ -50,32 +50,42 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     await h?.stop();
   });
 
-  itIf(skip, "runs a job of each language: Pendiente, then running, then finished with previews and a zip; the Pod is created from the template and deleted", async () => {
-    for (const language of LANGUAGES) {
-      const files = SOURCES[language]();
-      const id = await submitOk(user, language, files);
-      const pending = await h.record(user, id);
-      assert.ok(pending && ["Pendiente", "running", "finished"].includes(pending.status), "the record exists when the reply arrives");
-      const seen = new Set<string>();
-      const r = await h.waitFor(user, id, (x) => (seen.add(x.status), finalOf(x)));
-      assert.equal(r.status, "finished", JSON.stringify(r));
-      assert.equal(r.language, language);
-      assert.deepEqual(r.files, files.map((f) => ({ name: f.name, size: Buffer.byteLength(f.content) })));
-      assert.equal(r.result?.stdout, `hello from ${language}\n`);
-      assert.equal(r.result?.run?.exitCode, 0);
-      assert.equal(r.result?.truncated, false);
-      assert.equal(r.lease, undefined);
-      assert.equal(r.attempts, 1);
-      assert.ok(r.startedAt && r.finishedAt && r.submittedAt <= r.startedAt);
-      assert.deepEqual(r.result?.zip?.name, `${id}-output.zip`);
-      // The Pod: created once, from the chart's template, with the job's labels and source; then deleted.
-      const name = `${h.executorNamespace}/job-${id}`;
-      assert.deepEqual(h.api.created.filter((c) => c === name), [name]);
-      const added = h.api.requests.filter((q) => q.verb === "create" && q.code === 201).length;
-      assert.ok(added >= 1);
-      await until("pod deletion", () => !h.api.pods.has(name));
-    }
-  });
+  itIf(
+    skip,
+    "runs a job of each language: Pendiente, then running, then finished with previews and a zip; the Pod is created from the template and deleted",
+    async () => {
+      for (const language of LANGUAGES) {
+        const files = SOURCES[language]();
+        const id = await submitOk(user, language, files);
+        const pending = await h.record(user, id);
+        assert.ok(pending && ["Pendiente", "running", "finished"].includes(pending.status), "the record exists when the reply arrives");
+        const seen = new Set<string>();
+        const r = await h.waitFor(user, id, (x) => (seen.add(x.status), finalOf(x)));
+        assert.equal(r.status, "finished", JSON.stringify(r));
+        assert.equal(r.language, language);
+        assert.deepEqual(
+          r.files,
+          files.map((f) => ({ name: f.name, size: Buffer.byteLength(f.content) })),
+        );
+        assert.equal(r.result?.stdout, `hello from ${language}\n`);
+        assert.equal(r.result?.run?.exitCode, 0);
+        assert.equal(r.result?.truncated, false);
+        assert.equal(r.lease, undefined);
+        assert.equal(r.attempts, 1);
+        assert.ok(r.startedAt && r.finishedAt && r.submittedAt <= r.startedAt);
+        assert.deepEqual(r.result?.zip?.name, `${id}-output.zip`);
+        // The Pod: created once, from the chart's template, with the job's labels and source; then deleted.
+        const name = `${h.executorNamespace}/job-${id}`;
+        assert.deepEqual(
+          h.api.created.filter((c) => c === name),
+          [name],
+        );
+        const added = h.api.requests.filter((q) => q.verb === "create" && q.code === 201).length;
+        assert.ok(added >= 1);
+        await until("pod deletion", () => !h.api.pods.has(name));
+      }
+    },
+  );
 
   itIf(skip, "instantiates the language's PodTemplate unchanged, adding only the name, labels and source annotation", async () => {
     hold("inspect");
@@ -151,7 +161,11 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     assert.equal(s.limits.runTimeoutMs, 10000);
     if (!missingTools(["python3"])) {
       // An independent reader: Python's zipfile checks the CRCs and the directory.
-      const py = spawnSync("python3", ["-c", "import sys,zipfile,io; z=zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())); assert z.testzip() is None; print(','.join(z.namelist()))"], { input: zip, encoding: "utf8" });
+      const py = spawnSync(
+        "python3",
+        ["-c", "import sys,zipfile,io; z=zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())); assert z.testzip() is None; print(','.join(z.namelist()))"],
+        { input: zip, encoding: "utf8" },
+      );
       assert.equal(py.status, 0, py.stderr);
       assert.equal(py.stdout.trim(), "stdout.txt,stderr.txt,build.log,summary.json,output/result.txt");
     }
@@ -163,9 +177,21 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
       ["not JSON", h.raw("go", Buffer.from("{nope")), /request: must be a JSON/],
       ["no user", h.raw("go", Buffer.from(JSON.stringify({ email: "x@y.z", language: "go", files: SOURCES.go() }))), /userId: must be/],
       ["wrong language", h.submit(user, "go", SOURCES.c()) as never, /files\[0\]\.name: go files must end in \.go/],
-      ["language field", h.raw("c", Buffer.from(JSON.stringify({ userId: user, email: "a@b.c", language: "go", files: SOURCES.c() }))), /language: must be "c"/],
+      [
+        "language field",
+        h.raw("c", Buffer.from(JSON.stringify({ userId: user, email: "a@b.c", language: "go", files: SOURCES.c() }))),
+        /language: must be "c"/,
+      ],
       ["path in name", h.submit(user, "c", [{ name: "../etc/passwd.c", content: "int main(){}" }]) as never, /plain file name/],
-      ["too many files", h.submit(user, "c", Array.from({ length: SOURCE_LIMITS.maxFiles + 1 }, (_, i) => ({ name: `f${i}.c`, content: "" }))) as never, /at most 20 files/],
+      [
+        "too many files",
+        h.submit(
+          user,
+          "c",
+          Array.from({ length: SOURCE_LIMITS.maxFiles + 1 }, (_, i) => ({ name: `f${i}.c`, content: "" })),
+        ) as never,
+        /at most 20 files/,
+      ],
       ["oversized", h.submit(user, "c", [{ name: "main.c", content: "x".repeat(SOURCE_LIMITS.maxTotalBytes + 1) }]) as never, /at most 131072 bytes/],
     ];
     for (const [what, p, why] of cases) {
@@ -232,7 +258,17 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
       const nc = await connect({ servers: h.nats.url, user: cfg.nats.user, pass: cfg.nats.password, inboxPrefix: cfg.nats.inboxPrefix });
       const store = new JobStore(nc.jetstream(), await nc.jetstreamManager(), 1);
       const { newJobId } = await import("../../service/contract/job");
-      const rec: JobRecord = { id: newJobId(), userId: user, email: "a@b.c", language: "c", status: "Pendiente", files: [{ name: "main.c", size: 1 }], submittedAt: new Date().toISOString(), lease: { replica: "dead", phase: "launch", at: new Date().toISOString() }, attempts: 1 };
+      const rec: JobRecord = {
+        id: newJobId(),
+        userId: user,
+        email: "a@b.c",
+        language: "c",
+        status: "Pendiente",
+        files: [{ name: "main.c", size: 1 }],
+        submittedAt: new Date().toISOString(),
+        lease: { replica: "dead", phase: "launch", at: new Date().toISOString() },
+        attempts: 1,
+      };
       await store.create(rec, encodeSource(SOURCES.c()));
       await nc.close();
       return rec.id;
@@ -257,50 +293,62 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
     release("vanish");
   });
 
-  itIf(skip, "stops gracefully: no new requests, its running job (record and Pod) left as it was for a successor, which finishes it once; health says draining", async () => {
-    // One replica only, so the job is certainly this one's: the queue group and reconciliation would otherwise share it out.
-    const c = await h.replica("middleware-c");
-    await first.stop(2000);
-    const cfg = h.config("middleware-c");
-    const kube = kubeApi(h.api.kubeConfig(), cfg.executorNamespace);
-    // main.ts's readiness wiring, with this replica.
-    const health = healthServer({ nats: () => !h.fe.isClosed(), api: async () => void (await kube.readTemplate(cfg.podTemplates.go)), draining: () => c.draining });
-    await new Promise<void>((r) => health.listen(0, "127.0.0.1", r));
-    const probe = async (path: string) => {
-      const r = await fetch(`http://127.0.0.1:${(health.address() as AddressInfo).port}${path}`);
-      return { code: r.status, body: JSON.parse(await r.text()) as unknown };
-    };
-    hold("drain");
-    try {
-      h.api.unavailable = true;
-      assert.deepEqual(await probe("/healthz"), { code: 200, body: { ok: true } });
-      assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: false } });
-      h.api.unavailable = false;
-      assert.deepEqual(await probe("/readyz"), { code: 200, body: { ok: true, nats: true, api: true, draining: false } });
+  itIf(
+    skip,
+    "stops gracefully: no new requests, its running job (record and Pod) left as it was for a successor, which finishes it once; health says draining",
+    async () => {
+      // One replica only, so the job is certainly this one's: the queue group and reconciliation would otherwise share it out.
+      const c = await h.replica("middleware-c");
+      await first.stop(2000);
+      const cfg = h.config("middleware-c");
+      const kube = kubeApi(h.api.kubeConfig(), cfg.executorNamespace);
+      // main.ts's readiness wiring, with this replica.
+      const health = healthServer({
+        nats: () => !h.fe.isClosed(),
+        api: async () => void (await kube.readTemplate(cfg.podTemplates.go)),
+        draining: () => c.draining,
+      });
+      await new Promise<void>((r) => health.listen(0, "127.0.0.1", r));
+      const probe = async (path: string) => {
+        const r = await fetch(`http://127.0.0.1:${(health.address() as AddressInfo).port}${path}`);
+        return { code: r.status, body: JSON.parse(await r.text()) as unknown };
+      };
+      hold("drain");
+      try {
+        h.api.unavailable = true;
+        assert.deepEqual(await probe("/healthz"), { code: 200, body: { ok: true } });
+        assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: false } });
+        h.api.unavailable = false;
+        assert.deepEqual(await probe("/readyz"), { code: 200, body: { ok: true, nats: true, api: true, draining: false } });
 
-      const id = await submitOk(user, "c", SOURCES.c(scenario("ok", "// hold: drain")));
-      await h.waitFor(user, id, (r) => r.status === "running");
-      assert.equal(c.activeJobs, 1);
-      await c.stop(2000);
-      assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: true } });
-      const stopped = h.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === "middleware stopped" && l.replica === "middleware-c");
-      assert.deepEqual(stopped.map((l) => l.leftRunning), [1], "it reports the job it left running");
-      await expect(h.submit(user, "go", SOURCES.go())).rejects.toThrow(/503|no responders/i);
-      assert.equal((await h.record(user, id))?.status, "running", "the job is left as it was");
-      assert.ok(h.api.pods.has(`${h.executorNamespace}/job-${id}`), "its Pod too");
+        const id = await submitOk(user, "c", SOURCES.c(scenario("ok", "// hold: drain")));
+        await h.waitFor(user, id, (r) => r.status === "running");
+        assert.equal(c.activeJobs, 1);
+        await c.stop(2000);
+        assert.deepEqual(await probe("/readyz"), { code: 503, body: { ok: false, nats: true, api: false, draining: true } });
+        const stopped = h.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === "middleware stopped" && l.replica === "middleware-c");
+        assert.deepEqual(
+          stopped.map((l) => l.leftRunning),
+          [1],
+          "it reports the job it left running",
+        );
+        await expect(h.submit(user, "go", SOURCES.go())).rejects.toThrow(/503|no responders/i);
+        assert.equal((await h.record(user, id))?.status, "running", "the job is left as it was");
+        assert.ok(h.api.pods.has(`${h.executorNamespace}/job-${id}`), "its Pod too");
 
-      release("drain");
-      await h.replica("middleware-d");
-      assert.equal((await h.waitFor(user, id, finalOf)).status, "finished");
-      assert.equal(h.api.created.filter((n) => n.endsWith(`/job-${id}`)).length, 1, "one Pod for the job");
-      // The successor's first reconciliation found the job; its Pod watch opens just after.
-      await until("the successor's Pod watch", () => h.api.openWatches >= 1 || undefined);
-    } finally {
-      release("drain");
-      h.api.unavailable = false;
-      await new Promise((r) => health.close(r));
-    }
-  });
+        release("drain");
+        await h.replica("middleware-d");
+        assert.equal((await h.waitFor(user, id, finalOf)).status, "finished");
+        assert.equal(h.api.created.filter((n) => n.endsWith(`/job-${id}`)).length, 1, "one Pod for the job");
+        // The successor's first reconciliation found the job; its Pod watch opens just after.
+        await until("the successor's Pod watch", () => h.api.openWatches >= 1 || undefined);
+      } finally {
+        release("drain");
+        h.api.unavailable = false;
+        await new Promise((r) => health.close(r));
+      }
+    },
+  );
 
   itIf(skip, "refuses bad configuration naming each variable and rule, echoing no value", () => {
     const env = h.processEnv("middleware-x", { MAX_CONCURRENT_JOBS: "lots", NATS_INBOX_PREFIX: "bad.prefix", NATS_PASSWORD: "" });
@@ -319,15 +367,24 @@ describe("middleware (real NATS, fake Kubernetes API, scripted executors)", () =
   });
 
   itIf(skip, "makes only the calls its Role allows, and every one of them", () => {
-    const made = new Set(h.api.requests.map((q) => `${q.verb} ${/\/log$/.test(q.path.split("?")[0]!) ? "pods/log" : q.path.includes("/podtemplates/") ? "podtemplates" : "pods"}`));
+    const made = new Set(
+      h.api.requests.map((q) => `${q.verb} ${/\/log$/.test(q.path.split("?")[0]!) ? "pods/log" : q.path.includes("/podtemplates/") ? "podtemplates" : "pods"}`),
+    );
     const role = ["create pods", "delete pods", "get podtemplates", "get pods", "get pods/log", "list pods", "watch pods"];
-    assert.deepEqual([...made].filter((m) => !role.includes(m)), [], "nothing outside the Role");
+    assert.deepEqual(
+      [...made].filter((m) => !role.includes(m)),
+      [],
+      "nothing outside the Role",
+    );
     for (const needed of role.filter((r) => r !== "get pods")) assert.ok(made.has(needed), `${needed} is used`);
     // `get pods` is used when a running job is missing from a listing (the vanished-Pod test).
     assert.ok(made.has("get pods"));
     assert.ok(h.api.openWatches >= 1, "a replica follows its Pods through a watch");
     const forbidden = h.api.requests.filter((q) => q.code === 403 || q.code === 401);
-    assert.ok(forbidden.every((q) => q.verb === "create"), `only quota refusals: ${JSON.stringify(forbidden.slice(0, 3))}`);
+    assert.ok(
+      forbidden.every((q) => q.verb === "create"),
+      `only quota refusals: ${JSON.stringify(forbidden.slice(0, 3))}`,
+    );
   });
 
   itIf(skip, "never logs a password or source code", () => {

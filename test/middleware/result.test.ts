@@ -13,8 +13,31 @@ import { buildZip } from "../../service/middleware/zip";
 import { resultFrame, summary, ustar } from "../support/result-frame";
 import { unzip } from "../support/unzip";
 
-const record: JobRecord = { id: "01m8s1nb968tyc2rr476g4k13r", userId: "u" + "0".repeat(32), email: "a@b.c", language: "c", status: "running", files: [{ name: "main.c", size: 10 }], submittedAt: "2026-01-01T00:00:00.000Z" };
-const pod: V1Pod = { metadata: { name: "job-x" }, status: { phase: "Succeeded", containerStatuses: [{ name: "report", image: "", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt: new Date("2026-01-01T00:00:05Z") } } }] } };
+const record: JobRecord = {
+  id: "01m8s1nb968tyc2rr476g4k13r",
+  userId: "u" + "0".repeat(32),
+  email: "a@b.c",
+  language: "c",
+  status: "running",
+  files: [{ name: "main.c", size: 10 }],
+  submittedAt: "2026-01-01T00:00:00.000Z",
+};
+const pod: V1Pod = {
+  metadata: { name: "job-x" },
+  status: {
+    phase: "Succeeded",
+    containerStatuses: [
+      {
+        name: "report",
+        image: "",
+        imageID: "",
+        ready: false,
+        restartCount: 0,
+        state: { terminated: { exitCode: 0, finishedAt: new Date("2026-01-01T00:00:05Z") } },
+      },
+    ],
+  },
+};
 
 describe("collecting a result", () => {
   it("writes the same zip bytes for the same result, whenever it is collected", () => {
@@ -35,7 +58,12 @@ describe("collecting a result", () => {
   });
 
   it("treats an archive with a path outside its folder as no result", () => {
-    const escape = encodeFrame(ustar([{ name: "meta/summary.json", data: Buffer.from(JSON.stringify(summary({ language: "c", outcome: "ok" }))) }, { name: "output/../../etc/passwd", data: Buffer.from("x") }]));
+    const escape = encodeFrame(
+      ustar([
+        { name: "meta/summary.json", data: Buffer.from(JSON.stringify(summary({ language: "c", outcome: "ok" }))) },
+        { name: "output/../../etc/passwd", data: Buffer.from("x") },
+      ]),
+    );
     const c = collect({ record, pod, log: escape, finishedAt: "t" });
     assert.equal(c.state.status, "failed");
     assert.match(c.state.error ?? "", /not a plain relative path/);

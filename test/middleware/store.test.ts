@@ -29,7 +29,11 @@ describe("JobStore.records", () => {
     const conf = usersConf([
       adminUser(),
       // Account and stream info, message gets: no $JS.API.CONSUMER.CREATE, no $JS.FC.
-      { user: "lister", publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>"] }, subscribe: { allow: [`${inboxPrefix("lister")}.>`] } },
+      {
+        user: "lister",
+        publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>"] },
+        subscribe: { allow: [`${inboxPrefix("lister")}.>`] },
+      },
     ]);
     server = await startNatsServer(conf.text, conf.env);
     admin = await connect({ servers: server.url, user: "admin", pass: conf.passwords.admin });
@@ -45,7 +49,15 @@ describe("JobStore.records", () => {
     const writer = new JobStore(admin.jetstream(), await admin.jetstreamManager(), 1);
     const records: JobRecord[] = [];
     for (let i = 0; i < 5; i++) {
-      const r: JobRecord = { id: newJobId(Date.now() + i), userId: user, email: "dana@example.org", language: "c", status: "Pendiente", files: [{ name: "main.c", size: 1 }], submittedAt: new Date().toISOString() };
+      const r: JobRecord = {
+        id: newJobId(Date.now() + i),
+        userId: user,
+        email: "dana@example.org",
+        language: "c",
+        status: "Pendiente",
+        files: [{ name: "main.c", size: 1 }],
+        submittedAt: new Date().toISOString(),
+      };
       await writer.create(r, '{"v":1,"files":[]}');
       records.push(r);
     }
@@ -55,7 +67,13 @@ describe("JobStore.records", () => {
 
     const store = new JobStore(reader.jetstream(), await reader.jetstreamManager(), 1);
     const listed = await store.records(user);
-    assert.deepEqual(listed.map((v) => v.record.id).sort(), records.slice(0, 4).map((r) => r.id).sort());
+    assert.deepEqual(
+      listed.map((v) => v.record.id).sort(),
+      records
+        .slice(0, 4)
+        .map((r) => r.id)
+        .sort(),
+    );
     assert.ok(listed.every((v) => v.revision > 0));
     assert.doesNotMatch(server.log(), /violation/i, "no consumer was asked for");
   });

@@ -10,7 +10,10 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
       const { charts, all } = synthPlatform(name);
       assert.deepEqual([...charts.keys()], ["40-storage", "50-web"]);
       const forbiddenKinds = new Set(["Installation", "APIServer", "IPAddressPool", "L2Advertisement", "APIService", "DaemonSet"]);
-      assert.deepEqual(all.filter((o) => forbiddenKinds.has(o.kind)).map((o) => o.kind), []);
+      assert.deepEqual(
+        all.filter((o) => forbiddenKinds.has(o.kind)).map((o) => o.kind),
+        [],
+      );
       const names = all.flatMap((o) => [o.metadata?.name ?? "", o.metadata?.namespace ?? ""]);
       for (const n of names) assert.doesNotMatch(n, /flannel|calico|tigera|metallb|metrics-server/);
       assert.ok(!allStrings(all).some((s) => /flannel-io|metrics-server:|quay\.io\/metallb|calico\//.test(s)), "no CNI/LB/metrics images");
@@ -34,9 +37,15 @@ for (const name of ["ack-managed", "ack-dedicated"] as const) {
       assert.equal(field(pv, "spec.csi.volumeAttributes.server"), NAS_SERVER_PLACEHOLDER);
       assert.match(NAS_SERVER_PLACEHOLDER, /\.invalid$/, "a name that can never resolve");
       assert.equal(field(pv, "spec.csi.volumeAttributes.path"), "/", "path falls back to config.nas.path");
-      assert.deepEqual(ctx.warnings.filter((w) => w.includes("nas_server")), []);
+      assert.deepEqual(
+        ctx.warnings.filter((w) => w.includes("nas_server")),
+        [],
+      );
       const deployed = synthPlatform(name, {}, {});
-      assert.ok(deployed.ctx.warnings.some((w) => w.startsWith(`${name}: nas: `) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)), deployed.ctx.warnings.join("\n"));
+      assert.ok(
+        deployed.ctx.warnings.some((w) => w.startsWith(`${name}: nas: `) && w.includes("nas_server") && w.includes(NAS_SERVER_PLACEHOLDER)),
+        deployed.ctx.warnings.join("\n"),
+      );
     });
 
     it("the web app sits behind an ALB Ingress for the configured host, on a ClusterIP Service (Terway)", () => {

@@ -9,7 +9,10 @@ describe("pod network (local)", () => {
   it("Calico is the default: one Installation whose pool is the configured pod CIDR, clear of the node network", () => {
     const { charts, all } = synthPlatform("local");
     const cni = charts.get("10-cni")!;
-    assert.deepEqual(cni.map((o) => o.kind), ["Installation"]);
+    assert.deepEqual(
+      cni.map((o) => o.kind),
+      ["Installation"],
+    );
     const inst = one(cni, "Installation");
     assert.equal(inst.apiVersion, "operator.tigera.io/v1");
     assert.equal(inst.metadata?.name, "default", "the operator only reconciles an Installation named default");
@@ -40,7 +43,10 @@ describe("pod network (local)", () => {
     assert.equal(netConf.Network, "10.42.0.0/16");
     assert.equal(netConf.Backend.Type, "vxlan");
     const cniConf = JSON.parse(field<Record<string, string>>(cm, "data")["cni-conf.json"]!) as { plugins: { type: string }[] };
-    assert.deepEqual(cniConf.plugins.map((p) => p.type), ["flannel", "portmap"]);
+    assert.deepEqual(
+      cniConf.plugins.map((p) => p.type),
+      ["flannel", "portmap"],
+    );
 
     const ds = one(cni, "DaemonSet", "kube-flannel-ds");
     assert.equal(ds.metadata?.namespace, FLANNEL_NAMESPACE);
@@ -48,7 +54,9 @@ describe("pod network (local)", () => {
     assert.ok(flanneld.args!.includes("--iface=enp0s8"), `args: ${flanneld.args!.join(" ")}`);
     assert.ok(flanneld.args!.includes("--kube-subnet-mgr"));
     assert.deepEqual(
-      allContainers([ds]).map((c) => c.container.image).sort(),
+      allContainers([ds])
+        .map((c) => c.container.image)
+        .sort(),
       [IMAGES.flannelCniPlugin, IMAGES.flannel, IMAGES.flannel].sort(),
     );
     assert.equal(field(ds, "spec.template.spec.serviceAccountName"), "flannel");

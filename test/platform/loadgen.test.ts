@@ -98,18 +98,39 @@ describe("loadgen", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "loadgen.ts"), `http://127.0.0.1:${port}/`, "--requests", "3", "--concurrency", "1", "--duration", "5", "--timeout", "2"], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(PROJECT_ROOT, "scripts", "loadgen.ts"),
+        `http://127.0.0.1:${port}/`,
+        "--requests",
+        "3",
+        "--concurrency",
+        "1",
+        "--duration",
+        "5",
+        "--timeout",
+        "2",
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /errors: +3 \(ECONNREFUSED=3\)/);
     assert.match(r.stdout, /latency: +n\/a/);
   });
 
   it("the CLI prints usage and exits 2 on a bad flag", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "loadgen.ts"), "http://127.0.0.1/", "--concurrency", "100000"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "loadgen.ts"), "http://127.0.0.1/", "--concurrency", "100000"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--concurrency must be between 1 and 200/);
     assert.match(r.stderr, /usage: loadgen/);

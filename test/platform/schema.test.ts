@@ -68,8 +68,14 @@ describe("the validator is not vacuous", () => {
     inst.spec.calicoNetwork.ipPools[0]!.encapsulation = "GRE";
     inst.spec.calicoNetwork.ipPools[0]!.natOutgong = "Enabled";
     const problems = v.validate(inst as never);
-    assert.ok(problems.some((p) => p.includes("encapsulation") && p.includes("allowed values")), problems.join("\n"));
-    assert.ok(problems.some((p) => p.includes("natOutgong")), problems.join("\n"));
+    assert.ok(
+      problems.some((p) => p.includes("encapsulation") && p.includes("allowed values")),
+      problems.join("\n"),
+    );
+    assert.ok(
+      problems.some((p) => p.includes("natOutgong")),
+      problems.join("\n"),
+    );
   });
 
   it("rejects an L2Advertisement whose interfaces is not a list", () => {
@@ -79,7 +85,9 @@ describe("the validator is not vacuous", () => {
   });
 
   it("rejects a Deployment with a wrongly typed field and an unknown kind", () => {
-    const d = JSON.parse(JSON.stringify(one(charts.get("50-web")!, "Deployment"))) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    const d = JSON.parse(JSON.stringify(one(charts.get("50-web")!, "Deployment"))) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     d.spec.template.spec.containers[0]!.ports = "8080";
     assert.equal(v.validate(d as never).length > 0, true);
     assert.match(v.validate({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })[0]!, /no Kubernetes API model/);

@@ -77,15 +77,17 @@ function stripDescriptions(v: unknown): unknown {
   );
 }
 
-const fixtures = (): { file: string; fixture: CrdSchemaFixture }[] => crdSchemaFixtureFiles().map((f) => ({ file: f, fixture: readCrdSchemaFixture(join(CRD_SCHEMA_DIR, f)) }));
-
+const fixtures = (): { file: string; fixture: CrdSchemaFixture }[] =>
+  crdSchemaFixtureFiles().map((f) => ({ file: f, fixture: readCrdSchemaFixture(join(CRD_SCHEMA_DIR, f)) }));
 
 describe("custom resources against the pinned upstream CRDs (../shared/upstream)", () => {
   itIf(PRESENT ? undefined : SKIP, "the upstream files have the SHA-256 the install table pins", () => {
     for (const file of FILES) {
       const install = ALL_UPSTREAM_INSTALLS.find((i) => `${i.id}.yaml` === file);
       assert.ok(install, `${file} is an install in src/config/upstream.ts`);
-      const sha = createHash("sha256").update(readFileSync(join(UPSTREAM_DIR, file))).digest("hex");
+      const sha = createHash("sha256")
+        .update(readFileSync(join(UPSTREAM_DIR, file)))
+        .digest("hex");
       assert.equal(sha, install.sha256, file);
     }
   });
@@ -95,7 +97,9 @@ describe("custom resources against the pinned upstream CRDs (../shared/upstream)
     assert.equal(all.length, 4);
     for (const { file, fixture } of all) {
       assert.ok((FILES as readonly string[]).includes(fixture.source.file), `${file}: ${fixture.source.file}`);
-      const sha = createHash("sha256").update(readFileSync(join(UPSTREAM_DIR, fixture.source.file))).digest("hex");
+      const sha = createHash("sha256")
+        .update(readFileSync(join(UPSTREAM_DIR, fixture.source.file)))
+        .digest("hex");
       assert.equal(fixture.source.sha256, sha, `${file} declares the real file's hash`);
       assert.deepEqual(fixture.openAPIV3Schema, stripDescriptions(upstreamSchema(fixture.source.file, fixture.source.crd, fixture.apiVersion)), file);
       assert.equal(upstreamCrd(fixture.source.file, fixture.source.crd).spec.names.kind, fixture.kind);
@@ -103,24 +107,28 @@ describe("custom resources against the pinned upstream CRDs (../shared/upstream)
   });
 
   for (const minor of ["1.35", "1.30"]) {
-    itIf(PRESENT ? undefined : SKIP, `our IPAddressPool, L2Advertisement and Installation validate against the upstream CRDs (local, Kubernetes ${minor})`, () => {
-      const calico = kubernetesRelease(minor).calico;
-      const calicoFile = FILES.find((f) => !f.startsWith("metallb-") && f.endsWith(`-${calico}.yaml`));
-      assert.ok(calicoFile, `an upstream file for Calico ${calico}`);
-      const v = new ManifestValidator();
-      const add = (file: string, crd: string, apiVersion: string, kind: string) =>
-        v.addCrdSchema({ source: { file, sha256: "", crd }, apiVersion, kind, openAPIV3Schema: upstreamSchema(file, crd, apiVersion) });
-      add("metallb-native-v0.16.1.yaml", "ipaddresspools.metallb.io", "metallb.io/v1beta1", "IPAddressPool");
-      add("metallb-native-v0.16.1.yaml", "l2advertisements.metallb.io", "metallb.io/v1beta1", "L2Advertisement");
-      add(calicoFile, "installations.operator.tigera.io", "operator.tigera.io/v1", "Installation");
-      const { all } = synthPlatform("local", { kubernetes: { version: minor } });
-      const custom = [...ofKind(all, "IPAddressPool"), ...ofKind(all, "L2Advertisement"), ...ofKind(all, "Installation")];
-      assert.equal(custom.length, 3);
-      assert.deepEqual(v.validateAll(custom), []);
-      // Not vacuous: the upstream schema rejects a misspelt field.
-      const bad = JSON.parse(JSON.stringify(ofKind(all, "L2Advertisement")[0])) as { spec: Record<string, unknown> };
-      bad.spec.interface = "enp0s8";
-      assert.ok(v.validate(bad as never).some((p) => p.includes("interface")));
-    });
+    itIf(
+      PRESENT ? undefined : SKIP,
+      `our IPAddressPool, L2Advertisement and Installation validate against the upstream CRDs (local, Kubernetes ${minor})`,
+      () => {
+        const calico = kubernetesRelease(minor).calico;
+        const calicoFile = FILES.find((f) => !f.startsWith("metallb-") && f.endsWith(`-${calico}.yaml`));
+        assert.ok(calicoFile, `an upstream file for Calico ${calico}`);
+        const v = new ManifestValidator();
+        const add = (file: string, crd: string, apiVersion: string, kind: string) =>
+          v.addCrdSchema({ source: { file, sha256: "", crd }, apiVersion, kind, openAPIV3Schema: upstreamSchema(file, crd, apiVersion) });
+        add("metallb-native-v0.16.1.yaml", "ipaddresspools.metallb.io", "metallb.io/v1beta1", "IPAddressPool");
+        add("metallb-native-v0.16.1.yaml", "l2advertisements.metallb.io", "metallb.io/v1beta1", "L2Advertisement");
+        add(calicoFile, "installations.operator.tigera.io", "operator.tigera.io/v1", "Installation");
+        const { all } = synthPlatform("local", { kubernetes: { version: minor } });
+        const custom = [...ofKind(all, "IPAddressPool"), ...ofKind(all, "L2Advertisement"), ...ofKind(all, "Installation")];
+        assert.equal(custom.length, 3);
+        assert.deepEqual(v.validateAll(custom), []);
+        // Not vacuous: the upstream schema rejects a misspelt field.
+        const bad = JSON.parse(JSON.stringify(ofKind(all, "L2Advertisement")[0])) as { spec: Record<string, unknown> };
+        bad.spec.interface = "enp0s8";
+        assert.ok(v.validate(bad as never).some((p) => p.includes("interface")));
+      },
+    );
   }
 });

@@ -46,13 +46,19 @@ describe("upstream install table", () => {
       for (const i of operator) assert.equal(i.version, calico);
       assert.ok(operator.some((i) => i.waitFor.some((w) => w.kind === "crd" && w.name === "installations.operator.tigera.io")));
       assert.ok(operator.some((i) => i.waitFor.some((w) => w.kind === "deployment" && w.name === "tigera-operator")));
-      assert.ok(operator.every((i) => i.serverSide), "the operator CRDs exceed client-side apply's annotation limit");
+      assert.ok(
+        operator.every((i) => i.serverSide),
+        "the operator CRDs exceed client-side apply's annotation limit",
+      );
       assert.equal(installs.at(-1)!.id, "metallb-native-v0.16.1");
     });
   }
 
   it("local with Flannel installs no Calico operator (our chart is the whole CNI)", () => {
     const installs = upstreamInstallsFor(localConfig({ cni: "flannel" }));
-    assert.deepEqual(installs.map((i) => i.id), ["metallb-native-v0.16.1"]);
+    assert.deepEqual(
+      installs.map((i) => i.id),
+      ["metallb-native-v0.16.1"],
+    );
   });
 });

@@ -54,7 +54,9 @@ for (const { env, target } of CASES) {
       assert.deepEqual(field(hpa, "spec.scaleTargetRef"), { apiVersion: deploy.apiVersion, kind: "Deployment", name: deploy.metadata?.name });
       assert.equal(field(hpa, "spec.minReplicas"), 2);
       assert.equal(field(hpa, "spec.maxReplicas"), 5);
-      assert.deepEqual(field(hpa, "spec.metrics"), [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: target } } }]);
+      assert.deepEqual(field(hpa, "spec.metrics"), [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: target } } },
+      ]);
       assert.equal(field(deploy, "spec.replicas"), undefined, "the HPA owns replicas; a value here would be re-applied on every deploy");
     });
 
@@ -99,7 +101,10 @@ for (const { env, target } of CASES) {
       assert.deepEqual(claim.persistentVolumeClaim, { claimName: "web-content" });
       for (const name of ["nginx", "php-fpm"]) {
         const c = pod.containers.find((x) => x.name === name)!;
-        assert.ok(c.volumeMounts?.some((m) => m.name === claim.name && m.mountPath === WEB_ROOT), `${name} mounts the claim at ${WEB_ROOT}`);
+        assert.ok(
+          c.volumeMounts?.some((m) => m.name === claim.name && m.mountPath === WEB_ROOT),
+          `${name} mounts the claim at ${WEB_ROOT}`,
+        );
       }
       const php = pod.containers.find((x) => x.name === "php-fpm")!;
       const env = Object.fromEntries((php.env ?? []).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
@@ -115,7 +120,10 @@ for (const { env, target } of CASES) {
       // The seed step writes the page onto the claim (the only writable mount of the claim).
       const seed = pod.initContainers?.find((c) => c.name === "seed-content");
       assert.ok(seed?.volumeMounts?.some((m) => m.name === claim.name && m.readOnly !== true));
-      assert.ok(pod.containers.every((c) => c.volumeMounts?.find((m) => m.name === claim.name)?.readOnly === true), "serving containers mount it read-only");
+      assert.ok(
+        pod.containers.every((c) => c.volumeMounts?.find((m) => m.name === claim.name)?.readOnly === true),
+        "serving containers mount it read-only",
+      );
     });
 
     it("NetworkPolicies: default deny in and out, HTTP in to the web pods on the container port only, DNS out only", () => {
@@ -124,13 +132,15 @@ for (const { env, target } of CASES) {
       const deny = policies.find((p) => JSON.stringify(spec(p).podSelector) === "{}" && !spec(p).ingress && !spec(p).egress)!;
       assert.ok(deny, "a default-deny policy");
       assert.deepEqual(spec(deny).policyTypes, ["Ingress", "Egress"]);
-      const ingressRules = policies.flatMap((p) => ((spec(p).ingress as unknown[] | undefined) ?? []).map((r) => ({ p, r: r as { from?: unknown; ports: { protocol: string; port: number }[] } })));
+      const ingressRules = policies.flatMap((p) =>
+        ((spec(p).ingress as unknown[] | undefined) ?? []).map((r) => ({ p, r: r as { from?: unknown; ports: { protocol: string; port: number }[] } })),
+      );
       assert.equal(ingressRules.length, 1);
       assert.deepEqual(field(ingressRules[0]!.p, "spec.podSelector"), { matchLabels: podLabels });
       const nginxPort = pod.containers.find((c) => c.name === "nginx")! as Container & { ports: { containerPort: number }[] };
       assert.deepEqual(ingressRules[0]!.r.ports, [{ protocol: "TCP", port: nginxPort.ports[0]!.containerPort }]);
       assert.ok([80, 8080].includes(nginxPort.ports[0]!.containerPort));
-      const egressRules = policies.flatMap((p) => ((spec(p).egress as { ports: { protocol: string; port: number }[] }[] | undefined) ?? []));
+      const egressRules = policies.flatMap((p) => (spec(p).egress as { ports: { protocol: string; port: number }[] }[] | undefined) ?? []);
       assert.equal(egressRules.length, 1);
       assert.deepEqual(egressRules[0]!.ports.map((x) => `${x.protocol}/${x.port}`).sort(), ["TCP/53", "UDP/53"]);
       assert.ok(policies.every((p) => p.metadata?.namespace === deploy.metadata?.namespace));
@@ -150,7 +160,9 @@ for (const { env, target } of CASES) {
 
 describe("web app configuration flows from config", () => {
   it("HPA bounds and target, namespace and size follow config", () => {
-    const { charts } = synthPlatform("local", { webApp: { namespace: "demo", storageSize: "3Gi", hpa: { minReplicas: 3, maxReplicas: 9, cpuUtilization: 55 } } });
+    const { charts } = synthPlatform("local", {
+      webApp: { namespace: "demo", storageSize: "3Gi", hpa: { minReplicas: 3, maxReplicas: 9, cpuUtilization: 55 } },
+    });
     const web = charts.get("50-web")!;
     const hpa = one(web, "HorizontalPodAutoscaler");
     assert.equal(hpa.metadata?.namespace, "demo");

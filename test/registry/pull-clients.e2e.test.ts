@@ -31,29 +31,36 @@ describe("ctr and podman pull from the registry our client pushed to", () => {
   });
   afterAll(async () => registry?.stop());
 
-  itIf(base ?? missingTools(["containerd", "ctr"], "apt-get install containerd"), "ctr pulls it through the nodes' hosts.toml and reports the pushed digest", async () => {
-    const dir = scratchDir("clusterkit-ctr-");
-    const sock = join(dir, "containerd.sock");
-    writeFileSync(
-      join(dir, "config.toml"),
-      `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${sock}"\n`,
-    );
-    const hosts = join(dir, "certs.d", registry.host);
-    mkdirSync(hosts, { recursive: true });
-    writeFileSync(join(hosts, "hosts.toml"), registryHostsToml(registry.host));
-    const daemon: ChildProcess = spawn("containerd", ["--config", join(dir, "config.toml")], { stdio: "ignore" });
-    try {
-      for (let i = 0; i < 100 && spawnSync("ctr", ["--address", sock, "version"]).status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
-      const pull = spawnSync("ctr", ["--address", sock, "-n", "clusterkit-test", "images", "pull", "--hosts-dir", join(dir, "certs.d"), ref], { encoding: "utf8", timeout: 120_000 });
-      assert.equal(pull.status, 0, pull.stdout + pull.stderr);
-      const ls = spawnSync("ctr", ["--address", sock, "-n", "clusterkit-test", "images", "ls"], { encoding: "utf8" });
-      const line = ls.stdout.split("\n").find((l) => l.startsWith(ref));
-      assert.ok(line, ls.stdout);
-      assert.ok(line.includes(image.manifestDigest), `ctr lists ${line}, expected ${image.manifestDigest}`);
-    } finally {
-      daemon.kill();
-    }
-  });
+  itIf(
+    base ?? missingTools(["containerd", "ctr"], "apt-get install containerd"),
+    "ctr pulls it through the nodes' hosts.toml and reports the pushed digest",
+    async () => {
+      const dir = scratchDir("clusterkit-ctr-");
+      const sock = join(dir, "containerd.sock");
+      writeFileSync(
+        join(dir, "config.toml"),
+        `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "${sock}"\n`,
+      );
+      const hosts = join(dir, "certs.d", registry.host);
+      mkdirSync(hosts, { recursive: true });
+      writeFileSync(join(hosts, "hosts.toml"), registryHostsToml(registry.host));
+      const daemon: ChildProcess = spawn("containerd", ["--config", join(dir, "config.toml")], { stdio: "ignore" });
+      try {
+        for (let i = 0; i < 100 && spawnSync("ctr", ["--address", sock, "version"]).status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+        const pull = spawnSync("ctr", ["--address", sock, "-n", "clusterkit-test", "images", "pull", "--hosts-dir", join(dir, "certs.d"), ref], {
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        assert.equal(pull.status, 0, pull.stdout + pull.stderr);
+        const ls = spawnSync("ctr", ["--address", sock, "-n", "clusterkit-test", "images", "ls"], { encoding: "utf8" });
+        const line = ls.stdout.split("\n").find((l) => l.startsWith(ref));
+        assert.ok(line, ls.stdout);
+        assert.ok(line.includes(image.manifestDigest), `ctr lists ${line}, expected ${image.manifestDigest}`);
+      } finally {
+        daemon.kill();
+      }
+    },
+  );
 
   itIf(base ?? missingTools(["podman"], "apt-get install podman"), "podman pulls it over plain HTTP and reports the pushed digest", () => {
     const dir = shortTempDir("ck-podman-");

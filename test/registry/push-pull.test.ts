@@ -57,7 +57,10 @@ describe("pushing to and pulling from docker-registry 2.8", () => {
     const r = await pushArchive(c.client, image.path, "clusterkit/app", "v2");
     assert.equal(r.blobsUploaded, 0);
     assert.equal(r.blobsSkipped, 3);
-    assert.deepEqual(c.requests.filter((x) => /^(POST|PATCH|PUT)/.test(x)), ["PUT /v2/clusterkit/app/manifests/v2"]);
+    assert.deepEqual(
+      c.requests.filter((x) => /^(POST|PATCH|PUT)/.test(x)),
+      ["PUT /v2/clusterkit/app/manifests/v2"],
+    );
   });
 
   itIf(skip, "pulls back by digest: manifest and every blob byte for byte", async () => {
@@ -153,7 +156,10 @@ describe("registry logins", () => {
     const anon = new RegistryClient({ baseUrl: basic.url });
     await expect(pushArchive(anon, image.path, "clusterkit/app", "v1")).rejects.toThrow(/CLUSTERKIT_REGISTRY_USERNAME/);
     const wrong = new RegistryClient({ baseUrl: basic.url, credentials: { username: user.name, password: "not-the-password-123" } });
-    const err = await pushArchive(wrong, image.path, "clusterkit/app", "v1").then(() => undefined, (e: Error) => e);
+    const err = await pushArchive(wrong, image.path, "clusterkit/app", "v1").then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.ok(err, "a wrong password must fail");
     assert.ok(!err.message.includes("not-the-password-123"));
     const good = new RegistryClient({ baseUrl: basic.url, credentials: { username: user.name, password: user.password } });
@@ -172,7 +178,10 @@ describe("registry logins", () => {
     const pulled = await pullByDigest(c, "clusterkit/app", r.digest);
     assert.equal(pulled.blobs.size, image.blobs.size);
     const bad = new RegistryClient({ baseUrl: proxyUrl, credentials: { username: user.name, password: "wrong-secret-456" } });
-    const err = await pushArchive(bad, image.path, "clusterkit/app", "v1").then(() => undefined, (e: Error) => e);
+    const err = await pushArchive(bad, image.path, "clusterkit/app", "v1").then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(err?.message ?? "", /refused the login/);
     assert.ok(!err!.message.includes("wrong-secret-456"));
   });

@@ -82,10 +82,23 @@ describe("runtime classes", () => {
     const sandboxed = pods.filter((p) => p.spec.runtimeClassName === "kata");
     // Everything but the platform's own (CNI, metrics-server) and the executors' pre-pull DaemonSet.
     expect(sandboxed.map((p) => p.where).sort()).toEqual(
-      ["Deployment web/web", "Deployment faas/oauth2-proxy", "Deployment faas/frontend", "Deployment faas/middleware", "StatefulSet faas/nats", "PodTemplate faas-executors/executor-go", "PodTemplate faas-executors/executor-javascript", "PodTemplate faas-executors/executor-c"].sort(),
+      [
+        "Deployment web/web",
+        "Deployment faas/oauth2-proxy",
+        "Deployment faas/frontend",
+        "Deployment faas/middleware",
+        "StatefulSet faas/nats",
+        "PodTemplate faas-executors/executor-go",
+        "PodTemplate faas-executors/executor-javascript",
+        "PodTemplate faas-executors/executor-c",
+      ].sort(),
     );
     for (const p of sandboxed) expect({ where: p.where, violations: restrictedViolations(p.spec, p.metadata) }).toEqual({ where: p.where, violations: [] });
-    expect(new ManifestValidator().validateAll(out.all.filter((o) => !o.apiVersion.includes("projectcalico") && !o.apiVersion.includes("tigera") && !o.apiVersion.includes("metallb")))).toEqual([]);
+    expect(
+      new ManifestValidator().validateAll(
+        out.all.filter((o) => !o.apiVersion.includes("projectcalico") && !o.apiVersion.includes("tigera") && !o.apiVersion.includes("metallb")),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -133,22 +146,36 @@ describe("choosing a runtime per workload", () => {
 describe("validation refuses a runtime the environment does not install", () => {
   it("kata without enabling it, for any workload, names the field and how to enable it", () => {
     for (const w of workloadRuntimes(testEnvironment("local").config)) {
-      expect(problems("local", at(w.path, "kata"))).toEqual([expect.stringMatching(new RegExp(`^local\\.${w.path.replace(/\./g, "\\.")}: kata is not installed in this environment .*runtimes\\.kata\\.enabled: true`))]);
+      expect(problems("local", at(w.path, "kata"))).toEqual([
+        expect.stringMatching(
+          new RegExp(`^local\\.${w.path.replace(/\./g, "\\.")}: kata is not installed in this environment .*runtimes\\.kata\\.enabled: true`),
+        ),
+      ]);
     }
     expect(problems("local", merge(KATA_ON, at("faas.executors.runtime", "kata")))).toEqual([]);
   });
 
   it("gVisor switched off while the executors still use it; an unknown runtime", () => {
-    expect(problems("local", { runtimes: { gvisor: { enabled: false } } })).toEqual([expect.stringMatching(/^local\.faas\.executors\.runtime: gvisor is not installed .*runtimes\.gvisor\.enabled: true/)]);
-    expect(problems("local", at("faas.nats.runtime", "crun"))).toEqual([expect.stringMatching(/^local\.faas\.nats\.runtime: must be one of runc, gvisor, kata/)]);
+    expect(problems("local", { runtimes: { gvisor: { enabled: false } } })).toEqual([
+      expect.stringMatching(/^local\.faas\.executors\.runtime: gvisor is not installed .*runtimes\.gvisor\.enabled: true/),
+    ]);
+    expect(problems("local", at("faas.nats.runtime", "crun"))).toEqual([
+      expect.stringMatching(/^local\.faas\.nats\.runtime: must be one of runc, gvisor, kata/),
+    ]);
     expect(RUNTIMES).toEqual(["runc", "gvisor", "kata"]);
   });
 
   it("on ACK: no gVisor, Kata only with the sandboxed node pool, which ACK offers up to 1.34 on bare metal only", () => {
-    expect(problems("ack-managed", at("faas.executors.runtime", "gvisor"))).toEqual([expect.stringMatching(/^ack-managed\.faas\.executors\.runtime: gvisor is not installed .*ACK offers no gVisor node pool/)]);
-    expect(problems("ack-managed", at("webApp.runtime", "kata"))).toEqual([expect.stringMatching(/^ack-managed\.webApp\.runtime: kata is not installed .*sandboxedNodePool\.enabled: true/)]);
+    expect(problems("ack-managed", at("faas.executors.runtime", "gvisor"))).toEqual([
+      expect.stringMatching(/^ack-managed\.faas\.executors\.runtime: gvisor is not installed .*ACK offers no gVisor node pool/),
+    ]);
+    expect(problems("ack-managed", at("webApp.runtime", "kata"))).toEqual([
+      expect.stringMatching(/^ack-managed\.webApp\.runtime: kata is not installed .*sandboxedNodePool\.enabled: true/),
+    ]);
     expect(problems("ack-managed", { sandboxedNodePool: { enabled: true, instanceTypes: ["ecs.g7.xlarge"] } })).toEqual([
-      expect.stringMatching(/^ack-managed\.sandboxedNodePool\.enabled: ACK creates sandboxed-container node pools on Kubernetes up to 1\.34 only, and this cluster runs 1\.35/),
+      expect.stringMatching(
+        /^ack-managed\.sandboxedNodePool\.enabled: ACK creates sandboxed-container node pools on Kubernetes up to 1\.34 only, and this cluster runs 1\.35/,
+      ),
       expect.stringMatching(/^ack-managed\.sandboxedNodePool\.instanceTypes\.0: ecs\.g7\.xlarge is not an ECS Bare Metal type/),
     ]);
   });

@@ -88,7 +88,11 @@ function run(): Outcome {
       assert.ok(configs, `every accepted payload together must still be valid:\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
       const outdir = scratchDir();
       const app = new App({ outdir, stackTraces: false });
-      addStacks(app, environments(configs as EnvironmentConfigs).filter((e) => e.name === env), newContext(scratchDir()));
+      addStacks(
+        app,
+        environments(configs as EnvironmentConfigs).filter((e) => e.name === env),
+        newContext(scratchDir()),
+      );
       app.synth();
       collect(env, JSON.parse(readFileSync(join(outdir, "stacks", env, "cdk.tf.json"), "utf8")), outcome.found);
     }
@@ -159,7 +163,14 @@ describe("config values never become Terraform code (every string field of the s
     ];
     for (const field of review) assert.ok(reached.has(field) || refused.has(field), `${field} was neither refused nor found in cdk.tf.json`);
     // Some free-form fields do reach Terraform: the evaluation below is not vacuous.
-    for (const field of ["local.image.path", "local.kubeconfigPath", "ack-managed.tags{key}", "ack-managed.tags{value}", "ack-managed.cluster.addons[].config", "ack-managed.nodePool.keyPair.publicKey"]) {
+    for (const field of [
+      "local.image.path",
+      "local.kubeconfigPath",
+      "ack-managed.tags{key}",
+      "ack-managed.tags{value}",
+      "ack-managed.cluster.addons[].config",
+      "ack-managed.nodePool.keyPair.publicKey",
+    ]) {
       assert.ok(reached.has(field), `${field} should reach cdk.tf.json`);
     }
   });
@@ -180,8 +191,12 @@ describe("config values never become Terraform code (every string field of the s
       outputs[`s${i}`] = { value: f.isKey ? { [f.text]: "k" } : f.text };
     });
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
-    const tf = (args: string[]) => spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-input=false", "-auto-approve", "-no-color"]]) {
+    const tf = (args: string[]) =>
+      spawnSync("terraform", args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
+    for (const args of [
+      ["init", "-input=false", "-no-color"],
+      ["apply", "-input=false", "-auto-approve", "-no-color"],
+    ]) {
       const r = tf(args);
       assert.equal(r.status, 0, `terraform ${args[0]}: ${r.stdout}${r.stderr}`);
     }

@@ -27,7 +27,8 @@ describe("paths written into Terraform JSON", () => {
     assert.equal(r.status, 0, r.stderr);
     const ack = JSON.parse(readFileSync(join(root, "cdktf.out/stacks/ack-managed/cdk.tf.json"), "utf8"));
     assert.equal(ack.terraform.backend.local.path, "/var/tf/ack.tfstate");
-    const files = (tf: { resource: Record<string, Record<string, { filename?: string }>> }) => Object.values(tf.resource.local_sensitive_file ?? {}).map((f) => f.filename);
+    const files = (tf: { resource: Record<string, Record<string, { filename?: string }>> }) =>
+      Object.values(tf.resource.local_sensitive_file ?? {}).map((f) => f.filename);
     assert.ok(files(ack).includes("/home/u/.kube/ack"), JSON.stringify(files(ack)));
     const local = JSON.parse(readFileSync(join(root, "cdktf.out/stacks/local/cdk.tf.json"), "utf8"));
     assert.ok(files(local).includes("/home/u/.kube/local"), JSON.stringify(files(local)));

@@ -39,7 +39,10 @@ const OSS_BACKEND = {
 /** Sample configs (full, valid) per environment with every optional field set and no empty list or record. */
 function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
   const defaults = defaultConfigs();
-  const faas = (f: typeof defaults.local.faas) => ({ ...f, oauth2Proxy: { ...f.oauth2Proxy, provider: "oidc", oidcIssuerUrl: "https://issuer.example.com/realms/main" } });
+  const faas = (f: typeof defaults.local.faas) => ({
+    ...f,
+    oauth2Proxy: { ...f.oauth2Proxy, provider: "oidc", oidcIssuerUrl: "https://issuer.example.com/realms/main" },
+  });
   if (env === "local") {
     const c = defaults.local;
     return [{ ...c, webApp: { ...c.webApp, host: "web.example.com" }, faas: faas(c.faas) }];
@@ -49,7 +52,12 @@ function richConfigs(env: EnvironmentName): Record<string, unknown>[] {
     ...c,
     faas: faas(c.faas),
     cluster: { ...c.cluster, addons: [{ name: "csi-plugin", config: JSON.stringify({ a: "b" }), disabled: false }, ...c.cluster.addons.slice(1)] },
-    nodePool: { ...c.nodePool, keyPair: { name: "ops-key", publicKey: SSH_RSA }, labels: { team: "platform" }, taints: [{ key: "dedicated", value: "ops", effect: "NoSchedule" }] },
+    nodePool: {
+      ...c.nodePool,
+      keyPair: { name: "ops-key", publicKey: SSH_RSA },
+      labels: { team: "platform" },
+      taints: [{ key: "dedicated", value: "ops", effect: "NoSchedule" }],
+    },
     sandboxedNodePool: { ...c.sandboxedNodePool, runtimeVersion: "2.4.3" },
   };
   return [rich, { ...rich, backend: OSS_BACKEND }];

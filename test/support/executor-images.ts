@@ -36,15 +36,20 @@ export function executorImages(): Readonly<Record<Language, string>> {
   const missing = LANGUAGES.filter((l) => spawnSync("podman", ["image", "exists", refs[l]], { env: podmanEnv() }).status !== 0);
   if (missing.length === 0) return refs;
   const registry = testEnvironment("local").config.faas.registry;
-  const build = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["scripts/images.ts", "build", "--registry", registry, ...missing.map((l) => RECIPE[l])], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const build = spawnSync(
+    join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+    ["scripts/images.ts", "build", "--registry", registry, ...missing.map((l) => RECIPE[l])],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (build.status !== 0) throw new Error(`npm run images -- build failed:\n${`${build.stdout}${build.stderr}`.split("\n").slice(-30).join("\n")}`);
   for (const l of missing) {
     const load = spawnSync("podman", ["load", "--input", join(REPO_ROOT, "build", "images", `${RECIPE[l]}.tar`)], { env: podmanEnv(), encoding: "utf8" });
-    if (load.status !== 0 || !`${load.stdout}${load.stderr}`.includes(refs[l])) throw new Error(`podman load of ${RECIPE[l]} failed or named another image:\n${load.stdout}${load.stderr}`);
+    if (load.status !== 0 || !`${load.stdout}${load.stderr}`.includes(refs[l]))
+      throw new Error(`podman load of ${RECIPE[l]} failed or named another image:\n${load.stdout}${load.stderr}`);
   }
   return refs;
 }

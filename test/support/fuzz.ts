@@ -186,7 +186,13 @@ export function runFuzzCase(c: FuzzCase, validator: ReturnType<typeof manifestVa
   const dir = scratchDir("clusterkit-fuzz-");
   const file = join(dir, "clusterkit.json");
   // JSON cannot hold NaN or Infinity: as YAML they are written .nan and .inf, like a user would.
-  writeFileSync(file, JSON.stringify(c.override, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? `__NF_${String(v)}__` : v)).replace(/"__NF_(-?Infinity|NaN)__"/g, (_m, v: string) => (v === "NaN" ? ".nan" : v.startsWith("-") ? "-.inf" : ".inf")));
+  writeFileSync(
+    file,
+    JSON.stringify(c.override, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? `__NF_${String(v)}__` : v)).replace(
+      /"__NF_(-?Infinity|NaN)__"/g,
+      (_m, v: string) => (v === "NaN" ? ".nan" : v.startsWith("-") ? "-.inf" : ".inf"),
+    ),
+  );
   const env = { CLUSTERKIT_CONFIG: file };
   const started = Date.now();
   let accepted = true;
@@ -207,7 +213,11 @@ export function runFuzzCase(c: FuzzCase, validator: ReturnType<typeof manifestVa
     // The whole synth pipeline refuses too, and touches nothing.
     const root = rootWithOutputs();
     const before = treeHash(root);
-    assert.throws(() => runSynth(env, root), (e: unknown) => e instanceof UserError, where);
+    assert.throws(
+      () => runSynth(env, root),
+      (e: unknown) => e instanceof UserError,
+      where,
+    );
     assert.equal(treeHash(root), before, `${where}: a refused run changed earlier outputs`);
     tally.refused++;
     return;
@@ -219,7 +229,9 @@ export function runFuzzCase(c: FuzzCase, validator: ReturnType<typeof manifestVa
   tally.synthesized++;
   assertMarkersEscaped(JSON.parse(readFileSync(join(root, "cdktf.out/stacks", c.env, "cdk.tf.json"), "utf8")) as unknown, where);
   const distDir = join(root, "dist", c.env);
-  const objects = readdirSync(distDir).filter((f) => f.endsWith(".k8s.yaml")).flatMap((f) => parseManifests(readFileSync(join(distDir, f), "utf8")));
+  const objects = readdirSync(distDir)
+    .filter((f) => f.endsWith(".k8s.yaml"))
+    .flatMap((f) => parseManifests(readFileSync(join(distDir, f), "utf8")));
   assert.ok(objects.length > 5, `${where}: ${objects.length} objects`);
   assert.equal(validator.validateAll(objects.filter((o) => validator.covers(o))).join("\n"), "", `${where}: manifests fail validation`);
 }
@@ -254,7 +266,12 @@ export function manifestValidator(crds: boolean): ManifestValidator & { covers(o
 /** A root holding earlier outputs (and state), for the "refusal changes nothing" check. */
 function rootWithOutputs(): string {
   const root = scratchDir("clusterkit-fuzz-earlier-");
-  for (const [file, text] of [["cdktf.out/stacks/local/cdk.tf.json", "{}"], ["dist/local/10-cni.k8s.yaml", "kind: Installation\n"], ["state/local/terraform.tfstate", "{}"], ["state/local/outputs.json", "{}"]]) {
+  for (const [file, text] of [
+    ["cdktf.out/stacks/local/cdk.tf.json", "{}"],
+    ["dist/local/10-cni.k8s.yaml", "kind: Installation\n"],
+    ["state/local/terraform.tfstate", "{}"],
+    ["state/local/outputs.json", "{}"],
+  ]) {
     mkdirSync(dirname(join(root, file!)), { recursive: true });
     writeFileSync(join(root, file!), text!);
   }

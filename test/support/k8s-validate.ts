@@ -96,10 +96,22 @@ export function prunedSchema(schema: unknown, values: readonly unknown[]): unkno
   const props = s.properties && typeof s.properties === "object" ? (s.properties as Record<string, unknown>) : undefined;
   if (props) {
     const present = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => Object.hasOwn(props, k));
-    out.properties = Object.fromEntries(present.map((k) => [k, prunedSchema(props[k], objects.filter((o) => Object.hasOwn(o, k)).map((o) => o[k]))]));
+    out.properties = Object.fromEntries(
+      present.map((k) => [
+        k,
+        prunedSchema(
+          props[k],
+          objects.filter((o) => Object.hasOwn(o, k)).map((o) => o[k]),
+        ),
+      ]),
+    );
   }
   if (s.additionalProperties && typeof s.additionalProperties === "object") {
-    const extra = objects.flatMap((o) => Object.entries(o).filter(([k]) => !props || !Object.hasOwn(props, k)).map(([, v]) => v));
+    const extra = objects.flatMap((o) =>
+      Object.entries(o)
+        .filter(([k]) => !props || !Object.hasOwn(props, k))
+        .map(([, v]) => v),
+    );
     out.additionalProperties = prunedSchema(s.additionalProperties, extra);
   }
   if (s.items && typeof s.items === "object" && !Array.isArray(s.items)) out.items = prunedSchema(s.items, values.filter(Array.isArray).flat());
@@ -124,8 +136,16 @@ export class ManifestValidator {
   addCrdSchema(fixture: CrdSchemaFixture): this {
     const schema = closeSchema(fixture.openAPIV3Schema) as Record<string, unknown>;
     // metadata is validated by the API server itself, not by the CRD schema.
-    const props = { ...(schema.properties as Record<string, unknown> | undefined), metadata: { type: "object" }, apiVersion: { type: "string" }, kind: { type: "string" } };
-    this.crd.set(`${fixture.apiVersion}/${fixture.kind}`, { schema: { ...schema, properties: props }, source: `${fixture.source.file} (${fixture.source.crd})` });
+    const props = {
+      ...(schema.properties as Record<string, unknown> | undefined),
+      metadata: { type: "object" },
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+    };
+    this.crd.set(`${fixture.apiVersion}/${fixture.kind}`, {
+      schema: { ...schema, properties: props },
+      source: `${fixture.source.file} (${fixture.source.crd})`,
+    });
     return this;
   }
 
@@ -144,7 +164,10 @@ export class ManifestValidator {
       // down to this object's fields finds exactly the same problems (see prunedSchema).
       const validate: ValidateFunction = this.ajv.compile(prunedSchema(crd.schema, [o]) as Record<string, unknown>);
       if (validate(o)) return [];
-      return (validate.errors ?? []).map((e) => `${what}: ${e.instancePath || "/"} ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` '${String(e.params.additionalProperty)}'` : ""} (CRD schema ${crd.source})`);
+      return (validate.errors ?? []).map(
+        (e) =>
+          `${what}: ${e.instancePath || "/"} ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` '${String(e.params.additionalProperty)}'` : ""} (CRD schema ${crd.source})`,
+      );
     }
     const model = builtInModel(o.apiVersion, o.kind);
     if (!model) return [`${what}: no Kubernetes API model for ${o.apiVersion} ${o.kind} and no CRD schema registered`];

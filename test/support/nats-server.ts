@@ -46,7 +46,10 @@ export async function startNatsServer(conf: string, env: Record<string, string>)
   const local = localNatsConf(conf, dir);
   const file = join(dir, "nats.conf");
   writeFileSync(file, local);
-  const child: ChildProcess = spawn("nats-server", ["-c", file], { env: { PATH: process.env.PATH ?? "", SERVER_NAME: "nats-test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("nats-server", ["-c", file], {
+    env: { PATH: process.env.PATH ?? "", SERVER_NAME: "nats-test", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`nats-server did not start within 10 s:\n${log}`)), 10_000);

@@ -51,7 +51,9 @@ export function ociArchive(opts: { layers: Record<string, string>[]; bigLayerByt
     const root = join(dir, `rootfs${i}`);
     mkdirSync(root, { recursive: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(root, name), content);
-    const tar = spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", "-C", root, "."], { maxBuffer: 1 << 30 });
+    const tar = spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", "-C", root, "."], {
+      maxBuffer: 1 << 30,
+    });
     if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
     const gz = gzipSync(tar.stdout);
     layers.push({ digest: put(gz), size: gz.length, diffId: `sha256:${sha(tar.stdout)}` });
@@ -62,7 +64,9 @@ export function ociArchive(opts: { layers: Record<string, string>[]; bigLayerByt
     const root = join(dir, "big");
     mkdirSync(root);
     writeFileSync(join(root, "random.bin"), data);
-    const tar = spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", "-C", root, "."], { maxBuffer: 1 << 30 });
+    const tar = spawnSync("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", "-C", root, "."], {
+      maxBuffer: 1 << 30,
+    });
     const gz = gzipSync(tar.stdout, { level: 1 });
     layers.push({ digest: put(gz), size: gz.length, diffId: `sha256:${sha(tar.stdout)}` });
   }
@@ -89,11 +93,23 @@ export function ociArchive(opts: { layers: Record<string, string>[]; bigLayerByt
     join(layout, "index.json"),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: manifestDigest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": opts.refName ?? "test" } }],
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": opts.refName ?? "test" },
+        },
+      ],
     }),
   );
   const path = join(dir, "image.tar");
   const packed = spawnSync("tar", ["--sort=name", "-cf", path, "-C", layout, "."]);
   if (packed.status !== 0) throw new Error(`tar failed: ${packed.stderr}`);
-  return { path, manifestDigest, blobs: new Map([...blobs].filter(([d]) => d !== manifestDigest)), manifest: readFileSync(join(layout, "blobs", "sha256", manifestDigest.slice(7))) };
+  return {
+    path,
+    manifestDigest,
+    blobs: new Map([...blobs].filter(([d]) => d !== manifestDigest)),
+    manifest: readFileSync(join(layout, "blobs", "sha256", manifestDigest.slice(7))),
+  };
 }

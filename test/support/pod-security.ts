@@ -13,7 +13,21 @@ const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Capabilities baseline allows adding (restricted narrows this to NET_BIND_SERVICE). */
-const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
+const BASELINE_CAPABILITIES = [
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+];
 const RESTRICTED_CAPABILITIES = ["NET_BIND_SERVICE"];
 /** Volume sources restricted allows. */
 const RESTRICTED_VOLUME_TYPES = ["configMap", "downwardAPI", "emptyDir", "projected", "secret", "csi", "persistentVolumeClaim", "ephemeral"];
@@ -59,7 +73,8 @@ export function restrictedViolations(spec: Obj, metadata: Obj = {}): string[] {
     const types = Object.keys(o).filter((k) => k !== "name");
     for (const t of types) {
       if (t === "hostPath") v.push(`spec.volumes[${String(o.name)}].hostPath: hostPath volumes are forbidden`);
-      else if (!RESTRICTED_VOLUME_TYPES.includes(t)) v.push(`spec.volumes[${String(o.name)}].${t}: volume type not allowed (allowed: ${RESTRICTED_VOLUME_TYPES.join(", ")})`);
+      else if (!RESTRICTED_VOLUME_TYPES.includes(t))
+        v.push(`spec.volumes[${String(o.name)}].${t}: volume type not allowed (allowed: ${RESTRICTED_VOLUME_TYPES.join(", ")})`);
     }
   }
 
@@ -75,7 +90,8 @@ export function restrictedViolations(spec: Obj, metadata: Obj = {}): string[] {
     if (se.role !== undefined) v.push(`${path}.seLinuxOptions.role: must be unset`);
   };
   const checkAppArmor = (path: string, profile: unknown) => {
-    if (isObj(profile) && profile.type !== undefined && !SECCOMP_OK.includes(String(profile.type))) v.push(`${path}.appArmorProfile.type: ${String(profile.type)} not allowed`);
+    if (isObj(profile) && profile.type !== undefined && !SECCOMP_OK.includes(String(profile.type)))
+      v.push(`${path}.appArmorProfile.type: ${String(profile.type)} not allowed`);
   };
   checkSeLinux("spec.securityContext", podSc.seLinuxOptions);
   checkAppArmor("spec.securityContext", podSc.appArmorProfile);
@@ -90,7 +106,8 @@ export function restrictedViolations(spec: Obj, metadata: Obj = {}): string[] {
   if (podSc.runAsNonRoot === false) v.push("spec.securityContext.runAsNonRoot: must not be false");
   if (podSc.runAsUser === 0) v.push("spec.securityContext.runAsUser: must not be 0");
   const podSeccomp = obj(podSc.seccompProfile).type;
-  if (podSeccomp !== undefined && !SECCOMP_OK.includes(String(podSeccomp))) v.push(`spec.securityContext.seccompProfile.type: ${String(podSeccomp)} not allowed`);
+  if (podSeccomp !== undefined && !SECCOMP_OK.includes(String(podSeccomp)))
+    v.push(`spec.securityContext.seccompProfile.type: ${String(podSeccomp)} not allowed`);
 
   for (const { path, c } of containers) {
     const sc = obj(c.securityContext);

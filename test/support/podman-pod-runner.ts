@@ -36,7 +36,9 @@ async function drive(pod: V1Pod, ctl: PodControl, options: RunPodOptions): Promi
   ctl.setStatus({
     phase: "Pending",
     startTime,
-    initContainerStatuses: (spec.initContainers ?? []).map((c) => status(c.name, images, c.name === first ? { running: { startedAt: startTime } } : { waiting: { reason: "PodInitializing" } })),
+    initContainerStatuses: (spec.initContainers ?? []).map((c) =>
+      status(c.name, images, c.name === first ? { running: { startedAt: startTime } } : { waiting: { reason: "PodInitializing" } }),
+    ),
     containerStatuses: spec.containers.map((c) => status(c.name, images, { waiting: { reason: "PodInitializing" } })),
   });
   const abort = new AbortController();

@@ -42,7 +42,8 @@ import { podmanEnv, runtimeArgs, type Runtime } from "./podman-env";
 
 export type { Runtime } from "./podman-env";
 
-export type ContainerReason = "Completed" | "Error" | "OOMKilled" | "DeadlineExceeded" | "ContainerCannotRun" | "CreateContainerConfigError" | "PodInitializing";
+export type ContainerReason =
+  "Completed" | "Error" | "OOMKilled" | "DeadlineExceeded" | "ContainerCannotRun" | "CreateContainerConfigError" | "PodInitializing";
 
 export interface ContainerStatus {
   readonly name: string;
@@ -92,8 +93,30 @@ const DEFAULT_PIDS_LIMIT = 1024;
 const DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024;
 
 /** Pod spec fields that change behaviour and are not emulated: refused rather than ignored. */
-const UNSUPPORTED_SPEC_FIELDS = ["hostNetwork", "hostPID", "hostIPC", "hostUsers", "shareProcessNamespace", "ephemeralContainers", "os", "resourceClaims", "sysctls"];
-const UNSUPPORTED_CONTAINER_FIELDS = ["envFrom", "ports", "lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "stdin", "tty", "volumeDevices", "restartPolicy", "resizePolicy"];
+const UNSUPPORTED_SPEC_FIELDS = [
+  "hostNetwork",
+  "hostPID",
+  "hostIPC",
+  "hostUsers",
+  "shareProcessNamespace",
+  "ephemeralContainers",
+  "os",
+  "resourceClaims",
+  "sysctls",
+];
+const UNSUPPORTED_CONTAINER_FIELDS = [
+  "envFrom",
+  "ports",
+  "lifecycle",
+  "livenessProbe",
+  "readinessProbe",
+  "startupProbe",
+  "stdin",
+  "tty",
+  "volumeDevices",
+  "restartPolicy",
+  "resizePolicy",
+];
 
 export async function runPod(input: IPod | V1Pod, options: RunPodOptions = {}): Promise<PodRunResult> {
   // Plain JSON whichever client built it (V1Pod may hold Dates); the field names are the API's.
@@ -126,7 +149,12 @@ export async function runPod(input: IPod | V1Pod, options: RunPodOptions = {}): 
       initStatuses.push(status);
       if (status.exitCode !== 0) {
         const rest = (spec.initContainers ?? []).slice(initStatuses.length).map((w) => notStarted(w.name));
-        return result(ctx, "Failed", [...initStatuses, ...rest], spec.containers.map((w) => notStarted(w.name)));
+        return result(
+          ctx,
+          "Failed",
+          [...initStatuses, ...rest],
+          spec.containers.map((w) => notStarted(w.name)),
+        );
       }
     }
     const statuses = await Promise.all(spec.containers.map((c) => runContainer(ctx, c)));
@@ -176,10 +204,13 @@ function runtimeOf(spec: IPodSpec): Runtime {
 
 function checkSupported(spec: IPodSpec): void {
   const s = spec as unknown as Record<string, unknown>;
-  for (const f of UNSUPPORTED_SPEC_FIELDS) if (s[f] !== undefined && s[f] !== false) throw new PodSpecError(`spec.${f}: not supported by the podman pod runner`);
+  for (const f of UNSUPPORTED_SPEC_FIELDS)
+    if (s[f] !== undefined && s[f] !== false) throw new PodSpecError(`spec.${f}: not supported by the podman pod runner`);
   if (spec.restartPolicy !== "Never") throw new PodSpecError(`spec.restartPolicy: only Never is supported (got ${String(spec.restartPolicy)})`);
-  if (spec.automountServiceAccountToken !== false) throw new PodSpecError("spec.automountServiceAccountToken: must be false (no API server, no token to mount)");
-  if (spec.securityContext?.seLinuxOptions || spec.securityContext?.sysctls?.length) throw new PodSpecError("spec.securityContext: seLinuxOptions and sysctls are not supported");
+  if (spec.automountServiceAccountToken !== false)
+    throw new PodSpecError("spec.automountServiceAccountToken: must be false (no API server, no token to mount)");
+  if (spec.securityContext?.seLinuxOptions || spec.securityContext?.sysctls?.length)
+    throw new PodSpecError("spec.securityContext: seLinuxOptions and sysctls are not supported");
   for (const [field, list] of [
     ["initContainers", spec.initContainers ?? []],
     ["containers", spec.containers],
@@ -218,12 +249,19 @@ function createVolumes(pod: IPod, spec: IPodSpec, root: string): Map<string, { d
 }
 
 /** The kubelet's atomic-writer layout: files in a timestamped directory, `..data` and per-item links to it. */
-function writeDownwardApi(pod: IPod, dir: string, items: readonly { path: string; fieldRef?: { fieldPath: string }; mode?: number }[], defaultMode: number, volume: string): void {
+function writeDownwardApi(
+  pod: IPod,
+  dir: string,
+  items: readonly { path: string; fieldRef?: { fieldPath: string }; mode?: number }[],
+  defaultMode: number,
+  volume: string,
+): void {
   const stamp = `..${new Date().toISOString().replace(/[-:.TZ]/g, "_")}`;
   mkdirSync(join(dir, stamp), { recursive: true });
   for (const item of items) {
     if (!item.fieldRef) throw new PodSpecError(`spec.volumes[${volume}].downwardAPI.items[${item.path}]: only fieldRef is supported`);
-    if (item.path.includes("/") || item.path.startsWith("..")) throw new PodSpecError(`spec.volumes[${volume}].downwardAPI.items[${item.path}].path: nested paths are not supported`);
+    if (item.path.includes("/") || item.path.startsWith(".."))
+      throw new PodSpecError(`spec.volumes[${volume}].downwardAPI.items[${item.path}].path: nested paths are not supported`);
     const file = join(dir, stamp, item.path);
     writeFileSync(file, fieldValue(pod, item.fieldRef.fieldPath, `spec.volumes[${volume}].downwardAPI.items[${item.path}]`));
     chmodSync(file, item.mode ?? defaultMode);
@@ -297,7 +335,16 @@ function podmanRunArgs(ctx: Context, c: IContainer): string[] {
   if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) && (uid === undefined || uid === 0)) {
     throw new ConfigError(`container ${c.name} has runAsNonRoot and ${uid === undefined ? "no runAsUser (image user not checked here)" : "runAsUser 0"}`);
   }
-  const args = [...runtimeArgs(ctx.runtime), "run", "--name", `${ctx.podName}-${c.name}-${randomBytes(3).toString("hex")}`, "--hostname", ctx.podName, "--network", "none"];
+  const args = [
+    ...runtimeArgs(ctx.runtime),
+    "run",
+    "--name",
+    `${ctx.podName}-${c.name}-${randomBytes(3).toString("hex")}`,
+    "--hostname",
+    ctx.podName,
+    "--network",
+    "none",
+  ];
   if (uid !== undefined) args.push("--user", gid !== undefined ? `${uid}:${gid}` : String(uid));
   for (const g of [podSc.fsGroup, ...(podSc.supplementalGroups ?? [])]) if (g !== undefined) args.push("--group-add", String(g));
   if (sc.readOnlyRootFilesystem) args.push("--read-only", "--read-only-tmpfs=false");
@@ -364,7 +411,11 @@ function inspect(name: string, conmonSawOom: boolean): { started: boolean; exitC
   if (r.status !== 0) return undefined;
   const [info] = JSON.parse(r.stdout) as { Id: string; State: { ExitCode: number; OOMKilled: boolean; StartedAt: string } }[];
   if (!info) return undefined;
-  return { started: !info.State.StartedAt.startsWith("0001-"), exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled || conmonSawOom || oomKillLogged(info.Id) };
+  return {
+    started: !info.State.StartedAt.startsWith("0001-"),
+    exitCode: info.State.ExitCode,
+    oomKilled: info.State.OOMKilled || conmonSawOom || oomKillLogged(info.Id),
+  };
 }
 
 /**

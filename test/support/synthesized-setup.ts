@@ -25,6 +25,7 @@ export function synthesizeDefaults(parent = tmpdir()): string {
   delete env.CDKTF_OUTDIR;
   delete env.CDK8S_OUTDIR;
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "synth.mjs")], { cwd: PROJECT_ROOT, env, encoding: "utf8", timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`synthesizing the default environments for the tests failed (status ${r.status}):\n${r.stderr}${r.error ? String(r.error) : ""}`);
+  if (r.status !== 0)
+    throw new Error(`synthesizing the default environments for the tests failed (status ${r.status}):\n${r.stderr}${r.error ? String(r.error) : ""}`);
   return root;
 }

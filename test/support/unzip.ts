@@ -21,8 +21,15 @@ export function unzip(zip: Buffer): Map<string, Buffer> {
     const lExtraLen = zip.readUInt16LE(local + 28);
     const start = local + 30 + lNameLen + lExtraLen;
     const raw = zip.subarray(start, start + csize);
-    const data = method === 8 ? inflateRawSync(raw) : method === 0 ? Buffer.from(raw) : (() => { throw new Error(`method ${method}`); })();
-    if ((crc32(data) >>> 0) !== crc) throw new Error(`CRC mismatch in ${name}`);
+    const data =
+      method === 8
+        ? inflateRawSync(raw)
+        : method === 0
+          ? Buffer.from(raw)
+          : (() => {
+              throw new Error(`method ${method}`);
+            })();
+    if (crc32(data) >>> 0 !== crc) throw new Error(`CRC mismatch in ${name}`);
     out.set(name, data);
     p += 46 + nameLen + extraLen + commentLen;
   }

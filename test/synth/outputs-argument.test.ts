@@ -27,7 +27,9 @@ function rootWithContradictingFile(env: string): string {
 }
 
 function nasVolume(root: string, env: string): { server: string; path: string } {
-  const docs = parseAllDocuments(readFileSync(join(root, "dist", env, "40-storage.k8s.yaml"), "utf8")).map((d) => d.toJS() as { kind: string; spec?: { csi?: { volumeAttributes: { server: string; path: string } } } });
+  const docs = parseAllDocuments(readFileSync(join(root, "dist", env, "40-storage.k8s.yaml"), "utf8")).map(
+    (d) => d.toJS() as { kind: string; spec?: { csi?: { volumeAttributes: { server: string; path: string } } } },
+  );
   const pv = docs.find((d) => d.kind === "PersistentVolume");
   assert.ok(pv?.spec?.csi, "the NAS PersistentVolume");
   const { server, path } = pv.spec.csi.volumeAttributes;
@@ -47,7 +49,11 @@ describe("synthesis takes the stack outputs as an argument", () => {
     const root = rootWithContradictingFile("ack-managed");
     const ctx = synthesize(configs, { root, terraform: false, only: ["ack-managed"] });
     assert.deepEqual(nasVolume(root, "ack-managed"), { server: NAS_SERVER_PLACEHOLDER, path: configs["ack-managed"].nas.path });
-    assert.deepEqual(ctx.warnings.filter((w) => w.includes("nas_server")), [], "not deployed: no warning");
+    assert.deepEqual(
+      ctx.warnings.filter((w) => w.includes("nas_server")),
+      [],
+      "not deployed: no warning",
+    );
   });
 
   it("outputs of one environment never reach another", () => {

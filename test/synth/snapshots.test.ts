@@ -21,7 +21,8 @@ const EXPECTED_CHARTS: Record<(typeof SYNTHESIZED_ENVIRONMENTS)[number], string[
 
 /** Neither the checkout's nor the run's folder may reach the output (the snapshots would never be stable). */
 function assertPortable(text: string, where: string): void {
-  for (const path of [PROJECT_ROOT, synthesizedRoot()]) expect({ where, mentions: text.includes(path) ? path : undefined }).toEqual({ where, mentions: undefined });
+  for (const path of [PROJECT_ROOT, synthesizedRoot()])
+    expect({ where, mentions: text.includes(path) ? path : undefined }).toEqual({ where, mentions: undefined });
 }
 
 describe.each(SYNTHESIZED_ENVIRONMENTS)("%s", (env) => {
@@ -29,7 +30,8 @@ describe.each(SYNTHESIZED_ENVIRONMENTS)("%s", (env) => {
     const text = stackText(env);
     assertPortable(text, `${env} stack`);
     const json = JSON.parse(text) as { terraform: { required_providers: Record<string, { version: string }> }; resource: Record<string, unknown> };
-    for (const [name, p] of Object.entries(json.terraform.required_providers)) expect({ name, version: p.version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    for (const [name, p] of Object.entries(json.terraform.required_providers))
+      expect({ name, version: p.version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(Object.keys(json.resource).length).toBeGreaterThan(3);
     expect(json).toMatchSnapshot();
   });
@@ -42,7 +44,10 @@ describe.each(SYNTHESIZED_ENVIRONMENTS)("%s", (env) => {
   it.each(EXPECTED_CHARTS[env])("chart %s", (id) => {
     const objects = charts.get(id) ?? [];
     expect(objects.length).toBeGreaterThan(0);
-    for (const o of objects) expect(o).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }));
+    for (const o of objects)
+      expect(o).toEqual(
+        expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }),
+      );
     assertPortable(JSON.stringify(objects), `${env} ${id}`);
     expect(objects).toMatchSnapshot();
   });

@@ -121,11 +121,27 @@ export function fakeCluster(world: World) {
     if (call.cmd !== "kubectl") return undefined;
     const a = kubectlArgs(call);
     const key = a.join(" ");
-    if (a[0] === "get" && a[1] === "nodes") return ok({ kind: "NodeList", items: world.nodes.map((n) => ({ metadata: { name: n.name }, status: { conditions: [{ type: "Ready", status: n.ready ? "True" : "False" }] } })) });
-    if (key.startsWith(`get daemonset ${world.cni.name} -n ${world.cni.namespace}`)) return ok({ kind: "DaemonSet", status: { desiredNumberScheduled: world.cni.desired, numberReady: world.cni.ready } });
-    if (key.startsWith("get deployment coredns -n kube-system")) return ok({ kind: "Deployment", spec: { replicas: 2 }, status: { availableReplicas: world.corednsAvailable } });
-    if (key.startsWith("get service web -n web")) return world.webIp === undefined ? ok({ spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: {} } }) : ok({ spec: { type: "LoadBalancer", clusterIP: "10.96.10.10", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: world.webIp, ipMode: "VIP" }] } } });
-    if (key.startsWith("get service oauth2-proxy -n faas")) return ok({ spec: { type: "LoadBalancer", clusterIP: "10.96.20.20", ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: world.faasIp ? [{ ip: world.faasIp }] : [] } } });
+    if (a[0] === "get" && a[1] === "nodes")
+      return ok({
+        kind: "NodeList",
+        items: world.nodes.map((n) => ({ metadata: { name: n.name }, status: { conditions: [{ type: "Ready", status: n.ready ? "True" : "False" }] } })),
+      });
+    if (key.startsWith(`get daemonset ${world.cni.name} -n ${world.cni.namespace}`))
+      return ok({ kind: "DaemonSet", status: { desiredNumberScheduled: world.cni.desired, numberReady: world.cni.ready } });
+    if (key.startsWith("get deployment coredns -n kube-system"))
+      return ok({ kind: "Deployment", spec: { replicas: 2 }, status: { availableReplicas: world.corednsAvailable } });
+    if (key.startsWith("get service web -n web"))
+      return world.webIp === undefined
+        ? ok({ spec: { type: "LoadBalancer", ports: [{ port: 80 }] }, status: { loadBalancer: {} } })
+        : ok({
+            spec: { type: "LoadBalancer", clusterIP: "10.96.10.10", ports: [{ port: 80 }] },
+            status: { loadBalancer: { ingress: [{ ip: world.webIp, ipMode: "VIP" }] } },
+          });
+    if (key.startsWith("get service oauth2-proxy -n faas"))
+      return ok({
+        spec: { type: "LoadBalancer", clusterIP: "10.96.20.20", ports: [{ port: 80 }] },
+        status: { loadBalancer: { ingress: world.faasIp ? [{ ip: world.faasIp }] : [] } },
+      });
     if (key.startsWith("get service nats -n faas")) return ok({ spec: { clusterIP: "10.96.30.30", ports: [{ name: "client", port: 4222 }] } });
     if (key.startsWith("get service frontend -n faas")) return ok({ spec: { clusterIP: "10.96.40.40", ports: [{ name: "http", port: 3000 }] } });
     if (key.startsWith("get service kubernetes -n default")) return ok({ spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443 }] } });
@@ -134,13 +150,27 @@ export function fakeCluster(world: World) {
       if (!loadStarted) current = world.hpaUnderLoad[0] ?? 2;
       else if (!loadDone) current = world.hpaUnderLoad[Math.min(hpaPolls++, world.hpaUnderLoad.length - 1)]!;
       else current = world.hpaAfterLoad[Math.min(afterPolls++, world.hpaAfterLoad.length - 1)]!;
-      return ok({ kind: "HorizontalPodAutoscaler", spec: { minReplicas: 2, maxReplicas: 5 }, status: { currentReplicas: current, desiredReplicas: current, currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: 40 } } }] } });
+      return ok({
+        kind: "HorizontalPodAutoscaler",
+        spec: { minReplicas: 2, maxReplicas: 5 },
+        status: {
+          currentReplicas: current,
+          desiredReplicas: current,
+          currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: 40 } } }],
+        },
+      });
     }
     if (key.startsWith("get pods -n web -l app.kubernetes.io/name=web")) {
       const names = world.webPods.filter((p) => p !== deleted || !world.replacesPods);
       const items = names.map((n) => podItem(n));
       if (deleted && world.replacesPods && ++replacementPolls >= 2) items.push(podItem("web-7d9c-zzzzz"));
-      if (deleted && !world.replacesPods) return ok({ items: names.filter((n) => n !== deleted).map((n) => podItem(n)).concat([podItem(deleted, true)]) });
+      if (deleted && !world.replacesPods)
+        return ok({
+          items: names
+            .filter((n) => n !== deleted)
+            .map((n) => podItem(n))
+            .concat([podItem(deleted, true)]),
+        });
       return ok({ kind: "PodList", items });
     }
     if (a[0] === "delete" && a[1] === "pod" && a[3] === "-n" && a[4] === "web" && a[2]!.startsWith("web-")) {
@@ -148,10 +178,39 @@ export function fakeCluster(world: World) {
       return { stdout: `pod "${a[2]}" deleted\n` };
     }
     if (key.startsWith("get podtemplate executor-javascript -n faas-executors")) {
-      return ok({ kind: "PodTemplate", template: { metadata: { labels: { "app.kubernetes.io/name": "executor" } }, spec: { runtimeClassName: "gvisor", activeDeadlineSeconds: 60, securityContext: { runAsNonRoot: true }, initContainers: [{ name: "run", image: "192.168.60.30:5000/clusterkit/executor-javascript:abc", resources: { limits: { cpu: "500m", memory: "256Mi" } }, securityContext: { readOnlyRootFilesystem: true } }], containers: [{ name: "report", image: "192.168.60.30:5000/clusterkit/executor-javascript:abc", resources: { limits: { cpu: "50m", memory: "16Mi" } }, securityContext: { readOnlyRootFilesystem: true } }] } } });
+      return ok({
+        kind: "PodTemplate",
+        template: {
+          metadata: { labels: { "app.kubernetes.io/name": "executor" } },
+          spec: {
+            runtimeClassName: "gvisor",
+            activeDeadlineSeconds: 60,
+            securityContext: { runAsNonRoot: true },
+            initContainers: [
+              {
+                name: "run",
+                image: "192.168.60.30:5000/clusterkit/executor-javascript:abc",
+                resources: { limits: { cpu: "500m", memory: "256Mi" } },
+                securityContext: { readOnlyRootFilesystem: true },
+              },
+            ],
+            containers: [
+              {
+                name: "report",
+                image: "192.168.60.30:5000/clusterkit/executor-javascript:abc",
+                resources: { limits: { cpu: "50m", memory: "16Mi" } },
+                securityContext: { readOnlyRootFilesystem: true },
+              },
+            ],
+          },
+        },
+      });
     }
     if (a[0] === "create" && a[1] === "-f") {
-      const pod = JSON.parse(call.input ?? "{}") as { metadata: { name: string }; spec: { containers: { env?: { name: string; value: string }[]; command: string[] }[] } };
+      const pod = JSON.parse(call.input ?? "{}") as {
+        metadata: { name: string };
+        spec: { containers: { env?: { name: string; value: string }[]; command: string[] }[] };
+      };
       const env = Object.fromEntries((pod.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
       if (pod.metadata.name.includes("volume")) {
         const file = /clusterkit-verify-[0-9a-z]+\.txt/.exec(pod.spec.containers[0]!.command.join(" "))![0];
@@ -160,7 +219,8 @@ export function fakeCluster(world: World) {
       } else probes.set(pod.metadata.name, { kind: "isolation" });
       return { stdout: `pod/${pod.metadata.name} created\n` };
     }
-    if (a[0] === "get" && a[1] === "pod" && probes.has(a[2]!)) return ok({ kind: "Pod", status: { phase: "Running", containerStatuses: [{ state: { running: {} } }] } });
+    if (a[0] === "get" && a[1] === "pod" && probes.has(a[2]!))
+      return ok({ kind: "Pod", status: { phase: "Running", containerStatuses: [{ state: { running: {} } }] } });
     if (a[0] === "logs" && probes.has(a[3]!)) {
       const p = probes.get(a[3]!)!;
       return { stdout: p.kind === "volume" ? "clusterkit-probe-written\n" : `CLUSTERKIT-PROBE ${JSON.stringify(world.isolation)}\n` };
@@ -177,7 +237,11 @@ export function fakeCluster(world: World) {
   let rr = 0;
   const http: HttpClient = async (req: HttpRequest): Promise<HttpResponse> => {
     const url = new URL(req.url);
-    const res = (status: number, body: string | Buffer = "", headers: Record<string, string | string[]> = {}): HttpResponse => ({ status, headers, body: Buffer.from(body) });
+    const res = (status: number, body: string | Buffer = "", headers: Record<string, string | string[]> = {}): HttpResponse => ({
+      status,
+      headers,
+      body: Buffer.from(body),
+    });
     if (url.hostname === world.webIp) {
       if (url.pathname === "/") return res(200, "<h1>Served by pod</h1>", { "x-served-by": world.webPods[rr++ % world.webPods.length]! });
       const file = files.get(url.pathname.slice(1));
@@ -202,10 +266,19 @@ export function fakeCluster(world: World) {
       if (m && jobs.has(m[1]!)) {
         const j = jobs.get(m[1]!)!;
         const status = ++j.polls >= 2 && world.jobStatus ? world.jobStatus : "running";
-        return res(200, JSON.stringify({ id: m[1], status, language: j.language, result: status === "finished" ? { stdout: `${j.line}\n`, stderr: "", compileOutput: "", truncated: false } : undefined }));
+        return res(
+          200,
+          JSON.stringify({
+            id: m[1],
+            status,
+            language: j.language,
+            result: status === "finished" ? { stdout: `${j.line}\n`, stderr: "", compileOutput: "", truncated: false } : undefined,
+          }),
+        );
       }
       const d = /^\/job\/(\w+)\/download$/.exec(url.pathname);
-      if (d && jobs.has(d[1]!)) return res(200, storedZip({ "stdout.txt": `${jobs.get(d[1]!)!.line}\n`, "stderr.txt": "" }), { "content-type": "application/zip" });
+      if (d && jobs.has(d[1]!))
+        return res(200, storedZip({ "stdout.txt": `${jobs.get(d[1]!)!.line}\n`, "stderr.txt": "" }), { "content-type": "application/zip" });
       return res(404);
     }
     throw new Error(`connect ECONNREFUSED ${url.host}`);
@@ -216,7 +289,16 @@ export function fakeCluster(world: World) {
     // The HPA sees the load while it runs: a few polls happen before the generator returns.
     await new Promise((r) => setImmediate(r));
     loadDone = true;
-    const summary: LoadSummary = { requests: 12000, errors: 0, statusCounts: { "200": 12000 }, errorCounts: {}, latency: { p50: 12, p95: 40, max: 90 }, pods: { a: 6000, b: 6000 }, elapsedSeconds: 180, stoppedBy: "duration" };
+    const summary: LoadSummary = {
+      requests: 12000,
+      errors: 0,
+      statusCounts: { "200": 12000 },
+      errorCounts: {},
+      latency: { p50: 12, p95: 40, max: 90 },
+      pods: { a: 6000, b: 6000 },
+      elapsedSeconds: 180,
+      stoppedBy: "duration",
+    };
     return summary;
   };
 

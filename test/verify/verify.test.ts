@@ -57,9 +57,16 @@ describe("verify against a healthy cluster", () => {
   it("passes all six checks and reports what it saw", async () => {
     const { ctx, cluster, reporter } = context(healthyWorld(PASSWORD));
     const report = await runVerify(ctx);
-    assert.deepEqual(report.checks.map((c) => `${c.id}:${c.status}`), ["cluster:pass", "web:pass", "hpa:pass", "replace:pass", "jobs:pass", "isolation:pass"], formatReport(report));
+    assert.deepEqual(
+      report.checks.map((c) => `${c.id}:${c.status}`),
+      ["cluster:pass", "web:pass", "hpa:pass", "replace:pass", "jobs:pass", "isolation:pass"],
+      formatReport(report),
+    );
     assert.equal(report.ok, true);
-    assert.match(byId(report, "cluster").summary, /nodes Ready 3\/3, calico-node 3\/3, CoreDNS 2\/2, web\/web 192\.168\.60\.200, faas\/oauth2-proxy 192\.168\.60\.201/);
+    assert.match(
+      byId(report, "cluster").summary,
+      /nodes Ready 3\/3, calico-node 3\/3, CoreDNS 2\/2, web\/web 192\.168\.60\.200, faas\/oauth2-proxy 192\.168\.60\.201/,
+    );
     assert.match(byId(report, "web").summary, /2 pods answered/);
     assert.deepEqual(byId(report, "hpa").data?.replicas, [2, 3, 5, 4, 2]);
     assert.match(byId(report, "replace").summary, /replaced by web-7d9c-zzzzz/);
@@ -68,7 +75,10 @@ describe("verify against a healthy cluster", () => {
     // Probe pods are cleaned up, and the probe file is gone with them.
     assert.equal(cluster.probes.size, 0);
     assert.equal(cluster.files.size, 0);
-    assert.ok(reporter.lines.some((l) => l.startsWith("progress: ")), "progress while waiting");
+    assert.ok(
+      reporter.lines.some((l) => l.startsWith("progress: ")),
+      "progress while waiting",
+    );
     // The password travels only in the sign-in form, never in argv or the report.
     assert.ok(!cluster.runner.calls.some((c) => c.args.join(" ").includes(PASSWORD)));
     assert.ok(!JSON.stringify(report).includes(PASSWORD));
@@ -107,7 +117,18 @@ describe("verify reports each broken property as a failure", () => {
   };
 
   it("a NotReady node, a CNI not on every node, no MetalLB address", async () => {
-    const r = await failing({ nodes: [{ name: "master01", ready: true }, { name: "worker01", ready: false }, { name: "worker02", ready: true }], cni: { namespace: "calico-system", name: "calico-node", ready: 2, desired: 3 }, webIp: undefined }, "cluster");
+    const r = await failing(
+      {
+        nodes: [
+          { name: "master01", ready: true },
+          { name: "worker01", ready: false },
+          { name: "worker02", ready: true },
+        ],
+        cni: { namespace: "calico-system", name: "calico-node", ready: 2, desired: 3 },
+        webIp: undefined,
+      },
+      "cluster",
+    );
     assert.equal(r.status, "fail");
     const all = [r.summary, ...(r.details ?? [])].join("\n");
     assert.match(all, /not Ready worker01/);

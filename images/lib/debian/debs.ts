@@ -25,21 +25,33 @@ function cachedDebOk(p: LockedPackage, dir: string = CACHE.debs): boolean {
 /** apt with its own lists, cache and (empty) dpkg status, so the host's apt setup is never used or touched. */
 function privateApt(spec: Pick<RootfsSpec, "backports">): string[] {
   const dir = join(CACHE.apt, spec.backports ? "with-backports" : "default");
-  for (const d of ["lists/partial", "cache/archives/partial", "etc/preferences.d", "etc/apt.conf.d", "etc/trusted.gpg.d"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["lists/partial", "cache/archives/partial", "etc/preferences.d", "etc/apt.conf.d", "etc/trusted.gpg.d"])
+    mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, "sources.list"), sourceLines(spec).join("\n") + "\n");
   if (!existsSync(join(dir, "status"))) writeFileSync(join(dir, "status"), "");
   return [
-    "-o", `Dir::Etc::SourceList=${join(dir, "sources.list")}`,
-    "-o", `Dir::Etc::SourceParts=${join(dir, "etc", "sources.list.d-none")}`,
-    "-o", `Dir::Etc::Parts=${join(dir, "etc", "apt.conf.d")}`,
-    "-o", `Dir::Etc::PreferencesParts=${join(dir, "etc", "preferences.d")}`,
-    "-o", `Dir::State::Lists=${join(dir, "lists")}`,
-    "-o", `Dir::State::status=${join(dir, "status")}`,
-    "-o", `Dir::Cache=${join(dir, "cache")}`,
-    "-o", "APT::Architecture=amd64",
-    "-o", "Acquire::Languages=none",
-    "-o", "APT::Sandbox::User=root",
-    "-o", "Debug::NoLocking=1",
+    "-o",
+    `Dir::Etc::SourceList=${join(dir, "sources.list")}`,
+    "-o",
+    `Dir::Etc::SourceParts=${join(dir, "etc", "sources.list.d-none")}`,
+    "-o",
+    `Dir::Etc::Parts=${join(dir, "etc", "apt.conf.d")}`,
+    "-o",
+    `Dir::Etc::PreferencesParts=${join(dir, "etc", "preferences.d")}`,
+    "-o",
+    `Dir::State::Lists=${join(dir, "lists")}`,
+    "-o",
+    `Dir::State::status=${join(dir, "status")}`,
+    "-o",
+    `Dir::Cache=${join(dir, "cache")}`,
+    "-o",
+    "APT::Architecture=amd64",
+    "-o",
+    "Acquire::Languages=none",
+    "-o",
+    "APT::Sandbox::User=root",
+    "-o",
+    "Debug::NoLocking=1",
   ];
 }
 
@@ -54,7 +66,11 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
   log(`downloading ${missing.length} of ${packages.length} .debs for ${rootfs}`);
   const apt = privateApt(spec);
   const update = runSync("apt-get", [...apt, "-q", "update"]);
-  if (update.status !== 0) throw new ImageBuildError(`apt-get update against the Debian mirror failed; the build needs ${missing.length} packages that are not in ${CACHE.debs}`, update.stderr.trim().split("\n").slice(-8));
+  if (update.status !== 0)
+    throw new ImageBuildError(
+      `apt-get update against the Debian mirror failed; the build needs ${missing.length} packages that are not in ${CACHE.debs}`,
+      update.stderr.trim().split("\n").slice(-8),
+    );
   const stage = join(CACHE.tmp, `download-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
@@ -63,7 +79,13 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
     if (dl.status !== 0) {
       // Name every package the mirror lacks: `apt-cache madison` lists the versions it has.
       const madison = runSync("apt-cache", [...apt, "madison", ...new Set(missing.map((p) => p.name))]).stdout;
-      const offered = new Set(madison.split("\n").map((l) => l.split("|").map((f) => f.trim())).filter((f) => f.length >= 2).map(([n, v]) => `${n} ${v}`));
+      const offered = new Set(
+        madison
+          .split("\n")
+          .map((l) => l.split("|").map((f) => f.trim()))
+          .filter((f) => f.length >= 2)
+          .map(([n, v]) => `${n} ${v}`),
+      );
       const unavailable = missing.filter((p) => !offered.has(`${p.name} ${p.version}`));
       if (unavailable.length === 0) throw new ImageBuildError(`apt-get download failed for root filesystem ${rootfs}`, dl.stderr.trim().split("\n").slice(-8));
       throw new ImageBuildError(
@@ -78,7 +100,10 @@ export function ensureDebs(rootfs: string, spec: RootfsSpec, packages: readonly 
       const file = join(stage, debFileName(p));
       if (!existsSync(file)) throw new ImageBuildError(`apt-get download did not produce ${debFileName(p)}`);
       const sum = fileSha256(file);
-      if (sum !== p.sha256) throw new ImageBuildError(`${debFileName(p)}: SHA-256 ${sum} differs from the locked ${p.sha256}; the mirror serves a different file under the same version — refusing it`);
+      if (sum !== p.sha256)
+        throw new ImageBuildError(
+          `${debFileName(p)}: SHA-256 ${sum} differs from the locked ${p.sha256}; the mirror serves a different file under the same version — refusing it`,
+        );
       renameSync(file, join(CACHE.debs, debFileName(p)));
     }
   } finally {
@@ -106,7 +131,12 @@ export function importDebs(fromDir: string): number {
 export function debIdentity(path: string): { name: string; version: string; arch: string } {
   const r = runSync("dpkg-deb", ["--field", path, "Package", "Version", "Architecture"]);
   if (r.status !== 0) throw new ImageBuildError(`dpkg-deb cannot read ${path}: ${r.stderr.trim()}`);
-  const fields = Object.fromEntries(r.stdout.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+  const fields = Object.fromEntries(
+    r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+  );
   return { name: fields.Package!, version: fields.Version!, arch: fields.Architecture! };
 }
 
@@ -137,7 +167,16 @@ export function localRepo(key: string, packages: readonly LockedPackage[]): stri
   writeFileSync(join(tmp, "Packages"), index);
   writeFileSync(
     join(tmp, "Release"),
-    ["Origin: clusterkit", "Label: clusterkit locked packages", "Suite: bookworm", "Codename: bookworm", "Architectures: amd64 all", "SHA256:", ` ${sha256Hex(index)} ${Buffer.byteLength(index)} Packages`, ""].join("\n"),
+    [
+      "Origin: clusterkit",
+      "Label: clusterkit locked packages",
+      "Suite: bookworm",
+      "Codename: bookworm",
+      "Architectures: amd64 all",
+      "SHA256:",
+      ` ${sha256Hex(index)} ${Buffer.byteLength(index)} Packages`,
+      "",
+    ].join("\n"),
   );
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);

@@ -34,7 +34,10 @@ export function readDebianLock(path: string = PATHS.debianLock): DebianLock {
     throw new ImageBuildError(`${path}: expected { suite: "${DEBIAN_SUITE}", rootfs: {...} }; restore it from git or run \`npm run images -- lock\``);
   }
   for (const [name, r] of Object.entries(lock.rootfs ?? {})) {
-    if (!Array.isArray(r.packages) || r.packages.some((p) => !p.name || !p.version || !p.arch || !/^[0-9a-f]{64}$/.test(p.sha256) || !Number.isInteger(p.size))) {
+    if (
+      !Array.isArray(r.packages) ||
+      r.packages.some((p) => !p.name || !p.version || !p.arch || !/^[0-9a-f]{64}$/.test(p.sha256) || !Number.isInteger(p.size))
+    ) {
       throw new ImageBuildError(`${path}: rootfs.${name}.packages: every package needs name, version, arch, sha256 (64 hex) and size`);
     }
   }
@@ -63,7 +66,9 @@ export function lockedRootfs(lock: DebianLock, spec: RootfsSpec): RootfsLock {
   const entry = lock.rootfs[spec.name];
   if (!lockMatchesSpec(entry, spec)) {
     const why = entry ? "its package list changed since it was locked" : "it has no entry in images/debian.lock.json";
-    throw new ImageBuildError(`root filesystem ${spec.name}: ${why}; run \`npm run images -- lock\` (resolves it against the Debian mirror) and commit images/debian.lock.json`);
+    throw new ImageBuildError(
+      `root filesystem ${spec.name}: ${why}; run \`npm run images -- lock\` (resolves it against the Debian mirror) and commit images/debian.lock.json`,
+    );
   }
   return entry;
 }

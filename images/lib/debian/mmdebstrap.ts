@@ -16,10 +16,15 @@ export type MmdebstrapMode = "root" | "unshare";
 
 /** Which mode works here, or an error that says what to change. */
 export function detectMode(): MmdebstrapMode {
-  if (!haveCommand("mmdebstrap")) throw new ImageBuildError("mmdebstrap is not installed: `apt-get install mmdebstrap` (Debian/Ubuntu); it builds the images' Debian root filesystems");
+  if (!haveCommand("mmdebstrap"))
+    throw new ImageBuildError("mmdebstrap is not installed: `apt-get install mmdebstrap` (Debian/Ubuntu); it builds the images' Debian root filesystems");
   if (process.getuid?.() === 0) return "root";
   const user = userInfo().username;
-  const hasIds = (file: string) => existsSync(file) && readFileSync(file, "utf8").split("\n").some((l) => l.startsWith(`${user}:`) || l.startsWith(`${process.getuid?.()}:`));
+  const hasIds = (file: string) =>
+    existsSync(file) &&
+    readFileSync(file, "utf8")
+      .split("\n")
+      .some((l) => l.startsWith(`${user}:`) || l.startsWith(`${process.getuid?.()}:`));
   const userns = runSync("unshare", ["--user", "--map-root-user", "true"]).status === 0;
   if (hasIds("/etc/subuid") && hasIds("/etc/subgid") && userns && haveCommand("newuidmap")) return "unshare";
   throw new ImageBuildError("mmdebstrap needs root or its unshare mode, and neither is available", [
@@ -65,7 +70,9 @@ export function finishRootfsHook(spec: RootfsSpec, uid: number, userName: string
     lines.push(`printf '%s\\n' 'root:x:0:0:root:/root:/usr/sbin/nologin' ${shQuote(passwd)} > "$ROOT/etc/passwd"`);
     lines.push(`printf '%s\\n' 'root:x:0:' ${shQuote(group)} > "$ROOT/etc/group"`);
     // update-ca-certificates did not run: build the bundle it would (sorted, so reproducible).
-    lines.push('if [ -d "$ROOT/usr/share/ca-certificates/mozilla" ]; then mkdir -p "$ROOT/etc/ssl/certs"; LC_ALL=C; export LC_ALL; cat "$ROOT"/usr/share/ca-certificates/mozilla/*.crt > "$ROOT/etc/ssl/certs/ca-certificates.crt"; fi');
+    lines.push(
+      'if [ -d "$ROOT/usr/share/ca-certificates/mozilla" ]; then mkdir -p "$ROOT/etc/ssl/certs"; LC_ALL=C; export LC_ALL; cat "$ROOT"/usr/share/ca-certificates/mozilla/*.crt > "$ROOT/etc/ssl/certs/ca-certificates.crt"; fi',
+    );
   } else {
     lines.push(`grep -q '^${userName}:' "$ROOT/etc/passwd" || printf '%s\\n' ${shQuote(passwd)} >> "$ROOT/etc/passwd"`);
     lines.push(`grep -q '^${userName}:' "$ROOT/etc/group" || printf '%s\\n' ${shQuote(group)} >> "$ROOT/etc/group"`);
@@ -101,7 +108,13 @@ export interface MmdebstrapRun {
 
 export function mmdebstrapArgs(run: MmdebstrapRun): string[] {
   const { spec } = run;
-  const args = [`--mode=${run.mode}`, `--variant=${spec.variant}`, `--format=${run.format}`, "--aptopt=Acquire::Languages \"none\"", "--aptopt=Apt::Install-Recommends \"false\""];
+  const args = [
+    `--mode=${run.mode}`,
+    `--variant=${spec.variant}`,
+    `--format=${run.format}`,
+    '--aptopt=Acquire::Languages "none"',
+    '--aptopt=Apt::Install-Recommends "false"',
+  ];
   const include = run.literalSuites ? spec.include : spec.include.map(packageName);
   if (include.length) args.push(`--include=${include.join(",")}`);
   if (spec.variant === "essential") {

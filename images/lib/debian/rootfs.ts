@@ -67,7 +67,11 @@ export async function resolveRootfs(spec: RootfsSpec, log: (line: string) => voi
       const installed = parseDpkgStatus(readFileSync(join(files, "var", "lib", "dpkg", "status"), "utf8"));
       const downloaded = new Map(packages.map((p) => [p.name, `${p.version} ${p.arch}`]));
       const diff = [...installed].filter(([n, v]) => downloaded.get(n) !== v).concat([...downloaded].filter(([n]) => !installed.has(n)));
-      if (diff.length) throw new ImageBuildError(`root filesystem ${spec.name}: installed packages differ from the downloaded ones`, diff.map(([n, v]) => `  ${n} ${v}`));
+      if (diff.length)
+        throw new ImageBuildError(
+          `root filesystem ${spec.name}: installed packages differ from the downloaded ones`,
+          diff.map(([n, v]) => `  ${n} ${v}`),
+        );
     }
     for (const p of spec.include.map(packageName)) {
       if (!packages.some((x) => x.name === p)) throw new ImageBuildError(`root filesystem ${spec.name}: ${p} was requested but not installed`);
@@ -114,7 +118,10 @@ export async function buildRootfs(spec: RootfsSpec, lock: RootfsLock, log: (line
     const out = join(work, "rootfs.tar");
     log(`building root filesystem ${spec.name} (${lock.packages.length} packages, mmdebstrap ${mode} mode)`);
     // copy:// (not file://): apt copies the .debs into the chroot, where dpkg finds them in every variant and mode.
-    await runMmdebstrap({ spec, mode, sources: [`deb [trusted=yes] copy://${repo} ./`], format: "tar", output: out, finishHooks: [hook], keepDebs: false, literalSuites: false }, log);
+    await runMmdebstrap(
+      { spec, mode, sources: [`deb [trusted=yes] copy://${repo} ./`], format: "tar", output: out, finishHooks: [hook], keepDebs: false, literalSuites: false },
+      log,
+    );
     if (spec.variant === "essential") {
       extractMembers(out, join(work, "check"), ["./var/lib/dpkg/status"]);
       const installed = parseDpkgStatus(readFileSync(join(work, "check", "var", "lib", "dpkg", "status"), "utf8"));

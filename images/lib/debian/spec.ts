@@ -39,7 +39,11 @@ const DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 /** One-line apt sources for a spec (bookworm, -updates, -security, and -backports when asked). */
 export function sourceLines(spec: Pick<RootfsSpec, "backports">, mirror = debianMirror(), signedBy: string | null = DEBIAN_KEYRING): string[] {
   const opt = signedBy ? `[signed-by=${signedBy}] ` : "";
-  const lines = [`deb ${opt}${mirror.debian} ${DEBIAN_SUITE} main`, `deb ${opt}${mirror.debian} ${DEBIAN_SUITE}-updates main`, `deb ${opt}${mirror.security} ${DEBIAN_SUITE}-security main`];
+  const lines = [
+    `deb ${opt}${mirror.debian} ${DEBIAN_SUITE} main`,
+    `deb ${opt}${mirror.debian} ${DEBIAN_SUITE}-updates main`,
+    `deb ${opt}${mirror.security} ${DEBIAN_SUITE}-security main`,
+  ];
   if (spec.backports) lines.push(`deb ${opt}${mirror.debian} ${DEBIAN_SUITE}-backports main`);
   return lines;
 }

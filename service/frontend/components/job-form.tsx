@@ -47,7 +47,8 @@ export function JobForm() {
   return (
     <form action={action} onSubmit={onSubmit} className="job-form" aria-describedby="form-help">
       <p id="form-help" className="help">
-        Paste one source file, or upload one or more files (or both). At most {SOURCE_LIMITS.maxFiles} files and {SOURCE_LIMITS.maxTotalBytes / 1024} KiB in total.
+        Paste one source file, or upload one or more files (or both). At most {SOURCE_LIMITS.maxFiles} files and {SOURCE_LIMITS.maxTotalBytes / 1024} KiB in
+        total.
       </p>
       <div className="row">
         <label htmlFor="language">Language</label>
@@ -61,7 +62,15 @@ export function JobForm() {
       </div>
       <div className="row">
         <label htmlFor="filename">File name</label>
-        <input id="filename" name={FORM_FIELDS.filename} value={filename} placeholder={defaultFileName(language)} onChange={(e) => setFilename(e.currentTarget.value)} autoComplete="off" spellCheck={false} />
+        <input
+          id="filename"
+          name={FORM_FIELDS.filename}
+          value={filename}
+          placeholder={defaultFileName(language)}
+          onChange={(e) => setFilename(e.currentTarget.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
       <div className="row">
         <label htmlFor="source">Source code</label>

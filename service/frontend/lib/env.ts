@@ -26,7 +26,10 @@ const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
 export function natsSettings(env: Readonly<Record<string, string | undefined>>): NatsSettings {
   const url = env[NATS_ENV.url]?.trim();
   if (!url) throw new SettingsError(`${NATS_ENV.url} is not set: the frontend needs the NATS server's address (e.g. nats://127.0.0.1:4222)`);
-  const servers = url.split(",").map((s) => s.trim()).filter(Boolean);
+  const servers = url
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of servers) {
     if (!/^(nats|tls|wss?):\/\/[^\s/@]+(:\d+)?\/?$/.test(s) && !/^[^\s/:@]+:\d+$/.test(s)) {
       throw new SettingsError(`${NATS_ENV.url}: ${JSON.stringify(s)} is not a NATS server address (nats://host:port, without credentials)`);

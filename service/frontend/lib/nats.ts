@@ -95,17 +95,23 @@ export class UnavailableError extends Error {}
 export async function natsOrUnavailable(ms = 3000): Promise<NatsConnection> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError(`The job service (NATS) is not reachable right now (${natsStatus().state}); try again in a moment.`)), ms);
+    timer = setTimeout(
+      () => reject(new UnavailableError(`The job service (NATS) is not reachable right now (${natsStatus().state}); try again in a moment.`)),
+      ms,
+    );
   });
   try {
     const nc = await Promise.race([natsConnection(), timeout]);
     // While NATS is away every call would wait for its own timeout: say so at once instead.
     const { state } = natsStatus();
-    if (state === "disconnected" || state === "reconnecting") throw new UnavailableError(`The job service (NATS) is not reachable right now (${state}); try again in a moment.`);
+    if (state === "disconnected" || state === "reconnecting")
+      throw new UnavailableError(`The job service (NATS) is not reachable right now (${state}); try again in a moment.`);
     return nc;
   } catch (e) {
     if (e instanceof UnavailableError) throw e;
-    throw new UnavailableError(e instanceof SettingsError ? `The frontend is misconfigured: ${e.message}` : `The job service (NATS) refused the connection: ${(e as Error).message}`);
+    throw new UnavailableError(
+      e instanceof SettingsError ? `The frontend is misconfigured: ${e.message}` : `The job service (NATS) refused the connection: ${(e as Error).message}`,
+    );
   } finally {
     clearTimeout(timer);
   }

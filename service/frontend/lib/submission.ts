@@ -66,7 +66,6 @@ export async function submissionFromForm(form: FormData): Promise<Submission> {
   return parseSubmission({ language: text(FORM_FIELDS.language), filename: text(FORM_FIELDS.filename), source: text(FORM_FIELDS.source), uploads });
 }
 
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**

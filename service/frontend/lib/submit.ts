@@ -31,7 +31,8 @@ export function parseReply(data: Uint8Array): JobReply {
   const o = r as Partial<{ ok: unknown; id: unknown; error: unknown; problems: unknown }>;
   if (o?.ok === true && isJobId(o.id)) return { ok: true, id: o.id };
   if (o?.ok === false && typeof o.error === "string") {
-    const problems = Array.isArray(o.problems) && o.problems.length > 0 && o.problems.every((p) => typeof p === "string") ? (o.problems as string[]) : undefined;
+    const problems =
+      Array.isArray(o.problems) && o.problems.length > 0 && o.problems.every((p) => typeof p === "string") ? (o.problems as string[]) : undefined;
     return { ok: false, error: o.error, ...(problems ? { problems } : {}) };
   }
   return { ok: false, error: "The middleware's answer is not a job reply." };
@@ -45,9 +46,15 @@ export async function sendJobRequest(nc: NatsConnection, request: JobRequest, ti
     return parseReply(msg.data);
   } catch (e) {
     const code = (e as NatsError).code;
-    if (code === ErrorCode.NoResponders) return { ok: false, error: `No middleware is answering on ${subject}; the job was not submitted. Try again in a moment.` };
-    if (code === ErrorCode.Timeout) return { ok: false, error: `The middleware did not answer on ${subject} within ${timeoutMs / 1000} s; the job may not have been submitted. Check the job list before trying again.` };
-    if (code === ErrorCode.PermissionsViolation) return { ok: false, error: `NATS refused the request on ${subject} (permissions); the job was not submitted.` };
+    if (code === ErrorCode.NoResponders)
+      return { ok: false, error: `No middleware is answering on ${subject}; the job was not submitted. Try again in a moment.` };
+    if (code === ErrorCode.Timeout)
+      return {
+        ok: false,
+        error: `The middleware did not answer on ${subject} within ${timeoutMs / 1000} s; the job may not have been submitted. Check the job list before trying again.`,
+      };
+    if (code === ErrorCode.PermissionsViolation)
+      return { ok: false, error: `NATS refused the request on ${subject} (permissions); the job was not submitted.` };
     return { ok: false, error: `The job could not be submitted: ${(e as Error).message}` };
   }
 }
@@ -64,7 +71,11 @@ export type SubmitOutcome =
  * middleware that refuses the submission's content gives "invalid"; NATS unreachable, no
  * middleware, a timeout or any other refusal gives "unavailable". Never throws.
  */
-export async function submitForUser(identity: Identity, submission: Submission, connection: () => Promise<NatsConnection> = natsOrUnavailable): Promise<SubmitOutcome> {
+export async function submitForUser(
+  identity: Identity,
+  submission: Submission,
+  connection: () => Promise<NatsConnection> = natsOrUnavailable,
+): Promise<SubmitOutcome> {
   if (!submission.ok) return { kind: "invalid", problems: submission.problems };
   let reply: JobReply;
   try {
@@ -88,7 +99,11 @@ export interface SubmitState {
  * The job form's submission for the request's identity (the server action without Next's request
  * APIs): the state to show, or the path of the new job's page.
  */
-export async function submitForm(headers: HeaderSource, form: FormData, connection?: () => Promise<NatsConnection>): Promise<SubmitState | { readonly jobPath: string }> {
+export async function submitForm(
+  headers: HeaderSource,
+  form: FormData,
+  connection?: () => Promise<NatsConnection>,
+): Promise<SubmitState | { readonly jobPath: string }> {
   const identity = identityFromHeaders(headers);
   if (!identity) return { error: UNAUTHENTICATED_MESSAGE };
   const outcome = await submitForUser(identity, await submissionFromForm(form), connection);

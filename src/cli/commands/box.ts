@@ -45,7 +45,9 @@ export async function boxMain(argv: readonly string[], io: CliIo, deps: BoxDeps 
     const check = await checkBox(file, boxPath);
     if (check.problems.length) throw new UserError(`base box ${boxPath} is not usable:`, check.problems);
     const disks = check.disks.map((d) => `${d.name} (${d.format}${d.virtualBytes ? `, ${d.virtualBytes / 2 ** 30} GiB` : ""})`).join(", ");
-    io.out(`base box ${boxPath}: ${disks}; ${check.manifest ? "size and SHA-256 match the build record" : `no build record (not built by npm run box; ${REBUILD} makes one)`}\n`);
+    io.out(
+      `base box ${boxPath}: ${disks}; ${check.manifest ? "size and SHA-256 match the build record" : `no build record (not built by npm run box; ${REBUILD} makes one)`}\n`,
+    );
     return 0;
   }
   const result = await ensureBox({

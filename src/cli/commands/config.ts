@@ -8,7 +8,15 @@ const CONFIG_COMMAND: CommandSpec = {
   command: "npm run -s config --",
   summary:
     "Prints an environment's effective configuration (the defaults merged with the CLUSTERKIT_CONFIG file, addresses resolved) as JSON, after validating it. Placed under its environment's key, the output is itself a valid override.",
-  positionals: [{ name: "environment", noun: "environment", choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds", description: "the environment to print" }],
+  positionals: [
+    {
+      name: "environment",
+      noun: "environment",
+      choices: PRESET_NAMES,
+      moreChoices: "or one the CLUSTERKIT_CONFIG file adds",
+      description: "the environment to print",
+    },
+  ],
   options: [],
   examples: ["npm run -s config -- local", "CLUSTERKIT_CONFIG=clusterkit.yaml npm run -s config -- local"],
 };

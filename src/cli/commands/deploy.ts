@@ -72,7 +72,17 @@ export async function destroyMain(argv: readonly string[], io: CliIo, deps: Depl
   const configs = loadConfig(io.env);
   const { runner, interruption, stop } = processWiring(io, deps);
   try {
-    await destroy({ root: io.root, environment: args.environment, configs, runner, interruption, reporter: reporterFor(io), env: io.env, yes: args.yes, confirm: deps.confirm ?? terminalConfirm() });
+    await destroy({
+      root: io.root,
+      environment: args.environment,
+      configs,
+      runner,
+      interruption,
+      reporter: reporterFor(io),
+      env: io.env,
+      yes: args.yes,
+      confirm: deps.confirm ?? terminalConfirm(),
+    });
     return 0;
   } finally {
     stop();

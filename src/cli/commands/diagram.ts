@@ -10,7 +10,15 @@ const DIAGRAM_COMMAND: CommandSpec = {
   command: "npm run diagram --",
   summary:
     "Draws the environment's architecture (machines and networks from the config, workload components and the connections its NetworkPolicies allow from freshly synthesized manifests) to diagrams/<environment>/architecture.svg, .png and .dot.",
-  positionals: [{ name: "environment", noun: "environment", choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds", description: "the environment to draw" }],
+  positionals: [
+    {
+      name: "environment",
+      noun: "environment",
+      choices: PRESET_NAMES,
+      moreChoices: "or one the CLUSTERKIT_CONFIG file adds",
+      description: "the environment to draw",
+    },
+  ],
   options: [],
   examples: ["npm run diagram -- local", "npm run diagram -- ack-managed"],
 };

@@ -25,7 +25,11 @@ function sshSpec(nodes: readonly string[]): CommandSpec {
     positionals: [{ name: "node", noun: "node", description: "the VM to connect to", choices: nodes }],
     options: [{ flag: "--print", description: "print the ssh command line instead of running it (for scp, rsync or your own ssh options)" }],
     rest: { name: "command", description: "a command to run on the node instead of a shell" },
-    examples: [`npm run ssh -- ${nodes[0] ?? "master01"}`, `npm run ssh -- ${nodes[1] ?? "worker01"} -- sudo crictl ps`, `npm run -s ssh -- ${nodes[0] ?? "master01"} --print`],
+    examples: [
+      `npm run ssh -- ${nodes[0] ?? "master01"}`,
+      `npm run ssh -- ${nodes[1] ?? "worker01"} -- sudo crictl ps`,
+      `npm run -s ssh -- ${nodes[0] ?? "master01"} --print`,
+    ],
   };
 }
 
@@ -67,11 +71,19 @@ function assertReady(root: string, node: string, env: NodeJS.ProcessEnv): string
     throw new UserError(`no lab SSH key at ${LAB_KEY}: \`npm run deploy -- local\` generates it and creates the VMs that trust it`);
   }
   const known = join(root, KNOWN_HOSTS);
-  if (!existsSync(known) || !readFileSync(known, "utf8").split("\n").some((l) => l.startsWith(`${node} `))) {
+  if (
+    !existsSync(known) ||
+    !readFileSync(known, "utf8")
+      .split("\n")
+      .some((l) => l.startsWith(`${node} `))
+  ) {
     throw new UserError(`${KNOWN_HOSTS} has no host key for ${node}: run \`npm run deploy -- local\`, which records every node's host key`);
   }
   const ssh = findOnPath("ssh", env);
-  if (!ssh) throw new UserError("ssh not found on PATH; install an OpenSSH client (Debian/Ubuntu: sudo apt-get install openssh-client; Windows 10+: the built-in OpenSSH Client feature; macOS: built in)");
+  if (!ssh)
+    throw new UserError(
+      "ssh not found on PATH; install an OpenSSH client (Debian/Ubuntu: sudo apt-get install openssh-client; Windows 10+: the built-in OpenSSH Client feature; macOS: built in)",
+    );
   return ssh;
 }
 

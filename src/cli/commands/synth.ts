@@ -15,7 +15,16 @@ const SYNTH_COMMAND: CommandSpec = {
   command: "npm run synth --",
   summary:
     "Validates the configuration, then writes Terraform JSON to cdktf.out/stacks/<environment>/cdk.tf.json and manifests to dist/<environment>/*.k8s.yaml (apply them in name order). Needs no cloud account, VirtualBox, cluster or network; never touches state/.",
-  positionals: [{ name: "environment", noun: "environment", optional: true, choices: PRESET_NAMES, moreChoices: "or one the CLUSTERKIT_CONFIG file adds", description: "synthesize only this environment; the others' output stays as it was (default: every environment)" }],
+  positionals: [
+    {
+      name: "environment",
+      noun: "environment",
+      optional: true,
+      choices: PRESET_NAMES,
+      moreChoices: "or one the CLUSTERKIT_CONFIG file adds",
+      description: "synthesize only this environment; the others' output stays as it was (default: every environment)",
+    },
+  ],
   options: [],
   notes: ["CLUSTERKIT_CONFIG=<file> overrides the defaults (YAML or JSON keyed by environment); `npm run -s config -- <environment>` prints the result."],
   examples: ["npm run synth", "npm run synth -- local", "CLUSTERKIT_CONFIG=clusterkit.yaml npm run synth -- local"],

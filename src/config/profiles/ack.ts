@@ -58,13 +58,7 @@ function ackDefaults(name: string, region = DEFAULT_ACK_REGION, type: AckCluster
       proxyMode: "ipvs",
       deletionProtection: true,
       publicApiServer: true,
-      addons: [
-        { name: "csi-plugin" },
-        { name: "csi-provisioner" },
-        { name: "alb-ingress-controller" },
-        { name: "arms-prometheus" },
-        { name: "logtail-ds" },
-      ],
+      addons: [{ name: "csi-plugin" }, { name: "csi-provisioner" }, { name: "alb-ingress-controller" }, { name: "arms-prometheus" }, { name: "logtail-ds" }],
     },
     network: defaultNetwork(region),
     nodePool: {
@@ -80,7 +74,13 @@ function ackDefaults(name: string, region = DEFAULT_ACK_REGION, type: AckCluster
     },
     // ACK's sandboxed containers run on ECS Bare Metal only (whole servers: 128 vCPU / 512 GiB for
     // ebmg7.32xlarge, 32 times a g5.xlarge), so the pool is off unless asked for.
-    sandboxedNodePool: { enabled: false, name: "sandboxed-pool", instanceTypes: ["ecs.ebmg7.32xlarge"], desiredSize: 1, systemDisk: { category: "cloud_essd", sizeGiB: 120 } },
+    sandboxedNodePool: {
+      enabled: false,
+      name: "sandboxed-pool",
+      instanceTypes: ["ecs.ebmg7.32xlarge"],
+      desiredSize: 1,
+      systemDisk: { category: "cloud_essd", sizeGiB: 120 },
+    },
     masters: { count: 3, instanceType: "ecs.g7a.large", diskSizeGiB: 50, diskCategory: "cloud_essd" },
     allowDedicatedDeploy: false,
     nas: { storageType: "Capacity", path: "/" },
@@ -92,7 +92,15 @@ function ackDefaults(name: string, region = DEFAULT_ACK_REGION, type: AckCluster
     tags: { project: "clusterkit", environment: name, "managed-by": "terraform" },
     webApp: { ...webApp(4), host: "web.example.com" },
     // Public: placeholders that deploy refuses until set (src/deploy/placeholders.ts). Cloud disks start at 20 GiB.
-    faas: faas({ signIn: "provider", redirectUrl: "https://faas.example.com/oauth2/callback", emailDomains: ["example.com"], cookieSecure: true, executorRuntime: "runc", natsStorage: "20Gi", registry: ackRegistry(region) }),
+    faas: faas({
+      signIn: "provider",
+      redirectUrl: "https://faas.example.com/oauth2/callback",
+      emailDomains: ["example.com"],
+      cookieSecure: true,
+      executorRuntime: "runc",
+      natsStorage: "20Gi",
+      registry: ackRegistry(region),
+    }),
   };
 }
 

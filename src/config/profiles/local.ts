@@ -44,7 +44,15 @@ function localDefaults(name: string): LocalConfigInput {
     kubeconfigPath: statePath(name, "kubeconfig"),
     webApp: webApp(10),
     // Reached only from this host (port-forward, as in the documents), which admitted any Google account.
-    faas: faas({ signIn: "local-users", redirectUrl: "http://localhost:8087/oauth2/callback", emailDomains: ["*"], cookieSecure: false, executorRuntime: "gvisor", natsStorage: "5Gi", registry: localRegistry(fromHostNumber(cidr, nfsHost)) }),
+    faas: faas({
+      signIn: "local-users",
+      redirectUrl: "http://localhost:8087/oauth2/callback",
+      emailDomains: ["*"],
+      cookieSecure: false,
+      executorRuntime: "gvisor",
+      natsStorage: "5Gi",
+      registry: localRegistry(fromHostNumber(cidr, nfsHost)),
+    }),
   };
 }
 
@@ -59,7 +67,8 @@ export const localProfile: PlatformProfile<LocalConfigInput, LocalConfig> = {
     if (!overridesRegistry(override) && isRecord(merged.faas) && isRecord(merged.nfs)) {
       const cidr = isRecord(merged.network) ? merged.network.cidr : undefined;
       const nfs = merged.nfs;
-      const ip = typeof nfs.ip === "string" ? nfs.ip : typeof nfs.hostNumber === "number" && typeof cidr === "string" ? fromHostNumber(cidr, nfs.hostNumber) : undefined;
+      const ip =
+        typeof nfs.ip === "string" ? nfs.ip : typeof nfs.hostNumber === "number" && typeof cidr === "string" ? fromHostNumber(cidr, nfs.hostNumber) : undefined;
       if (ip) merged.faas.registry = localRegistry(ip);
     }
     imagesFollowRegistry(merged, override);

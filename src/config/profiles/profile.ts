@@ -21,7 +21,8 @@ export interface PlatformFacts {
    * clients connect directly), or an ALB Ingress in front of a Service of `serviceType` (NodePort
    * when ALB cannot reach pod IPs), whose X-Forwarded-* is trusted from `trustedProxyCidr` only.
    */
-  readonly exposure: { readonly kind: "loadBalancer" } | { readonly kind: "albIngress"; readonly serviceType: "ClusterIP" | "NodePort"; readonly trustedProxyCidr: string };
+  readonly exposure:
+    { readonly kind: "loadBalancer" } | { readonly kind: "albIngress"; readonly serviceType: "ClusterIP" | "NodePort"; readonly trustedProxyCidr: string };
   /** Addresses and ports of the Kubernetes API server endpoints Pods must reach (besides the Service address). */
   readonly apiServerEndpoints: readonly { readonly cidr: string; readonly ports: readonly number[] }[];
   /** Most nodes that run workloads (a DaemonSet's pod count). */

@@ -39,7 +39,15 @@ export const clusterCheck: CheckSpec = {
     const { nodes, error } = await ctx.kubectl.nodes();
     const ready = nodes.filter((n) => n.ready);
     if (error) problems.push(`cannot list nodes: ${error.split("\n")[0]}`);
-    else if (ready.length < want || ready.length < nodes.length) problems.push(`nodes Ready ${ready.length}/${Math.max(want, nodes.length)}: not Ready ${nodes.filter((n) => !n.ready).map((n) => n.name).join(", ") || "(missing nodes)"}`);
+    else if (ready.length < want || ready.length < nodes.length)
+      problems.push(
+        `nodes Ready ${ready.length}/${Math.max(want, nodes.length)}: not Ready ${
+          nodes
+            .filter((n) => !n.ready)
+            .map((n) => n.name)
+            .join(", ") || "(missing nodes)"
+        }`,
+      );
     seen.push(`nodes Ready ${ready.length}/${Math.max(want, nodes.length)}`);
 
     const cni = cniDaemonSet(ctx);
@@ -69,10 +77,13 @@ export const clusterCheck: CheckSpec = {
         const ip = svc?.status?.loadBalancer?.ingress?.[0]?.ip;
         const n = ip ? parseIp(ip) : undefined;
         if (!ip || n === undefined) problems.push(`Service ${ns}/${name} has no MetalLB address`);
-        else if (n < start || n > end) problems.push(`Service ${ns}/${name} got ${ip}, outside the MetalLB pool ${env.config.metallb.addressStart}-${env.config.metallb.addressEnd}`);
+        else if (n < start || n > end)
+          problems.push(`Service ${ns}/${name} got ${ip}, outside the MetalLB pool ${env.config.metallb.addressStart}-${env.config.metallb.addressEnd}`);
         else seen.push(`${ns}/${name} ${ip}`);
       }
     }
-    return problems.length ? fail(problems[0]!, problems.slice(1), { cni: cni.cni }) : pass(seen.join(", "), [], { cni: cni.cni, nodes: nodes.map((n) => n.name) });
+    return problems.length
+      ? fail(problems[0]!, problems.slice(1), { cni: cni.cni })
+      : pass(seen.join(", "), [], { cni: cni.cni, nodes: nodes.map((n) => n.name) });
   },
 };

@@ -39,7 +39,9 @@ export const hpaCheck: CheckSpec = {
 
     ctx.reporter.progress(`load: ${p.concurrency} concurrent requests for up to ${p.loadSeconds}s against ${addr.url}`);
     let loadDone = false;
-    const load = ctx.load(new URL(addr.url), { durationSeconds: p.loadSeconds, concurrency: p.concurrency, requests: 200_000 }).finally(() => (loadDone = true));
+    const load = ctx
+      .load(new URL(addr.url), { durationSeconds: p.loadSeconds, concurrency: p.concurrency, requests: 200_000 })
+      .finally(() => (loadDone = true));
     load.catch(() => undefined);
     const began = ctx.clock.now();
     let peak = start.current;
@@ -60,7 +62,12 @@ export const hpaCheck: CheckSpec = {
       return fail(`the load generator failed: ${(err as Error).message}`, [], { replicas: seen });
     }
     const loadLine = `load: ${summary.requests} requests, ${summary.errors} errors, ${Object.keys(summary.pods).length} pods served`;
-    if (peak <= min) return fail(`the HPA never scaled up: replicas stayed at ${seen.join(" -> ")} under load (minReplicas ${min}, target ${web.hpa.cpuUtilization}% CPU)`, [loadLine, "check metrics-server (`kubectl top pods`) and the HPA's events (`kubectl describe hpa`)"], { replicas: seen, peak });
+    if (peak <= min)
+      return fail(
+        `the HPA never scaled up: replicas stayed at ${seen.join(" -> ")} under load (minReplicas ${min}, target ${web.hpa.cpuUtilization}% CPU)`,
+        [loadLine, "check metrics-server (`kubectl top pods`) and the HPA's events (`kubectl describe hpa`)"],
+        { replicas: seen, peak },
+      );
 
     const downFrom = ctx.clock.now();
     let last = peak;
@@ -76,7 +83,12 @@ export const hpaCheck: CheckSpec = {
       await ctx.clock.sleep(p.pollMs);
     }
     const data = { replicas: seen, peak, minReplicas: min, maxReplicas: web.hpa.maxReplicas };
-    if (last > min) return fail(`scaled up to ${peak} but did not return to ${min} within ${Math.round(p.scaleDownMs / 1000)}s (replicas seen ${seen.join(" -> ")})`, [loadLine], data);
+    if (last > min)
+      return fail(
+        `scaled up to ${peak} but did not return to ${min} within ${Math.round(p.scaleDownMs / 1000)}s (replicas seen ${seen.join(" -> ")})`,
+        [loadLine],
+        data,
+      );
     return pass(`replicas ${seen.join(" -> ")} (up to ${peak} under load, back to ${min})`, [loadLine], data);
   },
 };

@@ -14,7 +14,13 @@ interface ServiceObject {
 interface PodTemplate {
   template?: {
     metadata?: { labels?: Record<string, string> };
-    spec?: { runtimeClassName?: string; securityContext?: object; activeDeadlineSeconds?: number; initContainers?: TemplateContainer[]; containers?: TemplateContainer[] };
+    spec?: {
+      runtimeClassName?: string;
+      securityContext?: object;
+      activeDeadlineSeconds?: number;
+      initContainers?: TemplateContainer[];
+      containers?: TemplateContainer[];
+    };
   };
 }
 interface TemplateContainer {
@@ -34,7 +40,12 @@ for(const x of t){const s=net.connect({host:x.host,port:x.port});let over=false;
 const end=(r)=>{if(over)return;over=true;out[x.name]=r;s.destroy();if(--left===0){console.log(${JSON.stringify(MARKER)}+JSON.stringify(out));process.exit(0);}};
 s.setTimeout(4000,()=>end("timeout"));s.on("connect",()=>end("connected"));s.on("error",(e)=>end(e.code||"error"));}`;
 
-async function serviceTarget(ctx: VerifyContext, name: string, namespace: string, label: string): Promise<{ name: string; host: string; port: number } | string> {
+async function serviceTarget(
+  ctx: VerifyContext,
+  name: string,
+  namespace: string,
+  label: string,
+): Promise<{ name: string; host: string; port: number } | string> {
   const svc = await ctx.kubectl.getJson<ServiceObject>(["service", name, "-n", namespace]);
   const ip = svc?.spec?.clusterIP;
   const port = svc?.spec?.ports?.[0]?.port;
@@ -51,7 +62,10 @@ export const isolationCheck: CheckSpec = {
     const env = ctx.environment;
     const faas = env.config.faas;
     if (!faas.enabled) return skip("faas.enabled is false");
-    if (!factsOf(env).cni.enforcesPolicy) return skip("the CNI is flannel, which does not enforce NetworkPolicy: executor isolation is NOT in effect on this cluster (use calico locally or terway on ACK)");
+    if (!factsOf(env).cni.enforcesPolicy)
+      return skip(
+        "the CNI is flannel, which does not enforce NetworkPolicy: executor isolation is NOT in effect on this cluster (use calico locally or terway on ACK)",
+      );
 
     const targets = [
       await serviceTarget(ctx, COMPONENTS.nats, faas.namespace, "nats"),
@@ -74,7 +88,16 @@ export const isolationCheck: CheckSpec = {
     const pod = {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name, namespace: faas.executorNamespace, labels: { ...componentLabels(COMPONENTS.executor), [LANGUAGE_LABEL]: "javascript", ...(tpl?.template?.metadata?.labels ?? {}), "clusterkit.io/verify-probe": "true" } },
+      metadata: {
+        name,
+        namespace: faas.executorNamespace,
+        labels: {
+          ...componentLabels(COMPONENTS.executor),
+          [LANGUAGE_LABEL]: "javascript",
+          ...(tpl?.template?.metadata?.labels ?? {}),
+          "clusterkit.io/verify-probe": "true",
+        },
+      },
       spec: {
         ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
         restartPolicy: "Never",

@@ -30,9 +30,17 @@ export function helloJob(language: Language, line: string): SourceFile[] {
 /** Signs in with oauth2-proxy's form; returns the session cookies. */
 async function signIn(ctx: VerifyContext, base: string, email: string, password: string): Promise<string> {
   const body = new URLSearchParams({ username: email, password, rd: "/" }).toString();
-  const res = await ctx.http({ method: "POST", url: new URL("/oauth2/sign_in", base).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  const res = await ctx.http({
+    method: "POST",
+    url: new URL("/oauth2/sign_in", base).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
   const cookies = cookiesFrom(res);
-  if (res.status !== 302 || cookies.length === 0) throw new Error(`signing in as ${email} failed: HTTP ${res.status}${res.status === 401 || res.status === 403 || res.status === 200 ? " (wrong password, or local users not configured in oauth2-proxy)" : ""}`);
+  if (res.status !== 302 || cookies.length === 0)
+    throw new Error(
+      `signing in as ${email} failed: HTTP ${res.status}${res.status === 401 || res.status === 403 || res.status === 200 ? " (wrong password, or local users not configured in oauth2-proxy)" : ""}`,
+    );
   return cookies.join("; ");
 }
 
@@ -52,7 +60,8 @@ export const jobsCheck: CheckSpec = {
   async run(ctx) {
     const faas = ctx.environment.config.faas;
     if (!faas.enabled) return skip("faas.enabled is false");
-    if (faas.oauth2Proxy.signIn !== "local-users") return skip(`sign-in uses the external provider (${faas.oauth2Proxy.provider}): verify cannot sign in without a browser; sign in yourself and run a job`);
+    if (faas.oauth2Proxy.signIn !== "local-users")
+      return skip(`sign-in uses the external provider (${faas.oauth2Proxy.provider}): verify cannot sign in without a browser; sign in yourself and run a job`);
     const email = `${VERIFY_USER}@${faas.oauth2Proxy.localUsers.emailDomain}`;
     const user = readSignInUsers(ctx.signInUsersFile).find((u) => u.email === email);
     if (!user) return fail(`no password for ${email} in ${ctx.signInUsersFile}; run npm run deploy, which creates it`);
@@ -72,10 +81,17 @@ export const jobsCheck: CheckSpec = {
     for (const language of LANGUAGES) {
       const line = `clusterkit-verify ${language} ${ctx.token()}`;
       const submission: JobSubmission = { language, files: helloJob(language, line) };
-      const res = await ctx.http({ method: "POST", url: new URL(API_PATHS.jobs, addr.url).toString(), headers: { ...h, "content-type": "application/json" }, body: JSON.stringify(submission) });
+      const res = await ctx.http({
+        method: "POST",
+        url: new URL(API_PATHS.jobs, addr.url).toString(),
+        headers: { ...h, "content-type": "application/json" },
+        body: JSON.stringify(submission),
+      });
       const id = json<{ id?: string }>(res)?.id;
       if (res.status !== 201 || !id) {
-        problems.push(`${language}: submitting failed (HTTP ${res.status}${header(res, "location")?.includes("/oauth2/") ? ", redirected to sign-in: the session was not accepted" : ""})`);
+        problems.push(
+          `${language}: submitting failed (HTTP ${res.status}${header(res, "location")?.includes("/oauth2/") ? ", redirected to sign-in: the session was not accepted" : ""})`,
+        );
         continue;
       }
       jobs.push({ language, id, line });
@@ -109,10 +125,13 @@ export const jobsCheck: CheckSpec = {
       if (!rec) continue;
       results[j.language] = { id: j.id, status: rec.status };
       if (rec.status !== "finished") {
-        problems.push(`${j.language}: job ${j.id} ended ${rec.status}${rec.error ? ` (${rec.error})` : ""}${rec.result?.compileOutput ? `: ${rec.result.compileOutput.split("\n")[0]}` : ""}`);
+        problems.push(
+          `${j.language}: job ${j.id} ended ${rec.status}${rec.error ? ` (${rec.error})` : ""}${rec.result?.compileOutput ? `: ${rec.result.compileOutput.split("\n")[0]}` : ""}`,
+        );
         continue;
       }
-      if (!rec.result?.stdout.includes(j.line)) problems.push(`${j.language}: job ${j.id} finished without its line on stdout (got ${JSON.stringify((rec.result?.stdout ?? "").slice(0, 60))})`);
+      if (!rec.result?.stdout.includes(j.line))
+        problems.push(`${j.language}: job ${j.id} finished without its line on stdout (got ${JSON.stringify((rec.result?.stdout ?? "").slice(0, 60))})`);
       const zip = await ctx.http({ method: "GET", url: new URL(API_PATHS.download(j.id), addr.url).toString(), headers: h, timeoutMs: 30_000 });
       if (zip.status !== 200) {
         problems.push(`${j.language}: downloading ${j.id}-output.zip failed (HTTP ${zip.status})`);
@@ -127,6 +146,10 @@ export const jobsCheck: CheckSpec = {
     }
     const data = { user: email, jobs: results };
     if (problems.length) return fail(problems[0]!, problems.slice(1), data);
-    return pass(`signed in as ${email}; ${jobs.map((j) => `${j.language} finished`).join(", ")}; every output zip downloaded and holds the job's stdout`, [], data);
+    return pass(
+      `signed in as ${email}; ${jobs.map((j) => `${j.language} finished`).join(", ")}; every output zip downloaded and holds the job's stdout`,
+      [],
+      data,
+    );
   },
 };

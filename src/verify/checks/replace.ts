@@ -8,7 +8,11 @@ interface PodList {
 }
 
 const readyPods = (list: PodList | undefined) =>
-  (list?.items ?? []).filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === "Running" && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata?.name ?? "?");
+  (list?.items ?? [])
+    .filter(
+      (p) => !p.metadata?.deletionTimestamp && p.status?.phase === "Running" && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    )
+    .map((p) => p.metadata?.name ?? "?");
 
 export const replaceCheck: CheckSpec = {
   id: "replace",
@@ -47,13 +51,26 @@ export const replaceCheck: CheckSpec = {
       const replaced = !now.includes(victim) && now.length >= before.length;
       if (replaced && lastOk) break;
       if (ctx.clock.now() - began >= p.timeoutMs) {
-        return fail(`pod ${victim} was not replaced within ${Math.round(p.timeoutMs / 1000)}s: Ready pods ${now.join(", ") || "none"} (before: ${before.length})`, [`${ok} requests answered, ${failures.length} failed`], { victim, before, after: now });
+        return fail(
+          `pod ${victim} was not replaced within ${Math.round(p.timeoutMs / 1000)}s: Ready pods ${now.join(", ") || "none"} (before: ${before.length})`,
+          [`${ok} requests answered, ${failures.length} failed`],
+          { victim, before, after: now },
+        );
       }
       await ctx.clock.sleep(p.pollMs);
     }
     const replacement = now.filter((n) => !before.includes(n));
     const data = { victim, replacement, answered: ok, failed: failures.length };
-    if (failures.length > p.maxFailedRequests) return fail(`pod ${victim} was replaced by ${replacement.join(", ")}, but ${failures.length} requests failed meanwhile (allowed ${p.maxFailedRequests})`, [[...new Set(failures)].slice(0, 3).join("; ")], data);
-    return pass(`pod ${victim} replaced by ${replacement.join(", ") || "a new pod"}; ${ok} requests answered, ${failures.length} failed while it was replaced`, [], data);
+    if (failures.length > p.maxFailedRequests)
+      return fail(
+        `pod ${victim} was replaced by ${replacement.join(", ")}, but ${failures.length} requests failed meanwhile (allowed ${p.maxFailedRequests})`,
+        [[...new Set(failures)].slice(0, 3).join("; ")],
+        data,
+      );
+    return pass(
+      `pod ${victim} replaced by ${replacement.join(", ") || "a new pod"}; ${ok} requests answered, ${failures.length} failed while it was replaced`,
+      [],
+      data,
+    );
   },
 };

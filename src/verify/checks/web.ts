@@ -74,7 +74,10 @@ export const webCheck: CheckSpec = {
     const served = [...pods.entries()].map(([p, n]) => `${p} ×${n}`);
     const problems: string[] = [];
     if (failures.length) problems.push(`${failures.length}/${ctx.policies.webRequests} requests failed (${[...new Set(failures)].slice(0, 3).join("; ")})`);
-    if (pods.size < 2) problems.push(`answers came from ${pods.size} pod${pods.size === 1 ? "" : "s"} only (${served.join(", ") || "none named"}); expected at least 2 (minReplicas ${web.hpa.minReplicas}, spread over nodes)`);
+    if (pods.size < 2)
+      problems.push(
+        `answers came from ${pods.size} pod${pods.size === 1 ? "" : "s"} only (${served.join(", ") || "none named"}); expected at least 2 (minReplicas ${web.hpa.minReplicas}, spread over nodes)`,
+      );
 
     const token = ctx.token();
     const file = `clusterkit-verify-${token}.txt`;
@@ -85,13 +88,18 @@ export const webCheck: CheckSpec = {
       const res = await ctx.http({ method: "GET", url: new URL(file, addr.url).toString() });
       const body = res.body.toString("utf8");
       if (res.status === 200 && body === token) volume = `probe file ${file} written on the volume was served back`;
-      else problems.push(`the probe file written on the shared volume was not served back (HTTP ${res.status}${res.status === 200 ? `, body ${JSON.stringify(body.slice(0, 40))}` : ""})`);
+      else
+        problems.push(
+          `the probe file written on the shared volume was not served back (HTTP ${res.status}${res.status === 200 ? `, body ${JSON.stringify(body.slice(0, 40))}` : ""})`,
+        );
     } catch (err) {
       problems.push(`volume probe: ${(err as Error).message}`);
     } finally {
       await deleteProbe(ctx.kubectl, web.namespace, name);
     }
     const data = { url: addr.url, pods: Object.fromEntries(pods), failures: failures.length };
-    return problems.length ? fail(problems[0]!, [...problems.slice(1), `pods seen: ${served.join(", ") || "none"}`], data) : pass(`${pods.size} pods answered ${addr.url} (${served.join(", ")}); ${volume}`, [], data);
+    return problems.length
+      ? fail(problems[0]!, [...problems.slice(1), `pods seen: ${served.join(", ") || "none"}`], data)
+      : pass(`${pods.size} pods answered ${addr.url} (${served.join(", ")}); ${volume}`, [], data);
   },
 };

@@ -11,7 +11,11 @@ import { SEAL_SEED_SCRIPT, sealSeedScript } from "./scripts/seal-seed";
  * `steps`: the node's boot scripts in order (the packages step among them); the seal step is
  * appended. `files`: the node's own files, scripts included.
  */
-export function bootFiles(steps: readonly string[], packages: readonly string[], files: readonly WriteFile[]): Pick<CloudConfigDoc, "write_files"> & { runcmd: string[][] } {
+export function bootFiles(
+  steps: readonly string[],
+  packages: readonly string[],
+  files: readonly WriteFile[],
+): Pick<CloudConfigDoc, "write_files"> & { runcmd: string[][] } {
   return {
     write_files: [
       ...files,

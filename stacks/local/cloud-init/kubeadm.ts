@@ -36,7 +36,9 @@ function nodeRegistration(config: LocalConfig, release: KubernetesRelease, name:
  */
 function nodeLabels(config: LocalConfig): string | undefined {
   if (!config.runtimes.kata.enabled) return undefined;
-  return Object.entries(LOCAL_RUNTIME_CLASSES.kata.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+  return Object.entries(LOCAL_RUNTIME_CLASSES.kata.nodeSelector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }
 
 function documents(docs: readonly object[]): string {

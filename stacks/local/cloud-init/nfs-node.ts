@@ -27,7 +27,12 @@ export function nfsNodeCloudConfig(config: LocalConfig, access: NodeAccessKeys):
       { path: REGISTRY_CONFIG, content: registryConfigYaml(config.nfs.ip), permissions: "0644", owner: "root:root" },
       scriptFile(
         IMAGE_REGISTRY_SCRIPT,
-        imageRegistryScript({ configPath: REGISTRY_CONFIG, debVersion: REGISTRY_DEB_VERSION, checkUrl: `http://${config.nfs.ip}:${LOCAL_REGISTRY_PORT}/v2/`, storage: REGISTRY_STORAGE }),
+        imageRegistryScript({
+          configPath: REGISTRY_CONFIG,
+          debVersion: REGISTRY_DEB_VERSION,
+          checkUrl: `http://${config.nfs.ip}:${LOCAL_REGISTRY_PORT}/v2/`,
+          storage: REGISTRY_STORAGE,
+        }),
       ),
     ]),
   };

@@ -160,7 +160,9 @@ export async function startFaasStack(options: FaasStackOptions = {}): Promise<Fa
     // The chart mounts emptyDirs at /tmp and /app/.next/cache; everything else is read-only.
     mkdirSync(join(dir, ".next", "cache"), { recursive: true });
     const readOnly = options.readOnlyRoot ?? true;
-    const child = readOnly ? spawn("unshare", ["--mount", "sh", "-c", READ_ONLY_SCRIPT, "sh", dir, appMountPoint()], { env, stdio: ["ignore", "pipe", "pipe"] }) : spawn("node", [join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = readOnly
+      ? spawn("unshare", ["--mount", "sh", "-c", READ_ONLY_SCRIPT, "sh", dir, appMountPoint()], { env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("node", [join(dir, "server.js")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));

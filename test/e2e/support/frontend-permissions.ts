@@ -11,7 +11,15 @@ import type { NatsUserSpec } from "./nats-users";
 
 export const FRONTEND_NATS_USER = "frontend";
 
-export const FRONTEND_PUBLISH = [...jobSubjects(), "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.NAMES", "$JS.API.STREAM.MSG.GET.*", "$JS.API.DIRECT.GET.>", "$JS.API.CONSUMER.CREATE.>", "$JS.FC.>"] as const;
+export const FRONTEND_PUBLISH = [
+  ...jobSubjects(),
+  "$JS.API.STREAM.INFO.*",
+  "$JS.API.STREAM.NAMES",
+  "$JS.API.STREAM.MSG.GET.*",
+  "$JS.API.DIRECT.GET.>",
+  "$JS.API.CONSUMER.CREATE.>",
+  "$JS.FC.>",
+] as const;
 
 export function frontendUser(): NatsUserSpec {
   return { user: FRONTEND_NATS_USER, publish: { allow: FRONTEND_PUBLISH }, subscribe: { allow: [`${inboxPrefix(FRONTEND_NATS_USER)}.>`] } };

@@ -66,15 +66,26 @@ export function middlewareProcess(options: MiddlewareProcessOptions = {}): Middl
         else if (e.valueFrom?.fieldRef) processEnv[e.name] = options.replicaName ?? "middleware-0";
       }
       // Reached from this machine rather than through cluster DNS; one NATS server, so R1 buckets.
-      Object.assign(processEnv, { NATS_URL: nats.url, NATS_USER: nats.user, NATS_BUCKET_REPLICAS: "1", HEALTH_PORT: String(healthPort), RECONCILE_INTERVAL_MS: "500" });
+      Object.assign(processEnv, {
+        NATS_URL: nats.url,
+        NATS_USER: nats.user,
+        NATS_BUCKET_REPLICAS: "1",
+        HEALTH_PORT: String(healthPort),
+        RECONCILE_INTERVAL_MS: "500",
+      });
       let log = "";
-      child = spawn(process.execPath, [MIDDLEWARE_MAIN], { env: { PATH: process.env.PATH ?? "", KUBECONFIG: kubeconfig, ...processEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      child = spawn(process.execPath, [MIDDLEWARE_MAIN], {
+        env: { PATH: process.env.PATH ?? "", KUBECONFIG: kubeconfig, ...processEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
       child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`the middleware exited with ${child.exitCode}:\n${log}`);
-        const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => r.ok).catch(() => false);
+        const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`)
+          .then((r) => r.ok)
+          .catch(() => false);
         if (ready) break;
         if (Date.now() > deadline) throw new Error(`the middleware was not ready within 30 s:\n${log}`);
         await new Promise((r) => setTimeout(r, 200));

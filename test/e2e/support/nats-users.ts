@@ -40,11 +40,23 @@ export function usersConf(users: readonly NatsUserSpec[], options: { port?: numb
   const env: Record<string, string> = {};
   const passwords: Record<string, string> = {};
   // `port:` becomes a random loopback port in startNatsServer; `listen:` is kept as written.
-  const lines = [options.port ? `listen: 127.0.0.1:${options.port}` : "port: 4222", "jetstream {", "  max_memory_store: 0", "  store_dir: /data", "}", "authorization {", "  users: ["];
+  const lines = [
+    options.port ? `listen: 127.0.0.1:${options.port}` : "port: 4222",
+    "jetstream {",
+    "  max_memory_store: 0",
+    "  store_dir: /data",
+    "}",
+    "authorization {",
+    "  users: [",
+  ];
   users.forEach((u, i) => {
     const variable = `NATS_TEST_PASSWORD_${i}`;
     passwords[u.user] = env[variable] = options.passwords?.[u.user] ?? testPassword();
-    const perms = [u.publish ? `publish: ${rules(u.publish)}` : "", u.subscribe ? `subscribe: ${rules(u.subscribe)}` : "", u.allowResponses ? "allow_responses: true" : ""].filter(Boolean);
+    const perms = [
+      u.publish ? `publish: ${rules(u.publish)}` : "",
+      u.subscribe ? `subscribe: ${rules(u.subscribe)}` : "",
+      u.allowResponses ? "allow_responses: true" : "",
+    ].filter(Boolean);
     lines.push(`    { user: ${JSON.stringify(u.user)}, password: $${variable}${perms.length ? `, permissions: { ${perms.join(", ")} }` : ""} }`);
   });
   lines.push("  ]", "}");

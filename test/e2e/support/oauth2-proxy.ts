@@ -52,7 +52,17 @@ interface Session {
 const EMAIL = /^[^\s@,;<>"'()\\[\]]{1,64}@[A-Za-z0-9.-]{1,189}$/;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /** Identity and forwarding headers a client must never be able to set. */
 function isClientForbiddenHeader(name: string): boolean {
@@ -151,7 +161,10 @@ export function startOauth2ProxyStandIn(options: Oauth2ProxyStandInOptions): Pro
     const refuse = (message: string) => send(res, 403, signInPage(rd, users, message), { "content-type": "text/html; charset=utf-8" });
     if (!EMAIL.test(email)) return refuse("That is not an email address.");
     if (options.allowedEmails && !options.allowedEmails.map((e) => e.toLowerCase()).includes(email)) return refuse("That address may not sign in.");
-    send(res, 302, "", { location: rd, "set-cookie": `${SESSION_COOKIE}=${encode(newSession(email))}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${sessionSeconds}` });
+    send(res, 302, "", {
+      location: rd,
+      "set-cookie": `${SESSION_COOKIE}=${encode(newSession(email))}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${sessionSeconds}`,
+    });
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, session: Session) {
@@ -188,9 +201,11 @@ export function startOauth2ProxyStandIn(options: Oauth2ProxyStandInOptions): Pro
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
     if (url.pathname === "/ping" || url.pathname === "/ready") return send(res, 200, "OK");
-    if (url.pathname === "/oauth2/sign_in") return send(res, 200, signInPage(safeRedirect(url.searchParams.get("rd")), users), { "content-type": "text/html; charset=utf-8" });
+    if (url.pathname === "/oauth2/sign_in")
+      return send(res, 200, signInPage(safeRedirect(url.searchParams.get("rd")), users), { "content-type": "text/html; charset=utf-8" });
     if (url.pathname === "/oauth2/callback") return void callback(req, res);
-    if (url.pathname === "/oauth2/sign_out") return send(res, 302, "", { location: "/oauth2/sign_in", "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` });
+    if (url.pathname === "/oauth2/sign_out")
+      return send(res, 302, "", { location: "/oauth2/sign_in", "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` });
     if (url.pathname.startsWith("/oauth2/")) return send(res, 404, "not found\n");
     const session = decode(cookies(req.headers.cookie).get(SESSION_COOKIE));
     if (!session) {

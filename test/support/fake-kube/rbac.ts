@@ -25,7 +25,10 @@ export interface RequestAttributes {
 /** Request info as the API server derives it (core group and named groups). */
 export function requestAttributes(method: string, url: URL): RequestAttributes {
   // Segments are percent-decoded, as the API server does (client-node encodes `pod:port` in proxy paths).
-  const parts = url.pathname.split("/").filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = url.pathname
+    .split("/")
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   let i: number;
   let apiGroup: string;
   if (parts[0] === "api" && parts.length >= 2) {

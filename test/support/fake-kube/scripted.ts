@@ -51,7 +51,12 @@ async function run(pod: V1Pod, ctl: PodControl, s: PodScript): Promise<void> {
     ctl.setStatus({ phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });
     return;
   }
-  ctl.setStatus({ phase: "Pending", startTime: t0, initContainerStatuses: [cs(pod, RUN_CONTAINER, { running: { startedAt: t0 } })], containerStatuses: [waitingReport] });
+  ctl.setStatus({
+    phase: "Pending",
+    startTime: t0,
+    initContainerStatuses: [cs(pod, RUN_CONTAINER, { running: { startedAt: t0 } })],
+    containerStatuses: [waitingReport],
+  });
   await sleep(s.runMs ?? 20);
   if (s.hold) await s.hold.catch(() => undefined);
   if (ctl.deleted) return;
@@ -66,13 +71,29 @@ async function run(pod: V1Pod, ctl: PodControl, s: PodScript): Promise<void> {
     }
     case "oom":
       ctl.setLog(RUN_CONTAINER, "");
-      ctl.setStatus({ phase: "Failed", initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: t0, finishedAt: t1 } })], containerStatuses: [waitingReport] });
+      ctl.setStatus({
+        phase: "Failed",
+        initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "OOMKilled", startedAt: t0, finishedAt: t1 } })],
+        containerStatuses: [waitingReport],
+      });
       return;
     case "deadline":
-      ctl.setStatus({ phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline", initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "Error", startedAt: t0, finishedAt: t1 } })], containerStatuses: [waitingReport] });
+      ctl.setStatus({
+        phase: "Failed",
+        reason: "DeadlineExceeded",
+        message: "Pod was active on the node longer than the specified deadline",
+        initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "Error", startedAt: t0, finishedAt: t1 } })],
+        containerStatuses: [waitingReport],
+      });
       return;
     case "evicted":
-      ctl.setStatus({ phase: "Failed", reason: "Evicted", message: s.end.message, initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "Error", startedAt: t0, finishedAt: t1 } })], containerStatuses: [waitingReport] });
+      ctl.setStatus({
+        phase: "Failed",
+        reason: "Evicted",
+        message: s.end.message,
+        initContainerStatuses: [cs(pod, RUN_CONTAINER, { terminated: { exitCode: 137, reason: "Error", startedAt: t0, finishedAt: t1 } })],
+        containerStatuses: [waitingReport],
+      });
       return;
   }
 }

@@ -100,10 +100,12 @@ export class FakeKubeApi {
   private constructor(private readonly opts: FakeKubeOptions) {
     const objs = opts.objects as unknown as Json[];
     const bindings = objs.filter((o) => o.kind === "RoleBinding");
-    const sa = opts.serviceAccount ?? (() => {
-      const s = bindings[0]?.subjects?.[0];
-      return s ? `${s.namespace}/${s.name}` : "default/default";
-    })();
+    const sa =
+      opts.serviceAccount ??
+      (() => {
+        const s = bindings[0]?.subjects?.[0];
+        return s ? `${s.namespace}/${s.name}` : "default/default";
+      })();
     const [saNs, saName] = sa.split("/");
     this.user = `system:serviceaccount:${saNs}:${saName}`;
     const subjectIsUs = (b: Json) => (b.subjects ?? []).some((s: Json) => s.kind === "ServiceAccount" && s.namespace === saNs && s.name === saName);
@@ -122,7 +124,9 @@ export class FakeKubeApi {
     this.quotas = objs
       .filter((o) => o.kind === "ResourceQuota" && (o.spec?.scopes ?? []).includes("Terminating") && o.spec?.hard?.pods !== undefined)
       .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, pods: Number(o.spec.hard.pods) }));
-    this.restricted = new Set(objs.filter((o) => o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((o) => o.metadata.name));
+    this.restricted = new Set(
+      objs.filter((o) => o.kind === "Namespace" && o.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((o) => o.metadata.name),
+    );
     for (const n of objs.filter((o) => o.kind === "Namespace")) this.namespaces.set(n.metadata.name, n);
     const classes = objs.filter((o) => o.kind === "RuntimeClass").map((o) => o.metadata.name as string);
     this.runtimeClasses = opts.runtimeClassesKnown || classes.length ? new Set(classes) : undefined;
@@ -209,7 +213,13 @@ export class FakeKubeApi {
       }
       if (a.resource !== "pods") return this.status(res, 404, "NotFound", "the server could not find the requested resource");
       if (a.verb === "create" && !sub) return this.create(res, ns, await this.body(req));
-      if (a.verb === "list") return this.json(res, 200, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: String(this.rv) }, items: this.podsIn(ns).filter((p) => selects(url.searchParams.get("labelSelector") ?? "", p)) });
+      if (a.verb === "list")
+        return this.json(res, 200, {
+          kind: "PodList",
+          apiVersion: "v1",
+          metadata: { resourceVersion: String(this.rv) },
+          items: this.podsIn(ns).filter((p) => selects(url.searchParams.get("labelSelector") ?? "", p)),
+        });
       if (a.verb === "watch") return this.watch(res, ns, url);
       if (a.verb === "get" && sub === "proxy") return this.proxy(res, ns, a.name!, url);
       const pod = this.pods.get(key(a.name!));
@@ -235,28 +245,56 @@ export class FakeKubeApi {
       return this.status(res, 400, "BadRequest", "the body of the request was in an unknown format");
     }
     const name = pod.metadata?.name ?? "";
-    if (pod.metadata?.namespace && pod.metadata.namespace !== ns) return this.status(res, 400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+    if (pod.metadata?.namespace && pod.metadata.namespace !== ns)
+      return this.status(res, 400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
     const Model = builtInModel("v1", "Pod")!;
     try {
       new Model({ apiVersion: "v1", kind: "Pod", ...pod }).validate();
     } catch (err) {
       return this.status(res, 422, "Invalid", `Pod "${name}" is invalid: ${(err as Error).message}`, { name, kind: "Pod" });
     }
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) || name.length > 253) return this.status(res, 422, "Invalid", `Pod "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`, { name, kind: "Pod" });
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) || name.length > 253)
+      return this.status(
+        res,
+        422,
+        "Invalid",
+        `Pod "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+        { name, kind: "Pod" },
+      );
     const annotationBytes = Object.entries(pod.metadata?.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    if (annotationBytes > ANNOTATION_LIMIT) return this.status(res, 422, "Invalid", `Pod "${name}" is invalid: metadata.annotations: Too long: must have at most ${ANNOTATION_LIMIT} bytes`, { name, kind: "Pod" });
+    if (annotationBytes > ANNOTATION_LIMIT)
+      return this.status(res, 422, "Invalid", `Pod "${name}" is invalid: metadata.annotations: Too long: must have at most ${ANNOTATION_LIMIT} bytes`, {
+        name,
+        kind: "Pod",
+      });
     if (this.restricted.has(ns)) {
       const v = restrictedViolations(pod.spec as unknown as Record<string, unknown>, (pod.metadata ?? {}) as Record<string, unknown>);
-      if (v.length) return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: violates PodSecurity "restricted:latest": ${v.join("; ")}`, { name, kind: "pods" });
+      if (v.length)
+        return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: violates PodSecurity "restricted:latest": ${v.join("; ")}`, {
+          name,
+          kind: "pods",
+        });
     }
     if (this.runtimeClasses && pod.spec?.runtimeClassName && !this.runtimeClasses.has(pod.spec.runtimeClassName)) {
-      return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: pod rejected: RuntimeClass "${pod.spec.runtimeClassName}" not found`, { name, kind: "pods" });
+      return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: pod rejected: RuntimeClass "${pod.spec.runtimeClassName}" not found`, {
+        name,
+        kind: "pods",
+      });
     }
     if (this.pods.has(`${ns}/${name}`)) return this.status(res, 409, "AlreadyExists", `pods "${name}" already exists`, { name, kind: "pods" });
     if (pod.spec?.activeDeadlineSeconds !== undefined) {
       for (const q of this.quotas.filter((x) => x.namespace === ns)) {
-        const used = this.podsIn(ns).filter((p) => p.spec?.activeDeadlineSeconds !== undefined && !["Succeeded", "Failed"].includes(p.status?.phase ?? "")).length;
-        if (used + 1 > q.pods) return this.status(res, 403, "Forbidden", `pods "${name}" is forbidden: exceeded quota: ${q.name}, requested: pods=1, used: pods=${used}, limited: pods=${q.pods}`, { name, kind: "pods" });
+        const used = this.podsIn(ns).filter(
+          (p) => p.spec?.activeDeadlineSeconds !== undefined && !["Succeeded", "Failed"].includes(p.status?.phase ?? ""),
+        ).length;
+        if (used + 1 > q.pods)
+          return this.status(
+            res,
+            403,
+            "Forbidden",
+            `pods "${name}" is forbidden: exceeded quota: ${q.name}, requested: pods=1, used: pods=${used}, limited: pods=${q.pods}`,
+            { name, kind: "pods" },
+          );
       }
     }
     const stored: V1Pod = {
@@ -332,7 +370,13 @@ export class FakeKubeApi {
     const pod = this.pods.get(`${ns}/${name}`);
     if (!pod) return this.status(res, 404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" });
     const handler = this.servers.get(pod.metadata!.uid!)?.get(Number(port));
-    if (!handler) return this.status(res, 503, "ServiceUnavailable", `error trying to reach service: dial tcp ${pod.status?.podIP ?? "<nil>"}:${port}: connect: connection refused`);
+    if (!handler)
+      return this.status(
+        res,
+        503,
+        "ServiceUnavailable",
+        `error trying to reach service: dial tcp ${pod.status?.podIP ?? "<nil>"}:${port}: connect: connection refused`,
+      );
     const path = url.pathname.replace(/^.*?\/proxy/, "") || "/";
     res.writeHead(200, { "content-type": "text/plain" });
     res.end(handler(path));
@@ -343,7 +387,8 @@ export class FakeKubeApi {
     const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
     if (!names.includes(container)) return this.status(res, 400, "BadRequest", `container ${container} is not valid for pod ${pod.metadata?.name}`);
     const text = this.logs.get(pod.metadata!.uid!)?.get(container);
-    if (text === undefined) return this.status(res, 400, "BadRequest", `container "${container}" in pod "${pod.metadata?.name}" is waiting to start: PodInitializing`);
+    if (text === undefined)
+      return this.status(res, 400, "BadRequest", `container "${container}" in pod "${pod.metadata?.name}" is waiting to start: PodInitializing`);
     const limit = Number(url.searchParams.get("limitBytes") ?? "0");
     const body = limit > 0 ? Buffer.from(text).subarray(0, limit) : Buffer.from(text);
     res.writeHead(200, { "content-type": "text/plain" });
@@ -356,10 +401,23 @@ export class FakeKubeApi {
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
     const oldest = this.events[0]?.rv ?? this.rv;
     if (from > 0 && from < oldest - 1) {
-      res.end(JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", message: `too old resource version: ${from} (${oldest - 1})`, reason: "Expired", code: 410 } }) + "\n");
+      res.end(
+        JSON.stringify({
+          type: "ERROR",
+          object: {
+            kind: "Status",
+            apiVersion: "v1",
+            status: "Failure",
+            message: `too old resource version: ${from} (${oldest - 1})`,
+            reason: "Expired",
+            code: 410,
+          },
+        }) + "\n",
+      );
       return;
     }
-    for (const e of this.events) if (e.rv > from && e.pod.metadata?.namespace === ns && selects(selector, e.pod)) res.write(JSON.stringify({ type: e.type, object: e.pod }) + "\n");
+    for (const e of this.events)
+      if (e.rv > from && e.pod.metadata?.namespace === ns && selects(selector, e.pod)) res.write(JSON.stringify({ type: e.type, object: e.pod }) + "\n");
     const w: Watcher = { namespace: ns, selector, res };
     this.watchers.add(w);
     res.on("close", () => this.watchers.delete(w));
@@ -371,7 +429,8 @@ export class FakeKubeApi {
     if (type !== "DELETED") this.pods.set(`${pod.metadata!.namespace}/${pod.metadata!.name}`, withRv);
     this.events.push({ rv, type, pod: withRv });
     while (this.events.length > (this.opts.keepEvents ?? 10_000)) this.events.shift();
-    for (const w of this.watchers) if (w.namespace === pod.metadata?.namespace && selects(w.selector, withRv)) w.res.write(JSON.stringify({ type, object: withRv }) + "\n");
+    for (const w of this.watchers)
+      if (w.namespace === pod.metadata?.namespace && selects(w.selector, withRv)) w.res.write(JSON.stringify({ type, object: withRv }) + "\n");
   }
 
   /** Ends every open watch (as an API server restart or a timeout would). */
