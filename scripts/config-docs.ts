@@ -48,7 +48,8 @@ function jsDoc(node: ts.Node, source: ts.SourceFile): { doc: string; defaultTag?
 
 /** A short form of the rule as the schema writes it. */
 function ruleText(expr: ts.Expression, source: ts.SourceFile): string {
-  const text = expr.getText(source).replace(/\s+/g, " ");
+  // Source text as one line, whatever the formatter made of it (chained calls broken before their dots).
+  const text = expr.getText(source).replace(/\s+/g, " ").replace(/ \./g, ".").replace(/\( /g, "(").replace(/ \)/g, ")");
   const enumValues = /z\.enum\(\[([^\]]*)\]/.exec(text);
   if (enumValues) return `one of ${enumValues[1]!.replace(/"/g, "").replace(/\s*,\s*/g, ", ")}`;
   if (/^z\.enum\(ACK_CLUSTER_TYPES/.test(text)) return "one of managed, dedicated";
