@@ -10,7 +10,7 @@ import { IMAGES } from "../../src/config/images";
 import { Chart, k8s } from "../../src/lib/k8s";
 import { podSecurityLabels } from "../shared/pod-security";
 import { resources } from "../shared/workload";
-import { FLANNEL_NAMESPACE } from "../../src/contracts/platform";
+import { FLANNEL_DAEMONSET, FLANNEL_NAMESPACE } from "../../src/contracts/platform";
 
 export interface FlannelChartProps {
   /** The pod network (`kubernetes.podCidr`); flanneld's `Network` must equal it. */
@@ -74,7 +74,7 @@ export class FlannelChart extends Chart {
 
     const small = resources({ cpu: "10m", memory: "16Mi", memoryLimit: "64Mi" });
     new k8s.KubeDaemonSet(this, "daemonset", {
-      metadata: { name: "kube-flannel-ds", namespace, labels: { ...labels, tier: "node", app: "flannel" } },
+      metadata: { name: FLANNEL_DAEMONSET, namespace, labels: { ...labels, tier: "node", app: "flannel" } },
       spec: {
         selector: { matchLabels: { app: "flannel" } },
         template: {

@@ -13,3 +13,5 @@ export const SERVED_BY_HEADER = "X-Served-By";
 export const WEB_CONTENT_VOLUME = "web-content";
 /** Flannel's namespace (its DaemonSet lives there). */
 export const FLANNEL_NAMESPACE = "kube-flannel";
+/** Flannel's node agent DaemonSet (ours locally; ACK's flannel uses the same name in kube-system). */
+export const FLANNEL_DAEMONSET = "kube-flannel-ds";

@@ -1,6 +1,6 @@
 /** Check 1: nodes Ready, the CNI's node agents and CoreDNS up, MetalLB addresses assigned (local). */
 import { factsOf } from "../../config/profiles";
-import { FLANNEL_NAMESPACE } from "../../contracts/platform";
+import { FLANNEL_DAEMONSET, FLANNEL_NAMESPACE } from "../../contracts/platform";
 import { WEB_APP_NAME } from "../../contracts/platform";
 import { parseIp } from "../../config/ipv4";
 import { expectedNodes } from "../../deploy/expected-nodes";
@@ -24,7 +24,7 @@ export function cniDaemonSet(ctx: VerifyContext): { namespace: string; name: str
   if (cni === "calico") return { namespace: "calico-system", name: "calico-node", cni };
   if (cni === "terway") return { namespace: "kube-system", name: "terway-eniip", cni };
   // Our flannel chart installs into its own namespace; ACK's lives in kube-system.
-  return { namespace: facts.installsCni ? FLANNEL_NAMESPACE : "kube-system", name: "kube-flannel-ds", cni };
+  return { namespace: facts.installsCni ? FLANNEL_NAMESPACE : "kube-system", name: FLANNEL_DAEMONSET, cni };
 }
 
 export const clusterCheck: CheckSpec = {
