@@ -11,10 +11,19 @@ import { dirname, join } from "node:path";
 import { hostKeyPath, KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../contracts/node-access";
 
 export interface SshKeyPair {
-  /** OpenSSH private key file content (`-----BEGIN OPENSSH PRIVATE KEY-----`), unencrypted. */
+  /** OpenSSH private key file content (PEM-style armour labelled OPENSSH_KEY_LABEL), unencrypted. */
   readonly privateKey: string;
   /** `ssh-ed25519 <base64> <comment>`. */
   readonly publicKey: string;
+}
+
+/** The armour label of OpenSSH's own private key format (PROTOCOL.key). */
+const OPENSSH_KEY_LABEL = "OPENSSH PRIVATE KEY";
+
+/** RFC 7468-style armour (OpenSSH uses the same framing) around base64 lines. */
+function armour(label: string, base64Lines: string): string {
+  const edge = (side: "BEGIN" | "END") => `-----${side} ${label}-----`;
+  return `${edge("BEGIN")}\n${base64Lines}\n${edge("END")}\n`;
 }
 
 function sshString(data: Buffer | string): Buffer {
@@ -58,7 +67,7 @@ function generateEd25519(comment: string): SshKeyPair {
     .replace(/(.{70})/g, "$1\n")
     .replace(/\n$/, "");
   return {
-    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    privateKey: armour(OPENSSH_KEY_LABEL, b64),
     publicKey: `${type} ${pubBlob.toString("base64")} ${comment}`,
   };
 }

@@ -12,12 +12,13 @@ import { memoryIo, runCommand } from "../../src/cli/io";
 import { KNOWN_HOSTS, LAB_KEY, SSH_DIR } from "../../src/contracts/node-access";
 import { configFile, scratchDir } from "../support/cli";
 import { stubBin } from "../deploy/fakes";
+import { fakePem } from "../support/fake-pem";
 
 /** A project root whose lab key and known hosts exist (as deploy leaves them). */
 function deployedRoot(nodes = ["master01", "worker01", "worker02", "nfs01"]): string {
   const root = scratchDir();
   mkdirSync(join(root, SSH_DIR), { recursive: true, mode: 0o700 });
-  writeFileSync(join(root, LAB_KEY), "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----\n", { mode: 0o600 });
+  writeFileSync(join(root, LAB_KEY), fakePem("OPENSSH PRIVATE KEY", "fake"), { mode: 0o600 });
   writeFileSync(join(root, KNOWN_HOSTS), nodes.map((n) => `${n} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeHostKey${n}`).join("\n") + "\n");
   return root;
 }

@@ -9,6 +9,7 @@ import type { NodeSecrets } from "../../stacks/local/cloud-init/secrets";
 import { LocalStack } from "../../stacks/local/local-stack";
 import { clusterNodes } from "../../src/contracts/local-nodes";
 import { PROJECT_ROOT } from "../support/cli";
+import { fakePem } from "../support/fake-pem";
 
 /** The local config after applying `overrides` (same path as a CLUSTERKIT_CONFIG file), or throws. */
 export function localConfig(overrides: Record<string, unknown> = {}): LocalConfig {
@@ -56,14 +57,14 @@ export function fileResource(json: TfJson, type: "local_file" | "local_sensitive
  * Sample identity: shaped like the real thing (PEM headers, token format) but fixed and fake, so tests
  * can also check that such shapes never appear in synthesized Terraform.
  */
-const SAMPLE_CERT = "-----BEGIN CERTIFICATE-----\nMIIBsampleCERTIFICATEbodyNotARealCert\n-----END CERTIFICATE-----\n";
-const SAMPLE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsampleKEYbodyNotARealKey\n-----END RSA PRIVATE KEY-----\n";
+const SAMPLE_CERT = fakePem("CERTIFICATE", "MIIBsampleCERTIFICATEbodyNotARealCert");
+const SAMPLE_KEY = fakePem("RSA PRIVATE KEY", "MIIEsampleKEYbodyNotARealKey");
 export const SAMPLE_SECRETS: NodeSecrets = {
   caCertPemBase64: Buffer.from(SAMPLE_CERT).toString("base64"),
   caKeyPemBase64: Buffer.from(SAMPLE_KEY).toString("base64"),
   bootstrapToken: "abcdef.0123456789abcdef",
   sshAuthorizedKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISampleAdminKeyNotRealAtAll0000000000000000 clusterkit-lab-admin",
-  sshHostPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAsampleHOSTkeyNotReal\n-----END OPENSSH PRIVATE KEY-----\n",
+  sshHostPrivateKey: fakePem("OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAAsampleHOSTkeyNotReal"),
   sshHostPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISampleHostKeyNotRealAtAll00000000000000000 clusterkit-host",
 };
 
