@@ -8,14 +8,10 @@ import { Construct } from "constructs";
 import { CsKubernetesNodePool } from "../../.gen/providers/alicloud/cs-kubernetes-node-pool";
 import type { AckConfig } from "../../src/config/schema";
 import { ACK_SANDBOX_RUNTIME } from "../../src/contracts/runtimes";
+import { nodePoolBase, type NodePoolPlacement } from "./node-pool-base";
 
-export interface AckSandboxedNodePoolProps {
-  readonly clusterId: string;
+export interface AckSandboxedNodePoolProps extends NodePoolPlacement {
   readonly pool: AckConfig["sandboxedNodePool"];
-  readonly vswitchIds: string[];
-  readonly securityGroupId: string;
-  readonly keyName: string;
-  readonly tags: Record<string, string>;
 }
 
 export class AckSandboxedNodePool extends Construct {
@@ -25,23 +21,14 @@ export class AckSandboxedNodePool extends Construct {
     super(scope, id);
     const { pool } = props;
     this.nodePool = new CsKubernetesNodePool(this, "pool", {
-      clusterId: props.clusterId,
-      nodePoolName: pool.name,
-      vswitchIds: props.vswitchIds,
-      multiAzPolicy: "BALANCE",
-      instanceTypes: pool.instanceTypes,
-      instanceChargeType: "PostPaid",
-      desiredSize: String(pool.desiredSize),
+      ...nodePoolBase(props, pool),
       systemDiskCategory: pool.systemDisk.category,
       systemDiskSize: pool.systemDisk.sizeGiB,
       // The only operating system ACK supports for sandboxed containers from Kubernetes 1.30 on.
       imageType: "AliyunLinux3",
       runtimeName: ACK_SANDBOX_RUNTIME,
       ...(pool.runtimeVersion ? { runtimeVersion: pool.runtimeVersion } : {}),
-      keyName: props.keyName,
-      securityGroupIds: [props.securityGroupId],
       labels: [{ key: "clusterkit.io/sandboxed", value: "runv" }],
-      tags: props.tags,
     });
   }
 }

@@ -5,6 +5,7 @@
  * here from a config with the pool switched on after validation.
  */
 import { describe, expect, it } from "@jest/globals";
+import { POD_PIDS_LIMIT } from "../../service/contract/executor";
 import { validateConfigs } from "../../src/config/load";
 import { Testing } from "../../src/lib/tf";
 import { newContext } from "../../src/contracts/synth-context";
@@ -33,6 +34,8 @@ describe("ACK sandboxed node pool", () => {
       instance_types: ["ecs.ebmg7.32xlarge"],
       desired_size: "1",
       labels: [{ key: "clusterkit.io/sandboxed", value: "runv" }],
+      // Kata executors run here: the contract's per-Pod pids bound holds on this pool too.
+      kubelet_configuration: { pod_pids_limit: String(POD_PIDS_LIMIT) },
     });
     expect(sandboxed.scaling_config).toBeUndefined();
     expect(sandboxed.cluster_id).toBe(pools["k8s-nodepool"]!.cluster_id);
