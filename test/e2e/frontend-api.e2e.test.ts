@@ -16,7 +16,7 @@ import { helloJob } from "../../src/verify/checks/jobs";
 import { itIf, missingTools } from "../support/requires";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
 import { ensureMiddlewareBuilt } from "./support/middleware-process";
-import { readZip } from "./support/zip";
+import { readZip } from "../../src/verify/zip";
 
 const ALICE = "alice@example.com";
 const BOB = "bob@example.com";

@@ -18,7 +18,7 @@ import { chromiumPath, launchChromium } from "./support/browser";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
 import { ensureMiddlewareBuilt } from "./support/middleware-process";
 import { finalStatus, HELLO, JOB_URL, submitJob, signIn } from "./support/pages";
-import { readZip } from "./support/zip";
+import { readZip } from "../../src/verify/zip";
 
 const ALICE = "alice@example.com";
 const BOB = "bob@example.com";

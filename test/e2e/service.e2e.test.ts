@@ -19,7 +19,7 @@ import { chromiumPath, launchChromium } from "./support/browser";
 import { ensureFrontendBuilt, startFaasStack, type FaasStack } from "./support/faas-stack";
 import { ensureMiddlewareBuilt, middlewareProcess } from "./support/middleware-process";
 import { finalStatus, listedJobIds, signIn, submitJob } from "./support/pages";
-import { readZip } from "./support/zip";
+import { readZip } from "../../src/verify/zip";
 
 const ALICE = "alice@example.com";
 const BOB = "bob@example.com";
