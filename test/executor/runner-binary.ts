@@ -3,7 +3,7 @@
  * (`report DIR`, `check LANGUAGE FILE`). `run` is only ever started inside a container.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildRunner } from "../support/runner-build";
@@ -25,10 +25,28 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+/**
+ * The runner where another user can execute it: the build cache lives in the checkout, which may
+ * sit in a folder only its owner can enter (mktemp -d, a home directory), so a copy goes into
+ * this test file's temporary folder, which is traversable like /tmp.
+ */
+function runnerForOthers(): string {
+  const copy = join(tmpdir(), "faas-runner");
+  if (!existsSync(copy)) {
+    copyFileSync(runner(), copy);
+    chmodSync(copy, 0o755);
+  }
+  return copy;
+}
+
 /** Runs the runner; `uid` runs it as another user (root only). */
 export function runRunner(args: readonly string[], options: { timeoutMs?: number; uid?: number } = {}): RunResult {
   const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
-  const r = spawnSync(runner(), args, { timeout: options.timeoutMs ?? 20_000, maxBuffer: 64 * 1024 * 1024, ...ids });
+  const r = spawnSync(options.uid === undefined ? runner() : runnerForOthers(), args, {
+    timeout: options.timeoutMs ?? 20_000,
+    maxBuffer: 64 * 1024 * 1024,
+    ...ids,
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
 }
